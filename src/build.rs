@@ -1,0 +1,172 @@
+//! The pipeline: load → model (with checks) → render → write. `check` stops
+//! after the model; `build` goes on only when there are no errors.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::load;
+use crate::model::{self, Site};
+use crate::render::Renderer;
+use crate::theme::{self, StaticFile};
+use crate::write::Staging;
+
+/// What a build or check is asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (holding site.toml).
+    pub root: PathBuf,
+    /// The output folder.
+    pub output: PathBuf,
+    /// Treat warnings as errors.
+    pub deny_warnings: bool,
+}
+
+/// The outcome of checking a site: its sources (for quoting in messages),
+/// the problems found, and the model when the configuration was usable.
+pub struct Checked {
+    pub sources: Sources,
+    pub diagnostics: Diagnostics,
+    pub site: Option<Site>,
+}
+
+impl Checked {
+    /// Whether a build may go on.
+    pub fn ok(&self, deny_warnings: bool) -> bool {
+        self.site.is_some()
+            && !self.diagnostics.has_errors()
+            && !(deny_warnings && self.diagnostics.warnings() > 0)
+    }
+}
+
+/// Loads and checks a site without writing anything.
+pub fn check(root: &Path) -> Checked {
+    let mut sources = Sources::default();
+    let mut diagnostics = Diagnostics::default();
+    let site = load::load_site(root, &mut sources, &mut diagnostics)
+        .and_then(|source| model::build(source, &sources, &mut diagnostics));
+    diagnostics.sort(&sources);
+    Checked {
+        sources,
+        diagnostics,
+        site,
+    }
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub units: usize,
+    pub warnings: usize,
+    pub elapsed: Duration,
+}
+
+/// Reports progress while pages are written (a progress bar in a terminal).
+pub trait Progress: Sync {
+    fn start(&self, total: usize);
+    fn advance(&self);
+    fn finish(&self);
+}
+
+/// No progress output.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn start(&self, _: usize) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
+/// Checks, renders and writes the site. On any error nothing is written to
+/// the output folder; the returned `Checked` carries the diagnostics.
+pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Box<Checked>> {
+    let started = Instant::now();
+    let mut checked = check(&options.root);
+    if !checked.ok(options.deny_warnings) {
+        return Err(Box::new(checked));
+    }
+    let Checked {
+        sources,
+        diagnostics,
+        site,
+    } = &mut checked;
+    let Some(site) = site.as_ref() else {
+        return Err(Box::new(checked));
+    };
+    let theme = theme::load(&options.root, &site.config.theme, sources, diagnostics);
+    let result = render_and_write(site, &theme, sources, diagnostics, options, progress);
+    match result {
+        Some((pages, files)) => Ok(Summary {
+            pages,
+            files,
+            units: site.units.len(),
+            warnings: diagnostics.warnings(),
+            elapsed: started.elapsed(),
+        }),
+        None => {
+            diagnostics.sort(sources);
+            Err(Box::new(checked))
+        }
+    }
+}
+
+fn render_and_write(
+    site: &Site,
+    theme: &theme::Theme,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Option<(usize, usize)> {
+    if diags.has_errors() {
+        return None;
+    }
+    let renderer = Renderer::new(site, theme, sources, diags)?;
+    let pages = renderer.pages();
+    let staging = match Staging::create(&options.output) {
+        Ok(s) => s,
+        Err(err) => {
+            diags.push(Diagnostic::error(format!(
+                "cannot prepare the output folder: {err}"
+            )));
+            return None;
+        }
+    };
+    progress.start(pages.len() + theme.statics.len());
+    let written = AtomicUsize::new(0);
+    let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
+        staging
+            .write(path, bytes)
+            .map_err(|err| Diagnostic::error(format!("cannot write {err}")))?;
+        written.fetch_add(1, Ordering::Relaxed);
+        progress.advance();
+        Ok(())
+    });
+    if let Err(d) = result {
+        progress.finish();
+        diags.push(d);
+        return None;
+    }
+    for (rel, file) in &theme.statics {
+        let result = match file {
+            StaticFile::Embedded(bytes) => staging.write(rel, bytes),
+            StaticFile::Disk(path) => staging.copy(rel, path),
+        };
+        if let Err(err) = result {
+            progress.finish();
+            diags.push(Diagnostic::error(format!("cannot write {err}")));
+            return None;
+        }
+        progress.advance();
+    }
+    progress.finish();
+    if let Err(err) = staging.commit() {
+        diags.push(Diagnostic::error(format!(
+            "cannot put the new build in place: {err}"
+        )));
+        return None;
+    }
+    Some((pages.len(), pages.len() + theme.statics.len()))
+}

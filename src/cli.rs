@@ -1,0 +1,183 @@
+//! The command line: parses arguments, runs a command, prints diagnostics
+//! once, and turns the outcome into an exit code. The only place that
+//! prints or exits.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::build::{self, BuildOptions, Checked, Progress, Silent};
+
+/// ketqua publishes the results of mid-term reviews (sơ kết giữa nhiệm kỳ):
+/// a page per unit with its indicators and report, index tables and a
+/// dashboard, as a static site that works offline.
+#[derive(Debug, Parser)]
+#[command(name = "ketqua", version, about, long_about = None)]
+pub struct Cli {
+    /// The site folder, holding site.toml.
+    #[arg(
+        short = 'C',
+        long,
+        global = true,
+        default_value = ".",
+        value_name = "DIR"
+    )]
+    pub root: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the content, then build the site into the output folder.
+    ///
+    /// The site is written to a staging folder and swapped in at the end: a
+    /// failed build leaves the previous output untouched.
+    Build {
+        /// Where to write the site [default: <root>/public].
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Print nothing but problems.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check every file of the site and report every problem, writing nothing.
+    ///
+    /// Exits with status 1 when there are errors (or warnings, with
+    /// --deny-warnings).
+    Check {
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Create a new, small, working site in DIR.
+    Init {
+        /// The folder to create (it must not exist or be empty).
+        dir: PathBuf,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            output,
+            deny_warnings,
+            quiet,
+        } => {
+            let options = BuildOptions {
+                output: output.unwrap_or_else(|| cli.root.join("public")),
+                root: cli.root,
+                deny_warnings,
+            };
+            run_build(&options, quiet)
+        }
+        Command::Check { deny_warnings } => run_check(&cli.root, deny_warnings),
+        Command::Init { dir } => match crate::init::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "Created a new site in {} ({files} files). Build it with: ketqua -C {} build",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: cannot create the site: {err}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn report(checked: &Checked) {
+    eprint!("{}", checked.diagnostics.render(&checked.sources));
+}
+
+fn run_check(root: &std::path::Path, deny_warnings: bool) -> ExitCode {
+    let checked = build::check(root);
+    report(&checked);
+    let units = checked.site.as_ref().map_or(0, |s| s.units.len());
+    if checked.ok(deny_warnings) {
+        eprintln!("checked {units} units: {}", checked.diagnostics.summary());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("check failed: {}", checked.diagnostics.summary());
+        ExitCode::FAILURE
+    }
+}
+
+fn run_build(options: &BuildOptions, quiet: bool) -> ExitCode {
+    let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
+    let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
+    match build::build(options, progress) {
+        Ok(summary) => {
+            if !quiet {
+                println!(
+                    "built {} pages ({} units, {} files) into {} in {} ms{}",
+                    summary.pages,
+                    summary.units,
+                    summary.files,
+                    options.output.display(),
+                    summary.elapsed.as_millis(),
+                    match summary.warnings {
+                        0 => String::new(),
+                        1 => ", 1 warning (see `ketqua check`)".to_string(),
+                        n => format!(", {n} warnings (see `ketqua check`)"),
+                    }
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(checked) => {
+            report(&checked);
+            eprintln!(
+                "build failed: {}; {} was not changed",
+                checked.diagnostics.summary(),
+                options.output.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A progress bar on stderr, shown only for builds long enough to need one.
+struct Bar(Option<ProgressBar>);
+
+impl Bar {
+    fn new(enabled: bool) -> Bar {
+        Bar(enabled.then(ProgressBar::hidden))
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        if let Some(bar) = &self.0 {
+            if total >= 2000 {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_length(total as u64);
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+            {
+                bar.set_style(style);
+            }
+        }
+    }
+    fn advance(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}

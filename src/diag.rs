@@ -1,0 +1,353 @@
+//! Diagnostics: every problem found in a site's content, located at a file,
+//! line and column, and printed rustc-style with the source line, a caret and
+//! a hint.
+//!
+//! Loading and checking never stop at the first problem: they push into a
+//! [`Diagnostics`] list and go on, so `ketqua check` reports everything at
+//! once. Source texts are kept in [`Sources`] so the report can quote them.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+/// Index of a file in [`Sources`].
+pub type FileId = usize;
+
+/// The texts of every file read, so diagnostics can quote them.
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<(String, String)>,
+}
+
+impl Sources {
+    /// Registers a file; `name` is the path shown to people (relative to the site).
+    pub fn add(&mut self, name: String, text: String) -> FileId {
+        self.files.push((name, text));
+        self.files.len() - 1
+    }
+
+    /// Moves every file of `other` to the end of this store; returns the
+    /// offset to add to `other`'s file ids.
+    pub fn append(&mut self, other: Sources) -> usize {
+        let offset = self.files.len();
+        self.files.extend(other.files);
+        offset
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        &self.files[id].0
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        &self.files[id].1
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
+        let text = self.text(id);
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Where a problem is: a file registered in [`Sources`] with a byte span, or
+/// only a path (for files that could not be read as text at all).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Location {
+    Span {
+        file: FileId,
+        span: Range<usize>,
+    },
+    Path {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// Text beside the caret.
+    pub label: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            location: Location::None,
+            label: String::new(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn at(mut self, file: FileId, span: Range<usize>) -> Diagnostic {
+        self.location = Location::Span { file, span };
+        self
+    }
+
+    pub fn at_path(mut self, path: &Path, line: usize, column: usize) -> Diagnostic {
+        self.location = Location::Path {
+            path: path.to_path_buf(),
+            line,
+            column,
+        };
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = label.into();
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
+        self.hint = hint;
+        self
+    }
+
+    /// "site.toml:3:9" style location, for one-line summaries and tests.
+    pub fn position(&self, sources: &Sources) -> String {
+        match &self.location {
+            Location::Span { file, span } => {
+                let (line, col) = sources.line_col(*file, span.start);
+                format!("{}:{line}:{col}", sources.name(*file))
+            }
+            Location::Path { path, line, column } => {
+                format!("{}:{line}:{column}", path.display())
+            }
+            Location::None => String::new(),
+        }
+    }
+}
+
+/// The problems found so far.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.list.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.list.extend(other.list);
+    }
+
+    /// The same diagnostics with file ids shifted by `offset` (see [`Sources::append`]).
+    pub fn offset_files(mut self, offset: usize) -> Diagnostics {
+        for d in &mut self.list {
+            if let Location::Span { file, .. } = &mut d.location {
+                *file += offset;
+            }
+        }
+        self
+    }
+
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Error)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.list.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Sorts by file order, then position, so output is stable whatever the
+    /// order the checks ran in (they run in parallel).
+    pub fn sort(&mut self, sources: &Sources) {
+        self.list.sort_by_cached_key(|d| {
+            let (name, start) = match &d.location {
+                Location::Span { file, span } => (sources.name(*file).to_string(), span.start),
+                Location::Path { path, line, .. } => (path.display().to_string(), *line),
+                Location::None => (String::new(), 0),
+            };
+            (name, start, d.severity, d.message.clone())
+        });
+    }
+
+    /// Renders every diagnostic rustc-style, followed by a summary line.
+    pub fn render(&self, sources: &Sources) -> String {
+        let mut files = SimpleFiles::new();
+        for (name, text) in &sources.files {
+            files.add(name.as_str(), text.as_str());
+        }
+        let config = term::Config::default();
+        let mut out = String::new();
+        for d in &self.list {
+            out.push_str(&render_one(d, &files, &config));
+        }
+        out
+    }
+
+    /// "2 errors, 1 warning".
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        format!(
+            "{}, {}",
+            plural(self.errors(), "error"),
+            plural(self.warnings(), "warning")
+        )
+    }
+}
+
+fn render_one(d: &Diagnostic, files: &SimpleFiles<&str, &str>, config: &term::Config) -> String {
+    let base = match d.severity {
+        Severity::Error => CsDiagnostic::error(),
+        Severity::Warning => CsDiagnostic::warning(),
+    };
+    let mut notes = Vec::new();
+    let mut message = d.message.clone();
+    match &d.location {
+        Location::Span { .. } => {}
+        Location::Path { path, line, column } => {
+            message = format!("{message}\n  --> {}:{line}:{column}", path.display());
+        }
+        Location::None => {}
+    }
+    if let Some(hint) = &d.hint {
+        notes.push(format!("help: {hint}"));
+    }
+    let mut cs = base.with_message(message).with_notes(notes);
+    if let Location::Span { file, span } = &d.location {
+        cs = cs.with_labels(vec![
+            Label::primary(*file, span.clone()).with_message(d.label.clone()),
+        ]);
+    }
+    match term::emit_into_string(config, files, &cs) {
+        Ok(text) => text,
+        // A span past the end of its file: fall back to the plain message.
+        Err(_) => format!("{}: {}\n", severity_word(d.severity), d.message),
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// "did you mean `members`?" for a misspelt name, when one candidate is close.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let best = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    Some(format!("did you mean `{}`?", best.1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let mut sources = Sources::default();
+        let id = sources.add("a.toml".into(), "tên = \"Đảng\"\nsố = 1\n".into());
+        let offset = sources.text(id).find("1").unwrap();
+        assert_eq!(sources.line_col(id, offset), (2, 6));
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_key() {
+        let keys = ["members", "name", "organisations"];
+        assert_eq!(
+            did_you_mean("memebrs", keys).as_deref(),
+            Some("did you mean `members`?")
+        );
+        assert_eq!(did_you_mean("xyz", keys), None);
+    }
+
+    #[test]
+    fn render_quotes_source_line_with_caret_and_hint() {
+        let mut sources = Sources::default();
+        let id = sources.add(
+            "units/a/unit.toml".into(),
+            "name = \"A\"\nmemebrs = 3\n".into(),
+        );
+        let mut diags = Diagnostics::default();
+        diags.push(
+            Diagnostic::error("unknown key `memebrs`")
+                .at(id, 11..18)
+                .hint("did you mean `members`?"),
+        );
+        let text = diags.render(&sources);
+        assert!(text.contains("units/a/unit.toml:2:1"), "{text}");
+        assert!(text.contains("memebrs = 3"), "{text}");
+        assert!(text.contains("^^^^^^^"), "{text}");
+        assert!(text.contains("did you mean `members`?"), "{text}");
+    }
+}

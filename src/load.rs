@@ -1,0 +1,616 @@
+//! Loading: disk → sources. Reads `site.toml`, `indicators.toml` and every
+//! unit folder under `content/units/`, keeping each text in [`Sources`] and
+//! each value's byte span, so later stages can point at the exact place of a
+//! problem.
+//!
+//! This is the only stage that reads content files. Nothing here interprets
+//! the data beyond its TOML shape: that is the model's job.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+use toml::value::Datetime;
+
+use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
+
+/// Everything read from a site folder, still in its written form.
+#[derive(Debug)]
+pub struct SiteSource {
+    pub root: PathBuf,
+    pub config_file: FileId,
+    pub config: RawConfig,
+    pub catalogue: Option<(FileId, RawCatalogue)>,
+    /// In folder-name order.
+    pub units: Vec<UnitSource>,
+}
+
+#[derive(Debug)]
+pub struct UnitSource {
+    /// The folder name.
+    pub id: String,
+    pub file: FileId,
+    pub data: RawUnit,
+    /// `report.md`, when present and readable.
+    pub report: Option<FileId>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub title: Spanned<String>,
+    #[serde(default)]
+    pub subtitle: String,
+    #[serde(default)]
+    pub description: String,
+    pub language: Option<Spanned<String>>,
+    pub theme: Option<Spanned<String>>,
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub organisation: String,
+    pub review: RawReview,
+    #[serde(default)]
+    pub deadlines: RawDeadlines,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReview {
+    pub term_start: Spanned<i32>,
+    pub term_end: Spanned<i32>,
+    pub cutoff: Spanned<Datetime>,
+    pub estimate_year: Option<i32>,
+    pub baseline_year: Option<i32>,
+    pub target_year: Option<i32>,
+    #[serde(default)]
+    pub plan: String,
+    pub as_of: Option<Spanned<Datetime>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeadlines {
+    pub province: Option<Spanned<Datetime>>,
+    pub district: Option<Spanned<Datetime>>,
+    pub grassroots: Option<Spanned<Datetime>>,
+    pub branch: Option<Spanned<Datetime>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUnit {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub short_name: String,
+    pub slug: Option<Spanned<String>>,
+    pub level: Spanned<String>,
+    pub parent: Option<Spanned<String>>,
+    #[serde(default)]
+    pub kind: String,
+    pub members: Option<Spanned<i64>>,
+    pub organisations: Option<Spanned<i64>>,
+    pub conference_date: Option<Spanned<Datetime>>,
+    pub submitted: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub document_number: String,
+    #[serde(default)]
+    pub signer: String,
+    #[serde(default)]
+    pub signer_title: String,
+    #[serde(default)]
+    pub illustrative: bool,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub indicators: Vec<RawIndicator>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicator {
+    pub id: Option<Spanned<String>>,
+    #[serde(rename = "ref")]
+    pub reference: Option<Spanned<String>>,
+    pub group: Option<String>,
+    pub description: Option<Spanned<String>>,
+    pub unit_of_measure: Option<String>,
+    pub target: Option<Spanned<String>>,
+    pub baseline: Option<Spanned<RawFigure>>,
+    pub actual: Option<Spanned<RawFigure>>,
+    pub period: Option<Spanned<String>>,
+    pub estimate: Option<Spanned<RawFigure>>,
+    pub stated: Option<Spanned<String>>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub actuals: BTreeMap<Spanned<String>, Spanned<f64>>,
+    #[serde(default)]
+    pub parts: Vec<RawIndicator>,
+}
+
+/// A figure as written: a number, a string such as "41/71" or "57,7", or a boolean.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawFigure {
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
+    Text(String),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCatalogue {
+    #[serde(default)]
+    pub indicator: Vec<RawCatalogueEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCatalogueEntry {
+    pub id: Spanned<String>,
+    #[serde(default)]
+    pub group: String,
+    pub description: Spanned<String>,
+    #[serde(default)]
+    pub unit_of_measure: String,
+    pub target: Option<Spanned<String>>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The keys each table accepts, for reporting every unknown key at once with
+/// a hint. Serde's `deny_unknown_fields` stays as a backstop; a test checks
+/// these lists against the structs.
+enum Schema {
+    Table(&'static [(&'static str, Schema)]),
+    /// A table whose keys are data (years in `actuals`).
+    Map,
+    /// An array of tables of the given schema.
+    Array(&'static Schema),
+    Value,
+}
+
+use Schema::{Array, Map, Table, Value};
+
+const CONFIG_SCHEMA: Schema = Table(&[
+    ("title", Value),
+    ("subtitle", Value),
+    ("description", Value),
+    ("language", Value),
+    ("theme", Value),
+    ("base_url", Value),
+    ("organisation", Value),
+    (
+        "review",
+        Table(&[
+            ("term_start", Value),
+            ("term_end", Value),
+            ("cutoff", Value),
+            ("estimate_year", Value),
+            ("baseline_year", Value),
+            ("target_year", Value),
+            ("plan", Value),
+            ("as_of", Value),
+        ]),
+    ),
+    (
+        "deadlines",
+        Table(&[
+            ("province", Value),
+            ("district", Value),
+            ("grassroots", Value),
+            ("branch", Value),
+        ]),
+    ),
+]);
+
+/// A unit's indicator and a part of one share their keys. A static, not a
+/// const, so the schema can refer to itself for `parts`.
+static INDICATOR_SCHEMA: Schema = Table(&[
+    ("id", Value),
+    ("ref", Value),
+    ("group", Value),
+    ("description", Value),
+    ("unit_of_measure", Value),
+    ("target", Value),
+    ("baseline", Value),
+    ("actual", Value),
+    ("period", Value),
+    ("estimate", Value),
+    ("stated", Value),
+    ("note", Value),
+    ("actuals", Map),
+    ("parts", Array(&INDICATOR_SCHEMA)),
+]);
+
+const UNIT_SCHEMA: Schema = Table(&[
+    ("name", Value),
+    ("short_name", Value),
+    ("slug", Value),
+    ("level", Value),
+    ("parent", Value),
+    ("kind", Value),
+    ("members", Value),
+    ("organisations", Value),
+    ("conference_date", Value),
+    ("submitted", Value),
+    ("document_number", Value),
+    ("signer", Value),
+    ("signer_title", Value),
+    ("illustrative", Value),
+    ("summary", Value),
+    ("indicators", Array(&INDICATOR_SCHEMA)),
+]);
+
+const CATALOGUE_SCHEMA: Schema = Table(&[(
+    "indicator",
+    Array(&Table(&[
+        ("id", Value),
+        ("group", Value),
+        ("description", Value),
+        ("unit_of_measure", Value),
+        ("target", Value),
+        ("note", Value),
+    ])),
+)]);
+
+/// Reads a whole site. Returns `None` when `site.toml` itself is unusable;
+/// otherwise every readable unit, with problems pushed into `diags`.
+pub fn load_site(
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<SiteSource> {
+    let config_path = root.join("site.toml");
+    if !config_path.is_file() {
+        diags.push(
+            Diagnostic::error(format!(
+                "no site.toml in {}: this folder is not a ketqua site",
+                root.display()
+            ))
+            .hint("run `ketqua init DIR` to create a new site, or pass --root"),
+        );
+        return None;
+    }
+    let config = read_toml::<RawConfig>(root, &config_path, &CONFIG_SCHEMA, sources, diags);
+
+    let catalogue_path = root.join("indicators.toml");
+    let catalogue = if catalogue_path.exists() {
+        read_toml::<RawCatalogue>(root, &catalogue_path, &CATALOGUE_SCHEMA, sources, diags)
+    } else {
+        None
+    };
+
+    let units = load_units(root, sources, diags);
+    let (config_file, config) = config?;
+    Some(SiteSource {
+        root: root.to_path_buf(),
+        config_file,
+        config,
+        catalogue,
+        units,
+    })
+}
+
+/// One unit folder's files, read and parsed apart from the shared [`Sources`]
+/// so folders can be loaded in parallel; merged in folder order afterwards.
+struct LoadedUnit {
+    id: String,
+    sources: Sources,
+    diags: Diagnostics,
+    data: Option<(FileId, RawUnit)>,
+    report: Option<FileId>,
+}
+
+fn load_units(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Vec<UnitSource> {
+    let units_dir = root.join("content").join("units");
+    let dirs = match list_unit_dirs(&units_dir) {
+        Ok(dirs) => dirs,
+        Err(err) => {
+            diags.push(Diagnostic::error(format!(
+                "cannot read the units folder {}: {err}",
+                display_path(root, &units_dir)
+            )));
+            return Vec::new();
+        }
+    };
+    let loaded: Vec<LoadedUnit> = dirs
+        .par_iter()
+        .map(|(id, dir)| load_unit(root, id, dir))
+        .collect();
+
+    let mut units = Vec::with_capacity(loaded.len());
+    for unit in loaded {
+        let offset = sources.append(unit.sources);
+        diags.extend(unit.diags.offset_files(offset));
+        if let Some((file, data)) = unit.data {
+            units.push(UnitSource {
+                id: unit.id,
+                file: file + offset,
+                data,
+                report: unit.report.map(|f| f + offset),
+            });
+        }
+    }
+    units
+}
+
+fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+    if !units_dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut dirs = Vec::new();
+    for entry in fs::read_dir(units_dir)? {
+        let entry = entry?;
+        if !entry.file_type()?.is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        dirs.push((name, entry.path()));
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
+fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
+    let mut sources = Sources::default();
+    let mut diags = Diagnostics::default();
+    let toml_path = dir.join("unit.toml");
+    let data = if toml_path.is_file() {
+        read_toml::<RawUnit>(root, &toml_path, &UNIT_SCHEMA, &mut sources, &mut diags)
+    } else {
+        diags.push(
+            Diagnostic::error(format!(
+                "the unit folder {} has no unit.toml",
+                display_path(root, dir)
+            ))
+            .at_path(&display_pathbuf(root, dir), 1, 1)
+            .hint("every folder under content/units/ is a unit and needs a unit.toml"),
+        );
+        None
+    };
+    let report_path = dir.join("report.md");
+    let report = if report_path.exists() {
+        read_text(root, &report_path, &mut sources, &mut diags)
+    } else {
+        None
+    };
+    LoadedUnit {
+        id: id.to_string(),
+        sources,
+        diags,
+        data,
+        report,
+    }
+}
+
+/// Reads a file as UTF-8 text without a byte-order mark, registering it in
+/// `sources`. Every way a file can be unusable as text is reported here.
+pub fn read_text(
+    root: &Path,
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    let shown = display_pathbuf(root, path);
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            diags.push(
+                Diagnostic::error(format!("cannot read {}: {err}", shown.display()))
+                    .at_path(&shown, 1, 1),
+            );
+            return None;
+        }
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        diags.push(
+            Diagnostic::error(format!("{} is empty", shown.display()))
+                .at_path(&shown, 1, 1)
+                .hint("fill it in, or delete it if it is not needed"),
+        );
+        return None;
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        diags.push(
+            Diagnostic::error(format!("{} starts with a byte-order mark", shown.display()))
+                .at_path(&shown, 1, 1)
+                .hint("save the file as UTF-8 without BOM (in most editors: \"UTF-8\", not \"UTF-8 with BOM\")"),
+        );
+        return None;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(sources.add(shown.display().to_string(), text)),
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let before = String::from_utf8_lossy(&bytes[..valid]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} is not valid UTF-8 (byte 0x{:02X} at offset {valid})",
+                    shown.display(),
+                    bytes[valid]
+                ))
+                .at_path(&shown, line, column)
+                .hint("save the file as UTF-8; files from old Vietnamese encodings (TCVN3, VNI) must be converted"),
+            );
+            None
+        }
+    }
+}
+
+fn read_toml<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    schema: &Schema,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<(FileId, T)> {
+    let file = read_text(root, path, sources, diags)?;
+    let text = sources.text(file);
+    let (table, errors) = DeTable::parse_recoverable(text);
+    if !errors.is_empty() {
+        for err in errors {
+            diags.push(toml_error(file, &err, text.len()));
+        }
+        return None;
+    }
+    let before = diags.errors();
+    check_keys(file, table.get_ref(), schema, diags);
+    if diags.errors() > before {
+        return None;
+    }
+    let table = DeTable::parse(text).ok()?;
+    match T::deserialize(toml::de::Deserializer::from(table)) {
+        Ok(value) => Some((file, value)),
+        Err(err) => {
+            diags.push(toml_error(file, &err, text.len()));
+            None
+        }
+    }
+}
+
+fn toml_error(file: FileId, err: &toml::de::Error, len: usize) -> Diagnostic {
+    let message = plain_types(err.message().trim());
+    let span = err.span().unwrap_or(0..0);
+    let span = span.start.min(len)..span.end.min(len);
+    let hint = if message.starts_with("missing field") {
+        Some("add this key; see docs/content-format.md for every key".to_string())
+    } else if message.contains("invalid type") {
+        Some(
+            "check the value's type: text in quotes, numbers without, dates as 2023-06-30"
+                .to_string(),
+        )
+    } else {
+        None
+    };
+    Diagnostic::error(message).at(file, span).maybe_hint(hint)
+}
+
+/// Serde names Rust types ("expected i64"); people read "a whole number".
+fn plain_types(message: &str) -> String {
+    [
+        ("i64", "a whole number"),
+        ("i32", "a whole number"),
+        ("f64", "a number"),
+        ("a boolean", "true or false"),
+        ("string or map", "text"),
+    ]
+    .iter()
+    .fold(message.to_string(), |m, (from, to)| {
+        m.replace(&format!("expected {from}"), &format!("expected {to}"))
+    })
+}
+
+fn check_keys(file: FileId, table: &DeTable<'_>, schema: &Schema, diags: &mut Diagnostics) {
+    let Table(fields) = schema else { return };
+    for (key, value) in table.iter() {
+        let name: &str = key.get_ref();
+        match fields.iter().find(|(k, _)| *k == name) {
+            Some((_, inner)) => check_value(file, value.get_ref(), inner, diags),
+            None => {
+                let known = fields.iter().map(|(k, _)| *k);
+                diags.push(
+                    Diagnostic::error(format!("unknown key `{name}`"))
+                        .at(file, key.span())
+                        .label("not a key of this table")
+                        .maybe_hint(did_you_mean(name, known.clone()).or_else(|| {
+                            Some(format!(
+                                "the keys here are {}",
+                                known.collect::<Vec<_>>().join(", ")
+                            ))
+                        })),
+                );
+            }
+        }
+    }
+}
+
+fn check_value(file: FileId, value: &DeValue<'_>, schema: &Schema, diags: &mut Diagnostics) {
+    match (value, schema) {
+        (DeValue::Table(table), Table(_)) => check_keys(file, table, schema, diags),
+        (DeValue::Array(items), Array(inner)) => {
+            for item in items.iter() {
+                if let DeValue::Table(table) = item.get_ref() {
+                    check_keys(file, table, inner, diags);
+                }
+            }
+        }
+        // Wrong shapes are left to serde, which names the expected type.
+        _ => {}
+    }
+}
+
+/// The path shown to people: relative to the site root when inside it.
+fn display_pathbuf(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+fn display_path(root: &Path, path: &Path) -> String {
+    display_pathbuf(root, path).display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_of(schema: &Schema) -> Vec<&'static str> {
+        match schema {
+            Table(fields) => fields.iter().map(|(k, _)| *k).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The schema lists must name exactly the fields serde accepts, or a key
+    /// would be rejected by one and accepted by the other.
+    #[test]
+    fn schemas_match_structs() {
+        fn accepted<T: serde::de::DeserializeOwned>(src: &str) -> Result<T, String> {
+            toml::from_str::<T>(src).map_err(|e| e.message().to_string())
+        }
+        for key in keys_of(&UNIT_SCHEMA) {
+            let src = format!("name = \"A\"\nlevel = \"branch\"\n{key} = 1\n");
+            let err = accepted::<RawUnit>(&src).err().unwrap_or_default();
+            assert!(!err.contains("unknown field"), "{key}: {err}");
+        }
+        for key in keys_of(&INDICATOR_SCHEMA) {
+            let src = format!("{key} = 1\n");
+            let err = accepted::<RawIndicator>(&src).err().unwrap_or_default();
+            assert!(!err.contains("unknown field"), "{key}: {err}");
+        }
+        let err = accepted::<RawUnit>("name = \"A\"\nlevel = \"branch\"\nzzz = 1\n").unwrap_err();
+        assert!(err.contains("unknown field"));
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_a_hint() {
+        let mut sources = Sources::default();
+        let text = "name = \"A\"\nlevel = \"branch\"\nmemebrs = 3\nsignr = \"B\"\n";
+        let file = sources.add("unit.toml".into(), text.into());
+        let (table, errors) = DeTable::parse_recoverable(text);
+        assert!(errors.is_empty());
+        let mut diags = Diagnostics::default();
+        check_keys(file, table.get_ref(), &UNIT_SCHEMA, &mut diags);
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| (d.message.clone(), d.hint.clone()))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].1.as_deref(), Some("did you mean `members`?"));
+        assert_eq!(found[1].1.as_deref(), Some("did you mean `signer`?"));
+        assert_eq!(
+            diags.iter().next().unwrap().position(&sources),
+            "unit.toml:3:1"
+        );
+    }
+}

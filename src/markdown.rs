@@ -1,0 +1,1411 @@
+//! Markdown for unit reports and summaries.
+//!
+//! This module owns the Markdown dialect of the site (CommonMark with GitHub
+//! tables, strikethrough and footnotes; no raw HTML, no heading attributes, no
+//! smart punctuation) and everything the HTML of a report is made of beyond
+//! what `pulldown-cmark` renders by itself:
+//!
+//! - heading ids made from the heading text with [`crate::vi::slugify`],
+//!   namespaced, unique within the report, plus a small self-link;
+//! - footnotes numbered in the order they are first referenced and listed once
+//!   at the end with links back to every reference;
+//! - raw HTML escaped and shown as text;
+//! - tables wrapped so that wide ones scroll on a phone;
+//! - links and images with `javascript:`-like URLs neutralised;
+//! - the [`Problem`]s found on the way (undefined, unused and duplicate
+//!   footnotes, unsafe links), with byte spans into the source.
+//!
+//! Rendering is deterministic and linear in the size of the input.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// How serious a [`Problem`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Something wrong in a report's source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Byte range in the source.
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// A heading of a report, as listed in its table of contents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute of the heading, already namespaced (`{ns}-{slug}`).
+    pub id: String,
+    /// Plain text of the heading, numbering included ("2.1.1. Công tác kiểm tra").
+    pub title: String,
+}
+
+/// A rendered report.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Safe HTML: raw HTML of the source is escaped.
+    pub html: String,
+    /// Every heading of the report body, in order. Headings inside footnotes
+    /// get ids but are not listed.
+    pub headings: Vec<Heading>,
+    /// Number of footnotes rendered (referenced ones only).
+    pub footnotes: usize,
+    /// Problems found, ordered by position in the source.
+    pub problems: Vec<Problem>,
+}
+
+/// `aria-label` of the self-link of a heading.
+const HEADING_ANCHOR_LABEL: &str = "Liên kết đến mục này";
+/// `aria-label` of a back-link from a footnote, followed by the note number.
+const BACKLINK_LABEL: &str = "Quay lại chỗ dẫn chú thích";
+/// Longest label (in bytes) considered when scanning text for `[^label]`.
+const MAX_LABEL_BYTES: usize = 1000;
+/// Upper bound on the label comparisons spent on "did you mean" hints.
+const HINT_BUDGET: usize = 20_000;
+
+fn options(footnotes: bool) -> Options {
+    let mut options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    if footnotes {
+        options |= Options::ENABLE_FOOTNOTES;
+    }
+    options
+}
+
+/// Renders a report.
+///
+/// `ns` namespaces every id the report creates so it can't clash with the
+/// page's own ids: heading ids are `{ns}-{slug}`, footnotes `{ns}-fn-{n}`,
+/// references `{ns}-fnref-{n}` and `{ns}-fnref-{n}-{k}` for the k-th
+/// reference (k ≥ 2) to the same note.
+pub fn render(source: &str, ns: &str) -> Report {
+    let collected = collect(source);
+    let mut renderer = Renderer::new(source, ns, &collected);
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(collected.body.len() + 16);
+    renderer.convert(&collected.body, &mut out, false);
+    renderer.render_footnotes(&mut out);
+    renderer.report_unused();
+
+    let mut html = String::with_capacity(source.len() + source.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+
+    let Renderer {
+        headings,
+        order,
+        mut problems,
+        ..
+    } = renderer;
+    problems.extend(collected.problems);
+    problems.sort_by_key(|p| (p.span.start, p.span.end));
+    Report {
+        html,
+        headings,
+        footnotes: order.len(),
+        problems,
+    }
+}
+
+/// Renders one paragraph of inline Markdown (a unit's summary) without the
+/// `<p>` wrapper. Raw HTML is escaped; line breaks become spaces; block syntax
+/// (headings, lists, quotes, code blocks, tables) is not recognised, so "1. …"
+/// or "- …" at the start stays text. Footnotes are not supported and stay text.
+pub fn render_inline(source: &str) -> String {
+    let line = source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut line = escape_block_start(&line);
+    // A line starting with a tag is an HTML block, which would hide the
+    // Markdown after the tag; autolinks (`<https://…>`) are not, so they stay.
+    if matches!(
+        Parser::new_ext(&line, options(false)).next(),
+        Some(Event::Start(Tag::HtmlBlock))
+    ) {
+        line.insert(0, '\\');
+    }
+    let mut links: Vec<bool> = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    for event in Parser::new_ext(&line, options(false)) {
+        match event {
+            Event::Html(text) | Event::InlineHtml(text) => events.push(Event::Text(text)),
+            Event::Start(tag) => match tag {
+                Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. } => {
+                    let image = matches!(tag, Tag::Image { .. });
+                    let safe = !is_unsafe_url(dest_url, image);
+                    links.push(safe);
+                    if safe {
+                        events.push(Event::Start(tag));
+                    }
+                }
+                Tag::Emphasis | Tag::Strong | Tag::Strikethrough => events.push(Event::Start(tag)),
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Link | TagEnd::Image => {
+                    let kept = links.pop().unwrap_or(false);
+                    if kept {
+                        events.push(Event::End(tag));
+                    }
+                }
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => {
+                    events.push(Event::End(tag))
+                }
+                _ => {}
+            },
+            Event::Text(_) | Event::Code(_) | Event::HardBreak => events.push(event),
+            Event::SoftBreak => events.push(Event::Text(CowStr::Borrowed(" "))),
+            _ => {}
+        }
+    }
+    let mut html = String::with_capacity(line.len() + 16);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+/// Escapes what would make a single line start a block other than a
+/// paragraph, so that Markdown reads it as a paragraph.
+fn escape_block_start(line: &str) -> String {
+    let bytes = line.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return String::new();
+    };
+    let next_is_space = bytes.get(1).is_none_or(|b| b.is_ascii_whitespace());
+    let only_marks = |mark: u8| {
+        bytes.iter().all(|&b| b == mark || b == b' ' || b == b'\t')
+            && bytes.iter().filter(|&&b| b == mark).count() >= 3
+    };
+    let escape_at = match first {
+        b'#' | b'>' => Some(0),
+        b'~' if line.starts_with("~~~") => Some(0),
+        b'-' | b'+' | b'*' if next_is_space || only_marks(first) => Some(0),
+        b'_' if only_marks(b'_') => Some(0),
+        b'`' if line.starts_with("```") && !line.trim_start_matches('`').contains('`') => Some(0),
+        b'[' if starts_with_reference_definition(&line[1..]) => Some(0),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            let after = bytes.get(digits + 1);
+            match bytes.get(digits) {
+                Some(b'.' | b')')
+                    if digits <= 9 && after.is_none_or(|b| b.is_ascii_whitespace()) =>
+                {
+                    Some(digits)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    match escape_at {
+        Some(at) => {
+            let mut escaped = String::with_capacity(line.len() + 1);
+            escaped.push_str(&line[..at]);
+            escaped.push('\\');
+            escaped.push_str(&line[at..]);
+            escaped
+        }
+        None => line.to_owned(),
+    }
+}
+
+/// Whether `rest` (what follows a leading `[`) looks like `label]: …`.
+fn starts_with_reference_definition(rest: &str) -> bool {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'[' => return false,
+            b']' => return bytes.get(i + 1) == Some(&b':'),
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// Whether a link (or image) destination would run script or embed a
+/// document: `javascript:`, `vbscript:`, `data:` (raster images excepted).
+fn is_unsafe_url(url: &str, image: bool) -> bool {
+    // Browsers ignore leading spaces and control characters, and tabs and
+    // newlines anywhere, before they look at the scheme.
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take(32)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let Some((scheme, rest)) = cleaned.split_once(':') else {
+        return false;
+    };
+    match scheme {
+        "javascript" | "vbscript" => true,
+        "data" => {
+            !(image
+                && ["image/png", "image/gif", "image/jpeg", "image/webp"]
+                    .iter()
+                    .any(|t| rest.starts_with(t)))
+        }
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// First pass: split the events into body and footnote definitions, and find
+// references to footnotes that are not defined (pulldown-cmark renders those
+// as plain text).
+
+/// One footnote definition as written.
+struct Definition<'a> {
+    /// The label as written.
+    label: CowStr<'a>,
+    /// `[^label]:`, for problems.
+    marker: Range<usize>,
+    events: Vec<(Event<'a>, Range<usize>)>,
+}
+
+/// `[^label]` found in plain text.
+struct TextReference {
+    label: String,
+    span: Range<usize>,
+}
+
+struct Collected<'a> {
+    body: Vec<(Event<'a>, Range<usize>)>,
+    definitions: Vec<Definition<'a>>,
+    /// Key of a label → index in `definitions` of its first definition.
+    by_key: HashMap<String, usize>,
+    /// Keys referenced by at least one parsed footnote reference, anywhere.
+    referenced: HashSet<String>,
+    problems: Vec<Problem>,
+}
+
+fn collect(source: &str) -> Collected<'_> {
+    let mut body = Vec::new();
+    let mut definitions = Vec::new();
+    let mut open: Vec<Definition<'_>> = Vec::new();
+    let mut referenced = HashSet::new();
+    let mut text_refs = Vec::new();
+    let mut run: Vec<Range<usize>> = Vec::new();
+    let mut in_code_block = 0usize;
+
+    for (event, range) in Parser::new_ext(source, options(true)).into_offset_iter() {
+        if let Event::Text(_) = event {
+            if in_code_block == 0 {
+                run.push(range.clone());
+            }
+        } else if !run.is_empty() {
+            scan_text_run(source, &run, &mut text_refs);
+            run.clear();
+        }
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block += 1,
+            Event::End(TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                open.push(Definition {
+                    label: label.clone(),
+                    marker: definition_marker(source, &range),
+                    events: Vec::new(),
+                });
+                continue;
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some(definition) = open.pop() {
+                    definitions.push(definition);
+                }
+                continue;
+            }
+            Event::FootnoteReference(label) => {
+                referenced.insert(label_key(label));
+            }
+            _ => {}
+        }
+        match open.last_mut() {
+            Some(definition) => definition.events.push((event, range)),
+            None => body.push((event, range)),
+        }
+    }
+    if !run.is_empty() {
+        scan_text_run(source, &run, &mut text_refs);
+    }
+    // Unbalanced input can't happen with pulldown-cmark, but never lose text.
+    while let Some(definition) = open.pop() {
+        definitions.push(definition);
+    }
+
+    let mut problems = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Offsets of the line ends, computed only if a line number is needed.
+    let mut newlines: Option<Vec<usize>> = None;
+    for (index, definition) in definitions.iter().enumerate() {
+        let key = label_key(&definition.label);
+        if let Some(&first) = by_key.get(&key) {
+            let newlines = newlines
+                .get_or_insert_with(|| source.match_indices('\n').map(|(i, _)| i).collect());
+            let line = 1 + newlines.partition_point(|&n| n < definitions[first].marker.start);
+            problems.push(Problem {
+                severity: Severity::Error,
+                span: definition.marker.clone(),
+                message: format!("footnote `[^{}]` is defined more than once", definition.label),
+                hint: Some(format!(
+                    "the definition on line {line} is the one used; give this one another label or merge the two"
+                )),
+            });
+        } else {
+            by_key.insert(key, index);
+        }
+    }
+
+    let mut hints = HintFinder::new(&definitions, &by_key);
+    for text_ref in text_refs {
+        let key = label_key(&text_ref.label);
+        if by_key.contains_key(&key) {
+            problems.push(Problem {
+                severity: Severity::Warning,
+                span: text_ref.span,
+                message: format!("footnote `[^{}]` is shown as plain text", text_ref.label),
+                hint: Some(
+                    "the brackets were read as part of a link; separate the reference from a following `[…]` or `(…)`"
+                        .to_owned(),
+                ),
+            });
+        } else {
+            let hint = hints
+                .closest(&key)
+                .map(|label| format!("did you mean `[^{label}]`?"));
+            problems.push(Problem {
+                severity: Severity::Error,
+                span: text_ref.span,
+                message: format!("footnote `[^{}]` is not defined", text_ref.label),
+                hint,
+            });
+        }
+    }
+
+    Collected {
+        body,
+        definitions,
+        by_key,
+        referenced,
+        problems,
+    }
+}
+
+/// The `[^label]:` part of a definition's range, or the whole range.
+fn definition_marker(source: &str, range: &Range<usize>) -> Range<usize> {
+    let text = source.get(range.clone()).unwrap_or("");
+    if text.starts_with("[^")
+        && let Some(end) = text.find("]:")
+    {
+        return range.start..range.start + end + 2;
+    }
+    range.clone()
+}
+
+/// How pulldown-cmark matches footnote labels: whitespace collapsed, Unicode
+/// case-insensitive (approximated here by lower(upper(lower(·)))).
+fn label_key(label: &str) -> String {
+    let collapsed = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.is_ascii() {
+        collapsed.to_ascii_lowercase()
+    } else {
+        collapsed.to_lowercase().to_uppercase().to_lowercase()
+    }
+}
+
+/// Finds `[^label]` in a run of consecutive text events (whose ranges are
+/// `run`, in order). Escaped brackets and labels interrupted by anything but
+/// text (code, emphasis, links) don't count.
+fn scan_text_run(source: &str, run: &[Range<usize>], found: &mut Vec<TextReference>) {
+    let (Some(first), Some(last)) = (run.first(), run.last()) else {
+        return;
+    };
+    let (start, end) = (first.start, last.end);
+    let Some(text) = source.get(start..end) else {
+        return;
+    };
+    let bytes = source.as_bytes();
+    let in_run = |pos: usize| {
+        let i = run.partition_point(|r| r.end <= pos);
+        run.get(i).is_some_and(|r| r.start <= pos)
+    };
+    let mut from = 0;
+    while let Some(offset) = text[from..].find("[^") {
+        let open = start + from + offset;
+        from += offset + 1;
+        if !in_run(open) {
+            continue;
+        }
+        let backslashes = bytes[..open]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 1 {
+            continue;
+        }
+        // Scan the label like pulldown-cmark does.
+        let mut i = open + 2;
+        let close = loop {
+            if i >= end || i - open > MAX_LABEL_BYTES {
+                break None;
+            }
+            match bytes[i] {
+                b'[' | b'\n' | b'\r' => break None,
+                b']' => break Some(i),
+                b'\\' if bytes.get(i + 1).is_some_and(u8::is_ascii_punctuation) => i += 2,
+                _ => i += 1,
+            }
+        };
+        let Some(close) = close else { continue };
+        if !in_run(close) {
+            continue;
+        }
+        let label = &source[open + 2..close];
+        if label.trim().is_empty() {
+            continue;
+        }
+        found.push(TextReference {
+            label: label.to_owned(),
+            span: open..close + 1,
+        });
+        from = close + 1 - start;
+    }
+}
+
+/// "Did you mean" suggestions among the defined labels.
+struct HintFinder<'c> {
+    /// (key, label as written), in definition order, first definitions only.
+    labels: Vec<(String, &'c str)>,
+    cache: HashMap<String, Option<usize>>,
+    budget: usize,
+}
+
+impl<'c> HintFinder<'c> {
+    fn new(definitions: &'c [Definition<'_>], by_key: &HashMap<String, usize>) -> Self {
+        let mut firsts: Vec<usize> = by_key.values().copied().collect();
+        firsts.sort_unstable();
+        HintFinder {
+            labels: firsts
+                .into_iter()
+                .map(|i| (label_key(&definitions[i].label), &*definitions[i].label))
+                .collect(),
+            cache: HashMap::new(),
+            budget: HINT_BUDGET,
+        }
+    }
+
+    /// The defined label closest to `key`, if it is close: at most a third
+    /// of the longer label's characters differ (at least one may).
+    fn closest(&mut self, key: &str) -> Option<&'c str> {
+        if let Some(found) = self.cache.get(key) {
+            return found.map(|i| self.labels[i].1);
+        }
+        let len = key.chars().count();
+        let mut best: Option<(usize, usize)> = None;
+        if len <= 64 {
+            for (i, (other, _)) in self.labels.iter().enumerate() {
+                if self.budget == 0 {
+                    break;
+                }
+                let other_len = other.chars().count();
+                let limit = (len.max(other_len) / 3).max(1);
+                if other_len > 64 || len.abs_diff(other_len) > limit {
+                    continue;
+                }
+                self.budget -= 1;
+                let distance = strsim::osa_distance(key, other);
+                if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+                    best = Some((distance, i));
+                }
+            }
+        }
+        let found = best.map(|(_, i)| i);
+        self.cache.insert(key.to_owned(), found);
+        found.map(|i| self.labels[i].1)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Second pass: turn the collected events into the events pulldown-cmark's HTML
+// writer gets, numbering footnotes and giving headings ids on the way.
+
+struct Renderer<'s, 'c> {
+    source: &'s str,
+    /// The namespace, raw (for `Heading::id`) and escaped (for HTML).
+    ns: &'s str,
+    ns_html: String,
+    collected: &'c Collected<'s>,
+    /// Definition index → footnote number (1-based).
+    numbers: HashMap<usize, usize>,
+    /// Footnote number - 1 → definition index.
+    order: Vec<usize>,
+    /// Footnote number - 1 → references rendered so far.
+    ref_counts: Vec<usize>,
+    headings: Vec<Heading>,
+    heading_count: usize,
+    used_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    problems: Vec<Problem>,
+}
+
+/// A heading being rendered.
+struct OpenHeading {
+    level: u8,
+    /// Index in the output of the placeholder for the opening tag.
+    placeholder: usize,
+    title: String,
+}
+
+impl<'s, 'c> Renderer<'s, 'c> {
+    fn new(source: &'s str, ns: &'s str, collected: &'c Collected<'s>) -> Self {
+        Renderer {
+            source,
+            ns,
+            ns_html: escape_html(ns),
+            collected,
+            numbers: HashMap::new(),
+            order: Vec::new(),
+            ref_counts: Vec::new(),
+            headings: Vec::new(),
+            heading_count: 0,
+            used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn convert(
+        &mut self,
+        events: &[(Event<'s>, Range<usize>)],
+        out: &mut Vec<Event<'s>>,
+        in_footnote: bool,
+    ) {
+        let mut heading: Option<OpenHeading> = None;
+        // One entry per open link or image: whether it is kept.
+        let mut links: Vec<bool> = Vec::new();
+        let mut image_depth = 0usize;
+
+        for (event, range) in events {
+            if let Some(open) = heading.as_mut() {
+                match event {
+                    Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                        open.title.push_str(t)
+                    }
+                    Event::SoftBreak | Event::HardBreak => open.title.push(' '),
+                    _ => {}
+                }
+            }
+            match event {
+                Event::Html(text) | Event::InlineHtml(text) => out.push(Event::Text(text.clone())),
+                Event::Start(Tag::HtmlBlock) => out.push(Event::Start(Tag::Paragraph)),
+                Event::End(TagEnd::HtmlBlock) => out.push(Event::End(TagEnd::Paragraph)),
+                Event::FootnoteReference(label) => {
+                    out.push(self.reference(label, range, image_depth > 0));
+                }
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some(OpenHeading {
+                        level: *level as u8,
+                        placeholder: out.len(),
+                        title: String::new(),
+                    });
+                    out.push(Event::Html(CowStr::Borrowed("")));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(open) = heading.take() {
+                        self.close_heading(open, out, in_footnote);
+                    }
+                }
+                Event::Start(Tag::Table(_)) => {
+                    out.push(Event::Html(CowStr::Borrowed(
+                        "<div class=\"table-wrap\">\n",
+                    )));
+                    out.push(event.clone());
+                }
+                Event::End(TagEnd::Table) => {
+                    out.push(event.clone());
+                    out.push(Event::Html(CowStr::Borrowed("</div>\n")));
+                }
+                Event::Start(Tag::Link { dest_url, .. })
+                | Event::Start(Tag::Image { dest_url, .. }) => {
+                    let image = matches!(event, Event::Start(Tag::Image { .. }));
+                    let safe = !is_unsafe_url(dest_url, image);
+                    links.push(safe);
+                    if safe {
+                        if image {
+                            image_depth += 1;
+                        }
+                        out.push(event.clone());
+                    } else {
+                        self.problems.push(Problem {
+                            severity: Severity::Warning,
+                            span: range.clone(),
+                            message: format!(
+                                "{} to `{}` removed",
+                                if image { "image" } else { "link" },
+                                dest_url.split(':').next().unwrap_or_default()
+                            ),
+                            hint: Some("only web, mail and relative addresses are kept".to_owned()),
+                        });
+                    }
+                }
+                Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                    if links.pop().unwrap_or(false) {
+                        if matches!(event, Event::End(TagEnd::Image)) {
+                            image_depth = image_depth.saturating_sub(1);
+                        }
+                        out.push(event.clone());
+                    }
+                }
+                _ => out.push(event.clone()),
+            }
+        }
+        // A heading can't be left open by pulldown-cmark; close it anyway.
+        if let Some(open) = heading.take() {
+            self.close_heading(open, out, in_footnote);
+        }
+    }
+
+    /// The HTML of one footnote reference.
+    fn reference(&mut self, label: &str, range: &Range<usize>, in_image: bool) -> Event<'s> {
+        let key = label_key(label);
+        let Some(&definition) = self.collected.by_key.get(&key) else {
+            // pulldown-cmark matched a definition this module doesn't know
+            // under this key; say so rather than render a dangling link.
+            self.problems.push(Problem {
+                severity: Severity::Error,
+                span: range.clone(),
+                message: format!("footnote `[^{label}]` is not defined"),
+                hint: None,
+            });
+            return Event::Text(self.source[range.clone()].to_owned().into());
+        };
+        if in_image {
+            // Image descriptions are plain text: no link can go there.
+            return Event::Text(format!("[^{label}]").into());
+        }
+        let number = match self.numbers.get(&definition) {
+            Some(&n) => n,
+            None => {
+                self.order.push(definition);
+                self.ref_counts.push(0);
+                let n = self.order.len();
+                self.numbers.insert(definition, n);
+                n
+            }
+        };
+        self.ref_counts[number - 1] += 1;
+        let count = self.ref_counts[number - 1];
+        let ns = &self.ns_html;
+        let id = if count == 1 {
+            format!("{ns}-fnref-{number}")
+        } else {
+            format!("{ns}-fnref-{number}-{count}")
+        };
+        Event::Html(
+            format!(
+                "<sup class=\"fnref\"><a href=\"#{ns}-fn-{number}\" id=\"{id}\" role=\"doc-noteref\">{number}</a></sup>"
+            )
+            .into(),
+        )
+    }
+
+    fn close_heading(&mut self, open: OpenHeading, out: &mut Vec<Event<'s>>, in_footnote: bool) {
+        self.heading_count += 1;
+        let title = open.title.split_whitespace().collect::<Vec<_>>().join(" ");
+        let id = self.heading_id(&title);
+        let id_html = escape_html(&id);
+        let level = open.level;
+        out[open.placeholder] = Event::Html(format!("<h{level} id=\"{id_html}\">").into());
+        out.push(Event::Html(
+            format!(
+                " <a class=\"anchor\" href=\"#{id_html}\" aria-label=\"{HEADING_ANCHOR_LABEL}\">#</a></h{level}>\n"
+            )
+            .into(),
+        ));
+        if !in_footnote {
+            self.headings.push(Heading { level, id, title });
+        }
+    }
+
+    /// A unique id for a heading titled `title`.
+    fn heading_id(&mut self, title: &str) -> String {
+        let slug = crate::vi::slugify(title);
+        let slug = if slug.is_empty() {
+            format!("section-{}", self.heading_count)
+        } else if is_reserved_slug(&slug) {
+            format!("section-{slug}")
+        } else {
+            slug
+        };
+        let base = format!("{}-{slug}", self.ns);
+        if self.used_ids.insert(base.clone()) {
+            return base;
+        }
+        let mut k = self.next_suffix.get(&base).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{base}-{k}");
+            k += 1;
+            if self.used_ids.insert(candidate.clone()) {
+                self.next_suffix.insert(base, k);
+                return candidate;
+            }
+        }
+    }
+
+    /// The footnotes section, in reference order. Notes first referenced
+    /// from inside other notes are numbered as they are met.
+    fn render_footnotes(&mut self, out: &mut Vec<Event<'s>>) {
+        if self.order.is_empty() {
+            return;
+        }
+        out.push(Event::Html(CowStr::Borrowed(
+            "<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n",
+        )));
+        let collected = self.collected;
+        // Index in `out` of the placeholder for each note's back-links.
+        let mut backlinks = Vec::new();
+        let mut i = 0;
+        while i < self.order.len() {
+            let number = i + 1;
+            let events = &collected.definitions[self.order[i]].events;
+            out.push(Event::Html(
+                format!("<li id=\"{}-fn-{number}\">\n", self.ns_html).into(),
+            ));
+            let ends_with_paragraph =
+                matches!(events.last(), Some((Event::End(TagEnd::Paragraph), _)));
+            match events.split_last() {
+                Some((last, rest)) if ends_with_paragraph => {
+                    self.convert(rest, out, true);
+                    backlinks.push(out.len());
+                    out.push(Event::Html(CowStr::Borrowed("")));
+                    out.push(last.0.clone());
+                }
+                _ => {
+                    self.convert(events, out, true);
+                    backlinks.push(out.len());
+                    out.push(Event::Html(CowStr::Borrowed("")));
+                }
+            }
+            out.push(Event::Html(CowStr::Borrowed("</li>\n")));
+            i += 1;
+        }
+        out.push(Event::Html(CowStr::Borrowed("</ol>\n</section>\n")));
+        for (i, &at) in backlinks.iter().enumerate() {
+            out[at] = Event::Html(self.backlinks(i + 1).into());
+        }
+    }
+
+    fn backlinks(&self, number: usize) -> String {
+        let ns = &self.ns_html;
+        let mut html = String::new();
+        for k in 1..=self.ref_counts[number - 1] {
+            if k == 1 {
+                let _ = write!(
+                    html,
+                    " <a href=\"#{ns}-fnref-{number}\" class=\"fnback\" role=\"doc-backlink\" aria-label=\"{BACKLINK_LABEL} {number}\">↩</a>"
+                );
+            } else {
+                let _ = write!(
+                    html,
+                    " <a href=\"#{ns}-fnref-{number}-{k}\" class=\"fnback\" role=\"doc-backlink\" aria-label=\"{BACKLINK_LABEL} {number} (lần {k})\">↩<sup>{k}</sup></a>"
+                );
+            }
+        }
+        html
+    }
+
+    /// Warnings for definitions that were never rendered.
+    fn report_unused(&mut self) {
+        let collected = self.collected;
+        let mut firsts: Vec<usize> = collected.by_key.values().copied().collect();
+        firsts.sort_unstable();
+        for index in firsts {
+            if self.numbers.contains_key(&index) {
+                continue;
+            }
+            let definition = &collected.definitions[index];
+            let label = &definition.label;
+            let hint = if collected.referenced.contains(&label_key(label)) {
+                "it is only referenced from footnotes that are never referenced themselves"
+                    .to_owned()
+            } else {
+                format!("reference it with `[^{label}]` in the text, or remove it")
+            };
+            self.problems.push(Problem {
+                severity: Severity::Warning,
+                span: definition.marker.clone(),
+                message: format!("footnote `[^{label}]` is defined but never referenced"),
+                hint: Some(hint),
+            });
+        }
+    }
+}
+
+/// Slugs that would look like the ids this module gives footnotes.
+fn is_reserved_slug(slug: &str) -> bool {
+    ["fn-", "fnref-"].iter().any(|prefix| {
+        slug.strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(report: &Report) -> Vec<&Problem> {
+        report
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .collect()
+    }
+
+    fn warnings(report: &Report) -> Vec<&Problem> {
+        report
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .collect()
+    }
+
+    /// The footnotes section of a rendered report.
+    fn section(html: &str) -> &str {
+        let start = html
+            .find("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>")
+            .expect("footnotes section");
+        &html[start..]
+    }
+
+    fn pos(haystack: &str, needle: &str) -> usize {
+        haystack
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` not found in:\n{haystack}"))
+    }
+
+    #[test]
+    fn footnotes_are_numbered_by_first_reference() {
+        let src = "Kết nạp đảng viên.[^c] Kiểm tra.[^a] Giám sát.[^b]\n\n\
+                   [^a]: Ghi chú A.\n\n[^b]: Ghi chú B.\n\n[^c]: Ghi chú C.\n";
+        let report = render(src, "r");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.footnotes, 3);
+        let html = &report.html;
+        assert!(html.contains(
+            "viên.<sup class=\"fnref\"><a href=\"#r-fn-1\" id=\"r-fnref-1\" role=\"doc-noteref\">1</a></sup>"
+        ));
+        assert!(html.contains("tra.<sup class=\"fnref\"><a href=\"#r-fn-2\" id=\"r-fnref-2\""));
+        assert!(html.contains("sát.<sup class=\"fnref\"><a href=\"#r-fn-3\" id=\"r-fnref-3\""));
+        let notes = section(html);
+        assert!(pos(notes, "<li id=\"r-fn-1\">") < pos(notes, "Ghi chú C."));
+        assert!(pos(notes, "Ghi chú C.") < pos(notes, "<li id=\"r-fn-2\">"));
+        assert!(pos(notes, "<li id=\"r-fn-2\">") < pos(notes, "Ghi chú A."));
+        assert!(pos(notes, "Ghi chú A.") < pos(notes, "<li id=\"r-fn-3\">"));
+        assert!(pos(notes, "<li id=\"r-fn-3\">") < pos(notes, "Ghi chú B."));
+        // Labels never leak into the output; the section comes last.
+        assert!(!html.contains("footnote-definition"));
+        assert!(html.trim_end().ends_with("</ol>\n</section>"));
+    }
+
+    #[test]
+    fn several_references_to_one_note_get_one_backlink_each() {
+        let src = "Lần một[^x], lần hai[^x], lần ba[^x].\n\n[^x]: Chỉ một ghi chú.\n";
+        let report = render(src, "u7");
+        assert_eq!(report.footnotes, 1);
+        let html = &report.html;
+        assert!(html.contains("id=\"u7-fnref-1\""));
+        assert!(
+            html.contains("<a href=\"#u7-fn-1\" id=\"u7-fnref-1-2\" role=\"doc-noteref\">1</a>")
+        );
+        assert!(html.contains("id=\"u7-fnref-1-3\""));
+        assert_eq!(html.matches("<li id=").count(), 1);
+        let notes = section(html);
+        assert!(notes.contains(
+            "Chỉ một ghi chú. <a href=\"#u7-fnref-1\" class=\"fnback\" role=\"doc-backlink\" aria-label=\""
+        ));
+        assert!(notes.contains("href=\"#u7-fnref-1-2\" class=\"fnback\""));
+        assert!(notes.contains("href=\"#u7-fnref-1-3\" class=\"fnback\""));
+        assert_eq!(notes.matches("class=\"fnback\"").count(), 3);
+        assert_eq!(notes.matches("↩").count(), 3);
+        // The back-links sit inside the last paragraph of the note.
+        assert!(pos(notes, "fnref-1-3") < pos(notes, "</p>"));
+    }
+
+    #[test]
+    fn undefined_reference_is_an_error_with_its_exact_span() {
+        let src = "Đạt 98%[^ghichu1] và vượt[^khac].\n\n[^ghichu2]: Có.\n\n[^khac]: Khác.\n";
+        let report = render(src, "r");
+        let errors = errors(&report);
+        assert_eq!(errors.len(), 1, "{:?}", report.problems);
+        let error = errors[0];
+        assert_eq!(&src[error.span.clone()], "[^ghichu1]");
+        let start = src.find("[^ghichu1]").unwrap();
+        assert_eq!(error.span, start..start + "[^ghichu1]".len());
+        assert_eq!(error.message, "footnote `[^ghichu1]` is not defined");
+        assert_eq!(error.hint.as_deref(), Some("did you mean `[^ghichu2]`?"));
+        // Shown as text; the defined note still works.
+        assert!(report.html.contains("98%[^ghichu1] và"));
+        assert!(report.html.contains("id=\"r-fnref-1\""));
+        // …and the unreferenced `ghichu2` is reported too.
+        assert_eq!(warnings(&report).len(), 1);
+    }
+
+    #[test]
+    fn undefined_reference_far_from_every_label_has_no_hint() {
+        let src = "A[^1] B[^nguon-so-lieu]\n\n[^1]: x\n";
+        let report = render(src, "r");
+        let errors = errors(&report);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].message,
+            "footnote `[^nguon-so-lieu]` is not defined"
+        );
+        assert_eq!(errors[0].hint, None);
+    }
+
+    #[test]
+    fn references_inside_code_do_not_count() {
+        let src = "Cú pháp `[^a]` và `[^khong]`.\n\n```\n[^a] [^khong2]\n```\n\n    [^khong3]\n\n[^a]: Ghi chú.\n";
+        let report = render(src, "r");
+        assert!(errors(&report).is_empty(), "{:?}", report.problems);
+        assert_eq!(report.footnotes, 0);
+        assert!(report.html.contains("<code>[^a]</code>"));
+        assert!(report.html.contains("[^a] [^khong2]"));
+        assert!(!report.html.contains("fnref"));
+        let warnings = warnings(&report);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings[0].message,
+            "footnote `[^a]` is defined but never referenced"
+        );
+    }
+
+    #[test]
+    fn escaped_reference_is_text_not_an_error() {
+        let report = render("Viết \\[^x] để tạo chú thích.\n", "r");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert!(report.html.contains("Viết [^x] để"));
+    }
+
+    #[test]
+    fn unused_definition_is_a_warning_and_left_out() {
+        let src = "Văn bản[^1].\n\n[^1]: Dùng.\n\n[^thua]: Không dùng.\n";
+        let report = render(src, "r");
+        assert!(errors(&report).is_empty());
+        let warnings = warnings(&report);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings[0].message,
+            "footnote `[^thua]` is defined but never referenced"
+        );
+        assert_eq!(&src[warnings[0].span.clone()], "[^thua]:");
+        assert!(!report.html.contains("Không dùng"));
+        assert_eq!(report.footnotes, 1);
+        assert_eq!(report.html.matches("<li id=").count(), 1);
+    }
+
+    #[test]
+    fn duplicate_definition_is_an_error_on_the_second() {
+        let src = "X[^a]\n\n[^a]: Thứ nhất.\n\n[^a]: Thứ hai.\n";
+        let report = render(src, "r");
+        let errors = errors(&report);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors[0].message,
+            "footnote `[^a]` is defined more than once"
+        );
+        assert_eq!(errors[0].span.start, src.rfind("[^a]:").unwrap());
+        assert!(report.html.contains("Thứ nhất."));
+        assert!(!report.html.contains("Thứ hai."));
+        assert!(warnings(&report).is_empty());
+        assert!(errors[0].hint.as_deref().unwrap().contains("line 3"));
+    }
+
+    #[test]
+    fn labels_match_case_insensitively_like_pulldown() {
+        let src = "A[^Đb] B[^đB]\n\n[^đb]: Một.\n";
+        let report = render(src, "r");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.footnotes, 1);
+        assert!(report.html.contains("id=\"r-fnref-1-2\""));
+    }
+
+    #[test]
+    fn note_first_referenced_from_another_note_is_numbered_after_it() {
+        let src = "Văn bản[^a].\n\n[^b]: Chi tiết.\n\n[^a]: Xem thêm[^b].\n\n[^c]: Chỉ có c dẫn tới d[^d].\n\n[^d]: D.\n";
+        let report = render(src, "r");
+        assert_eq!(report.footnotes, 2);
+        let notes = section(&report.html);
+        assert!(notes.contains("<li id=\"r-fn-1\">\n<p>Xem thêm<sup class=\"fnref\"><a href=\"#r-fn-2\" id=\"r-fnref-2\""));
+        assert!(pos(notes, "<li id=\"r-fn-2\">") < pos(notes, "Chi tiết."));
+        let warnings = warnings(&report);
+        assert_eq!(warnings.len(), 2, "{:?}", report.problems);
+        assert!(warnings.iter().any(|w| w.message.contains("[^c]")));
+        let d = warnings
+            .iter()
+            .find(|w| w.message.contains("[^d]"))
+            .unwrap();
+        assert!(
+            d.hint
+                .as_deref()
+                .unwrap()
+                .contains("only referenced from footnotes")
+        );
+    }
+
+    #[test]
+    fn definitions_may_hold_paragraphs_lists_and_emphasis() {
+        let src = "Số liệu[^sl].\n\n[^sl]: Đoạn *một*.\n\n    Đoạn **hai**:\n\n    - 38 đảng bộ cơ sở;\n    - 33 chi bộ cơ sở.\n";
+        let report = render(src, "r");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        let notes = section(&report.html);
+        assert!(notes.contains("<p>Đoạn <em>một</em>.</p>"));
+        assert!(notes.contains("<p>Đoạn <strong>hai</strong>:</p>"));
+        assert!(notes.contains(
+            "<li>33 chi bộ cơ sở.</li>\n</ul>\n <a href=\"#r-fnref-1\" class=\"fnback\""
+        ));
+        assert!(notes.ends_with("</a></li>\n</ol>\n</section>\n"));
+    }
+
+    #[test]
+    fn footnote_in_table_cell_and_definition_in_list() {
+        let src = "| Năm | Kết nạp |\n|---|--:|\n| 2021[^n] | 102 |\n\n- mục\n\n  [^n]: Trong danh sách.\n";
+        let report = render(src, "r");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert!(
+            report
+                .html
+                .contains("<td>2021<sup class=\"fnref\"><a href=\"#r-fn-1\"")
+        );
+        assert!(section(&report.html).contains("Trong danh sách."));
+    }
+
+    #[test]
+    fn heading_ids_are_vietnamese_slugs_with_numbering() {
+        let src = "## I- BỐI CẢNH THỰC HIỆN NGHỊ QUYẾT\n\n### 2.1.1. Công tác kiểm tra\n\n#### 1.1. Thuận lợi\n";
+        let report = render(src, "don-vi");
+        assert_eq!(
+            report.headings,
+            vec![
+                Heading {
+                    level: 2,
+                    id: "don-vi-i-boi-canh-thuc-hien-nghi-quyet".into(),
+                    title: "I- BỐI CẢNH THỰC HIỆN NGHỊ QUYẾT".into()
+                },
+                Heading {
+                    level: 3,
+                    id: "don-vi-2-1-1-cong-tac-kiem-tra".into(),
+                    title: "2.1.1. Công tác kiểm tra".into()
+                },
+                Heading {
+                    level: 4,
+                    id: "don-vi-1-1-thuan-loi".into(),
+                    title: "1.1. Thuận lợi".into()
+                },
+            ]
+        );
+        assert!(report.html.contains(
+            "<h3 id=\"don-vi-2-1-1-cong-tac-kiem-tra\">2.1.1. Công tác kiểm tra <a class=\"anchor\" href=\"#don-vi-2-1-1-cong-tac-kiem-tra\" aria-label=\""
+        ));
+        assert!(report.html.contains(">#</a></h3>"));
+    }
+
+    #[test]
+    fn duplicate_heading_ids_get_suffixes() {
+        let src = "## Kết quả\n\n## Kết quả\n\n## Kết quả 2\n\n## Kết quả\n";
+        let report = render(src, "r");
+        let ids: Vec<&str> = report.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["r-ket-qua", "r-ket-qua-2", "r-ket-qua-2-2", "r-ket-qua-3"]
+        );
+        for id in ids {
+            assert_eq!(report.html.matches(&format!("id=\"{id}\"")).count(), 1);
+        }
+    }
+
+    #[test]
+    fn headings_without_slug_or_like_footnote_ids_are_renamed() {
+        let src = "## ***\n\n## —\n\n## Fn 1\n\n## Section 2\n";
+        let report = render(src, "r");
+        let ids: Vec<&str> = report.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "r-section-1",
+                "r-section-2",
+                "r-section-fn-1",
+                "r-section-2-2"
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_title_is_plain_text_without_notes_or_anchor() {
+        let src = "## 1. Công tác *kiểm tra* `KT`[^1]\n\n[^1]: Ghi chú.\n";
+        let report = render(src, "r");
+        assert_eq!(report.headings[0].title, "1. Công tác kiểm tra KT");
+        assert!(
+            report
+                .html
+                .contains("<em>kiểm tra</em> <code>KT</code><sup class=\"fnref\">")
+        );
+    }
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let src = "<script>alert(1)</script>\n\nĐoạn có <b onclick=\"x()\">thẻ</b> nội dòng.\n\n## Tiêu đề <i>nghiêng</i>\n";
+        let report = render(src, "r");
+        let html = &report.html;
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<b "));
+        assert!(!html.contains("<i>"));
+        assert!(html.contains("<p>&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(html.contains("&lt;b onclick=\"x()\"&gt;thẻ&lt;/b&gt;"));
+        assert!(html.contains("&lt;i&gt;nghiêng&lt;/i&gt;"));
+    }
+
+    #[test]
+    fn unsafe_links_are_removed_with_a_warning() {
+        let src = "[bấm](javascript:alert(1)) và [trang](https://example.org) và ![ảnh](data:text/html,x)\n";
+        let report = render(src, "r");
+        assert!(!report.html.to_ascii_lowercase().contains("javascript:"));
+        assert!(!report.html.contains("data:text"));
+        assert!(
+            report
+                .html
+                .contains("<a href=\"https://example.org\">trang</a>")
+        );
+        assert!(report.html.contains("bấm"));
+        assert_eq!(warnings(&report).len(), 2);
+    }
+
+    #[test]
+    fn tables_are_wrapped_and_aligned() {
+        let src = "| Năm | Kết nạp |\n|---|--:|\n| 2021 | 102 |\n| 2022 | 98 |\n";
+        let report = render(src, "r");
+        let html = &report.html;
+        assert!(
+            html.contains("<div class=\"table-wrap\">\n<table>"),
+            "{html}"
+        );
+        assert!(html.contains("</table>\n</div>"));
+        assert!(html.contains("<td style=\"text-align: right\">102</td>"));
+        assert!(pos(html, "table-wrap") < pos(html, "<table>"));
+    }
+
+    #[test]
+    fn strikethrough_on_and_smart_punctuation_and_heading_attributes_off() {
+        let report = render("## Tiêu đề {#rieng}\n\n~~cũ~~ \"mới\" -- ...\n", "r");
+        assert!(report.html.contains("<del>cũ</del>"));
+        assert!(report.html.contains("\"mới\" -- ..."));
+        assert_eq!(report.headings[0].title, "Tiêu đề {#rieng}");
+        assert_eq!(report.headings[0].id, "r-tieu-de-rieng");
+    }
+
+    #[test]
+    fn forty_nine_footnotes_are_numbered_one_to_forty_nine() {
+        let mut src = String::from("## I- BỐI CẢNH\n\n");
+        // Defined in reverse order to show definition order doesn't matter.
+        for n in 1..=49 {
+            src.push_str(&format!("Đoạn {n} có số liệu chi tiết.[^{}]\n\n", 100 - n));
+        }
+        for n in (1..=49).rev() {
+            src.push_str(&format!("[^{}]: Chi tiết của đoạn {n}.\n\n", 100 - n));
+        }
+        let report = render(&src, "r");
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.footnotes, 49);
+        let notes = section(&report.html);
+        let mut last = 0;
+        for n in 1..=49 {
+            let reference = format!(
+                "Đoạn {n} có số liệu chi tiết.<sup class=\"fnref\"><a href=\"#r-fn-{n}\" id=\"r-fnref-{n}\" role=\"doc-noteref\">{n}</a></sup>"
+            );
+            assert!(report.html.contains(&reference), "{reference}");
+            let item =
+                format!("<li id=\"r-fn-{n}\">\n<p>Chi tiết của đoạn {n}. <a href=\"#r-fnref-{n}\"");
+            let at = pos(notes, &item);
+            assert!(at >= last);
+            last = at;
+        }
+        assert!(!report.html.contains("r-fn-50"));
+    }
+
+    /// About the size of a real report (~115 KB, 50 footnotes). Rendering it
+    /// takes a few milliseconds; the time is not asserted.
+    #[test]
+    fn renders_a_full_size_report() {
+        let paragraph = "Đảng bộ Khối có 71 tổ chức cơ sở đảng với 3322 đảng viên; \
+                         công tác kiểm tra, giám sát được tăng cường, kết nạp 305 đảng viên. ";
+        let mut src = String::new();
+        let mut n = 0;
+        while src.len() < 115_000 {
+            let section = src.len() / 10_000 + 1;
+            if src.len() % 10_000 < 400 {
+                src.push_str(&format!(
+                    "## {section}. Mục {section}\n\n### {section}.1. Kết quả\n\n"
+                ));
+            }
+            src.push_str(paragraph);
+            if n < 50 && src.len() > (n + 1) * 2_000 {
+                n += 1;
+                src.push_str(&format!("[^{n}]"));
+            }
+            src.push_str(paragraph);
+            src.push_str(
+                "\n\n| STT | Mục tiêu | Thực hiện |\n|--:|---|--:|\n| 1 | 95% | 98% |\n\n",
+            );
+        }
+        for k in 1..=n {
+            src.push_str(&format!(
+                "[^{k}]: Trong đó 38 đảng bộ cơ sở, 33 chi bộ cơ sở.\n\n"
+            ));
+        }
+        let started = std::time::Instant::now();
+        let report = render(&src, "r");
+        let elapsed = started.elapsed();
+        eprintln!("{} bytes, {n} footnotes: {elapsed:?}", src.len());
+        assert!(src.len() > 115_000);
+        assert_eq!(report.footnotes, 50);
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert!(report.html.contains("id=\"r-fn-50\""));
+        assert!(!report.headings.is_empty());
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let src = "## A\n\nx[^b] y[^a] z[^zz]\n\n[^a]: 1\n\n[^b]: 2\n\n[^c]: 3\n\n## A\n";
+        let first = render(src, "r");
+        for _ in 0..5 {
+            let again = render(src, "r");
+            assert_eq!(again.html, first.html);
+            assert_eq!(again.problems, first.problems);
+            assert_eq!(again.headings, first.headings);
+        }
+        let starts: Vec<usize> = first.problems.iter().map(|p| p.span.start).collect();
+        assert!(starts.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    #[test]
+    fn namespace_is_escaped_in_html_but_raw_in_headings() {
+        let report = render("## A\n\nx[^1]\n\n[^1]: y\n", "a\"b");
+        assert_eq!(report.headings[0].id, "a\"b-a");
+        assert!(report.html.contains("id=\"a&quot;b-a\""));
+        assert!(report.html.contains("href=\"#a&quot;b-fn-1\""));
+        assert!(!report.html.contains("a\"b"));
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        let inputs = [
+            "",
+            "[",
+            "[^",
+            "[^]",
+            "[^ ]",
+            "[^x",
+            "x]",
+            "[^[^[^a]]]",
+            "[^a]:",
+            "[^a]: [^a]",
+            "[^a]: x[^b]\n\n[^b]: y[^a]\n\nz[^a]",
+            "[^a]:\n    [^b]: nested\n\n[^a] [^b]",
+            "| a | b |\n|---|---|\n| [^x] | [^y\\|z] |\n\n[^x]: cell",
+            "- item\n\n  [^li]: in list\n\n[^li]",
+            "> [^q]: quoted\n\n[^q] [^Q]",
+            "![alt [^1]](img.png)\n\n[^1]: x",
+            "![^1]\n\n[^1]: y",
+            "[^1][^2][^3]\n\n[^2]: b",
+            "\\\\[^1] \\[^2]",
+            "# \n\n#\n\n##   ",
+            "<div>\n\n[^x]\n\n</div>",
+            "```\n[^x]\n",
+            "`[^x]",
+            "[x](javascript:void(0)) [y]( JaVa\tScRiPt:x) ![z](data:image/png;base64,AAAA)",
+            "Đ[^đ] [^ĐĐ]\n\n[^đđ]: x",
+            "\u{0}[^\u{0}]\r\n[^\u{0}]: nul",
+            "[^a]: x\n[^a]: y\n[^a]: z",
+            "a\r\n\r\n[^b]\r\n\r\n[^b]: c\r\n",
+        ];
+        for input in inputs {
+            let report = render(input, "r");
+            for problem in &report.problems {
+                assert!(
+                    input.get(problem.span.clone()).is_some(),
+                    "{input:?}: {problem:?}"
+                );
+            }
+            let _ = render_inline(input);
+        }
+        let long = "[^".repeat(5_000) + &"]".repeat(5_000) + &"[^x ".repeat(3_000);
+        let _ = render(&long, "r");
+        let _ = render_inline(&long);
+    }
+
+    #[test]
+    fn inline_has_no_paragraph_and_keeps_block_markers_as_text() {
+        assert_eq!(
+            render_inline("Đảng bộ có **3.322** đảng viên."),
+            "Đảng bộ có <strong>3.322</strong> đảng viên."
+        );
+        assert_eq!(render_inline("1. Đạt chỉ tiêu"), "1. Đạt chỉ tiêu");
+        assert_eq!(render_inline("- Vượt 1,6%"), "- Vượt 1,6%");
+        assert_eq!(
+            render_inline("# Không phải tiêu đề"),
+            "# Không phải tiêu đề"
+        );
+        assert_eq!(render_inline("> trích"), "&gt; trích");
+        assert_eq!(
+            render_inline("*nhấn mạnh* đầu câu"),
+            "<em>nhấn mạnh</em> đầu câu"
+        );
+        assert_eq!(render_inline("~~cũ~~ mới"), "<del>cũ</del> mới");
+        assert_eq!(
+            render_inline("dòng một\ndòng hai\n\nđoạn hai"),
+            "dòng một dòng hai đoạn hai"
+        );
+        assert_eq!(render_inline("[x]: http://a"), "[x]: http://a");
+        assert_eq!(render_inline(""), "");
+    }
+
+    #[test]
+    fn inline_escapes_raw_html_and_unsafe_links() {
+        let html =
+            render_inline("<script>x</script> và <b>đậm</b> [a](javascript:x) [b](/don-vi/)");
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("<b>"));
+        assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+        assert!(!html.contains("javascript"));
+        assert!(html.contains("<a href=\"/don-vi/\">b</a>"));
+        assert!(!html.contains("<p>"));
+        assert_eq!(render_inline("Ghi chú[^1]"), "Ghi chú[^1]");
+    }
+}

@@ -1,0 +1,948 @@
+//! The model: units, their hierarchy, indicators with computed status, and
+//! rendered reports, resolved from the loaded sources. No IO happens here.
+//!
+//! Building the model is also where content is checked: every problem is
+//! pushed as a diagnostic located in its file, and building goes on so that
+//! one run reports everything. A model with errors is never rendered.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
+use crate::load::{RawCatalogueEntry, RawFigure, RawIndicator, RawUnit, SiteSource, UnitSource};
+use crate::markdown;
+use crate::target::{self, Assessment, Figure, Observation, Status, Target};
+use crate::vi;
+
+/// Levels of the party hierarchy, top first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Province,
+    District,
+    Grassroots,
+    Branch,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::Province,
+        Level::District,
+        Level::Grassroots,
+        Level::Branch,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::District => "district",
+            Level::Grassroots => "grassroots",
+            Level::Branch => "branch",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.key() == key)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Vi,
+    En,
+}
+
+impl Language {
+    pub fn key(self) -> &'static str {
+        match self {
+            Language::Vi => "vi",
+            Language::En => "en",
+        }
+    }
+}
+
+/// The site configuration, resolved.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub subtitle: String,
+    pub description: String,
+    pub language: Language,
+    pub theme: String,
+    pub base_url: String,
+    pub organisation: String,
+    pub term_start: i32,
+    pub term_end: i32,
+    pub cutoff: Date,
+    pub estimate_year: i32,
+    pub baseline_year: i32,
+    pub target_year: i32,
+    pub plan: String,
+    /// The date late and missing reports are judged at.
+    pub as_of: Date,
+    /// Indexed by [`Level::index`].
+    pub deadlines: [Option<Date>; 4],
+}
+
+impl Config {
+    pub fn deadline(&self, level: Level) -> Option<Date> {
+        self.deadlines[level.index()]
+    }
+}
+
+/// Whether a unit's report reached the level above in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submission {
+    OnTime,
+    Late {
+        days: i64,
+    },
+    /// Not submitted and the deadline has passed.
+    Missing,
+    /// Not submitted, and the deadline has not passed (or there is none).
+    NotDue,
+}
+
+#[derive(Debug)]
+pub struct Unit {
+    pub id: String,
+    pub file: FileId,
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub level: Level,
+    pub parent: Option<usize>,
+    pub kind: String,
+    pub members: Option<i64>,
+    pub organisations: Option<i64>,
+    pub conference_date: Option<Date>,
+    pub submitted: Option<Date>,
+    pub submission: Submission,
+    pub document_number: String,
+    pub signer: String,
+    pub signer_title: String,
+    pub illustrative: bool,
+    /// Inline HTML.
+    pub summary: String,
+    pub indicators: Vec<Indicator>,
+    pub report: Option<markdown::Report>,
+}
+
+impl Unit {
+    /// The name used in tight places: the short name, or the name.
+    pub fn display_name(&self) -> &str {
+        if self.short_name.is_empty() {
+            &self.name
+        } else {
+            &self.short_name
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Indicator {
+    pub id: String,
+    pub group: String,
+    pub description: String,
+    pub unit_of_measure: String,
+    pub target: Option<Target>,
+    pub baseline: Option<Figure>,
+    pub actual: Option<Figure>,
+    pub period: Option<(i32, i32)>,
+    pub actuals: BTreeMap<i32, f64>,
+    pub estimate: Option<Figure>,
+    pub stated: String,
+    pub stated_status: Option<Status>,
+    pub note: String,
+    /// The catalogue id, when the indicator comes from the catalogue.
+    pub catalogue: Option<String>,
+    pub parts: Vec<Indicator>,
+    pub assessment: Assessment,
+}
+
+impl Indicator {
+    /// The indicators counted on dashboards: the parts, or the indicator itself.
+    pub fn components(&self) -> Box<dyn Iterator<Item = &Indicator> + '_> {
+        if self.parts.is_empty() {
+            Box::new(std::iter::once(self))
+        } else {
+            Box::new(self.parts.iter())
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        self.assessment.status
+    }
+}
+
+#[derive(Debug)]
+pub struct CatalogueEntry {
+    pub id: String,
+    pub group: String,
+    pub description: String,
+    pub unit_of_measure: String,
+    pub target: Option<Target>,
+    pub note: String,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// In Vietnamese collation order of their names.
+    pub units: Vec<Unit>,
+    /// Children of each unit, in collation order.
+    pub children: Vec<Vec<usize>>,
+    pub roots: Vec<usize>,
+    pub catalogue: Vec<CatalogueEntry>,
+}
+
+impl Site {
+    /// The unit and its ancestors, root first.
+    pub fn ancestry(&self, unit: usize) -> Vec<usize> {
+        let mut chain = vec![unit];
+        let mut current = unit;
+        while let Some(parent) = self.units[current].parent {
+            if chain.contains(&parent) {
+                break;
+            }
+            chain.push(parent);
+            current = parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// Resolves and checks a loaded site. Returns `None` only when the
+/// configuration is unusable; check `diags` for errors before rendering.
+pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> Option<Site> {
+    let config = resolve_config(&source, diags)?;
+    let catalogue = source
+        .catalogue
+        .as_ref()
+        .map(|(file, raw)| resolve_catalogue(*file, &raw.indicator, sources, diags))
+        .unwrap_or_default();
+    let collator = vi::Collator::new();
+
+    let mut units: Vec<(UnitSource, Option<Level>)> = source
+        .units
+        .into_iter()
+        .map(|u| {
+            let level = Level::parse(u.data.level.get_ref());
+            (u, level)
+        })
+        .collect();
+    units.sort_by(|a, b| {
+        collator
+            .compare(a.0.data.name.get_ref(), b.0.data.name.get_ref())
+            .then_with(|| a.0.id.cmp(&b.0.id))
+    });
+
+    // Each unit resolves apart from the others (indicators, report), in parallel.
+    let resolved: Vec<(Option<Unit>, Diagnostics)> = units
+        .par_iter()
+        .map(|(u, level)| {
+            let mut local = Diagnostics::default();
+            let unit = resolve_unit(u, *level, &config, &catalogue, sources, &mut local);
+            (unit, local)
+        })
+        .collect();
+
+    let mut out = Vec::with_capacity(resolved.len());
+    let mut kept_sources = Vec::with_capacity(resolved.len());
+    for ((unit, local), (src, _)) in resolved.into_iter().zip(&units) {
+        diags.extend(local);
+        if let Some(unit) = unit {
+            out.push(unit);
+            kept_sources.push(src);
+        }
+    }
+
+    link_parents(&mut out, &kept_sources, diags);
+    assign_slugs(&mut out, &kept_sources, diags);
+    let (children, roots) = hierarchy(&out);
+    Some(Site {
+        config,
+        units: out,
+        children,
+        roots,
+        catalogue,
+    })
+}
+
+fn resolve_config(source: &SiteSource, diags: &mut Diagnostics) -> Option<Config> {
+    let file = source.config_file;
+    let raw = &source.config;
+    let before = diags.errors();
+    let language = match &raw.language {
+        None => Language::Vi,
+        Some(lang) => match lang.get_ref().as_str() {
+            "vi" => Language::Vi,
+            "en" => Language::En,
+            other => {
+                diags.push(
+                    Diagnostic::error(format!("unknown language `{other}`"))
+                        .at(file, lang.span())
+                        .hint("the interface languages are `vi` and `en`"),
+                );
+                Language::Vi
+            }
+        },
+    };
+    let review = &raw.review;
+    let cutoff = date(file, &review.cutoff, diags);
+    let as_of = review.as_of.as_ref().and_then(|d| date(file, d, diags));
+    let mut deadlines = [None; 4];
+    let d = &raw.deadlines;
+    for (level, value) in [
+        (Level::Province, &d.province),
+        (Level::District, &d.district),
+        (Level::Grassroots, &d.grassroots),
+        (Level::Branch, &d.branch),
+    ] {
+        deadlines[level.index()] = value.as_ref().and_then(|v| date(file, v, diags));
+    }
+    let (term_start, term_end) = (*review.term_start.get_ref(), *review.term_end.get_ref());
+    if term_end <= term_start {
+        diags.push(
+            Diagnostic::error(format!(
+                "the term ends ({term_end}) before it starts ({term_start})"
+            ))
+            .at(file, review.term_end.span()),
+        );
+    }
+    let theme = raw
+        .theme
+        .as_ref()
+        .map_or("default".to_string(), |t| t.get_ref().clone());
+    if diags.errors() > before {
+        return None;
+    }
+    let cutoff = cutoff?;
+    Some(Config {
+        title: raw.title.get_ref().clone(),
+        subtitle: raw.subtitle.clone(),
+        description: raw.description.clone(),
+        language,
+        theme,
+        base_url: raw.base_url.clone(),
+        organisation: raw.organisation.clone(),
+        term_start,
+        term_end,
+        cutoff,
+        estimate_year: review.estimate_year.unwrap_or(cutoff.year() as i32),
+        baseline_year: review.baseline_year.unwrap_or(term_start),
+        target_year: review.target_year.unwrap_or(term_end),
+        plan: review.plan.clone(),
+        as_of: as_of.unwrap_or(cutoff),
+        deadlines,
+    })
+}
+
+/// A TOML value that must be a plain date.
+fn date(file: FileId, value: &Spanned<Datetime>, diags: &mut Diagnostics) -> Option<Date> {
+    let dt = value.get_ref();
+    let parsed = match (&dt.date, &dt.time, &dt.offset) {
+        (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
+        _ => None,
+    };
+    if parsed.is_none() {
+        diags.push(
+            Diagnostic::error(format!("expected a date, found `{dt}`"))
+                .at(file, value.span())
+                .hint("write a bare date such as 2023-06-30 (no time, no quotes)"),
+        );
+    }
+    parsed
+}
+
+fn resolve_catalogue(
+    file: FileId,
+    entries: &[RawCatalogueEntry],
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Vec<CatalogueEntry> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for entry in entries {
+        let id = entry.id.get_ref();
+        if !seen.insert(id.clone()) {
+            diags.push(
+                Diagnostic::error(format!("duplicate catalogue indicator id `{id}`"))
+                    .at(file, entry.id.span())
+                    .hint("each catalogue indicator needs its own id"),
+            );
+            continue;
+        }
+        let target = entry
+            .target
+            .as_ref()
+            .and_then(|t| parse_target(file, t, sources, diags));
+        out.push(CatalogueEntry {
+            id: id.clone(),
+            group: entry.group.clone(),
+            description: entry.description.get_ref().clone(),
+            unit_of_measure: entry.unit_of_measure.clone(),
+            target,
+            note: entry.note.clone(),
+        });
+    }
+    out
+}
+
+/// The span of a string value's contents: inside the quotes when the source
+/// text between them is exactly the value (no escapes), else the whole value.
+fn inner_span(
+    sources: &Sources,
+    file: FileId,
+    value: &Spanned<String>,
+    inner: Range<usize>,
+) -> Range<usize> {
+    let span = value.span();
+    let text = sources.text(file);
+    let quoted = text.get(span.clone()).unwrap_or("");
+    let body = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
+    if quoted.len() >= 2 && body == value.get_ref() {
+        let start = span.start + 1;
+        (start + inner.start).min(span.end)..(start + inner.end).min(span.end)
+    } else {
+        span
+    }
+}
+
+fn parse_target(
+    file: FileId,
+    value: &Spanned<String>,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<Target> {
+    match target::parse_target(value.get_ref()) {
+        Ok(t) => Some(t),
+        Err(err) => {
+            diags.push(
+                Diagnostic::error(format!("invalid target: {}", err.message))
+                    .at(file, inner_span(sources, file, value, err.span))
+                    .maybe_hint(err.hint),
+            );
+            None
+        }
+    }
+}
+
+fn figure(
+    file: FileId,
+    value: &Spanned<RawFigure>,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<Figure> {
+    match value.get_ref() {
+        RawFigure::Integer(n) => Some(Figure::Number(*n as f64)),
+        RawFigure::Float(x) => Some(Figure::Number(*x)),
+        RawFigure::Bool(b) => Some(Figure::Bool(*b)),
+        RawFigure::Text(text) => match target::parse_figure(text) {
+            Ok(f) => Some(f),
+            Err(err) => {
+                let spanned = Spanned::new(value.span(), text.clone());
+                diags.push(
+                    Diagnostic::error(format!("invalid figure: {}", err.message))
+                        .at(file, inner_span(sources, file, &spanned, err.span))
+                        .maybe_hint(err.hint),
+                );
+                None
+            }
+        },
+    }
+}
+
+fn resolve_unit(
+    src: &UnitSource,
+    level: Option<Level>,
+    config: &Config,
+    catalogue: &[CatalogueEntry],
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<Unit> {
+    let file = src.file;
+    let raw: &RawUnit = &src.data;
+    let Some(level) = level else {
+        let found = raw.level.get_ref();
+        diags.push(
+            Diagnostic::error(format!("unknown level `{found}`"))
+                .at(file, raw.level.span())
+                .hint(
+                    did_you_mean(found, Level::ALL.map(Level::key)).unwrap_or_else(|| {
+                        "the levels are province, district, grassroots and branch".into()
+                    }),
+                ),
+        );
+        return None;
+    };
+    let mut indicators = Vec::new();
+    let mut ids = HashSet::new();
+    for (i, raw_ind) in raw.indicators.iter().enumerate() {
+        let ctx = IndicatorContext {
+            file,
+            config,
+            catalogue,
+            sources,
+        };
+        if let Some(ind) = resolve_indicator(&ctx, raw_ind, i, true, diags) {
+            if !ids.insert(ind.id.clone()) {
+                let span = raw_ind
+                    .id
+                    .as_ref()
+                    .or(raw_ind.reference.as_ref())
+                    .map_or(0..0, |s| s.span());
+                diags.push(
+                    Diagnostic::error(format!("duplicate indicator id `{}` in this unit", ind.id))
+                        .at(file, span)
+                        .hint("give each indicator of a unit its own id"),
+                );
+            }
+            indicators.push(ind);
+        }
+    }
+    for (key, value) in [
+        ("members", &raw.members),
+        ("organisations", &raw.organisations),
+    ] {
+        if let Some(v) = value
+            && *v.get_ref() < 0
+        {
+            diags.push(Diagnostic::error(format!("`{key}` cannot be negative")).at(file, v.span()));
+        }
+    }
+    let conference_date = raw
+        .conference_date
+        .as_ref()
+        .and_then(|d| date(file, d, diags));
+    let submitted = raw.submitted.as_ref().and_then(|d| date(file, d, diags));
+    let report = src.report.map(|report_file| {
+        let rendered = markdown::render(sources.text(report_file), "bc");
+        for p in &rendered.problems {
+            let d = match p.severity {
+                markdown::Severity::Error => Diagnostic::error(p.message.clone()),
+                markdown::Severity::Warning => Diagnostic::warning(p.message.clone()),
+            };
+            diags.push(d.at(report_file, p.span.clone()).maybe_hint(p.hint.clone()));
+        }
+        rendered
+    });
+    Some(Unit {
+        id: src.id.clone(),
+        file,
+        slug: String::new(),
+        name: raw.name.get_ref().clone(),
+        short_name: raw.short_name.clone(),
+        level,
+        parent: None,
+        kind: raw.kind.clone(),
+        members: raw.members.as_ref().map(|v| *v.get_ref()),
+        organisations: raw.organisations.as_ref().map(|v| *v.get_ref()),
+        conference_date,
+        submitted,
+        submission: submission(submitted, config.deadline(level), config.as_of),
+        document_number: raw.document_number.clone(),
+        signer: raw.signer.clone(),
+        signer_title: raw.signer_title.clone(),
+        illustrative: raw.illustrative,
+        summary: markdown::render_inline(&raw.summary),
+        indicators,
+        report,
+    })
+}
+
+/// Judges a submission against its deadline, as of a date.
+pub fn submission(submitted: Option<Date>, deadline: Option<Date>, as_of: Date) -> Submission {
+    match (submitted, deadline) {
+        (Some(s), Some(d)) if s > d => Submission::Late {
+            days: (s - d).get_days() as i64,
+        },
+        (Some(_), _) => Submission::OnTime,
+        (None, Some(d)) if as_of > d => Submission::Missing,
+        (None, _) => Submission::NotDue,
+    }
+}
+
+struct IndicatorContext<'a> {
+    file: FileId,
+    config: &'a Config,
+    catalogue: &'a [CatalogueEntry],
+    sources: &'a Sources,
+}
+
+fn resolve_indicator(
+    ctx: &IndicatorContext<'_>,
+    raw: &RawIndicator,
+    position: usize,
+    top: bool,
+    diags: &mut Diagnostics,
+) -> Option<Indicator> {
+    let file = ctx.file;
+    let entry = match &raw.reference {
+        None => None,
+        Some(reference) => {
+            let found = ctx.catalogue.iter().find(|e| &e.id == reference.get_ref());
+            if found.is_none() {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "no indicator `{}` in the catalogue",
+                        reference.get_ref()
+                    ))
+                    .at(file, reference.span())
+                    .label("referenced here")
+                    .hint(
+                        did_you_mean(
+                            reference.get_ref(),
+                            ctx.catalogue.iter().map(|e| e.id.as_str()),
+                        )
+                        .unwrap_or_else(|| {
+                            "catalogue indicators are defined in indicators.toml".into()
+                        }),
+                    ),
+                );
+                return None;
+            }
+            found
+        }
+    };
+    let id = raw
+        .id
+        .as_ref()
+        .map(|s| s.get_ref().clone())
+        .or_else(|| entry.map(|e| e.id.clone()))
+        .unwrap_or_else(|| (position + 1).to_string());
+    let description = raw
+        .description
+        .as_ref()
+        .map(|s| s.get_ref().clone())
+        .or_else(|| entry.map(|e| e.description.clone()));
+    let Some(description) = description else {
+        let span = raw.id.as_ref().map_or(0..0, |s| s.span());
+        diags.push(
+            Diagnostic::error(format!("indicator `{id}` has no description"))
+                .at(file, span)
+                .hint("add `description = \"…\"` as the report words it, or `ref` a catalogue indicator"),
+        );
+        return None;
+    };
+    if !top && !raw.parts.is_empty() {
+        diags.push(
+            Diagnostic::error(format!("indicator part `{id}` has parts of its own"))
+                .at(file, raw.id.as_ref().map_or(0..0, |s| s.span()))
+                .hint("parts go one level deep: make them parts of the indicator above"),
+        );
+    }
+
+    let target = match &raw.target {
+        Some(t) => parse_target(file, t, ctx.sources, diags),
+        None => entry.and_then(|e| e.target.clone()),
+    };
+    let mut fig = |v: &Option<Spanned<RawFigure>>| {
+        v.as_ref().and_then(|v| figure(file, v, ctx.sources, diags))
+    };
+    let baseline = fig(&raw.baseline);
+    let actual = fig(&raw.actual);
+    let estimate = fig(&raw.estimate);
+    if let (Some(t), Some(a), Some(raw_actual)) = (&target, &actual, &raw.actual)
+        && let Some(hint) = target::mismatch(t, a)
+    {
+        diags.push(
+            Diagnostic::error(format!("the actual figure does not fit the target `{t}`"))
+                .at(file, raw_actual.span())
+                .hint(hint),
+        );
+    }
+    let period = raw
+        .period
+        .as_ref()
+        .and_then(|p| match target::parse_period(p.get_ref()) {
+            Ok(period) => Some(period),
+            Err(err) => {
+                diags.push(
+                    Diagnostic::error(format!("invalid period: {}", err.message))
+                        .at(file, inner_span(ctx.sources, file, p, err.span))
+                        .maybe_hint(err.hint),
+                );
+                None
+            }
+        });
+    let mut actuals = BTreeMap::new();
+    for (year, value) in &raw.actuals {
+        match year.get_ref().parse::<i32>() {
+            Ok(y) if (1900..=2200).contains(&y) => {
+                actuals.insert(y, *value.get_ref());
+            }
+            _ => diags.push(
+                Diagnostic::error(format!("`{}` is not a year", year.get_ref()))
+                    .at(file, year.span())
+                    .hint(format!(
+                        "the keys of `actuals` are years, e.g. {} = 97,2 written as {} = 97.2",
+                        ctx.config.baseline_year + 1,
+                        ctx.config.baseline_year + 1
+                    )),
+            ),
+        }
+    }
+    let parts: Vec<Indicator> = if top {
+        raw.parts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| resolve_indicator(ctx, p, i, false, diags))
+            .map(|mut p| {
+                if raw.parts.iter().all(|r| r.id.is_none()) {
+                    p.id = format!("{id}.{}", p.id);
+                }
+                p
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let assessment = if parts.is_empty() {
+        target::assess(
+            target.as_ref(),
+            &Observation {
+                actual,
+                actuals: &actuals,
+                period,
+            },
+        )
+    } else {
+        let worst = parts
+            .iter()
+            .map(Indicator::status)
+            .min()
+            .unwrap_or(Status::NotAssessed);
+        Assessment {
+            status: worst,
+            compared: None,
+            margin: None,
+        }
+    };
+    let stated = raw
+        .stated
+        .as_ref()
+        .map(|s| s.get_ref().clone())
+        .unwrap_or_default();
+    let stated_status = target::parse_stated(&stated);
+    Some(Indicator {
+        id,
+        group: raw
+            .group
+            .clone()
+            .or_else(|| entry.map(|e| e.group.clone()))
+            .unwrap_or_default(),
+        description,
+        unit_of_measure: raw
+            .unit_of_measure
+            .clone()
+            .or_else(|| entry.map(|e| e.unit_of_measure.clone()))
+            .unwrap_or_default(),
+        target,
+        baseline,
+        actual,
+        period,
+        actuals,
+        estimate,
+        stated,
+        stated_status,
+        note: raw
+            .note
+            .clone()
+            .or_else(|| entry.map(|e| e.note.clone()))
+            .unwrap_or_default(),
+        catalogue: entry.map(|e| e.id.clone()),
+        parts,
+        assessment,
+    })
+}
+
+/// Sets each unit's parent, reporting unknown parents, levels out of order
+/// and cycles.
+fn link_parents(units: &mut [Unit], sources: &[&UnitSource], diags: &mut Diagnostics) {
+    let index: HashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    for (i, src) in sources.iter().enumerate() {
+        let Some(parent) = &src.data.parent else {
+            continue;
+        };
+        let name = parent.get_ref();
+        match index.get(name.as_str()) {
+            Some(&p) if p == i => diags.push(
+                Diagnostic::error(format!("unit `{}` is its own parent", src.id))
+                    .at(src.file, parent.span()),
+            ),
+            Some(&p) => {
+                if units[p].level >= units[i].level {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "a {} unit cannot be the parent of a {} unit",
+                            units[p].level.key(),
+                            units[i].level.key()
+                        ))
+                        .at(src.file, parent.span())
+                        .hint("a parent is at a higher level: province > district > grassroots > branch"),
+                    );
+                }
+                units[i].parent = Some(p);
+            }
+            None => diags.push(
+                Diagnostic::error(format!("no unit `{name}`"))
+                    .at(src.file, parent.span())
+                    .label("parent named here")
+                    .hint(
+                        did_you_mean(name, index.keys().copied()).unwrap_or_else(|| {
+                            "a parent is named by its folder name under content/units/".into()
+                        }),
+                    ),
+            ),
+        }
+    }
+    // Cycles: walk up from each unit; a walk longer than the unit count loops.
+    let mut reported = HashSet::new();
+    for start in 0..units.len() {
+        let mut seen = vec![start];
+        let mut current = start;
+        while let Some(p) = units[current].parent {
+            if let Some(pos) = seen.iter().position(|&u| u == p) {
+                let cycle: Vec<usize> = seen[pos..].to_vec();
+                let first = *cycle.iter().min().unwrap_or(&p);
+                if reported.insert(first) {
+                    let names: Vec<&str> = cycle.iter().map(|&u| sources[u].id.as_str()).collect();
+                    let span = sources[first]
+                        .data
+                        .parent
+                        .as_ref()
+                        .map_or(0..0, |s| s.span());
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "the hierarchy has a cycle: {} → {}",
+                            names.join(" → "),
+                            names[0]
+                        ))
+                        .at(sources[first].file, span)
+                        .hint("one of these units must have a parent outside the cycle, or none"),
+                    );
+                }
+                for &u in &cycle {
+                    units[u].parent = None;
+                }
+                break;
+            }
+            seen.push(p);
+            current = p;
+        }
+    }
+}
+
+/// Gives every unit a URL slug: its explicit `slug`, or one made from its
+/// short name (or name), with `-2`, `-3`… on collisions, in collation order.
+fn assign_slugs(units: &mut [Unit], sources: &[&UnitSource], diags: &mut Diagnostics) {
+    let mut taken: HashMap<String, usize> = HashMap::new();
+    for (i, src) in sources.iter().enumerate() {
+        let Some(slug) = &src.data.slug else { continue };
+        let value = slug.get_ref();
+        let valid = !value.is_empty()
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid {
+            diags.push(
+                Diagnostic::error(format!("invalid slug `{value}`"))
+                    .at(src.file, slug.span())
+                    .hint(format!(
+                        "a slug uses a-z, 0-9 and '-' only, e.g. `{}`",
+                        vi::slugify(units[i].display_name())
+                    )),
+            );
+            continue;
+        }
+        if let Some(&other) = taken.get(value) {
+            diags.push(
+                Diagnostic::error(format!("duplicate slug `{value}`"))
+                    .at(src.file, slug.span())
+                    .hint(format!("unit `{}` already uses it", sources[other].id)),
+            );
+            continue;
+        }
+        taken.insert(value.clone(), i);
+        units[i].slug = value.clone();
+    }
+    for unit in units.iter_mut() {
+        if !unit.slug.is_empty() {
+            continue;
+        }
+        let mut base = vi::slugify(unit.display_name());
+        if base.is_empty() {
+            base = vi::slugify(&unit.id);
+        }
+        if base.is_empty() {
+            base = "don-vi".to_string();
+        }
+        let mut slug = base.clone();
+        let mut n = 2;
+        while taken.contains_key(&slug) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        taken.insert(slug.clone(), usize::MAX);
+        unit.slug = slug;
+    }
+}
+
+fn hierarchy(units: &[Unit]) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let mut children = vec![Vec::new(); units.len()];
+    let mut roots = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        match unit.parent {
+            Some(p) => children[p].push(i),
+            None => roots.push(i),
+        }
+    }
+    (children, roots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i16, m: i8, day: i8) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn submission_against_deadline() {
+        let deadline = Some(d(2023, 7, 30));
+        let as_of = d(2023, 9, 15);
+        assert_eq!(
+            submission(Some(d(2023, 7, 30)), deadline, as_of),
+            Submission::OnTime
+        );
+        assert_eq!(
+            submission(Some(d(2023, 8, 4)), deadline, as_of),
+            Submission::Late { days: 5 }
+        );
+        assert_eq!(submission(None, deadline, as_of), Submission::Missing);
+        assert_eq!(
+            submission(None, deadline, d(2023, 7, 1)),
+            Submission::NotDue
+        );
+        assert_eq!(submission(None, None, as_of), Submission::NotDue);
+        assert_eq!(
+            submission(Some(d(2023, 1, 1)), None, as_of),
+            Submission::OnTime
+        );
+    }
+}

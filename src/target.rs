@@ -1,0 +1,2037 @@
+//! Indicator targets and statuses.
+//!
+//! This module owns the small languages of an indicator (see "Target
+//! expressions" and "Status" in `docs/content-format.md`):
+//!
+//! - target expressions (`>= 95%`, `3-5%/năm`, `100%`, `yes`): parsing, with
+//!   byte spans and hints for errors, and display in people's form (`≥ 95%`);
+//! - figures as written in content (`305`, `"57,7"`, `"41/71"`, `true`) and
+//!   periods (`"2020-2022"`);
+//! - the status rules: target × actual → status, the figure compared (after the
+//!   per-year rule) and the margin ("vượt 3,1 điểm %");
+//! - reading the result a report states by hand ("Vượt 1,6%", "Không đạt") and
+//!   deciding whether it disagrees with the computed status.
+//!
+//! Nothing here panics on any input: parsers return [`ParseError`] and
+//! [`assess`] is total. Whether a figure suits a target at all (a boolean
+//! against a percentage, a fraction against a count) is for the caller to check
+//! with [`compatible`] and report.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::vi::{fold, format_decimal};
+
+/// The general hint of a target that cannot be read.
+const TARGET_HINT: &str = "write the target as `>= 95%`, `3-5%/năm`, `100%` or `yes`";
+/// The general hint of a figure that cannot be read.
+const FIGURE_HINT: &str =
+    "write a number (`305`, `57,7`, `1.234`), a fraction (`41/71`) or true/false";
+
+// ---------------------------------------------------------------------------
+// Status
+// ---------------------------------------------------------------------------
+
+/// The status of an indicator.
+///
+/// Ordered worst to best, so `min()` over parts gives the parent's status:
+/// not achieved < not assessed < achieved < exceeded. Serialized as its
+/// [`key`](Status::key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// *Không đạt*, *chưa đạt*.
+    NotAchieved,
+    /// *Chưa đánh giá*: no actual figure, or no target.
+    NotAssessed,
+    /// *Đạt*.
+    Achieved,
+    /// *Vượt*.
+    Exceeded,
+}
+
+impl Status {
+    /// A stable ASCII key for CSS classes, templates and JSON.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::NotAchieved => "not-achieved",
+            Status::NotAssessed => "not-assessed",
+            Status::Achieved => "achieved",
+            Status::Exceeded => "exceeded",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------
+
+/// A target, figure or period that cannot be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    /// Byte range of the offending part in the input (always on character
+    /// boundaries; empty only for an empty input).
+    pub span: Range<usize>,
+    pub hint: Option<String>,
+}
+
+impl ParseError {
+    fn new(message: impl Into<String>, span: Range<usize>, hint: Option<String>) -> Self {
+        ParseError {
+            message: message.into(),
+            span,
+            hint,
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+// ---------------------------------------------------------------------------
+// Targets
+// ---------------------------------------------------------------------------
+
+/// A parsed target expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub kind: TargetKind,
+    /// The target is a percentage (`%`); otherwise a count or amount.
+    pub percent: bool,
+    /// The target is per year (`/năm`); otherwise for the term.
+    pub per_year: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetKind {
+    /// `>= x`, or a bare number: at least x.
+    AtLeast(f64),
+    /// `> x`: more than x.
+    MoreThan(f64),
+    /// `<= x`: at most x (lower is better).
+    AtMost(f64),
+    /// `< x`: less than x (lower is better).
+    LessThan(f64),
+    /// `lo-hi`: between lo and hi, both included.
+    Range(f64, f64),
+    /// `100%`: a duty met or not; it cannot be exceeded.
+    Duty,
+    /// `yes`: a yes/no duty, measured by a boolean.
+    Yes,
+}
+
+/// People's form, with Vietnamese numbers: "> 95%", "≥ 90%", "≥ 100/năm",
+/// "3–5%/năm", "100%", "≤ 2%", "< 2%", "Có/không". [`parse_target`] reads it
+/// back.
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pct = if self.percent { "%" } else { "" };
+        let year = if self.per_year { "/năm" } else { "" };
+        let n = |x: f64| format_decimal(x);
+        match self.kind {
+            TargetKind::AtLeast(x) => write!(f, "≥ {}{pct}{year}", n(x)),
+            TargetKind::MoreThan(x) => write!(f, "> {}{pct}{year}", n(x)),
+            TargetKind::AtMost(x) => write!(f, "≤ {}{pct}{year}", n(x)),
+            TargetKind::LessThan(x) => write!(f, "< {}{pct}{year}", n(x)),
+            TargetKind::Range(lo, hi) => write!(f, "{}–{}{pct}{year}", n(lo), n(hi)),
+            TargetKind::Duty => write!(f, "100%{year}"),
+            TargetKind::Yes => f.write_str("Có/không"),
+        }
+    }
+}
+
+/// Comparison signs, longest first.
+const OPERATORS: &[(&str, Op)] = &[
+    (">=", Op::AtLeast),
+    ("≥", Op::AtLeast),
+    ("<=", Op::AtMost),
+    ("≤", Op::AtMost),
+    (">", Op::MoreThan),
+    ("<", Op::LessThan),
+];
+
+/// Range separators: hyphen, en dash, em dash.
+const DASHES: &[&str] = &["-", "–", "—"];
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    AtLeast,
+    MoreThan,
+    AtMost,
+    LessThan,
+}
+
+/// Parses a target expression (see "Target expressions" in the content format).
+///
+/// `>=`/`≥`, `>`, `<=`/`≤`, `<` before a number; a range `3-5` (hyphen, en or
+/// em dash); `%`; `/năm` or `/year` for a per-year target; `yes`/`có` for a
+/// yes/no duty. A bare `100%` is a duty; any other bare number means "at
+/// least". Spaces are optional.
+pub fn parse_target(src: &str) -> Result<Target, ParseError> {
+    let mut c = Cursor::new(src);
+    c.skip_ws();
+    if c.at_end() {
+        return Err(ParseError::new(
+            "the target is empty",
+            0..src.len(),
+            Some(TARGET_HINT.to_string()),
+        ));
+    }
+
+    // A yes/no duty.
+    let body = src.trim();
+    let folded = fold(body);
+    if matches!(folded.as_str(), "yes" | "co" | "yes/no" | "co/khong") {
+        return Ok(Target {
+            kind: TargetKind::Yes,
+            percent: false,
+            per_year: false,
+        });
+    }
+
+    // Anything after a yes/no word.
+    let word_end = body
+        .find(|ch: char| !(ch.is_alphabetic() || is_combining(ch)))
+        .unwrap_or(body.len());
+    let word = body.get(..word_end).unwrap_or("");
+    if matches!(fold(word).as_str(), "yes" | "co") {
+        let after = body.get(word_end..).unwrap_or("");
+        let start = c.pos + word_end + (after.len() - after.trim_start().len());
+        return Err(ParseError::new(
+            "a yes/no target takes no number, `%` or `/năm`",
+            start..src.trim_end().len(),
+            Some("write `yes` alone; the actual is then `true` or `false`".to_string()),
+        ));
+    }
+
+    // The comparison sign.
+    let op_start = c.pos;
+    let op = OPERATORS
+        .iter()
+        .find(|(text, _)| c.eat(text))
+        .map(|&(_, op)| (op, op_start..c.pos));
+    if op.is_none() && c.peek() == Some('=') {
+        return Err(ParseError::new(
+            "`=` is not a comparison sign of targets",
+            c.pos..c.pos + 1,
+            Some(word_hint(src).unwrap_or_else(|| TARGET_HINT.to_string())),
+        ));
+    }
+    c.skip_ws();
+
+    // The number (or the lower bound of a range).
+    let Some(first) = lex_number(&mut c)? else {
+        return Err(expected_number(
+            src,
+            &c,
+            op.as_ref().map(|(_, span)| span.clone()),
+        ));
+    };
+    c.skip_ws();
+    let first_pct = c.eat("%");
+    c.skip_ws();
+
+    // The upper bound of a range.
+    let dash_start = c.pos;
+    let mut second = None;
+    if DASHES.iter().any(|d| c.eat(d)) {
+        if let Some((_, op_span)) = &op {
+            return Err(ParseError::new(
+                "a range takes no comparison sign",
+                op_span.clone(),
+                Some("write a range as `3-5%/năm`".to_string()),
+            ));
+        }
+        let dash_span = dash_start..c.pos;
+        c.skip_ws();
+        let Some(hi) = lex_number(&mut c)? else {
+            return Err(expected_number(src, &c, Some(dash_span)));
+        };
+        c.skip_ws();
+        let hi_pct = c.eat("%");
+        c.skip_ws();
+        if first_pct && !hi_pct {
+            return Err(ParseError::new(
+                "only the lower bound of the range has `%`",
+                hi.span.clone(),
+                Some(format!(
+                    "write `{0}-{1}%` or `{0}%-{1}%`",
+                    first.text, hi.text
+                )),
+            ));
+        }
+        if first.value > hi.value {
+            return Err(ParseError::new(
+                "the bounds of the range are reversed",
+                first.span.start..hi.span.end,
+                Some(format!(
+                    "write the lower bound first: `{}-{}`",
+                    hi.text, first.text
+                )),
+            ));
+        }
+        second = Some((hi, hi_pct));
+    }
+    let percent = first_pct || second.as_ref().is_some_and(|(_, pct)| *pct);
+
+    // Per year.
+    let mut per_year = false;
+    let slash_start = c.pos;
+    if c.eat("/") {
+        c.skip_ws();
+        let word_start = c.pos;
+        while c
+            .peek()
+            .is_some_and(|ch| ch.is_alphabetic() || is_combining(ch))
+        {
+            c.bump();
+        }
+        let word = c.slice(word_start..c.pos);
+        if !matches!(fold(word).as_str(), "nam" | "year") {
+            let span = if word.is_empty() {
+                slash_start..c.pos.max(slash_start + 1)
+            } else {
+                word_start..c.pos
+            };
+            return Err(ParseError::new(
+                format!("unknown period `/{word}`"),
+                span,
+                Some("write `/năm` or `/year` for a per-year target".to_string()),
+            ));
+        }
+        per_year = true;
+        c.skip_ws();
+    }
+
+    if !c.at_end() {
+        let span = c.pos..src.trim_end().len();
+        let rest = c.slice(span.clone());
+        return Err(ParseError::new(
+            format!("unexpected `{rest}` in the target"),
+            span,
+            Some(word_hint(src).unwrap_or_else(|| TARGET_HINT.to_string())),
+        ));
+    }
+
+    let kind = match (op, second) {
+        (_, Some((hi, _))) => TargetKind::Range(first.value, hi.value),
+        (Some((Op::AtLeast, _)), None) => TargetKind::AtLeast(first.value),
+        (Some((Op::MoreThan, _)), None) => TargetKind::MoreThan(first.value),
+        (Some((Op::AtMost, _)), None) => TargetKind::AtMost(first.value),
+        (Some((Op::LessThan, _)), None) => TargetKind::LessThan(first.value),
+        (None, None) if percent && first.value == 100.0 => TargetKind::Duty,
+        (None, None) => TargetKind::AtLeast(first.value),
+    };
+    Ok(Target {
+        kind,
+        percent,
+        per_year,
+    })
+}
+
+/// The error for a missing number at the cursor; `after` is the span of what
+/// came before it (a sign or a dash), pointed at when the input ends there.
+fn expected_number(src: &str, c: &Cursor<'_>, after: Option<Range<usize>>) -> ParseError {
+    let end = src.trim_end().len();
+    let span = if c.pos < end {
+        // The next word or character that is not a number.
+        let rest = c.slice(c.pos..end);
+        let len = rest
+            .char_indices()
+            .find(|&(i, ch)| i > 0 && ch.is_whitespace())
+            .map_or(rest.len(), |(i, _)| i);
+        c.pos..c.pos + len
+    } else {
+        after.unwrap_or(0..end)
+    };
+    let found = c.slice(span.clone());
+    let message = if c.pos < end {
+        format!("expected a number, found `{found}`")
+    } else {
+        format!("expected a number after `{found}`")
+    };
+    ParseError::new(
+        message,
+        span,
+        Some(word_hint(src).unwrap_or_else(|| TARGET_HINT.to_string())),
+    )
+}
+
+/// A concrete hint when a target is written in words, as the reports do:
+/// "Trên 95%" → `> 95%`, "98% trở lên" → `>= 98%`, "dưới 2%" → `< 2%`.
+fn word_hint(src: &str) -> Option<String> {
+    let folded = fold(src);
+    let op =
+        if folded.contains("tro len") || folded.contains("it nhat") || folded.contains("toi thieu")
+        {
+            ">="
+        } else if folded.contains("khong qua")
+            || folded.contains("toi da")
+            || folded.contains("tro xuong")
+        {
+            "<="
+        } else if folded.starts_with("tren") || folded.starts_with("hon") {
+            ">"
+        } else if folded.starts_with("duoi") {
+            "<"
+        } else {
+            return None;
+        };
+    // The first number as written, with its `%`.
+    let start = src.find(|ch: char| ch.is_ascii_digit())?;
+    let tail = src.get(start..)?;
+    let len = tail
+        .find(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == ','))
+        .unwrap_or(tail.len());
+    let number = tail.get(..len)?.trim_end_matches(['.', ',']);
+    let pct = if src.contains('%') { "%" } else { "" };
+    Some(format!("write `{op} {number}{pct}` for “{}”", src.trim()))
+}
+
+// ---------------------------------------------------------------------------
+// Figures and periods
+// ---------------------------------------------------------------------------
+
+/// A figure as written in content: a TOML number, a fraction string "41/71", a
+/// decimal string "57,7", or a boolean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    Number(f64),
+    /// "41/71": a share, whose value is a percentage.
+    Fraction {
+        num: f64,
+        den: f64,
+    },
+    Bool(bool),
+}
+
+impl Figure {
+    /// The numeric value: a fraction is a percentage (num/den × 100); a boolean
+    /// (or a fraction over 0) has none.
+    pub fn value(&self) -> Option<f64> {
+        match *self {
+            Figure::Number(x) => Some(x),
+            Figure::Fraction { num, den } if den != 0.0 => Some(num / den * 100.0),
+            Figure::Fraction { .. } | Figure::Bool(_) => None,
+        }
+    }
+}
+
+/// Vietnamese form: "57,7", "41/71", "có", "không".
+impl fmt::Display for Figure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Figure::Number(x) => f.write_str(&format_decimal(x)),
+            Figure::Fraction { num, den } => {
+                write!(f, "{}/{}", format_decimal(num), format_decimal(den))
+            }
+            Figure::Bool(true) => f.write_str("có"),
+            Figure::Bool(false) => f.write_str("không"),
+        }
+    }
+}
+
+/// Parses a figure written as a string: "305", "57,7", "1.234", "98%", "-2,5",
+/// "41/71" (spaces around `/` allowed). A dot separates thousands and must be
+/// followed by exactly three digits ("15.1915" is an error); a fraction's
+/// denominator cannot be 0. Booleans are TOML booleans, not strings.
+pub fn parse_figure(src: &str) -> Result<Figure, ParseError> {
+    let mut c = Cursor::new(src);
+    c.skip_ws();
+    if c.at_end() {
+        return Err(ParseError::new(
+            "the figure is empty",
+            0..src.len(),
+            Some(FIGURE_HINT.to_string()),
+        ));
+    }
+    let body = src.trim();
+    let body_span = c.pos..c.pos + body.len();
+    if matches!(
+        fold(body).as_str(),
+        "true" | "false" | "yes" | "no" | "co" | "khong"
+    ) {
+        return Err(ParseError::new(
+            format!("`{body}` is a yes/no answer written as text"),
+            body_span,
+            Some("write `actual = true` or `actual = false`, without quotes".to_string()),
+        ));
+    }
+
+    let minus_start = c.pos;
+    let negative = c.eat("-") || c.eat("−");
+    let minus_span = minus_start..c.pos;
+    c.skip_ws();
+    let Some(num) = lex_number(&mut c)? else {
+        let end = src.trim_end().len();
+        let span = if c.pos < end { c.pos..end } else { body_span };
+        return Err(ParseError::new(
+            format!("`{}` is not a number", c.slice(span.clone())),
+            span,
+            Some(FIGURE_HINT.to_string()),
+        ));
+    };
+    c.skip_ws();
+
+    let slash_start = c.pos;
+    if c.eat("/") {
+        if negative {
+            return Err(ParseError::new(
+                "a fraction cannot be negative",
+                minus_span,
+                Some("write a fraction as `41/71`".to_string()),
+            ));
+        }
+        let slash_span = slash_start..c.pos;
+        c.skip_ws();
+        let Some(den) = lex_number(&mut c)? else {
+            let end = src.trim_end().len();
+            let span = if c.pos < end { c.pos..end } else { slash_span };
+            return Err(ParseError::new(
+                "expected the denominator of the fraction",
+                span,
+                Some("write a fraction as `41/71`".to_string()),
+            ));
+        };
+        if den.value == 0.0 {
+            return Err(ParseError::new(
+                "the denominator of a fraction cannot be 0",
+                den.span,
+                None,
+            ));
+        }
+        c.skip_ws();
+        trailing_figure(src, &c)?;
+        return Ok(Figure::Fraction {
+            num: num.value,
+            den: den.value,
+        });
+    }
+
+    c.eat("%");
+    c.skip_ws();
+    trailing_figure(src, &c)?;
+    Ok(Figure::Number(if negative {
+        -num.value
+    } else {
+        num.value
+    }))
+}
+
+/// The error for anything left after a figure.
+fn trailing_figure(src: &str, c: &Cursor<'_>) -> Result<(), ParseError> {
+    if c.at_end() {
+        return Ok(());
+    }
+    let span = c.pos..src.trim_end().len();
+    let rest = c.slice(span.clone());
+    let hint = if rest.starts_with('=') {
+        "write only the fraction (`41/71`): the percentage is computed from it".to_string()
+    } else {
+        FIGURE_HINT.to_string()
+    };
+    Err(ParseError::new(
+        format!("unexpected `{rest}` after the figure"),
+        span,
+        Some(hint),
+    ))
+}
+
+/// Parses a period: "2020-2022" (hyphen, en or em dash, optional spaces) →
+/// (2020, 2022); a single year "2022" → (2022, 2022). Years have four digits;
+/// a reversed period is an error.
+pub fn parse_period(src: &str) -> Result<(i32, i32), ParseError> {
+    const HINT: &str = "write the years the figure covers as `2020-2022`, or one year `2022`";
+    let mut c = Cursor::new(src);
+    c.skip_ws();
+    if c.at_end() {
+        return Err(ParseError::new(
+            "the period is empty",
+            0..src.len(),
+            Some(HINT.to_string()),
+        ));
+    }
+    let first = lex_year(src, &mut c, None, HINT)?;
+    c.skip_ws();
+    let mut last = first.clone();
+    let dash_start = c.pos;
+    if DASHES.iter().any(|d| c.eat(d)) {
+        let dash = dash_start..c.pos;
+        c.skip_ws();
+        last = lex_year(src, &mut c, Some(dash), HINT)?;
+        c.skip_ws();
+    }
+    if !c.at_end() {
+        let span = c.pos..src.trim_end().len();
+        return Err(ParseError::new(
+            format!("unexpected `{}` in the period", c.slice(span.clone())),
+            span,
+            Some(HINT.to_string()),
+        ));
+    }
+    if first.0 > last.0 {
+        return Err(ParseError::new(
+            "the period is reversed",
+            first.1.start..last.1.end,
+            Some(format!(
+                "write the first year first: `{}-{}`",
+                last.0, first.0
+            )),
+        ));
+    }
+    Ok((first.0, last.0))
+}
+
+/// A four-digit year at the cursor, with its span; `after` is the span of the
+/// dash before it, pointed at when nothing follows.
+fn lex_year(
+    src: &str,
+    c: &mut Cursor<'_>,
+    after: Option<Range<usize>>,
+    hint: &str,
+) -> Result<(i32, Range<usize>), ParseError> {
+    let start = c.pos;
+    while c.peek().is_some_and(|ch| ch.is_ascii_digit()) {
+        c.bump();
+    }
+    let text = c.slice(start..c.pos);
+    if text.len() == 4
+        && let Ok(year) = text.parse::<i32>()
+    {
+        return Ok((year, start..c.pos));
+    }
+    let end = src.trim_end().len();
+    if !text.is_empty() {
+        return Err(ParseError::new(
+            format!("`{text}` is not a year"),
+            start..c.pos,
+            Some(hint.to_string()),
+        ));
+    }
+    if start >= end {
+        let dash = after.unwrap_or(0..end);
+        return Err(ParseError::new(
+            format!("expected a year after `{}`", c.slice(dash.clone())),
+            dash,
+            Some(hint.to_string()),
+        ));
+    }
+    // The next word that is not a year.
+    let rest = c.slice(start..end);
+    let len = rest
+        .char_indices()
+        .find(|&(i, ch)| {
+            i > 0
+                && (ch.is_whitespace()
+                    || ch.is_ascii_digit()
+                    || DASHES
+                        .iter()
+                        .any(|d| rest.get(i..).is_some_and(|r| r.starts_with(d))))
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    let span = start..start + len;
+    Err(ParseError::new(
+        format!("`{}` is not a year", c.slice(span.clone())),
+        span,
+        Some(hint.to_string()),
+    ))
+}
+
+// ---------------------------------------------------------------------------
+// Assessment
+// ---------------------------------------------------------------------------
+
+/// What an indicator measured.
+pub struct Observation<'a> {
+    /// The figure at the cut-off date.
+    pub actual: Option<Figure>,
+    /// Values per year.
+    pub actuals: &'a BTreeMap<i32, f64>,
+    /// The years `actual` covers (for per-year targets).
+    pub period: Option<(i32, i32)>,
+}
+
+/// How far a figure is from its target.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Margin {
+    /// Percentage targets: actual − target, in percentage points.
+    Points(f64),
+    /// Counts: (actual − target) / target × 100.
+    Relative(f64),
+    /// When short of the target: actual / target × 100.
+    ShareOfTarget(f64),
+}
+
+/// The outcome of [`assess`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Assessment {
+    pub status: Status,
+    /// The figure compared, after the per-year rule, rounded to 0,01; `None`
+    /// when there is no numeric figure.
+    pub compared: Option<f64>,
+    pub margin: Option<Margin>,
+}
+
+/// Whether a figure can be measured against a target at all: a boolean only
+/// against `yes`, a fraction (a percentage) only against a percentage target,
+/// a number against any numeric target; the numbers must be finite. [`assess`]
+/// gives *not assessed* otherwise; the caller reports the mismatch (see
+/// [`mismatch`] for a hint).
+pub fn compatible(target: &Target, figure: &Figure) -> bool {
+    mismatch(target, figure).is_none()
+}
+
+/// Why a figure cannot be measured against a target, as a hint for the
+/// author; `None` when it can (see [`compatible`]).
+pub fn mismatch(target: &Target, figure: &Figure) -> Option<&'static str> {
+    match (&target.kind, *figure) {
+        (TargetKind::Yes, Figure::Bool(_)) => None,
+        (TargetKind::Yes, _) => Some("a yes/no target takes `actual = true` or `actual = false`"),
+        (_, Figure::Bool(_)) => Some("true/false goes with a yes/no target (`target = \"yes\"`)"),
+        (_, Figure::Number(x)) if !x.is_finite() => Some("the figure is not a finite number"),
+        (_, Figure::Number(_)) => None,
+        (_, Figure::Fraction { num, den })
+            if !(num.is_finite() && den.is_finite() && den != 0.0) =>
+        {
+            Some("a fraction needs finite numbers and a denominator other than 0")
+        }
+        (_, Figure::Fraction { .. }) if !target.percent => Some(
+            "a fraction such as `41/71` is a percentage; the target is a count (write `%` in the target, or give the count)",
+        ),
+        (_, Figure::Fraction { .. }) => None,
+    }
+}
+
+/// Computes an indicator's status from its target and what it measured (see
+/// "Status" in the content format). Total: a missing target or figure, a
+/// figure that does not suit the target (see [`compatible`]) or a value that
+/// is not finite gives *not assessed*.
+///
+/// The figure compared is `actual`; for a per-year target it is the mean of
+/// the yearly `actuals` (those within `period` when one is given), or else
+/// `actual` divided by the number of years of `period` (one year without a
+/// period). Values are compared after rounding to 0,01.
+pub fn assess(target: Option<&Target>, obs: &Observation<'_>) -> Assessment {
+    let not_assessed = |compared: Option<f64>| Assessment {
+        status: Status::NotAssessed,
+        compared,
+        margin: None,
+    };
+    let plain = obs
+        .actual
+        .and_then(|f| f.value())
+        .map(round2)
+        .filter(|x| x.is_finite());
+
+    let Some(target) = target else {
+        return not_assessed(plain);
+    };
+    if let Some(figure) = &obs.actual
+        && !compatible(target, figure)
+    {
+        return not_assessed(None);
+    }
+    if target.kind == TargetKind::Yes {
+        return match obs.actual {
+            Some(Figure::Bool(met)) => Assessment {
+                status: if met {
+                    Status::Achieved
+                } else {
+                    Status::NotAchieved
+                },
+                compared: None,
+                margin: None,
+            },
+            _ => not_assessed(None),
+        };
+    }
+
+    let Some(a) = compared_value(target, obs)
+        .map(round2)
+        .filter(|x| x.is_finite())
+    else {
+        return not_assessed(None);
+    };
+    let bounds_finite = match target.kind {
+        TargetKind::AtLeast(t)
+        | TargetKind::MoreThan(t)
+        | TargetKind::AtMost(t)
+        | TargetKind::LessThan(t) => t.is_finite(),
+        TargetKind::Range(lo, hi) => lo.is_finite() && hi.is_finite(),
+        TargetKind::Duty | TargetKind::Yes => true,
+    };
+    if !bounds_finite {
+        return not_assessed(Some(a));
+    }
+
+    let over = |t: f64| over_margin(a, round2(t), target.percent);
+    let share = |t: f64| share_margin(a, round2(t));
+    let (status, margin) = match target.kind {
+        TargetKind::AtLeast(t) => match cmp2(a, t) {
+            Ordering::Less => (Status::NotAchieved, share(t)),
+            Ordering::Equal => (Status::Achieved, None),
+            Ordering::Greater => (Status::Exceeded, over(t)),
+        },
+        TargetKind::MoreThan(t) => match cmp2(a, t) {
+            Ordering::Less => (Status::NotAchieved, share(t)),
+            Ordering::Equal => (Status::NotAchieved, None),
+            Ordering::Greater => (Status::Exceeded, over(t)),
+        },
+        TargetKind::Duty => match cmp2(a, 100.0) {
+            Ordering::Less => (Status::NotAchieved, share(100.0)),
+            Ordering::Equal | Ordering::Greater => (Status::Achieved, None),
+        },
+        TargetKind::AtMost(t) => match cmp2(a, t) {
+            Ordering::Greater => (Status::NotAchieved, over(t)),
+            Ordering::Equal => (Status::Achieved, None),
+            Ordering::Less => (Status::Exceeded, over(t)),
+        },
+        TargetKind::LessThan(t) => match cmp2(a, t) {
+            Ordering::Greater => (Status::NotAchieved, over(t)),
+            Ordering::Equal => (Status::NotAchieved, None),
+            Ordering::Less => (Status::Exceeded, over(t)),
+        },
+        TargetKind::Range(lo, hi) => {
+            if cmp2(a, lo) == Ordering::Less {
+                (Status::NotAchieved, share(lo))
+            } else if cmp2(a, hi) == Ordering::Greater {
+                (Status::Exceeded, over(hi))
+            } else {
+                (Status::Achieved, None)
+            }
+        }
+        // Handled above.
+        TargetKind::Yes => (Status::NotAssessed, None),
+    };
+    Assessment {
+        status,
+        compared: Some(a),
+        margin,
+    }
+}
+
+/// The figure compared, before rounding (see [`assess`]).
+fn compared_value(target: &Target, obs: &Observation<'_>) -> Option<f64> {
+    let value = obs.actual.and_then(|f| f.value());
+    if !target.per_year {
+        return value;
+    }
+    let in_period = |year: i32| {
+        obs.period
+            .is_none_or(|(first, last)| first <= year && year <= last)
+    };
+    let yearly: Vec<f64> = obs
+        .actuals
+        .iter()
+        .filter(|&(&year, _)| in_period(year))
+        .map(|(_, &v)| v)
+        .collect();
+    if !yearly.is_empty() {
+        return Some(yearly.iter().sum::<f64>() / yearly.len() as f64);
+    }
+    let years = match obs.period {
+        Some((first, last)) => i64::from(last) - i64::from(first) + 1,
+        None => 1,
+    };
+    if years < 1 {
+        return None;
+    }
+    value.map(|v| v / years as f64)
+}
+
+/// Rounds to 0,01 (half away from zero).
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Compares two values after rounding both to 0,01.
+fn cmp2(a: f64, b: f64) -> Ordering {
+    let (a, b) = ((a * 100.0).round(), (b * 100.0).round());
+    a.partial_cmp(&b).unwrap_or(Ordering::Equal)
+}
+
+/// The margin of a figure beyond a bound: points for percentages, relative for
+/// counts (none relative to a bound of 0).
+fn over_margin(a: f64, t: f64, percent: bool) -> Option<Margin> {
+    if percent {
+        Some(Margin::Points(round2(a - t)))
+    } else if t > 0.0 {
+        Some(Margin::Relative(round2((a - t) * 100.0 / t)))
+    } else {
+        None
+    }
+}
+
+/// How much of a bound a figure short of it reached (none for a bound of 0).
+fn share_margin(a: f64, t: f64) -> Option<Margin> {
+    (t > 0.0).then(|| Margin::ShareOfTarget(round2(a * 100.0 / t)))
+}
+
+/// Vietnamese text of a margin: Points(3.1) → "vượt 3,1 điểm %", Points(-2.3)
+/// → "thấp hơn 2,3 điểm %", Relative(1.67) → "vượt 1,67%", Relative(-20.0) →
+/// "thấp hơn 20%", ShareOfTarget(96.17) → "đạt 96,17% so với mục tiêu"; a zero
+/// margin → "bằng mục tiêu"; a value that is not finite → "".
+pub fn margin_text(m: Margin) -> String {
+    let (Margin::Points(x) | Margin::Relative(x) | Margin::ShareOfTarget(x)) = m;
+    if !x.is_finite() {
+        return String::new();
+    }
+    match m {
+        Margin::ShareOfTarget(x) => format!("đạt {}% so với mục tiêu", format_decimal(x)),
+        Margin::Points(x) | Margin::Relative(x) if round2(x) == 0.0 => "bằng mục tiêu".to_string(),
+        Margin::Points(x) if x > 0.0 => format!("vượt {} điểm %", format_decimal(x)),
+        Margin::Points(x) => format!("thấp hơn {} điểm %", format_decimal(-x)),
+        Margin::Relative(x) if x > 0.0 => format!("vượt {}%", format_decimal(x)),
+        Margin::Relative(x) => format!("thấp hơn {}%", format_decimal(-x)),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Stated results
+// ---------------------------------------------------------------------------
+
+/// Leading words of stated results, folded (lower case, no diacritics), the
+/// longer phrases first.
+const STATED: &[(&[&str], Status)] = &[
+    (&["khong", "dat"], Status::NotAchieved),
+    (&["chua", "dat"], Status::NotAchieved),
+    (&["khong", "hoan", "thanh"], Status::NotAchieved),
+    (&["chua", "hoan", "thanh"], Status::NotAchieved),
+    (&["chua", "danh", "gia"], Status::NotAssessed),
+    (&["hoan", "thanh", "vuot"], Status::Exceeded),
+    (&["vuot"], Status::Exceeded),
+    (&["dat"], Status::Achieved),
+    (&["hoan", "thanh"], Status::Achieved),
+    (&["not", "achieved"], Status::NotAchieved),
+    (&["not", "assessed"], Status::NotAssessed),
+    (&["exceeded"], Status::Exceeded),
+    (&["achieved"], Status::Achieved),
+];
+
+/// Reads a stated result by its first words: "Vượt 1,6%" (or "Hoàn thành vượt
+/// mức") → exceeded; "Đạt", "Đạt 96,16% so với nghị quyết", "Hoàn thành" →
+/// achieved; "Không đạt", "Chưa đạt", "Không hoàn thành" → not achieved;
+/// "Chưa đánh giá" → not assessed. Case- and diacritic-insensitive (NFC or
+/// NFD), ignoring a leading bullet; anything else → `None`.
+pub fn parse_stated(src: &str) -> Option<Status> {
+    let folded = fold(src);
+    let words: Vec<&str> = folded
+        .split(|ch: char| !ch.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    STATED
+        .iter()
+        .find(|(phrase, _)| words.starts_with(phrase))
+        .map(|&(_, status)| status)
+}
+
+/// Whether a stated result disagrees with the computed status: any difference,
+/// including a stated "Đạt" for a computed *exceeded* (the report under-states
+/// its result); *not assessed* on either side never disagrees.
+pub fn disagrees(stated: Status, computed: Status) -> bool {
+    stated != Status::NotAssessed && computed != Status::NotAssessed && stated != computed
+}
+
+// ---------------------------------------------------------------------------
+// Lexing
+// ---------------------------------------------------------------------------
+
+/// A position in an input; it only ever moves by whole characters.
+struct Cursor<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(src: &'a str) -> Self {
+        Cursor { src, pos: 0 }
+    }
+
+    fn rest(&self) -> &'a str {
+        self.src.get(self.pos..).unwrap_or("")
+    }
+
+    fn slice(&self, span: Range<usize>) -> &'a str {
+        self.src.get(span).unwrap_or("")
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let ch = self.peek()?;
+        self.pos += ch.len_utf8();
+        Some(ch)
+    }
+
+    fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.bump();
+        }
+    }
+
+    fn at_end(&self) -> bool {
+        self.rest().trim().is_empty()
+    }
+}
+
+/// A number as written, with its value and span.
+struct Num<'a> {
+    value: f64,
+    text: &'a str,
+    span: Range<usize>,
+}
+
+/// Reads a Vietnamese number at the cursor (digits, dot thousands, decimal
+/// comma); `None` when the cursor is not on a digit.
+fn lex_number<'a>(c: &mut Cursor<'a>) -> Result<Option<Num<'a>>, ParseError> {
+    let start = c.pos;
+    if !c.peek().is_some_and(|ch| ch.is_ascii_digit()) {
+        return Ok(None);
+    }
+    while c
+        .peek()
+        .is_some_and(|ch| ch.is_ascii_digit() || ch == '.' || ch == ',')
+    {
+        c.bump();
+    }
+    let span = start..c.pos;
+    let text = c.slice(span.clone());
+    let suffix = if c.rest().trim_start().starts_with('%') {
+        "%"
+    } else {
+        ""
+    };
+    let value = number_value(text, span.clone(), suffix)?;
+    Ok(Some(Num { value, text, span }))
+}
+
+/// The value of a run of digits, dots and commas that starts with a digit.
+fn number_value(text: &str, span: Range<usize>, suffix: &str) -> Result<f64, ParseError> {
+    let error =
+        |message: String, hint: String| Err(ParseError::new(message, span.clone(), Some(hint)));
+    let (int, frac) = match text.split_once(',') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (text, None),
+    };
+    if let Some(frac) = frac {
+        if frac.contains(',') {
+            return error(
+                format!("`{text}` has more than one decimal comma"),
+                "a number has at most one decimal comma: `57,7`".to_string(),
+            );
+        }
+        if frac.contains('.') {
+            return error(
+                format!("`{text}` has a dot after its decimal comma"),
+                "Vietnamese numbers group thousands with dots before the decimal comma: `1.234,5`"
+                    .to_string(),
+            );
+        }
+        if frac.is_empty() {
+            return error(
+                format!("`{text}` ends with a decimal comma"),
+                format!("write the decimals after the comma, or drop it: `{int}{suffix}`"),
+            );
+        }
+    }
+    let groups: Vec<&str> = int.split('.').collect();
+    if let [first, rest @ ..] = groups.as_slice()
+        && !rest.is_empty()
+        && !((1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3))
+    {
+        let message = format!(
+            "`{text}` is not a Vietnamese number: a dot separates thousands and must be followed by exactly 3 digits"
+        );
+        return match rest {
+            [decimals] if frac.is_none() && !decimals.is_empty() => error(
+                message,
+                format!("Vietnamese numbers use a decimal comma: {first},{decimals}{suffix}"),
+            ),
+            _ => error(
+                message,
+                "group thousands by three with dots (`1.234.567`) and write decimals after a comma (`57,7`)"
+                    .to_string(),
+            ),
+        };
+    }
+    let mut plain: String = groups.concat();
+    if let Some(frac) = frac {
+        plain.push('.');
+        plain.push_str(frac);
+    }
+    match plain.parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value),
+        _ => error(
+            format!("`{text}` is too large"),
+            "write a smaller number".to_string(),
+        ),
+    }
+}
+
+/// Combining diacritical marks (NFD input).
+fn is_combining(ch: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&ch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(src: &str) -> Target {
+        match parse_target(src) {
+            Ok(target) => target,
+            Err(e) => panic!("{src:?}: {e}"),
+        }
+    }
+
+    fn target(kind: TargetKind, percent: bool, per_year: bool) -> Target {
+        Target {
+            kind,
+            percent,
+            per_year,
+        }
+    }
+
+    fn err(result: Result<impl fmt::Debug, ParseError>) -> ParseError {
+        match result {
+            Ok(v) => panic!("expected an error, got {v:?}"),
+            Err(e) => e,
+        }
+    }
+
+    fn fig(src: &str) -> Figure {
+        match parse_figure(src) {
+            Ok(f) => f,
+            Err(e) => panic!("{src:?}: {e}"),
+        }
+    }
+
+    /// Assesses an actual figure with no yearly values and an optional period.
+    fn run(target_src: &str, actual: Figure, period: Option<&str>) -> Assessment {
+        let target = t(target_src);
+        let actuals = BTreeMap::new();
+        let period = period.map(|p| parse_period(p).expect("period"));
+        assert!(compatible(&target, &actual), "{target_src} vs {actual:?}");
+        assess(
+            Some(&target),
+            &Observation {
+                actual: Some(actual),
+                actuals: &actuals,
+                period,
+            },
+        )
+    }
+
+    fn num(x: f64) -> Figure {
+        Figure::Number(x)
+    }
+
+    fn assert_close(a: f64, b: f64) {
+        assert!((a - b).abs() < 1e-9, "{a} != {b}");
+    }
+
+    fn stated_agrees(stated: &str, computed: Status) -> bool {
+        let stated = parse_stated(stated).expect("readable stated result");
+        !disagrees(stated, computed)
+    }
+
+    // --- The appendix of seed 004 (PHỤ LỤC), case by case -------------------
+
+    #[test]
+    fn appendix_1_more_than_95_percent() {
+        // "Trên 95% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ chính trị" → 98% → "Đạt".
+        let a = run("> 95%", num(98.0), None);
+        assert_eq!(a.status, Status::Exceeded);
+        assert_eq!(a.compared, Some(98.0));
+        assert_eq!(a.margin, Some(Margin::Points(3.0)));
+        // The report under-states: "Đạt" where the figures say exceeded.
+        assert!(!stated_agrees("Đạt", a.status));
+    }
+
+    #[test]
+    fn appendix_2_duty_100_percent() {
+        // "100% cán bộ, đảng viên, quần chúng được học tập…" → 100% → "Đạt".
+        let a = run("100%", num(100.0), None);
+        assert_eq!(a.status, Status::Achieved);
+        assert_eq!(a.margin, None);
+        assert!(stated_agrees("Đạt", a.status));
+    }
+
+    #[test]
+    fn appendix_3_parts() {
+        // Đảng bộ Khối: 02 năm HTNV; 01 năm HTTNV → "Không đạt".
+        let whole = run("yes", Figure::Bool(false), None);
+        assert_eq!(whole.status, Status::NotAchieved);
+        assert_eq!(whole.compared, None);
+        assert!(stated_agrees("- Không đạt", whole.status));
+
+        // 90% of grassroots organisations → 91,6% → "Vượt 1,6%".
+        let orgs = run(">= 90%", fig("91,6"), None);
+        assert_eq!(orgs.status, Status::Exceeded);
+        assert_eq!(orgs.margin, Some(Margin::Points(1.6)));
+        assert_eq!(margin_text(Margin::Points(1.6)), "vượt 1,6 điểm %");
+        assert!(stated_agrees("- Vượt 1,6%", orgs.status));
+
+        // 95% of members → 98,1% → "Vượt 3,1%".
+        let members = run(">= 95%", num(98.1), None);
+        assert_eq!(members.status, Status::Exceeded);
+        assert_eq!(members.margin, Some(Margin::Points(3.1)));
+        assert_eq!(margin_text(Margin::Points(3.1)), "vượt 3,1 điểm %");
+        assert!(stated_agrees("- Vượt 3,1%", members.status));
+
+        // The parent takes the worst of its parts.
+        let parent = [whole.status, orgs.status, members.status]
+            .into_iter()
+            .min();
+        assert_eq!(parent, Some(Status::NotAchieved));
+    }
+
+    #[test]
+    fn appendix_4_admissions_per_year() {
+        // "Kết nạp 100 đảng viên trở lên" → 305 in 2020, 2021, 2022 → "Vượt 1,6%".
+        let a = run(">= 100/năm", num(305.0), Some("2020-2022"));
+        assert_eq!(a.status, Status::Exceeded);
+        assert_eq!(a.compared, Some(101.67));
+        match a.margin {
+            Some(Margin::Relative(x)) => assert_close(x, 1.67),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(margin_text(Margin::Relative(1.67)), "vượt 1,67%");
+        assert!(stated_agrees("Vượt 1,6%", a.status));
+    }
+
+    #[test]
+    fn appendix_5_inspection() {
+        // Every grassroots organisation runs an inspection programme: 71/71 = 100% → "Đạt".
+        let programme = run("100%", fig("71/71"), None);
+        assert_eq!(programme.status, Status::Achieved);
+        assert_eq!(programme.compared, Some(100.0));
+        assert!(stated_agrees("Đạt", programme.status));
+
+        // 60% inspected in the term: 41/71 = 57,7% → "Đạt 96,16% so với nghị quyết".
+        let inspected = run(">= 60%", fig("41/71"), None);
+        assert_eq!(inspected.status, Status::NotAchieved);
+        assert_eq!(inspected.compared, Some(57.75));
+        match inspected.margin {
+            Some(Margin::ShareOfTarget(x)) => assert!((x - 96.2).abs() < 0.1, "{x}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            margin_text(Margin::ShareOfTarget(96.25)),
+            "đạt 96,25% so với mục tiêu"
+        );
+        let stated = parse_stated("- Đạt 96,16% so với nghị quyết");
+        assert_eq!(stated, Some(Status::Achieved));
+        assert!(disagrees(Status::Achieved, inspected.status));
+    }
+
+    #[test]
+    fn appendix_6_mass_organisations() {
+        // "90% các tổ chức đoàn thể hoàn thành tốt nhiệm vụ trở lên".
+        for (actual, points) in [("93,1", 3.1), ("99,1", 9.1), ("98,3", 8.3)] {
+            let a = run(">= 90%", fig(actual), None);
+            assert_eq!(a.status, Status::Exceeded);
+            assert_eq!(a.margin, Some(Margin::Points(points)));
+            assert!(stated_agrees(&format!("- Vượt {actual}%"), a.status));
+        }
+    }
+
+    #[test]
+    fn appendix_7_at_least_98_percent() {
+        // "98% trở lên … đạt chuẩn văn hóa" → 98% → "Đạt".
+        let a = run(">= 98%", num(98.0), None);
+        assert_eq!(a.status, Status::Achieved);
+        assert_eq!(a.margin, None);
+        assert!(stated_agrees("Đạt", a.status));
+        // A bare number means "at least".
+        assert_eq!(t("98%"), t(">= 98%"));
+    }
+
+    #[test]
+    fn appendix_8_duty_and_income_range() {
+        // "100% doanh nghiệp thực hiện đầy đủ nghĩa vụ" → 100% → "Đạt".
+        let duty = run("100%", num(100.0), None);
+        assert_eq!(duty.status, Status::Achieved);
+        assert!(stated_agrees("- Đạt", duty.status));
+
+        // "Bình quân thu nhập người lao động tăng 3-5%/năm" → "Không đạt".
+        let low = run("3-5%/năm", num(2.0), None);
+        assert_eq!(low.status, Status::NotAchieved);
+        assert_eq!(low.margin, Some(Margin::ShareOfTarget(66.67)));
+        assert!(stated_agrees("- Không đạt", low.status));
+        let within = run("3-5%/năm", num(4.0), None);
+        assert_eq!(within.status, Status::Achieved);
+        assert_eq!(within.margin, None);
+        let high = run("3-5%/năm", num(6.0), None);
+        assert_eq!(high.status, Status::Exceeded);
+        assert_eq!(high.margin, Some(Margin::Points(1.0)));
+        // The bounds themselves are within.
+        assert_eq!(run("3-5%/năm", num(3.0), None).status, Status::Achieved);
+        assert_eq!(run("3-5%/năm", num(5.0), None).status, Status::Achieved);
+        // Growth over a period is divided by its years: 12 over 3 years → 4 a year.
+        let period = run("3–5%/năm", num(12.0), Some("2020-2022"));
+        assert_eq!(
+            (period.status, period.compared),
+            (Status::Achieved, Some(4.0))
+        );
+    }
+
+    #[test]
+    fn appendix_summary_counts_parts() {
+        // The computed statuses of the appendix's parts, in order.
+        let parts = [
+            run("> 95%", num(98.0), None).status,
+            run("100%", num(100.0), None).status,
+            run("yes", Figure::Bool(false), None).status,
+            run(">= 90%", num(91.6), None).status,
+            run(">= 95%", num(98.1), None).status,
+            run(">= 100/năm", num(305.0), Some("2020-2022")).status,
+            run("100%", fig("71/71"), None).status,
+            run(">= 60%", fig("41/71"), None).status,
+            run(">= 90%", num(93.1), None).status,
+            run(">= 90%", num(99.1), None).status,
+            run(">= 90%", num(98.3), None).status,
+            run(">= 98%", num(98.0), None).status,
+            run("100%", num(100.0), None).status,
+            run("3-5%/năm", num(2.0), None).status,
+        ];
+        let met = parts.iter().filter(|s| **s >= Status::Achieved).count();
+        let missed = parts.iter().filter(|s| **s == Status::NotAchieved).count();
+        assert_eq!((met, missed), (11, 3));
+    }
+
+    // --- Target expressions ---------------------------------------------------
+
+    #[test]
+    fn parses_every_shape() {
+        use TargetKind::*;
+        let cases: &[(&str, Target)] = &[
+            (">= 95%", target(AtLeast(95.0), true, false)),
+            ("≥95%", target(AtLeast(95.0), true, false)),
+            ("95%", target(AtLeast(95.0), true, false)),
+            ("95 %", target(AtLeast(95.0), true, false)),
+            ("> 95%", target(MoreThan(95.0), true, false)),
+            (">95,5%", target(MoreThan(95.5), true, false)),
+            (">= 100", target(AtLeast(100.0), false, false)),
+            ("100", target(AtLeast(100.0), false, false)),
+            (">= 100/năm", target(AtLeast(100.0), false, true)),
+            (">= 100 / năm", target(AtLeast(100.0), false, true)),
+            (">= 100/NĂM", target(AtLeast(100.0), false, true)),
+            (">= 100/na\u{306}m", target(AtLeast(100.0), false, true)),
+            (">= 100/year", target(AtLeast(100.0), false, true)),
+            (">= 1.000", target(AtLeast(1000.0), false, false)),
+            (">= 1.234.567,5", target(AtLeast(1_234_567.5), false, false)),
+            ("3-5%/năm", target(Range(3.0, 5.0), true, true)),
+            ("3–5%/năm", target(Range(3.0, 5.0), true, true)),
+            ("3—5%/năm", target(Range(3.0, 5.0), true, true)),
+            ("3 - 5 % / năm", target(Range(3.0, 5.0), true, true)),
+            ("3%-5%/năm", target(Range(3.0, 5.0), true, true)),
+            ("2,5-3,5%", target(Range(2.5, 3.5), true, false)),
+            ("10-20", target(Range(10.0, 20.0), false, false)),
+            ("100%", target(Duty, true, false)),
+            ("100,0%", target(Duty, true, false)),
+            ("100%/năm", target(Duty, true, true)),
+            (">= 100%", target(AtLeast(100.0), true, false)),
+            ("<= 2%", target(AtMost(2.0), true, false)),
+            ("≤ 2%", target(AtMost(2.0), true, false)),
+            ("< 2%", target(LessThan(2.0), true, false)),
+            ("<= 10", target(AtMost(10.0), false, false)),
+            ("yes", target(Yes, false, false)),
+            ("Yes", target(Yes, false, false)),
+            ("có", target(Yes, false, false)),
+            ("Có", target(Yes, false, false)),
+            ("Co\u{301}", target(Yes, false, false)),
+            ("Có/không", target(Yes, false, false)),
+            ("  >=  95%  ", target(AtLeast(95.0), true, false)),
+            ("\u{a0}> 95%\u{a0}", target(MoreThan(95.0), true, false)),
+        ];
+        for (src, expected) in cases {
+            assert_eq!(&t(src), expected, "{src:?}");
+        }
+    }
+
+    #[test]
+    fn displays_in_peoples_form() {
+        let cases = [
+            ("> 95%", "> 95%"),
+            (">= 90%", "≥ 90%"),
+            (">= 100/năm", "≥ 100/năm"),
+            (">= 1000", "≥ 1.000"),
+            ("3-5%/năm", "3–5%/năm"),
+            ("2,5-3,5%", "2,5–3,5%"),
+            ("100%", "100%"),
+            ("100%/năm", "100%/năm"),
+            ("<= 2%", "≤ 2%"),
+            ("< 2%", "< 2%"),
+            (">= 99,2%", "≥ 99,2%"),
+            ("yes", "Có/không"),
+        ];
+        for (src, shown) in cases {
+            let target = t(src);
+            assert_eq!(target.to_string(), shown, "{src:?}");
+            assert_eq!(t(shown), target, "{shown:?} reads back");
+        }
+    }
+
+    #[test]
+    fn target_errors_carry_spans_and_hints() {
+        // (input, span, a part of the hint)
+        let cases: &[(&str, Range<usize>, &str)] = &[
+            ("", 0..0, "`>= 95%`"),
+            ("   ", 0..3, "`>= 95%`"),
+            (
+                "95.5%",
+                0..4,
+                "Vietnamese numbers use a decimal comma: 95,5%",
+            ),
+            (">= 95.5%", 3..7, "decimal comma: 95,5%"),
+            ("1.00", 0..4, "decimal comma: 1,00"),
+            ("1.000.00", 0..8, "group thousands by three"),
+            ("100.", 0..4, "group thousands by three"),
+            ("1,2,3", 0..5, "at most one decimal comma"),
+            ("1,000.5", 0..7, "`1.234,5`"),
+            ("5,%", 0..2, "`5%`"),
+            (">= 3-5%", 0..2, "`3-5%/năm`"),
+            ("5-3%", 0..3, "`3-5`"),
+            ("3%-5", 3..4, "`3-5%`"),
+            ("3-", 1..2, "`>= 95%`"),
+            ("3 - abc", 4..7, "`>= 95%`"),
+            (">=", 0..2, "`>= 95%`"),
+            (">= abc", 3..6, "`>= 95%`"),
+            ("= 95%", 0..1, "`>= 95%`"),
+            ("95%/tháng", 4..10, "`/năm`"),
+            ("95%/", 3..4, "`/năm`"),
+            ("95% abc", 4..7, "`>= 95%`"),
+            ("95%%", 3..4, "`>= 95%`"),
+            ("yes/năm", 3..8, "`yes` alone"),
+            ("có 95%", 4..7, "`yes` alone"),
+            ("-5%", 0..3, "`>= 95%`"),
+            // Targets written in words, as in the reports.
+            ("Trên 95%", 0..5, "`> 95%`"),
+            ("95% trở lên", 4..14, "`>= 95%`"),
+            ("dưới 2%", 0..7, "`< 2%`"),
+            ("không quá 10", 0..6, "`<= 10`"),
+        ];
+        for (src, span, hint) in cases {
+            let e = err(parse_target(src));
+            assert_eq!(&e.span, span, "{src:?}: {e}");
+            let got = e.hint.as_deref().unwrap_or("");
+            assert!(got.contains(hint), "{src:?}: hint {got:?} lacks {hint:?}");
+            assert!(src.get(e.span.clone()).is_some());
+        }
+        let huge = format!(">= {}", "9".repeat(400));
+        let e = err(parse_target(&huge));
+        assert_eq!(e.span, 3..403);
+        assert!(e.message.contains("too large"));
+    }
+
+    // --- Figures and periods -------------------------------------------------
+
+    #[test]
+    fn parses_figures() {
+        assert_eq!(fig("305"), num(305.0));
+        assert_eq!(fig("57,7"), num(57.7));
+        assert_eq!(fig("1.234"), num(1234.0));
+        assert_eq!(fig("3.445.485"), num(3_445_485.0));
+        assert_eq!(fig("1.000,5"), num(1000.5));
+        assert_eq!(fig(" 98% "), num(98.0));
+        assert_eq!(fig("-2,5"), num(-2.5));
+        assert_eq!(
+            fig("41/71"),
+            Figure::Fraction {
+                num: 41.0,
+                den: 71.0
+            }
+        );
+        assert_eq!(
+            fig("41 / 71"),
+            Figure::Fraction {
+                num: 41.0,
+                den: 71.0
+            }
+        );
+        assert_eq!(
+            fig("02/12"),
+            Figure::Fraction {
+                num: 2.0,
+                den: 12.0
+            }
+        );
+        assert_eq!(
+            fig("15.915/16.000"),
+            Figure::Fraction {
+                num: 15915.0,
+                den: 16000.0
+            }
+        );
+    }
+
+    #[test]
+    fn figure_values() {
+        assert_eq!(num(57.7).value(), Some(57.7));
+        let share = Figure::Fraction {
+            num: 41.0,
+            den: 71.0,
+        }
+        .value()
+        .unwrap_or(0.0);
+        assert_close(share, 4100.0 / 71.0);
+        assert_eq!(Figure::Fraction { num: 1.0, den: 0.0 }.value(), None);
+        assert_eq!(Figure::Bool(true).value(), None);
+        assert_eq!(num(3322.0).to_string(), "3.322");
+        assert_eq!(fig("41/71").to_string(), "41/71");
+        assert_eq!(Figure::Bool(false).to_string(), "không");
+    }
+
+    #[test]
+    fn figure_errors_carry_spans_and_hints() {
+        let cases: &[(&str, Range<usize>, &str)] = &[
+            // Printed in seed 004: a malformed thousands group.
+            ("15.915/15.1915", 7..14, "decimal comma: 15,1915"),
+            ("57.7", 0..4, "decimal comma: 57,7"),
+            ("41/0", 3..4, ""),
+            ("41/0,0", 3..6, ""),
+            ("41/", 2..3, "`41/71`"),
+            ("41/x", 3..4, "`41/71`"),
+            ("-41/71", 0..1, "`41/71`"),
+            ("41/71 = 57,7%", 6..13, "only the fraction"),
+            ("abc", 0..3, "a number"),
+            ("", 0..0, "a number"),
+            ("true", 0..4, "without quotes"),
+            (" Có ", 1..4, "without quotes"),
+            ("12 DN", 3..5, "a number"),
+            ("1,2,3", 0..5, "one decimal comma"),
+        ];
+        for (src, span, hint) in cases {
+            let e = err(parse_figure(src));
+            assert_eq!(&e.span, span, "{src:?}: {e}");
+            let got = e.hint.as_deref().unwrap_or("");
+            assert!(got.contains(hint), "{src:?}: hint {got:?} lacks {hint:?}");
+        }
+    }
+
+    #[test]
+    fn parses_periods() {
+        assert_eq!(parse_period("2020-2022"), Ok((2020, 2022)));
+        assert_eq!(parse_period("2020–2022"), Ok((2020, 2022)));
+        assert_eq!(parse_period(" 2020 — 2022 "), Ok((2020, 2022)));
+        assert_eq!(parse_period("2022"), Ok((2022, 2022)));
+        assert_eq!(parse_period("2022-2022"), Ok((2022, 2022)));
+        let cases: &[(&str, Range<usize>)] = &[
+            ("2022-2020", 0..9),
+            ("20-22", 0..2),
+            ("2020-", 4..5),
+            ("2020-22", 5..7),
+            ("năm 2020", 0..4),
+            ("2020-2022x", 9..10),
+            ("", 0..0),
+            ("12345", 0..5),
+        ];
+        for (src, span) in cases {
+            let e = err(parse_period(src));
+            assert_eq!(&e.span, span, "{src:?}: {e}");
+            assert!(e.hint.is_some());
+        }
+    }
+
+    // --- Assessment ------------------------------------------------------------
+
+    #[test]
+    fn not_assessed_without_actual_or_target() {
+        let actuals = BTreeMap::new();
+        let empty = Observation {
+            actual: None,
+            actuals: &actuals,
+            period: None,
+        };
+        let a = assess(Some(&t(">= 95%")), &empty);
+        assert_eq!(
+            a,
+            Assessment {
+                status: Status::NotAssessed,
+                compared: None,
+                margin: None
+            }
+        );
+        assert_eq!(assess(Some(&t("yes")), &empty).status, Status::NotAssessed);
+        assert_eq!(
+            assess(Some(&t(">= 100/năm")), &empty).status,
+            Status::NotAssessed
+        );
+
+        // No target: not assessed, but the figure is still there to show.
+        let only_actual = Observation {
+            actual: Some(fig("41/71")),
+            actuals: &actuals,
+            period: None,
+        };
+        let a = assess(None, &only_actual);
+        assert_eq!((a.status, a.compared), (Status::NotAssessed, Some(57.75)));
+    }
+
+    #[test]
+    fn mismatched_figures_are_not_assessed_and_reported_by_compatible() {
+        let actuals = BTreeMap::new();
+        let cases = [
+            (">= 95%", Figure::Bool(true)),
+            ("100%", Figure::Bool(true)),
+            ("yes", num(1.0)),
+            ("yes", fig("1/1")),
+            (">= 100", fig("41/71")),
+            (">= 95%", num(f64::NAN)),
+            (">= 95%", num(f64::INFINITY)),
+            (">= 95%", Figure::Fraction { num: 1.0, den: 0.0 }),
+        ];
+        for (src, figure) in cases {
+            let target = t(src);
+            assert!(!compatible(&target, &figure), "{src} vs {figure:?}");
+            let obs = Observation {
+                actual: Some(figure),
+                actuals: &actuals,
+                period: None,
+            };
+            let a = assess(Some(&target), &obs);
+            assert_eq!((a.status, a.margin), (Status::NotAssessed, None), "{src}");
+        }
+        let hint = |src: &str, figure: Figure| mismatch(&t(src), &figure).unwrap_or("");
+        assert!(hint(">= 95%", Figure::Bool(true)).contains("yes/no target"));
+        assert!(hint("yes", num(1.0)).contains("`actual = true`"));
+        assert!(hint(">= 100", fig("41/71")).contains("percentage"));
+        assert!(hint(">= 95%", num(f64::NAN)).contains("finite"));
+        assert_eq!(mismatch(&t(">= 60%"), &fig("41/71")), None);
+        assert!(compatible(&t(">= 60%"), &fig("41/71")));
+        assert!(compatible(&t(">= 100/năm"), &num(305.0)));
+        assert!(compatible(&t("yes"), &Figure::Bool(true)));
+        assert_eq!(
+            run("yes", Figure::Bool(true), None).status,
+            Status::Achieved
+        );
+    }
+
+    #[test]
+    fn at_least_more_than_and_duty() {
+        assert_eq!(run(">= 95%", num(94.0), None).status, Status::NotAchieved);
+        assert_eq!(run(">= 95%", num(95.0), None).status, Status::Achieved);
+        // "More than" is not met on the target itself.
+        let on = run("> 95%", num(95.0), None);
+        assert_eq!((on.status, on.margin), (Status::NotAchieved, None));
+        let below = run("> 95%", num(90.0), None);
+        assert_eq!(below.margin, Some(Margin::ShareOfTarget(94.74)));
+        // A duty short of 100% shows the share reached; it cannot be exceeded.
+        let duty = run("100%", num(98.0), None);
+        assert_eq!(duty.status, Status::NotAchieved);
+        assert_eq!(duty.margin, Some(Margin::ShareOfTarget(98.0)));
+        assert_eq!(run("100%", num(100.4), None).status, Status::Achieved);
+        // Counts: relative margins, and the share when short.
+        let short = run(">= 100", num(80.0), None);
+        assert_eq!(short.margin, Some(Margin::ShareOfTarget(80.0)));
+        let over = run(">= 100", num(120.0), None);
+        assert_eq!(over.margin, Some(Margin::Relative(20.0)));
+        // A target of 0 has no relative margin.
+        let zero = run(">= 0", num(3.0), None);
+        assert_eq!((zero.status, zero.margin), (Status::Exceeded, None));
+    }
+
+    #[test]
+    fn at_most_and_less_than() {
+        let below = run("<= 2%", num(1.5), None);
+        assert_eq!(below.status, Status::Exceeded);
+        assert_eq!(below.margin, Some(Margin::Points(-0.5)));
+        assert_eq!(margin_text(Margin::Points(-0.5)), "thấp hơn 0,5 điểm %");
+        assert_eq!(run("<= 2%", num(2.0), None).status, Status::Achieved);
+        let above = run("<= 2%", num(2.5), None);
+        assert_eq!(above.status, Status::NotAchieved);
+        assert_eq!(above.margin, Some(Margin::Points(0.5)));
+
+        let on = run("< 2%", num(2.0), None);
+        assert_eq!((on.status, on.margin), (Status::NotAchieved, None));
+        assert_eq!(run("< 2%", num(1.99), None).status, Status::Exceeded);
+        assert_eq!(run("< 2%", num(3.0), None).status, Status::NotAchieved);
+
+        let count_over = run("<= 10", num(12.0), None);
+        assert_eq!(count_over.status, Status::NotAchieved);
+        assert_eq!(count_over.margin, Some(Margin::Relative(20.0)));
+        let count_under = run("<= 10", num(8.0), None);
+        assert_eq!(count_under.status, Status::Exceeded);
+        assert_eq!(count_under.margin, Some(Margin::Relative(-20.0)));
+        assert_eq!(margin_text(Margin::Relative(-20.0)), "thấp hơn 20%");
+        // Nothing to divide by for a limit of 0.
+        let zero = run("<= 0", num(2.0), None);
+        assert_eq!((zero.status, zero.margin), (Status::NotAchieved, None));
+    }
+
+    #[test]
+    fn compares_after_rounding_to_hundredths() {
+        assert_eq!(run(">= 60%", num(59.996), None).status, Status::Achieved);
+        assert_eq!(run(">= 60%", num(59.994), None).status, Status::NotAchieved);
+        assert_eq!(run(">= 0,3", num(0.1 + 0.2), None).status, Status::Achieved);
+        assert_eq!(run("<= 0,3", num(0.1 + 0.2), None).status, Status::Achieved);
+        assert_eq!(
+            run("> 57,7%", fig("57,70"), None).status,
+            Status::NotAchieved
+        );
+        // 100 a year over three years.
+        assert_eq!(
+            run(">= 100/năm", num(300.0), Some("2020-2022")).status,
+            Status::Achieved
+        );
+        assert_eq!(
+            run(">= 100/năm", num(299.99), Some("2020-2022")).status,
+            Status::Achieved
+        );
+        assert_eq!(
+            run(">= 100/năm", num(299.9), Some("2020-2022")).status,
+            Status::NotAchieved
+        );
+    }
+
+    #[test]
+    fn per_year_rule() {
+        let target = t(">= 100/năm");
+        let yearly = BTreeMap::from([(2020, 95.0), (2021, 102.0), (2022, 108.0), (2023, 50.0)]);
+        // The yearly values within the period win over `actual`.
+        let a = assess(
+            Some(&target),
+            &Observation {
+                actual: Some(num(1.0)),
+                actuals: &yearly,
+                period: Some((2020, 2022)),
+            },
+        );
+        assert_eq!((a.status, a.compared), (Status::Exceeded, Some(101.67)));
+        // Without a period, all of them, even without `actual`.
+        let a = assess(
+            Some(&target),
+            &Observation {
+                actual: None,
+                actuals: &yearly,
+                period: None,
+            },
+        );
+        assert_eq!((a.status, a.compared), (Status::NotAchieved, Some(88.75)));
+        // No yearly value within the period: `actual` over the years of the period.
+        let a = assess(
+            Some(&target),
+            &Observation {
+                actual: Some(num(305.0)),
+                actuals: &yearly,
+                period: Some((2017, 2019)),
+            },
+        );
+        assert_eq!(a.compared, Some(101.67));
+        // No period: one year.
+        assert_eq!(run(">= 100/năm", num(120.0), None).compared, Some(120.0));
+        // A term target ignores the period and the yearly values.
+        let a = assess(
+            Some(&t(">= 100")),
+            &Observation {
+                actual: Some(num(305.0)),
+                actuals: &yearly,
+                period: Some((2020, 2022)),
+            },
+        );
+        assert_eq!(a.compared, Some(305.0));
+        // A reversed period built by hand cannot divide.
+        let empty = BTreeMap::new();
+        let a = assess(
+            Some(&target),
+            &Observation {
+                actual: Some(num(305.0)),
+                actuals: &empty,
+                period: Some((2022, 2020)),
+            },
+        );
+        assert_eq!(a.status, Status::NotAssessed);
+    }
+
+    #[test]
+    fn hand_built_targets_with_odd_values_are_not_assessed() {
+        let actuals = BTreeMap::new();
+        let obs = Observation {
+            actual: Some(num(5.0)),
+            actuals: &actuals,
+            period: None,
+        };
+        for kind in [
+            TargetKind::AtLeast(f64::NAN),
+            TargetKind::AtMost(f64::INFINITY),
+            TargetKind::Range(f64::NAN, 5.0),
+        ] {
+            let a = assess(Some(&target(kind, true, false)), &obs);
+            assert_eq!(a.status, Status::NotAssessed);
+        }
+    }
+
+    // --- Statuses, stated results, margins ------------------------------------
+
+    #[test]
+    fn status_order_gives_the_parent_status() {
+        use Status::*;
+        assert!(NotAchieved < NotAssessed && NotAssessed < Achieved && Achieved < Exceeded);
+        let parent = |parts: &[Status]| parts.iter().copied().min();
+        assert_eq!(parent(&[Exceeded, Exceeded]), Some(Exceeded));
+        assert_eq!(parent(&[Exceeded, Achieved]), Some(Achieved));
+        assert_eq!(
+            parent(&[Exceeded, NotAssessed, Achieved]),
+            Some(NotAssessed)
+        );
+        assert_eq!(
+            parent(&[Exceeded, NotAchieved, NotAssessed]),
+            Some(NotAchieved)
+        );
+        let keys: Vec<&str> = [NotAchieved, NotAssessed, Achieved, Exceeded]
+            .into_iter()
+            .map(Status::key)
+            .collect();
+        assert_eq!(
+            keys,
+            ["not-achieved", "not-assessed", "achieved", "exceeded"]
+        );
+        for status in [NotAchieved, NotAssessed, Achieved, Exceeded] {
+            let json = serde_json::to_string(&status).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", status.key()));
+        }
+    }
+
+    #[test]
+    fn reads_stated_results() {
+        use Status::*;
+        let cases: &[(&str, Option<Status>)] = &[
+            ("Vượt 1,6%", Some(Exceeded)),
+            ("- Vượt 3,1%", Some(Exceeded)),
+            ("VƯỢT", Some(Exceeded)),
+            ("Hoàn thành vượt mức", Some(Exceeded)),
+            ("Đạt", Some(Achieved)),
+            ("đạt.", Some(Achieved)),
+            ("ĐẠT", Some(Achieved)),
+            ("Đạt 96,16% so với nghị quyết", Some(Achieved)),
+            ("- Đạt 96,16% so với nghị quyết", Some(Achieved)),
+            ("\u{110}a\u{323}t", Some(Achieved)),
+            ("Hoàn thành", Some(Achieved)),
+            ("Dat", Some(Achieved)),
+            ("Không đạt", Some(NotAchieved)),
+            ("- Không đạt", Some(NotAchieved)),
+            ("Kho\u{302}ng đa\u{323}t", Some(NotAchieved)),
+            ("Chưa đạt", Some(NotAchieved)),
+            ("Không hoàn thành", Some(NotAchieved)),
+            ("khong dat", Some(NotAchieved)),
+            ("Chưa đánh giá", Some(NotAssessed)),
+            ("Đạtx", None),
+            ("Không", None),
+            ("98%", None),
+            ("", None),
+        ];
+        for (src, expected) in cases {
+            assert_eq!(parse_stated(src), *expected, "{src:?}");
+        }
+    }
+
+    #[test]
+    fn disagreements() {
+        use Status::*;
+        assert!(disagrees(Achieved, Exceeded));
+        assert!(disagrees(Exceeded, Achieved));
+        assert!(disagrees(Achieved, NotAchieved));
+        assert!(disagrees(NotAchieved, Exceeded));
+        assert!(!disagrees(Exceeded, Exceeded));
+        assert!(!disagrees(NotAchieved, NotAchieved));
+        for s in [NotAchieved, NotAssessed, Achieved, Exceeded] {
+            assert!(!disagrees(s, NotAssessed));
+            assert!(!disagrees(NotAssessed, s));
+        }
+    }
+
+    #[test]
+    fn margin_texts() {
+        assert_eq!(margin_text(Margin::Points(3.1)), "vượt 3,1 điểm %");
+        assert_eq!(margin_text(Margin::Points(-2.3)), "thấp hơn 2,3 điểm %");
+        assert_eq!(margin_text(Margin::Relative(1.67)), "vượt 1,67%");
+        assert_eq!(margin_text(Margin::Relative(250.0)), "vượt 250%");
+        assert_eq!(
+            margin_text(Margin::ShareOfTarget(96.17)),
+            "đạt 96,17% so với mục tiêu"
+        );
+        assert_eq!(margin_text(Margin::Points(0.0)), "bằng mục tiêu");
+        assert_eq!(margin_text(Margin::Relative(f64::NAN)), "");
+    }
+
+    // --- Never panics -------------------------------------------------------------
+
+    /// A small deterministic generator (xorshift64*).
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "5",
+        "9",
+        "41",
+        "71",
+        "100",
+        "2020",
+        ".",
+        ",",
+        "%",
+        "-",
+        "–",
+        "—",
+        "/",
+        "năm",
+        "na\u{306}m",
+        "year",
+        " ",
+        "\u{a0}",
+        ">",
+        "<",
+        "=",
+        ">=",
+        "≥",
+        "≤",
+        "yes",
+        "có",
+        "không",
+        "Đạt",
+        "Vượt",
+        "a",
+        "\u{306}",
+        "\u{323}",
+        "\u{0}",
+        "€",
+        "𝟙",
+        "\n",
+    ];
+
+    fn random_input(rng: &mut Rng) -> String {
+        let len = rng.below(9);
+        (0..len).map(|_| PIECES[rng.below(PIECES.len())]).collect()
+    }
+
+    fn check_error(src: &str, e: &ParseError) {
+        assert!(
+            src.get(e.span.clone()).is_some(),
+            "{src:?}: span {:?}",
+            e.span
+        );
+        assert!(
+            !e.span.is_empty() || src.trim().is_empty(),
+            "{src:?}: empty span for {e}"
+        );
+    }
+
+    #[test]
+    fn random_inputs_never_panic() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let no_actuals = BTreeMap::new();
+        let yearly = BTreeMap::from([(2021, 97.2), (2022, 98.0)]);
+        let (mut targets, mut figures_read) = (0, 0);
+        for _ in 0..30_000 {
+            let src = random_input(&mut rng);
+            let parsed = parse_target(&src);
+            match &parsed {
+                Ok(target) => {
+                    targets += 1;
+                    // Display reads back, for values display can show exactly.
+                    let exact = |x: f64| round2(x) == x && x < 1e12;
+                    let shown_exactly = match target.kind {
+                        TargetKind::AtLeast(x)
+                        | TargetKind::MoreThan(x)
+                        | TargetKind::AtMost(x)
+                        | TargetKind::LessThan(x) => exact(x),
+                        TargetKind::Range(lo, hi) => exact(lo) && exact(hi),
+                        TargetKind::Duty | TargetKind::Yes => true,
+                    };
+                    if shown_exactly {
+                        assert_eq!(
+                            parse_target(&target.to_string()).as_ref(),
+                            Ok(target),
+                            "{src:?}"
+                        );
+                    }
+                }
+                Err(e) => check_error(&src, e),
+            }
+            let figure = parse_figure(&src);
+            match &figure {
+                Ok(_) => figures_read += 1,
+                Err(e) => check_error(&src, e),
+            }
+            let period = parse_period(&src);
+            if let Err(e) = &period {
+                check_error(&src, e);
+            }
+            let _ = parse_stated(&src);
+
+            // Assess every combination, including mismatches.
+            let figures = [
+                figure.ok(),
+                Some(Figure::Bool(rng.below(2) == 0)),
+                Some(num(rng.below(20_000) as f64 / 100.0)),
+                Some(Figure::Fraction {
+                    num: rng.below(5) as f64,
+                    den: rng.below(5) as f64,
+                }),
+                Some(num(f64::NAN)),
+                None,
+            ];
+            for actual in figures {
+                for actuals in [&no_actuals, &yearly] {
+                    let obs = Observation {
+                        actual,
+                        actuals,
+                        period: period.clone().ok(),
+                    };
+                    let a = assess(parsed.as_ref().ok(), &obs);
+                    if let Some(m) = a.margin {
+                        let _ = margin_text(m);
+                    }
+                    if let Some(c) = a.compared {
+                        assert!(c.is_finite());
+                    }
+                }
+            }
+        }
+        // The generator does reach valid inputs too.
+        assert!(
+            targets > 100 && figures_read > 100,
+            "{targets} {figures_read}"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! Themes: finding the templates and static assets of the site's theme, with
+//! the site's own `templates/` and `static/` files overriding single files.
+//!
+//! The default theme is compiled into the binary, so a site made by
+//! `ketqua init` anywhere builds without a copy of it; a `themes/<name>/`
+//! folder in the site wins over the built-in one.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
+use crate::load::read_text;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A template's name (its path under `templates/`, with `/`) and its source file.
+#[derive(Debug)]
+pub struct TemplateSource {
+    pub name: String,
+    pub file: FileId,
+}
+
+#[derive(Debug, Clone)]
+pub enum StaticFile {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+#[derive(Debug, Default)]
+pub struct Theme {
+    pub templates: Vec<TemplateSource>,
+    /// Output path (with `/`) → where its bytes come from.
+    pub statics: BTreeMap<String, StaticFile>,
+}
+
+/// Collects the theme `name` with the site's overrides. Problems (unknown
+/// theme, unreadable or non-UTF-8 templates) go into `diags`.
+pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnostics) -> Theme {
+    let mut templates: BTreeMap<String, FileId> = BTreeMap::new();
+    let mut statics = BTreeMap::new();
+    let theme_dir = root.join("themes").join(name);
+    if theme_dir.is_dir() {
+        add_disk(
+            root,
+            &theme_dir.join("templates"),
+            &mut templates,
+            &mut statics,
+            false,
+            sources,
+            diags,
+        );
+        add_disk(
+            root,
+            &theme_dir.join("static"),
+            &mut templates,
+            &mut statics,
+            true,
+            sources,
+            diags,
+        );
+    } else if name == "default" {
+        add_embedded(&DEFAULT_THEME, &mut templates, &mut statics, sources);
+    } else {
+        diags.push(
+            Diagnostic::error(format!(
+                "no theme `{name}`: there is no folder themes/{name}/"
+            ))
+            .at_path(Path::new("site.toml"), 1, 1)
+            .hint("use `theme = \"default\"`, or put the theme's folder under themes/"),
+        );
+        return Theme::default();
+    }
+    add_disk(
+        root,
+        &root.join("templates"),
+        &mut templates,
+        &mut statics,
+        false,
+        sources,
+        diags,
+    );
+    add_disk(
+        root,
+        &root.join("static"),
+        &mut templates,
+        &mut statics,
+        true,
+        sources,
+        diags,
+    );
+    Theme {
+        templates: templates
+            .into_iter()
+            .map(|(name, file)| TemplateSource { name, file })
+            .collect(),
+        statics,
+    }
+}
+
+fn add_embedded(
+    dir: &'static Dir<'static>,
+    templates: &mut BTreeMap<String, FileId>,
+    statics: &mut BTreeMap<String, StaticFile>,
+    sources: &mut Sources,
+) {
+    for file in all_files(dir) {
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            let id = sources.add(format!("themes/default/{path} (built in)"), text);
+            templates.insert(name.to_string(), id);
+        } else if let Some(name) = path.strip_prefix("static/") {
+            statics.insert(name.to_string(), StaticFile::Embedded(file.contents()));
+        }
+    }
+}
+
+fn all_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {
+    let mut out: Vec<_> = dir.files().collect();
+    for sub in dir.dirs() {
+        out.extend(all_files(sub));
+    }
+    out
+}
+
+fn add_disk(
+    root: &Path,
+    dir: &Path,
+    templates: &mut BTreeMap<String, FileId>,
+    statics: &mut BTreeMap<String, StaticFile>,
+    is_static: bool,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) {
+    let mut files = Vec::new();
+    if let Err(err) = walk(dir, &mut files) {
+        diags.push(Diagnostic::error(format!(
+            "cannot read {}: {err}",
+            dir.display()
+        )));
+        return;
+    }
+    files.sort();
+    for path in files {
+        let Ok(rel) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let name = rel.to_string_lossy().replace('\\', "/");
+        if is_static {
+            statics.insert(name, StaticFile::Disk(path));
+        } else if let Some(id) = read_text(root, &path, sources, diags) {
+            templates.insert(name, id);
+        }
+    }
+}
+
+/// Every file below `dir` (none when it does not exist), skipping hidden ones.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

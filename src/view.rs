@@ -1,0 +1,247 @@
+//! The template context: plain serializable structs built from the model,
+//! with every figure already formatted the Vietnamese way. Templates only
+//! place these values; they never compute or format figures themselves.
+//!
+//! This module is the contract between the Rust code and themes; the same
+//! shapes are described for theme authors in `docs/themes.md`.
+
+use serde::Serialize;
+
+/// What every page receives besides its own data.
+#[derive(Debug, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub subtitle: String,
+    pub description: String,
+    pub organisation: String,
+    /// "vi" or "en".
+    pub language: String,
+    pub base_url: String,
+    pub term: String,
+    /// "30/6/2023".
+    pub cutoff: String,
+    pub baseline_year: i32,
+    pub target_year: i32,
+    pub estimate_year: i32,
+    pub plan: String,
+    /// "15/9/2023": the date "late" and "missing" are judged at.
+    pub as_of: String,
+    pub deadlines: Vec<DeadlineView>,
+    /// One entry per level that has units, top level first.
+    pub levels: Vec<LevelLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeadlineView {
+    pub level: LevelView,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelView {
+    /// "province" | "district" | "grassroots" | "branch".
+    pub key: &'static str,
+    /// "Cấp tỉnh", "Cấp huyện và tương đương", …
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LevelLink {
+    pub level: LevelView,
+    /// Relative to the site root, e.g. "levels/district.html".
+    pub url: String,
+    pub count: usize,
+}
+
+/// A status as shown: a word, an icon and a CSS class, never colour alone.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    /// "exceeded" | "achieved" | "not-achieved" | "not-assessed" for indicators;
+    /// "on-time" | "late" | "missing" | "not-due" for report submission.
+    pub key: &'static str,
+    pub label: String,
+    /// A single character icon: "▲", "✓", "✗", "–", …
+    pub icon: &'static str,
+}
+
+/// Counts of indicator statuses (components, not parents).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StatusCounts {
+    pub exceeded: usize,
+    pub achieved: usize,
+    pub not_achieved: usize,
+    pub not_assessed: usize,
+    pub total: usize,
+    /// exceeded + achieved, formatted with the total: "09/12".
+    pub met_text: String,
+    /// Share of assessed indicators met: "75%" ("" when nothing is assessed).
+    pub met_share: String,
+    /// The same share as a number 0–100 for sorting and bars (-1 when none).
+    pub met_share_value: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub url: String,
+}
+
+/// A report submission as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubmissionView {
+    pub status: StatusView,
+    /// "25/7/2023" or "".
+    pub submitted: String,
+    /// "30/7/2023" or "" when the level has no deadline.
+    pub deadline: String,
+    /// Days after the deadline (0 unless late).
+    pub days_late: i64,
+    /// "Trễ 5 ngày", "Đúng hạn", "Chưa gửi", …
+    pub text: String,
+}
+
+/// One row of a units table (index pages, child lists, the dashboard).
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub url: String,
+    pub level: LevelView,
+    pub parent_name: String,
+    pub kind: String,
+    /// "3.322" or "".
+    pub members: String,
+    pub members_value: i64,
+    pub organisations: String,
+    pub organisations_value: i64,
+    pub conference_date: String,
+    pub submission: SubmissionView,
+    pub counts: StatusCounts,
+    /// The unit's overall indicator status, for filtering: "not-achieved" if any
+    /// indicator is not achieved, else "not-assessed" if any is not assessed,
+    /// else "achieved" (all met); "none" when it has no indicators.
+    pub overall: StatusView,
+    /// Position of the name in Vietnamese collation order, for client-side sorting.
+    pub name_rank: usize,
+    /// Sort key for dates (ISO "2023-07-25" or "").
+    pub submitted_iso: String,
+    pub illustrative: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndicatorView {
+    pub id: String,
+    pub group: String,
+    pub description: String,
+    pub unit_of_measure: String,
+    /// The target as written for people: "> 95%", "≥ 100/năm", "3–5%/năm".
+    pub target: String,
+    pub baseline: String,
+    /// Per-year figures, oldest first.
+    pub actuals: Vec<YearValue>,
+    /// The figure at the cut-off date, e.g. "57,7% (41/71)".
+    pub actual: String,
+    pub period: String,
+    pub estimate: String,
+    pub stated: String,
+    pub status: StatusView,
+    /// "vượt 3,1 điểm %", "đạt 96,2% so với mục tiêu", "".
+    pub margin: String,
+    /// The status the stated result implies, when it can be read.
+    pub stated_status: Option<StatusView>,
+    /// True when the stated result and the computed status disagree.
+    pub disagrees: bool,
+    pub note: String,
+    /// The catalogue id when the indicator comes from the catalogue.
+    pub catalogue: String,
+    pub parts: Vec<IndicatorView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct YearValue {
+    pub year: i32,
+    pub value: String,
+}
+
+/// A group of indicators under one heading (the `group` key).
+#[derive(Debug, Serialize)]
+pub struct IndicatorGroup {
+    pub name: String,
+    pub indicators: Vec<IndicatorView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportView {
+    /// Rendered HTML, safe to output with `|safe`.
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub footnotes: usize,
+}
+
+/// A fact of the unit's summary list ("Số đảng viên" → "3.322").
+#[derive(Debug, Serialize)]
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitPage {
+    pub row: UnitRow,
+    pub breadcrumbs: Vec<Crumb>,
+    pub facts: Vec<Fact>,
+    /// Inline HTML of the unit's summary, or "".
+    pub summary: String,
+    pub signer: String,
+    pub signer_title: String,
+    pub document_number: String,
+    pub indicator_groups: Vec<IndicatorGroup>,
+    pub report: Option<ReportView>,
+    pub children: Vec<UnitRow>,
+    /// Counts over the children's own indicators.
+    pub children_counts: StatusCounts,
+}
+
+/// The home dashboard.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    pub units_total: usize,
+    pub by_level: Vec<LevelSummary>,
+    pub indicators: StatusCounts,
+    /// Units whose report is late or missing, latest first.
+    pub attention: Vec<UnitRow>,
+    /// Top of the hierarchy (usually the province) and its children.
+    pub roots: Vec<UnitRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LevelSummary {
+    pub level: LevelView,
+    pub url: String,
+    pub units: usize,
+    pub deadline: String,
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub not_due: usize,
+    pub indicators: StatusCounts,
+}
+
+/// An index page listing units (all units, or one level).
+#[derive(Debug, Serialize)]
+pub struct IndexPage {
+    pub heading: String,
+    /// The level, on a level's page.
+    pub level: Option<LevelView>,
+    pub rows: Vec<UnitRow>,
+    pub counts: StatusCounts,
+}

@@ -1,0 +1,115 @@
+//! One fixture per kind of bad input under `tests/fixtures/bad/<case>/`:
+//! files overlaid on the `minimal` site, and `expected.txt` listing what the
+//! report must contain (message, `file:line:column`, hint), one per line.
+
+use std::fs;
+
+use crate::support::{fixtures, ketqua, site};
+
+fn cases() -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(fixtures().join("bad"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_bad_input_is_reported_with_its_location_and_never_builds() {
+    let mut failures = Vec::new();
+    let cases = cases();
+    assert!(cases.len() >= 15, "fixtures missing: {cases:?}");
+    for case in &cases {
+        let overlay = fixtures().join("bad").join(case);
+        let dir = site(&[&overlay.join("site")]);
+        let expected = fs::read_to_string(overlay.join("expected.txt")).unwrap();
+
+        let check = ketqua(dir.path(), &["check"]);
+        if check.code != 1 {
+            failures.push(format!(
+                "{case}: check exited {} \n{}",
+                check.code, check.stderr
+            ));
+        }
+        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+            if !check.stderr.contains(line) {
+                failures.push(format!("{case}: expected `{line}` in:\n{}", check.stderr));
+            }
+        }
+
+        let build = ketqua(dir.path(), &["build"]);
+        if build.code != 1 || dir.path().join("public").exists() {
+            failures.push(format!(
+                "{case}: build exited {} or wrote public/",
+                build.code
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let dir = site(&[]);
+    let xa = dir.path().join("content/units/xa-b/unit.toml");
+    fs::write(
+        &xa,
+        "name = \"Xã B\"\nlevel = \"grassroots\"\nparent = \"huyen-x\"\nmemebrs = 1\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("content/units/huyen-a/report.md"),
+        "Văn bản.[^9]\n",
+    )
+    .unwrap();
+    let run = ketqua(dir.path(), &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("unknown key `memebrs`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("footnote `[^9]` is not defined"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("check failed: 2 errors"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_missing_site_toml_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = ketqua(dir.path(), &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no site.toml"), "{}", run.stderr);
+}
+
+#[test]
+fn a_template_error_names_the_template_and_line_and_keeps_the_old_output() {
+    let dir = site(&[]);
+    let first = ketqua(dir.path(), &["build"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let before = crate::support::snapshot(&dir.path().join("public"));
+
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fs::write(
+        dir.path().join("templates/404.html"),
+        "<!doctype html>\n<title>x</title>\n<p>{{ khong_co }}</p>\n",
+    )
+    .unwrap();
+    let run = ketqua(dir.path(), &["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("templates/404.html:3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("undefined"), "{}", run.stderr);
+    assert_eq!(before, crate::support::snapshot(&dir.path().join("public")));
+}

@@ -1,0 +1,180 @@
+//! Building the `minimal` fixture: what the pages say, and how the output
+//! folder behaves.
+
+use std::fs;
+
+use crate::support::{build_ok, ketqua, read, site, snapshot};
+
+#[test]
+fn unit_page_shows_facts_status_and_report() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let page = read(&out.join("units/dang-bo-khoi.html"));
+    // Breadcrumbs up the hierarchy, relative links.
+    assert!(page.contains("href=\"../units/tinh-uy.html\""), "{page}");
+    // Vietnamese number formatting from one place.
+    assert!(page.contains("3.322"));
+    assert!(page.contains("57,7% (41/71)"));
+    // Computed status beside the stated one, with the disagreement marked:
+    // "Trên 95%" → 98% is exceeded, the report says "Đạt".
+    assert!(page.contains("status--exceeded"));
+    assert!(page.contains("status--not-achieved"));
+    assert!(page.contains("Đạt 96,16% so với nghị quyết"));
+    assert!(page.contains("disagree"), "no disagreement mark");
+    // Late by 5 days against the district deadline 30/7/2023.
+    assert!(page.contains("4/8/2023"));
+    assert!(page.contains("5"));
+}
+
+#[test]
+fn footnotes_are_numbered_in_reference_order_and_namespaced() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let page = read(&out.join("units/dang-bo-khoi.html"));
+    let first = page.find("id=\"bc-fn-1\"").expect("footnote 1");
+    let second = page.find("id=\"bc-fn-2\"").expect("footnote 2");
+    assert!(first < second);
+    let note1 = &page[first..second];
+    assert!(note1.contains("38 đảng bộ cơ sở"), "{note1}");
+    assert!(page.contains("href=\"#bc-fnref-1\""));
+    assert!(page.contains("id=\"bc-i-boi-canh-thuc-hien-nghi-quyet\""));
+}
+
+#[test]
+fn index_tables_sort_names_in_vietnamese_order() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let page = read(&out.join("units.html"));
+    // Đ sorts after D and before E: "Đảng bộ Khối…", "Đảng bộ tỉnh…", "Đảng bộ xã…".
+    let khoi = page.find("Đảng bộ Khối").unwrap();
+    let tinh = page.find("Đảng bộ tỉnh Thử").unwrap();
+    let xa = page.find("Đảng bộ xã Bản Giang").unwrap();
+    assert!(khoi < tinh && tinh < xa);
+    assert!(out.join("levels/district.html").exists());
+    assert!(out.join("levels/grassroots.html").exists());
+    assert!(
+        !out.join("levels/branch.html").exists(),
+        "a page for an empty level"
+    );
+}
+
+#[test]
+fn colliding_slugs_get_a_suffix() {
+    let dir = site(&[]);
+    let unit = dir.path().join("content/units/xa-c");
+    fs::create_dir_all(&unit).unwrap();
+    fs::write(
+        unit.join("unit.toml"),
+        "name = \"Đảng bộ xã Bản Giàng\"\nlevel = \"grassroots\"\nparent = \"huyen-a\"\n",
+    )
+    .unwrap();
+    let out = build_ok(dir.path());
+    assert!(out.join("units/dang-bo-xa-ban-giang.html").exists());
+    assert!(out.join("units/dang-bo-xa-ban-giang-2.html").exists());
+}
+
+#[test]
+fn the_same_content_gives_the_same_bytes() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let first = snapshot(&out);
+    let out = build_ok(dir.path());
+    assert_eq!(first, snapshot(&out));
+}
+
+#[test]
+fn output_has_no_external_requests_and_ships_its_assets() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    for (path, bytes) in snapshot(&out) {
+        if path.ends_with(".html") || path.ends_with(".css") || path.ends_with(".js") {
+            let text = String::from_utf8(bytes).unwrap();
+            for needle in [
+                "src=\"http",
+                "href=\"http",
+                "src=\"//",
+                "href=\"//",
+                "url(http",
+                "url(//",
+                "@import",
+            ] {
+                assert!(!text.contains(needle), "{path} contains {needle}");
+            }
+            // Links are relative: nothing starts at the root.
+            assert!(
+                !text.contains("href=\"/"),
+                "{path} has a root-relative link"
+            );
+            assert!(
+                !text.contains("src=\"/"),
+                "{path} has a root-relative source"
+            );
+        }
+    }
+    let css = read(&out.join("index.html"));
+    let css_href = css
+        .split("rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(out.join(css_href).exists(), "stylesheet {css_href} missing");
+    assert!(
+        snapshot(&out).iter().any(|(p, _)| p.ends_with(".woff2")),
+        "no font shipped"
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let before = snapshot(&out);
+    fs::write(dir.path().join("content/units/xa-b/unit.toml"), "name = \n").unwrap();
+    let run = ketqua(dir.path(), &["build"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("was not changed"), "{}", run.stderr);
+    assert_eq!(before, snapshot(&out));
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_deleted_unit_leaves_no_stale_page() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    assert!(out.join("units/dang-bo-xa-ban-giang.html").exists());
+    fs::remove_dir_all(dir.path().join("content/units/xa-b")).unwrap();
+    let out = build_ok(dir.path());
+    assert!(!out.join("units/dang-bo-xa-ban-giang.html").exists());
+}
+
+#[test]
+fn build_refuses_to_replace_a_folder_it_did_not_make() {
+    let dir = site(&[]);
+    let other = dir.path().join("notes");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(other.join("a.txt"), "giữ lại").unwrap();
+    let run = ketqua(dir.path(), &["build", "--output", other.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert_eq!(read(&other.join("a.txt")), "giữ lại");
+}
+
+#[test]
+fn english_interface_strings() {
+    let dir = site(&[]);
+    let config = dir.path().join("site.toml");
+    let text = read(&config).replace("organisation =", "language = \"en\"\norganisation =");
+    fs::write(&config, text).unwrap();
+    let out = build_ok(dir.path());
+    let page = read(&out.join("units/dang-bo-khoi.html"));
+    assert!(page.contains("lang=\"en\""));
+    assert!(page.contains("Exceeded"), "status label not translated");
+    // Figures keep the Vietnamese conventions: the content is Vietnamese.
+    assert!(page.contains("3.322"));
+}

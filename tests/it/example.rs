@@ -1,0 +1,26 @@
+//! The example site of the repository (built from the real documents) checks
+//! without errors and builds.
+
+use std::path::Path;
+
+use crate::support::{copy_tree, ketqua, read};
+
+#[test]
+fn example_site_builds_with_the_real_report() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    for part in ["site.toml", "indicators.toml"] {
+        std::fs::copy(repo.join(part), tmp.path().join(part)).unwrap();
+    }
+    std::fs::create_dir_all(tmp.path().join("content")).unwrap();
+    copy_tree(&repo.join("content"), &tmp.path().join("content"));
+    let run = ketqua(tmp.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = tmp.path().join("public");
+    let khoi = read(&out.join("units/dang-bo-khoi.html"));
+    // The whole report of seed 004 with all its 49 footnotes, renumbered in order.
+    assert!(khoi.contains("id=\"bc-fn-49\""), "fewer than 49 footnotes");
+    assert!(!khoi.contains("id=\"bc-fn-50\""), "more than 49 footnotes");
+    assert!(khoi.contains("Vũ Văn Lương"));
+    assert!(khoi.contains("3.322"));
+}

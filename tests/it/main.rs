@@ -1,0 +1,8 @@
+//! Integration tests: run the real `ketqua` binary on fixture sites in
+//! temporary folders and assert on what it prints and writes.
+
+mod bad_input;
+mod build;
+mod example;
+mod init;
+mod support;
