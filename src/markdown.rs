@@ -67,6 +67,11 @@ pub struct Report {
 
 /// `aria-label` of the self-link of a heading.
 const HEADING_ANCHOR_LABEL: &str = "Liên kết đến mục này";
+/// Heading of the footnotes section.
+const FOOTNOTES_HEADING: &str = "Chú thích";
+/// Heading ids are cut to about this many characters (at a word boundary):
+/// a report's headings can be whole sentences.
+const MAX_SLUG: usize = 60;
 /// `aria-label` of a back-link from a footnote, followed by the note number.
 const BACKLINK_LABEL: &str = "Quay lại chỗ dẫn chú thích";
 /// Longest label (in bytes) considered when scanning text for `[^label]`.
@@ -741,7 +746,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
 
     /// A unique id for a heading titled `title`.
     fn heading_id(&mut self, title: &str) -> String {
-        let slug = crate::vi::slugify(title);
+        let slug = shorten_slug(crate::vi::slugify(title));
         let slug = if slug.is_empty() {
             format!("section-{}", self.heading_count)
         } else if is_reserved_slug(&slug) {
@@ -770,9 +775,14 @@ impl<'s, 'c> Renderer<'s, 'c> {
         if self.order.is_empty() {
             return;
         }
-        out.push(Event::Html(CowStr::Borrowed(
-            "<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>\n",
-        )));
+        out.push(Event::Html(
+            format!(
+                "<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"{ns}-footnotes\">\n\
+                 <h2 id=\"{ns}-footnotes\">{FOOTNOTES_HEADING}</h2>\n<ol>\n",
+                ns = escape_html(self.ns)
+            )
+            .into(),
+        ));
         let collected = self.collected;
         // Index in `out` of the placeholder for each note's back-links.
         let mut backlinks = Vec::new();
@@ -861,6 +871,15 @@ fn is_reserved_slug(slug: &str) -> bool {
     })
 }
 
+/// Cuts a slug to at most [`MAX_SLUG`] characters at a `-`.
+fn shorten_slug(slug: String) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug;
+    }
+    let cut = slug[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
+    slug[..cut].to_string()
+}
+
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -899,7 +918,7 @@ mod tests {
     /// The footnotes section of a rendered report.
     fn section(html: &str) -> &str {
         let start = html
-            .find("<section class=\"footnotes\" role=\"doc-endnotes\">\n<ol>")
+            .find("<section class=\"footnotes\" role=\"doc-endnotes\"")
             .expect("footnotes section");
         &html[start..]
     }
@@ -1407,5 +1426,30 @@ mod tests {
         assert!(html.contains("<a href=\"/don-vi/\">b</a>"));
         assert!(!html.contains("<p>"));
         assert_eq!(render_inline("Ghi chú[^1]"), "Ghi chú[^1]");
+    }
+
+    #[test]
+    fn long_heading_ids_are_cut_at_a_word() {
+        let report = render(
+            "# TÌNH HÌNH THỰC HIỆN NGHỊ QUYẾT ĐẠI HỘI ĐẢNG BỘ KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH LẦN THỨ IV\n",
+            "bc",
+        );
+        let id = &report.headings[0].id;
+        assert_eq!(
+            id,
+            "bc-tinh-hinh-thuc-hien-nghi-quyet-dai-hoi-dang-bo-khoi-cac-co"
+        );
+    }
+
+    #[test]
+    fn footnotes_section_has_a_heading() {
+        let report = render("Văn bản.[^1]\n\n[^1]: Chú thích.\n", "bc");
+        assert!(
+            report
+                .html
+                .contains("<h2 id=\"bc-footnotes\">Chú thích</h2>"),
+            "{}",
+            report.html
+        );
     }
 }

@@ -361,22 +361,22 @@ fn submission_view(unit: &Unit, ctx: &ViewContext<'_>) -> SubmissionView {
     } else {
         status.label.clone()
     };
+    let deadline = ctx.site.config.deadline(unit.level);
     SubmissionView {
         status,
         submitted: unit.submitted.map(vi::format_date).unwrap_or_default(),
-        deadline: ctx
-            .site
-            .config
-            .deadline(unit.level)
-            .map(vi::format_date)
-            .unwrap_or_default(),
+        deadline: deadline.map(vi::format_date).unwrap_or_default(),
+        deadline_iso: deadline.map(|d| d.to_string()).unwrap_or_default(),
         days_late,
         text,
     }
 }
 
 /// Counts the components (parts, or indicators without parts) of indicators.
-fn counts<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) -> StatusCounts {
+fn counts<'a>(
+    indicators: impl IntoIterator<Item = &'a Indicator>,
+    strings: &Strings,
+) -> StatusCounts {
     let mut c = StatusCounts::default();
     for ind in indicators {
         for comp in ind.components() {
@@ -389,7 +389,7 @@ fn counts<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) -> StatusCoun
             c.total += 1;
         }
     }
-    finish_counts(c)
+    with_items(finish_counts(c), strings)
 }
 
 fn finish_counts(mut c: StatusCounts) -> StatusCounts {
@@ -398,22 +398,61 @@ fn finish_counts(mut c: StatusCounts) -> StatusCounts {
     c.met_text = format!("{met:02}/{:02}", c.total);
     if assessed > 0 {
         c.met_share_value = met as f64 * 100.0 / assessed as f64;
-        c.met_share = vi::format_percent((c.met_share_value * 10.0).round() / 10.0);
+        c.met_share = share_text(c.met_share_value);
     } else {
         c.met_share_value = -1.0;
     }
     c
 }
 
-fn add_counts(a: &StatusCounts, b: &StatusCounts) -> StatusCounts {
-    finish_counts(StatusCounts {
-        exceeded: a.exceeded + b.exceeded,
-        achieved: a.achieved + b.achieved,
-        not_achieved: a.not_achieved + b.not_achieved,
-        not_assessed: a.not_assessed + b.not_assessed,
-        total: a.total + b.total,
-        ..StatusCounts::default()
-    })
+/// Adds the per-status items (with labels) to finished counts.
+fn with_items(mut c: StatusCounts, strings: &Strings) -> StatusCounts {
+    c.items = [
+        (Status::Exceeded, c.exceeded),
+        (Status::Achieved, c.achieved),
+        (Status::NotAchieved, c.not_achieved),
+        (Status::NotAssessed, c.not_assessed),
+    ]
+    .into_iter()
+    .map(|(status, count)| status_count(status_view(status, strings), count, c.total))
+    .collect();
+    c
+}
+
+fn status_count(status: StatusView, count: usize, total: usize) -> StatusCount {
+    let share_value = if total > 0 {
+        count as f64 * 100.0 / total as f64
+    } else {
+        0.0
+    };
+    StatusCount {
+        status,
+        count,
+        share: if total > 0 {
+            share_text(share_value)
+        } else {
+            String::new()
+        },
+        share_value,
+    }
+}
+
+/// A share as shown: one decimal, "46,4%".
+fn share_text(value: f64) -> String {
+    vi::format_percent((value * 10.0).round() / 10.0)
+}
+
+/// Totals of the rows' counts.
+fn sum_counts<'a>(rows: impl IntoIterator<Item = &'a UnitRow>, strings: &Strings) -> StatusCounts {
+    let mut c = StatusCounts::default();
+    for r in rows {
+        c.exceeded += r.counts.exceeded;
+        c.achieved += r.counts.achieved;
+        c.not_achieved += r.counts.not_achieved;
+        c.not_assessed += r.counts.not_assessed;
+        c.total += r.counts.total;
+    }
+    with_items(finish_counts(c), strings)
 }
 
 fn overall(c: &StatusCounts, strings: &Strings) -> StatusView {
@@ -438,13 +477,14 @@ fn overall(c: &StatusCounts, strings: &Strings) -> StatusView {
 
 fn unit_row(ctx: &ViewContext<'_>, i: usize) -> UnitRow {
     let u = &ctx.site.units[i];
-    let c = counts(&u.indicators);
+    let c = counts(&u.indicators, ctx.strings);
     UnitRow {
         id: u.id.clone(),
         name: u.name.clone(),
         short_name: u.display_name().to_string(),
         url: unit_url(u),
         level: level_view(u.level, ctx.strings),
+        level_rank: u.level.index() as u8 + 1,
         parent_name: u
             .parent
             .map(|p| ctx.site.units[p].display_name().to_string())
@@ -586,11 +626,22 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         .join(" ");
     fact("fact_signer", signer);
     let children: Vec<UnitRow> = site.children[i].iter().map(|&c| unit_row(ctx, c)).collect();
-    let children_counts = children
+    let children_counts = sum_counts(&children, ctx.strings);
+    let years: std::collections::BTreeSet<i32> = u
+        .indicators
         .iter()
-        .fold(finish_counts(StatusCounts::default()), |acc, r| {
-            add_counts(&acc, &r.counts)
-        });
+        .flat_map(|ind| std::iter::once(ind).chain(&ind.parts))
+        .flat_map(|ind| ind.actuals.keys().copied())
+        .collect();
+    let disagreements = u
+        .indicators
+        .iter()
+        .flat_map(|ind| std::iter::once(ind).chain(&ind.parts))
+        .filter(|ind| {
+            ind.stated_status
+                .is_some_and(|st| target::disagrees(st, ind.status()))
+        })
+        .count();
     let breadcrumbs = site
         .ancestry(i)
         .into_iter()
@@ -624,6 +675,8 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         }),
         children,
         children_counts,
+        years: years.into_iter().collect(),
+        disagreements,
     }
 }
 
@@ -634,11 +687,7 @@ fn index_page(
     members: &[usize],
 ) -> IndexPage {
     let rows: Vec<UnitRow> = members.iter().map(|&i| unit_row(ctx, i)).collect();
-    let counts = rows
-        .iter()
-        .fold(finish_counts(StatusCounts::default()), |acc, r| {
-            add_counts(&acc, &r.counts)
-        });
+    let counts = sum_counts(&rows, ctx.strings);
     IndexPage {
         heading,
         level,
@@ -662,6 +711,19 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
                 .filter(|r| r.submission.status.key == key)
                 .count()
         };
+        let submissions = [
+            Submission::OnTime,
+            Submission::Late { days: 1 },
+            Submission::Missing,
+            Submission::NotDue,
+        ]
+        .map(|s| submission_status(s, ctx.strings))
+        .into_iter()
+        .map(|status| {
+            let n = count(status.key);
+            status_count(status, n, of_level.len())
+        })
+        .collect();
         by_level.push(LevelSummary {
             level: level_view(level, ctx.strings),
             url: level_url(level),
@@ -675,18 +737,11 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
             late: count("late"),
             missing: count("missing"),
             not_due: count("not-due"),
-            indicators: of_level
-                .iter()
-                .fold(finish_counts(StatusCounts::default()), |acc, r| {
-                    add_counts(&acc, &r.counts)
-                }),
+            submissions,
+            indicators: sum_counts(of_level.iter().copied(), ctx.strings),
         });
     }
-    let indicators = rows
-        .iter()
-        .fold(finish_counts(StatusCounts::default()), |acc, r| {
-            add_counts(&acc, &r.counts)
-        });
+    let indicators = sum_counts(&rows, ctx.strings);
     let mut attention: Vec<UnitRow> = rows
         .iter()
         .filter(|r| matches!(r.submission.status.key, "late" | "missing"))
@@ -700,7 +755,12 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
             r.name_rank,
         )
     });
-    let roots = site.roots.iter().map(|&i| rows[i].clone()).collect();
+    let roots = site
+        .roots
+        .iter()
+        .flat_map(|&r| std::iter::once(r).chain(site.children[r].iter().copied()))
+        .map(|i| rows[i].clone())
+        .collect();
     Dashboard {
         units_total: rows.len(),
         by_level,

@@ -64,6 +64,16 @@ pub struct StatusView {
     pub icon: &'static str,
 }
 
+/// One status with how many have it and their share of the total.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusCount {
+    pub status: StatusView,
+    pub count: usize,
+    /// Share of the total, "46,4%" ("" when the total is 0).
+    pub share: String,
+    pub share_value: f64,
+}
+
 /// Counts of indicator statuses (components, not parents).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct StatusCounts {
@@ -78,6 +88,8 @@ pub struct StatusCounts {
     pub met_share: String,
     /// The same share as a number 0–100 for sorting and bars (-1 when none).
     pub met_share_value: f64,
+    /// Exceeded, achieved, not achieved, not assessed, in that order.
+    pub items: Vec<StatusCount>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,6 +106,8 @@ pub struct SubmissionView {
     pub submitted: String,
     /// "30/7/2023" or "" when the level has no deadline.
     pub deadline: String,
+    /// The deadline as "2023-07-30", for sorting ("" when none).
+    pub deadline_iso: String,
     /// Days after the deadline (0 unless late).
     pub days_late: i64,
     /// "Trễ 5 ngày", "Đúng hạn", "Chưa gửi", …
@@ -108,6 +122,8 @@ pub struct UnitRow {
     pub short_name: String,
     pub url: String,
     pub level: LevelView,
+    /// 1 for the province … 4 for branches, for sorting by level.
+    pub level_rank: u8,
     pub parent_name: String,
     pub kind: String,
     /// "3.322" or "".
@@ -209,6 +225,12 @@ pub struct UnitPage {
     pub children: Vec<UnitRow>,
     /// Counts over the children's own indicators.
     pub children_counts: StatusCounts,
+    /// The years with yearly figures in the indicator table, oldest first
+    /// (the table's year columns).
+    pub years: Vec<i32>,
+    /// How many indicators (or parts) have a stated result that disagrees
+    /// with the computed status.
+    pub disagreements: usize,
 }
 
 /// The home dashboard.
@@ -219,7 +241,7 @@ pub struct Dashboard {
     pub indicators: StatusCounts,
     /// Units whose report is late or missing, latest first.
     pub attention: Vec<UnitRow>,
-    /// Top of the hierarchy (usually the province) and its children.
+    /// Top of the hierarchy (usually the province) followed by its children.
     pub roots: Vec<UnitRow>,
 }
 
@@ -233,6 +255,8 @@ pub struct LevelSummary {
     pub late: usize,
     pub missing: usize,
     pub not_due: usize,
+    /// On time, late, missing, not due, with their shares.
+    pub submissions: Vec<StatusCount>,
     pub indicators: StatusCounts,
 }
 
