@@ -14,8 +14,11 @@ use crate::build::{self, BuildOptions, Checked, Progress, Silent};
 /// ketqua publishes the results of mid-term reviews (sơ kết giữa nhiệm kỳ):
 /// a page per unit with its indicators and report, index tables and a
 /// dashboard, as a static site that works offline.
+///
+/// Run it in a site folder (one holding site.toml), or point at one with -C.
+/// See docs/content-format.md for the content, docs/themes.md for themes.
 #[derive(Debug, Parser)]
-#[command(name = "ketqua", version, about, long_about = None)]
+#[command(name = "ketqua", version, about)]
 pub struct Cli {
     /// The site folder, holding site.toml.
     #[arg(
@@ -98,7 +101,11 @@ pub fn main() -> ExitCode {
 }
 
 fn report(checked: &Checked) {
-    eprint!("{}", checked.diagnostics.render(&checked.sources));
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!(
+        "{}",
+        checked.diagnostics.render_styled(&checked.sources, color)
+    );
 }
 
 fn run_check(root: &std::path::Path, deny_warnings: bool) -> ExitCode {

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
+use codespan_reporting::term::termcolor::Buffer;
 
 /// Index of a file in [`Sources`].
 pub type FileId = usize;
@@ -228,8 +229,13 @@ impl Diagnostics {
         });
     }
 
-    /// Renders every diagnostic rustc-style, followed by a summary line.
+    /// Renders every diagnostic rustc-style, without colour.
     pub fn render(&self, sources: &Sources) -> String {
+        self.render_styled(sources, false)
+    }
+
+    /// Renders every diagnostic rustc-style, in colour (ANSI) when `color`.
+    pub fn render_styled(&self, sources: &Sources, color: bool) -> String {
         let mut files = SimpleFiles::new();
         for (name, text) in &sources.files {
             files.add(name.as_str(), text.as_str());
@@ -237,7 +243,7 @@ impl Diagnostics {
         let config = term::Config::default();
         let mut out = String::new();
         for d in &self.list {
-            out.push_str(&render_one(d, &files, &config));
+            out.push_str(&render_one(d, &files, &config, color));
         }
         out
     }
@@ -259,7 +265,12 @@ impl Diagnostics {
     }
 }
 
-fn render_one(d: &Diagnostic, files: &SimpleFiles<&str, &str>, config: &term::Config) -> String {
+fn render_one(
+    d: &Diagnostic,
+    files: &SimpleFiles<&str, &str>,
+    config: &term::Config,
+    color: bool,
+) -> String {
     let base = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
@@ -282,8 +293,13 @@ fn render_one(d: &Diagnostic, files: &SimpleFiles<&str, &str>, config: &term::Co
             Label::primary(*file, span.clone()).with_message(d.label.clone()),
         ]);
     }
-    match term::emit_into_string(config, files, &cs) {
-        Ok(text) => text,
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
+    match term::emit_to_write_style(&mut buffer, config, files, &cs) {
+        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
         // A span past the end of its file: fall back to the plain message.
         Err(_) => format!("{}: {}\n", severity_word(d.severity), d.message),
     }

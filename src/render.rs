@@ -578,13 +578,15 @@ fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorView {
     }
 }
 
+/// Indicators in the order the report lists them (its STT numbering), a new
+/// group starting wherever the `group` changes.
 fn indicator_groups(unit: &Unit, strings: &Strings) -> Vec<IndicatorGroup> {
     let mut groups: Vec<IndicatorGroup> = Vec::new();
     for ind in &unit.indicators {
         let view = indicator_view(ind, strings);
-        match groups.iter_mut().find(|g| g.name == ind.group) {
-            Some(g) => g.indicators.push(view),
-            None => groups.push(IndicatorGroup {
+        match groups.last_mut() {
+            Some(g) if g.name == ind.group => g.indicators.push(view),
+            _ => groups.push(IndicatorGroup {
                 name: ind.group.clone(),
                 indicators: vec![view],
             }),

@@ -42,25 +42,10 @@ pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnost
     let mut templates: BTreeMap<String, FileId> = BTreeMap::new();
     let mut statics = BTreeMap::new();
     let theme_dir = root.join("themes").join(name);
+    // Layers, lowest first: the theme, then the site's own files.
+    let mut layers = vec![root.to_path_buf()];
     if theme_dir.is_dir() {
-        add_disk(
-            root,
-            &theme_dir.join("templates"),
-            &mut templates,
-            &mut statics,
-            false,
-            sources,
-            diags,
-        );
-        add_disk(
-            root,
-            &theme_dir.join("static"),
-            &mut templates,
-            &mut statics,
-            true,
-            sources,
-            diags,
-        );
+        layers.insert(0, theme_dir);
     } else if name == "default" {
         add_embedded(&DEFAULT_THEME, &mut templates, &mut statics, sources);
     } else {
@@ -73,24 +58,15 @@ pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnost
         );
         return Theme::default();
     }
-    add_disk(
-        root,
-        &root.join("templates"),
-        &mut templates,
-        &mut statics,
-        false,
-        sources,
-        diags,
-    );
-    add_disk(
-        root,
-        &root.join("static"),
-        &mut templates,
-        &mut statics,
-        true,
-        sources,
-        diags,
-    );
+    for layer in &layers {
+        for (folder, is_static) in [("templates", false), ("static", true)] {
+            let files = Files {
+                templates: &mut templates,
+                statics: &mut statics,
+            };
+            add_disk(root, &layer.join(folder), files, is_static, sources, diags);
+        }
+    }
     Theme {
         templates: templates
             .into_iter()
@@ -126,11 +102,16 @@ fn all_files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'stat
     out
 }
 
+/// The theme's files collected so far, later layers replacing earlier ones.
+struct Files<'a> {
+    templates: &'a mut BTreeMap<String, FileId>,
+    statics: &'a mut BTreeMap<String, StaticFile>,
+}
+
 fn add_disk(
     root: &Path,
     dir: &Path,
-    templates: &mut BTreeMap<String, FileId>,
-    statics: &mut BTreeMap<String, StaticFile>,
+    files_out: Files<'_>,
     is_static: bool,
     sources: &mut Sources,
     diags: &mut Diagnostics,
@@ -150,9 +131,9 @@ fn add_disk(
         };
         let name = rel.to_string_lossy().replace('\\', "/");
         if is_static {
-            statics.insert(name, StaticFile::Disk(path));
+            files_out.statics.insert(name, StaticFile::Disk(path));
         } else if let Some(id) = read_text(root, &path, sources, diags) {
-            templates.insert(name, id);
+            files_out.templates.insert(name, id);
         }
     }
 }

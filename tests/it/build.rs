@@ -178,3 +178,56 @@ fn english_interface_strings() {
     // Figures keep the Vietnamese conventions: the content is Vietnamese.
     assert!(page.contains("3.322"));
 }
+
+#[test]
+fn a_site_overrides_one_template_and_one_asset() {
+    let dir = site(&[]);
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fs::create_dir_all(dir.path().join("static/css")).unwrap();
+    fs::write(
+        dir.path().join("templates/404.html"),
+        "<!doctype html><html lang=\"{{ site.language }}\"><title>{{ page.title }}</title><p>Trang riêng của tỉnh</p></html>\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("static/css/ketqua.css"),
+        "body { color: black }\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("static/logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    )
+    .unwrap();
+    let out = build_ok(dir.path());
+    assert!(read(&out.join("404.html")).contains("Trang riêng của tỉnh"));
+    assert_eq!(read(&out.join("css/ketqua.css")), "body { color: black }\n");
+    assert!(out.join("logo.svg").exists());
+    // The other templates still come from the theme.
+    assert!(read(&out.join("index.html")).contains("Đảng bộ Khối"));
+}
+
+#[test]
+fn dashboard_lists_late_and_missing_reports_against_each_level_deadline() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let home = read(&out.join("index.html"));
+    // Sent 4/8/2023 against the district deadline 30/7/2023.
+    assert!(home.contains("Trễ 5 ngày"), "late unit not flagged");
+    // A grassroots unit with no report, judged as of 15/9/2023 against 30/6/2023,
+    // appears only in the attention list (it is not a child of the root).
+    assert!(
+        home.contains("Đảng bộ xã Bản Giang"),
+        "missing report not listed"
+    );
+}
+
+#[test]
+fn indicator_counts_use_the_computed_status() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let units = read(&out.join("units.html"));
+    // Đảng bộ Khối: "> 95%" → 98 exceeded, ">= 100/năm" → 305 over 2020–2022
+    // exceeded, ">= 60%" → 41/71 not achieved: 2 of 3 met.
+    assert!(units.contains("02/03"), "met count missing");
+}
