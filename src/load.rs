@@ -278,6 +278,9 @@ pub fn load_site(
         return None;
     }
     let config = read_toml::<RawConfig>(root, &config_path, &CONFIG_SCHEMA, sources, diags);
+    if let Some((file, config)) = &config {
+        check_theme(root, *file, config, diags);
+    }
 
     let catalogue_path = root.join("indicators.toml");
     let catalogue = if catalogue_path.exists() {
@@ -295,6 +298,24 @@ pub fn load_site(
         catalogue,
         units,
     })
+}
+
+/// The theme named in site.toml must be the built-in `default` or a folder
+/// under themes/.
+fn check_theme(root: &Path, file: FileId, config: &RawConfig, diags: &mut Diagnostics) {
+    let Some(theme) = &config.theme else { return };
+    let name = theme.get_ref();
+    let folder = root.join("themes").join(name);
+    if name != "default" && !folder.is_dir() {
+        diags.push(
+            Diagnostic::error(format!("no theme `{name}`"))
+                .at(file, theme.span())
+                .label("there is no folder themes/ with this name")
+                .hint(
+                    "use `theme = \"default\"` (built in), or put the theme's folder under themes/",
+                ),
+        );
+    }
 }
 
 /// One unit folder's files, read and parsed apart from the shared [`Sources`]

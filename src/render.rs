@@ -771,3 +771,66 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
         roots,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Language;
+
+    fn strings() -> Strings {
+        Strings::new(Language::Vi)
+    }
+
+    #[test]
+    fn counts_share_is_of_assessed_indicators() {
+        let c = with_items(
+            finish_counts(StatusCounts {
+                exceeded: 7,
+                achieved: 2,
+                not_achieved: 2,
+                not_assessed: 1,
+                total: 12,
+                ..StatusCounts::default()
+            }),
+            &strings(),
+        );
+        // "Hoàn thành và vượt 09/12 chỉ tiêu thành phần".
+        assert_eq!(c.met_text, "09/12");
+        assert_eq!(c.met_share, "81,8%");
+        let shares: Vec<&str> = c.items.iter().map(|i| i.share.as_str()).collect();
+        assert_eq!(shares, ["58,3%", "16,7%", "16,7%", "8,3%"]);
+        assert_eq!(c.items[0].status.key, "exceeded");
+    }
+
+    #[test]
+    fn nothing_assessed_has_no_share() {
+        let c = finish_counts(StatusCounts {
+            not_assessed: 3,
+            total: 3,
+            ..StatusCounts::default()
+        });
+        assert_eq!(c.met_share, "");
+        assert!(c.met_share_value < 0.0);
+    }
+
+    #[test]
+    fn figures_are_shown_the_vietnamese_way() {
+        let s = strings();
+        let pct = target::parse_target(">= 60%").ok();
+        let count = target::parse_target(">= 100/năm").ok();
+        let fraction = Figure::Fraction {
+            num: 41.0,
+            den: 71.0,
+        };
+        assert_eq!(figure_text(&fraction, pct.as_ref(), &s), "57,7% (41/71)");
+        assert_eq!(
+            figure_text(&Figure::Number(99.2), pct.as_ref(), &s),
+            "99,2%"
+        );
+        assert_eq!(
+            figure_text(&Figure::Number(65914.0), count.as_ref(), &s),
+            "65.914"
+        );
+        assert_eq!(figure_text(&Figure::Bool(false), None, &s), "Không");
+    }
+}
