@@ -273,7 +273,9 @@ pub fn load_site(
                 "no site.toml in {}: this folder is not a ketqua site",
                 root.display()
             ))
-            .hint("run `ketqua init DIR` to create a new site, or pass --root"),
+            .hint(
+                "run `ketqua init DIR` to create a new site, or point at one with `ketqua -C DIR`",
+            ),
         );
         return None;
     }

@@ -495,17 +495,22 @@ fn resolve_unit(
             sources,
         };
         if let Some(ind) = resolve_indicator(&ctx, raw_ind, i, true, diags) {
-            if !ids.insert(ind.id.clone()) {
-                let span = raw_ind
-                    .id
-                    .as_ref()
-                    .or(raw_ind.reference.as_ref())
-                    .map_or(0..0, |s| s.span());
-                diags.push(
-                    Diagnostic::error(format!("duplicate indicator id `{}` in this unit", ind.id))
-                        .at(file, span)
-                        .hint("give each indicator of a unit its own id"),
-                );
+            let parts = ind.parts.iter().zip(&raw_ind.parts);
+            for (id, raw_id) in
+                std::iter::once((&ind.id, raw_ind)).chain(parts.map(|(p, r)| (&p.id, r)))
+            {
+                if !ids.insert(id.clone()) {
+                    let span = raw_id
+                        .id
+                        .as_ref()
+                        .or(raw_id.reference.as_ref())
+                        .map_or(0..0, |s| s.span());
+                    diags.push(
+                        Diagnostic::error(format!("duplicate indicator id `{id}` in this unit"))
+                            .at(file, span)
+                            .hint("give each indicator and each part of a unit its own id"),
+                    );
+                }
             }
             indicators.push(ind);
         }
@@ -707,6 +712,18 @@ fn resolve_indicator(
     } else {
         Vec::new()
     };
+    let own_figures = raw.target.as_ref().map(|t| t.span());
+    if !parts.is_empty()
+        && let Some(span) = own_figures.or_else(|| raw.actual.as_ref().map(|a| a.span()))
+    {
+        diags.push(
+            Diagnostic::warning(format!(
+                "indicator `{id}` has parts: its own target and actual are not used"
+            ))
+            .at(file, span)
+            .hint("its status is the worst of its parts; put these figures in a part"),
+        );
+    }
     let assessment = if parts.is_empty() {
         target::assess(
             target.as_ref(),

@@ -113,3 +113,35 @@ fn a_template_error_names_the_template_and_line_and_keeps_the_old_output() {
     assert!(run.stderr.contains("undefined"), "{}", run.stderr);
     assert_eq!(before, crate::support::snapshot(&dir.path().join("public")));
 }
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = site(&[]);
+    let xa = dir.path().join("content/units/xa-b/unit.toml");
+    let text = std::fs::read_to_string(&xa).unwrap()
+        + "\n[[indicators]]\nid = \"3\"\ndescription = \"Đảng bộ, 90% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ\"\ntarget = \">= 90%\"\n\n[[indicators.parts]]\nid = \"3a\"\ndescription = \"90% tổ chức cơ sở đảng\"\ntarget = \">= 90%\"\nactual = 91.6\n";
+    fs::write(&xa, text).unwrap();
+    let check = ketqua(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("warning: indicator `3` has parts"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains("content/units/xa-b/unit.toml:9:10"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(ketqua(dir.path(), &["check", "--deny-warnings"]).code, 1);
+    let build = ketqua(dir.path(), &["build"]);
+    assert_eq!(build.code, 0);
+    assert!(build.stdout.contains("1 warning"), "{}", build.stdout);
+    let strict = dir.path().join("strict");
+    let denied = ketqua(
+        dir.path(),
+        &["build", "--deny-warnings", "-o", strict.to_str().unwrap()],
+    );
+    assert_eq!(denied.code, 1);
+    assert!(!strict.exists());
+}
