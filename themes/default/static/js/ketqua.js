@@ -4,7 +4,8 @@
  *   becomes a button; rows sort by each cell's `data-value` (its text when it
  *   has none): numbers numerically, text with Vietnamese collation (a name's
  *   `data-value` is its collation rank, so it sorts as a number would).
- *   Empty values always go last. `aria-sort` tells the state.
+ *   Empty values always go last; ties keep the table's original order.
+ *   `aria-sort` tells the state.
  * - Filters: `form.filters[data-table=ID]` of selects named level, submission,
  *   overall (matched against the rows' data-level, data-submission,
  *   data-overall) and a search box `q` matched against the row's data-name
@@ -63,8 +64,8 @@
     setIcon(th, direction);
 
     forEach(table.tBodies, function (tbody) {
-      var keyed = Array.prototype.map.call(tbody.rows, function (row, i) {
-        return { row: row, key: cellKey(row, index), i: i };
+      var keyed = Array.prototype.map.call(tbody.rows, function (row) {
+        return { row: row, key: cellKey(row, index), i: originalIndex(row) };
       });
       keyed.sort(function (x, y) {
         var ex = isEmpty(x.key, type), ey = isEmpty(y.key, type);
@@ -77,8 +78,16 @@
     });
   }
 
+  // The position of a row in the table as built, so that ties in a sort
+  // keep that order (not the order of the previous sort).
+  var ORIGINAL = "data-original-index";
+  function originalIndex(row) { return parseInt(row.getAttribute(ORIGINAL), 10) || 0; }
+
   function initSortable(table) {
     if (!table.tHead) return;
+    forEach(table.tBodies, function (tbody) {
+      forEach(tbody.rows, function (row, i) { row.setAttribute(ORIGINAL, String(i)); });
+    });
     forEach(table.tHead.querySelectorAll("th[data-sort]"), function (th) {
       // Chromium does not repeat form controls in the table headers it
       // repeats on each printed page: print shows a plain copy of the label.
