@@ -394,10 +394,9 @@ fn counts<'a>(
 
 fn finish_counts(mut c: StatusCounts) -> StatusCounts {
     let met = c.exceeded + c.achieved;
-    let assessed = c.total - c.not_assessed;
     c.met_text = format!("{met:02}/{:02}", c.total);
-    if assessed > 0 {
-        c.met_share_value = met as f64 * 100.0 / assessed as f64;
+    if c.total > 0 {
+        c.met_share_value = met as f64 * 100.0 / c.total as f64;
         c.met_share = share_text(c.met_share_value);
     } else {
         c.met_share_value = -1.0;
@@ -782,7 +781,7 @@ mod tests {
     }
 
     #[test]
-    fn counts_share_is_of_assessed_indicators() {
+    fn met_share_matches_the_met_fraction() {
         let c = with_items(
             finish_counts(StatusCounts {
                 exceeded: 7,
@@ -796,19 +795,15 @@ mod tests {
         );
         // "Hoàn thành và vượt 09/12 chỉ tiêu thành phần".
         assert_eq!(c.met_text, "09/12");
-        assert_eq!(c.met_share, "81,8%");
+        assert_eq!(c.met_share, "75%");
         let shares: Vec<&str> = c.items.iter().map(|i| i.share.as_str()).collect();
         assert_eq!(shares, ["58,3%", "16,7%", "16,7%", "8,3%"]);
         assert_eq!(c.items[0].status.key, "exceeded");
     }
 
     #[test]
-    fn nothing_assessed_has_no_share() {
-        let c = finish_counts(StatusCounts {
-            not_assessed: 3,
-            total: 3,
-            ..StatusCounts::default()
-        });
+    fn no_indicators_no_share() {
+        let c = finish_counts(StatusCounts::default());
         assert_eq!(c.met_share, "");
         assert!(c.met_share_value < 0.0);
     }

@@ -84,7 +84,8 @@ pub struct StatusCounts {
     pub total: usize,
     /// exceeded + achieved, formatted with the total: "09/12".
     pub met_text: String,
-    /// Share of assessed indicators met: "75%" ("" when nothing is assessed).
+    /// Share of all indicators met, as the fraction in `met_text`: "75%"
+    /// ("" when there are none).
     pub met_share: String,
     /// The same share as a number 0–100 for sorting and bars (-1 when none).
     pub met_share_value: f64,
