@@ -442,6 +442,14 @@ pub fn read_text(
         );
         return None;
     }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        diags.push(
+            Diagnostic::error(format!("{} is saved as UTF-16, not UTF-8", shown.display()))
+                .at_path(&shown, 1, 1)
+                .hint("save it again choosing the encoding \"UTF-8\" (Notepad calls UTF-16 \"Unicode\")"),
+        );
+        return None;
+    }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         diags.push(
             Diagnostic::error(format!("{} starts with a byte-order mark", shown.display()))
