@@ -563,7 +563,7 @@ fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorView {
         margin: ind
             .assessment
             .margin
-            .map(target::margin_text)
+            .map(|m| target::margin_text(m, t.is_some_and(Target::lower_is_better)))
             .unwrap_or_default(),
         stated_status: ind.stated_status.map(|s| status_view(s, strings)),
         disagrees,

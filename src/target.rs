@@ -881,14 +881,34 @@ fn share_margin(a: f64, t: f64) -> Option<Margin> {
     (t > 0.0).then(|| Margin::ShareOfTarget(round2(a * 100.0 / t)))
 }
 
+impl Target {
+    /// Whether a smaller figure is better (an "at most" or "less than" target).
+    pub fn lower_is_better(&self) -> bool {
+        matches!(self.kind, TargetKind::AtMost(_) | TargetKind::LessThan(_))
+    }
+}
+
 /// Vietnamese text of a margin: Points(3.1) → "vượt 3,1 điểm %", Points(-2.3)
 /// → "thấp hơn 2,3 điểm %", Relative(1.67) → "vượt 1,67%", Relative(-20.0) →
 /// "thấp hơn 20%", ShareOfTarget(96.17) → "đạt 96,17% so với mục tiêu"; a zero
-/// margin → "bằng mục tiêu"; a value that is not finite → "".
-pub fn margin_text(m: Margin) -> String {
+/// margin → "bằng mục tiêu"; a value that is not finite → "". For a
+/// lower-is-better target: "cao hơn mức tối đa 1,4 điểm %", "thấp hơn mức tối
+/// đa 0,5 điểm %".
+pub fn margin_text(m: Margin, lower_is_better: bool) -> String {
     let (Margin::Points(x) | Margin::Relative(x) | Margin::ShareOfTarget(x)) = m;
     if !x.is_finite() {
         return String::new();
+    }
+    // Above a limit is not "vượt" (exceeded, the word for a result better
+    // than its target): say where the figure stands against the limit.
+    if lower_is_better && !matches!(m, Margin::ShareOfTarget(_)) && round2(x) != 0.0 {
+        let side = if x > 0.0 { "cao hơn" } else { "thấp hơn" };
+        let unit = if matches!(m, Margin::Points(_)) {
+            " điểm %"
+        } else {
+            "%"
+        };
+        return format!("{side} mức tối đa {}{unit}", format_decimal(x.abs()));
     }
     match m {
         Margin::ShareOfTarget(x) => format!("đạt {}% so với mục tiêu", format_decimal(x)),
@@ -1194,14 +1214,14 @@ mod tests {
         let orgs = run(">= 90%", fig("91,6"), None);
         assert_eq!(orgs.status, Status::Exceeded);
         assert_eq!(orgs.margin, Some(Margin::Points(1.6)));
-        assert_eq!(margin_text(Margin::Points(1.6)), "vượt 1,6 điểm %");
+        assert_eq!(margin_text(Margin::Points(1.6), false), "vượt 1,6 điểm %");
         assert!(stated_agrees("- Vượt 1,6%", orgs.status));
 
         // 95% of members → 98,1% → "Vượt 3,1%".
         let members = run(">= 95%", num(98.1), None);
         assert_eq!(members.status, Status::Exceeded);
         assert_eq!(members.margin, Some(Margin::Points(3.1)));
-        assert_eq!(margin_text(Margin::Points(3.1)), "vượt 3,1 điểm %");
+        assert_eq!(margin_text(Margin::Points(3.1), false), "vượt 3,1 điểm %");
         assert!(stated_agrees("- Vượt 3,1%", members.status));
 
         // The parent takes the worst of its parts.
@@ -1221,7 +1241,7 @@ mod tests {
             Some(Margin::Relative(x)) => assert_close(x, 1.67),
             other => panic!("{other:?}"),
         }
-        assert_eq!(margin_text(Margin::Relative(1.67)), "vượt 1,67%");
+        assert_eq!(margin_text(Margin::Relative(1.67), false), "vượt 1,67%");
         assert!(stated_agrees("Vượt 1,6%", a.status));
     }
 
@@ -1242,7 +1262,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            margin_text(Margin::ShareOfTarget(96.25)),
+            margin_text(Margin::ShareOfTarget(96.25), false),
             "đạt 96,25% so với mục tiêu"
         );
         let stated = parse_stated("- Đạt 96,16% so với nghị quyết");
@@ -1662,7 +1682,14 @@ mod tests {
         let below = run("<= 2%", num(1.5), None);
         assert_eq!(below.status, Status::Exceeded);
         assert_eq!(below.margin, Some(Margin::Points(-0.5)));
-        assert_eq!(margin_text(Margin::Points(-0.5)), "thấp hơn 0,5 điểm %");
+        assert_eq!(
+            margin_text(Margin::Points(-0.5), true),
+            "thấp hơn mức tối đa 0,5 điểm %"
+        );
+        assert_eq!(
+            margin_text(Margin::Points(1.4), true),
+            "cao hơn mức tối đa 1,4 điểm %"
+        );
         assert_eq!(run("<= 2%", num(2.0), None).status, Status::Achieved);
         let above = run("<= 2%", num(2.5), None);
         assert_eq!(above.status, Status::NotAchieved);
@@ -1679,7 +1706,10 @@ mod tests {
         let count_under = run("<= 10", num(8.0), None);
         assert_eq!(count_under.status, Status::Exceeded);
         assert_eq!(count_under.margin, Some(Margin::Relative(-20.0)));
-        assert_eq!(margin_text(Margin::Relative(-20.0)), "thấp hơn 20%");
+        assert_eq!(
+            margin_text(Margin::Relative(-20.0), true),
+            "thấp hơn mức tối đa 20%"
+        );
         // Nothing to divide by for a limit of 0.
         let zero = run("<= 0", num(2.0), None);
         assert_eq!((zero.status, zero.margin), (Status::NotAchieved, None));
@@ -1868,16 +1898,19 @@ mod tests {
 
     #[test]
     fn margin_texts() {
-        assert_eq!(margin_text(Margin::Points(3.1)), "vượt 3,1 điểm %");
-        assert_eq!(margin_text(Margin::Points(-2.3)), "thấp hơn 2,3 điểm %");
-        assert_eq!(margin_text(Margin::Relative(1.67)), "vượt 1,67%");
-        assert_eq!(margin_text(Margin::Relative(250.0)), "vượt 250%");
+        assert_eq!(margin_text(Margin::Points(3.1), false), "vượt 3,1 điểm %");
         assert_eq!(
-            margin_text(Margin::ShareOfTarget(96.17)),
+            margin_text(Margin::Points(-2.3), false),
+            "thấp hơn 2,3 điểm %"
+        );
+        assert_eq!(margin_text(Margin::Relative(1.67), false), "vượt 1,67%");
+        assert_eq!(margin_text(Margin::Relative(250.0), false), "vượt 250%");
+        assert_eq!(
+            margin_text(Margin::ShareOfTarget(96.17), false),
             "đạt 96,17% so với mục tiêu"
         );
-        assert_eq!(margin_text(Margin::Points(0.0)), "bằng mục tiêu");
-        assert_eq!(margin_text(Margin::Relative(f64::NAN)), "");
+        assert_eq!(margin_text(Margin::Points(0.0), false), "bằng mục tiêu");
+        assert_eq!(margin_text(Margin::Relative(f64::NAN), false), "");
     }
 
     // --- Never panics -------------------------------------------------------------
@@ -2020,7 +2053,7 @@ mod tests {
                     };
                     let a = assess(parsed.as_ref().ok(), &obs);
                     if let Some(m) = a.margin {
-                        let _ = margin_text(m);
+                        let _ = margin_text(m, false);
                     }
                     if let Some(c) = a.compared {
                         assert!(c.is_finite());
