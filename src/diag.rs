@@ -321,7 +321,9 @@ pub fn did_you_mean<'a>(
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+        // On a tie, the first name in byte order: the hint must not depend
+        // on the order candidates come in.
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))?;
     Some(format!("did you mean `{}`?", best.1))
 }
 
@@ -345,6 +347,20 @@ mod tests {
             Some("did you mean `members`?")
         );
         assert_eq!(did_you_mean("xyz", keys), None);
+    }
+
+    #[test]
+    fn did_you_mean_is_the_same_whatever_the_order() {
+        let forward = ["huyen-a", "huyen-b", "huyen-c"];
+        let backward = ["huyen-c", "huyen-b", "huyen-a"];
+        assert_eq!(
+            did_you_mean("huyen-", forward),
+            did_you_mean("huyen-", backward)
+        );
+        assert_eq!(
+            did_you_mean("huyen-", forward).as_deref(),
+            Some("did you mean `huyen-a`?")
+        );
     }
 
     #[test]

@@ -22,11 +22,15 @@ use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
 #[derive(Debug)]
 pub struct SiteSource {
     pub root: PathBuf,
-    pub config_file: FileId,
-    pub config: RawConfig,
+    /// `None` when site.toml could not be read or parsed (already reported):
+    /// the units are still checked, with a default configuration.
+    pub config: Option<(FileId, RawConfig)>,
     pub catalogue: Option<(FileId, RawCatalogue)>,
-    /// In folder-name order.
+    /// The units that were read, in folder-name order.
     pub units: Vec<UnitSource>,
+    /// Every unit folder, also those whose unit.toml could not be used, so
+    /// that a child of a broken unit is not told its parent does not exist.
+    pub unit_folders: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -64,9 +68,9 @@ pub struct RawReview {
     pub term_start: Spanned<i32>,
     pub term_end: Spanned<i32>,
     pub cutoff: Spanned<Datetime>,
-    pub estimate_year: Option<i32>,
-    pub baseline_year: Option<i32>,
-    pub target_year: Option<i32>,
+    pub estimate_year: Option<Spanned<i32>>,
+    pub baseline_year: Option<Spanned<i32>>,
+    pub target_year: Option<Spanned<i32>>,
     #[serde(default)]
     pub plan: String,
     pub as_of: Option<Spanned<Datetime>>,
@@ -107,7 +111,7 @@ pub struct RawUnit {
     #[serde(default)]
     pub summary: String,
     #[serde(default)]
-    pub indicators: Vec<RawIndicator>,
+    pub indicators: Vec<Spanned<RawIndicator>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,7 +133,7 @@ pub struct RawIndicator {
     #[serde(default)]
     pub actuals: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
-    pub parts: Vec<RawIndicator>,
+    pub parts: Vec<Spanned<RawIndicator>>,
 }
 
 /// A figure as written: a number, a string such as "41/71" or "57,7", or a boolean.
@@ -291,14 +295,13 @@ pub fn load_site(
         None
     };
 
-    let units = load_units(root, sources, diags);
-    let (config_file, config) = config?;
+    let (units, unit_folders) = load_units(root, sources, diags);
     Some(SiteSource {
         root: root.to_path_buf(),
-        config_file,
         config,
         catalogue,
         units,
+        unit_folders,
     })
 }
 
@@ -307,6 +310,18 @@ pub fn load_site(
 fn check_theme(root: &Path, file: FileId, config: &RawConfig, diags: &mut Diagnostics) {
     let Some(theme) = &config.theme else { return };
     let name = theme.get_ref();
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if !valid {
+        diags.push(
+            Diagnostic::error(format!("invalid theme name `{name}`"))
+                .at(file, theme.span())
+                .hint("a theme is named by its folder under themes/: a-z, 0-9, '-' and '_' only"),
+        );
+        return;
+    }
     let folder = root.join("themes").join(name);
     if name != "default" && !folder.is_dir() {
         diags.push(
@@ -330,7 +345,11 @@ struct LoadedUnit {
     report: Option<FileId>,
 }
 
-fn load_units(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Vec<UnitSource> {
+fn load_units(
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> (Vec<UnitSource>, Vec<String>) {
     let units_dir = root.join("content").join("units");
     let dirs = match list_unit_dirs(&units_dir) {
         Ok(dirs) => dirs,
@@ -339,7 +358,7 @@ fn load_units(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Ve
                 "cannot read the units folder {}: {err}",
                 display_path(root, &units_dir)
             )));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     };
     let loaded: Vec<LoadedUnit> = dirs
@@ -347,6 +366,7 @@ fn load_units(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Ve
         .map(|(id, dir)| load_unit(root, id, dir))
         .collect();
 
+    let folders = dirs.iter().map(|(id, _)| id.clone()).collect();
     let mut units = Vec::with_capacity(loaded.len());
     for unit in loaded {
         let offset = sources.append(unit.sources);
@@ -360,7 +380,7 @@ fn load_units(root: &Path, sources: &mut Sources, diags: &mut Diagnostics) -> Ve
             });
         }
     }
-    units
+    (units, folders)
 }
 
 fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
@@ -370,11 +390,9 @@ fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     let mut dirs = Vec::new();
     for entry in fs::read_dir(units_dir)? {
         let entry = entry?;
-        if !entry.file_type()?.is_dir() {
-            continue;
-        }
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
+        // `Path::is_dir` follows symbolic links: a linked unit folder counts.
+        if name.starts_with('.') || !entry.path().is_dir() {
             continue;
         }
         dirs.push((name, entry.path()));
@@ -386,6 +404,22 @@ fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
 fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        let suggestion = crate::vi::slugify(id);
+        diags.push(
+            Diagnostic::error(format!(
+                "the unit folder name `{id}` is not a valid id"
+            ))
+            .at_path(&display_pathbuf(root, dir), 1, 1)
+            .hint(format!(
+                "a folder name is the unit's id, used in `parent = \"…\"`: ASCII letters, digits and '-' only, e.g. `{suggestion}`"
+            )),
+        );
+    }
     let toml_path = dir.join("unit.toml");
     let data = if toml_path.is_file() {
         read_toml::<RawUnit>(root, &toml_path, &UNIT_SCHEMA, &mut sources, &mut diags)
@@ -416,10 +450,31 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
 }
 
 /// Reads a file as UTF-8 text without a byte-order mark, registering it in
-/// `sources`. Every way a file can be unusable as text is reported here.
+/// `sources`. Every way a file can be unusable as text is reported here; an
+/// empty content file is one of them.
 pub fn read_text(
     root: &Path,
     path: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    read_text_with(root, path, false, sources, diags)
+}
+
+/// [`read_text`] for files that may be empty (templates).
+pub fn read_text_allowing_empty(
+    root: &Path,
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    read_text_with(root, path, true, sources, diags)
+}
+
+fn read_text_with(
+    root: &Path,
+    path: &Path,
+    allow_empty: bool,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<FileId> {
@@ -434,7 +489,7 @@ pub fn read_text(
             return None;
         }
     };
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    if !allow_empty && bytes.iter().all(|b| b.is_ascii_whitespace()) {
         diags.push(
             Diagnostic::error(format!("{} is empty", shown.display()))
                 .at_path(&shown, 1, 1)
@@ -501,7 +556,6 @@ fn read_toml<T: serde::de::DeserializeOwned>(
     if diags.errors() > before {
         return None;
     }
-    let table = DeTable::parse(text).ok()?;
     match T::deserialize(toml::de::Deserializer::from(table)) {
         Ok(value) => Some((file, value)),
         Err(err) => {

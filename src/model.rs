@@ -14,7 +14,9 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
-use crate::load::{RawCatalogueEntry, RawFigure, RawIndicator, RawUnit, SiteSource, UnitSource};
+use crate::load::{
+    RawCatalogueEntry, RawConfig, RawFigure, RawIndicator, RawUnit, SiteSource, UnitSource,
+};
 use crate::markdown;
 use crate::target::{self, Assessment, Figure, Observation, Status, Target};
 use crate::vi;
@@ -150,6 +152,8 @@ impl Unit {
 #[derive(Debug)]
 pub struct Indicator {
     pub id: String,
+    /// Where it is written: its id, else its `ref`, else its table.
+    pub span: Range<usize>,
     pub group: String,
     pub description: String,
     pub unit_of_measure: String,
@@ -170,11 +174,11 @@ pub struct Indicator {
 
 impl Indicator {
     /// The indicators counted on dashboards: the parts, or the indicator itself.
-    pub fn components(&self) -> Box<dyn Iterator<Item = &Indicator> + '_> {
+    pub fn components(&self) -> &[Indicator] {
         if self.parts.is_empty() {
-            Box::new(std::iter::once(self))
+            std::slice::from_ref(self)
         } else {
-            Box::new(self.parts.iter())
+            &self.parts
         }
     }
 
@@ -224,7 +228,7 @@ impl Site {
 /// Resolves and checks a loaded site. Returns `None` only when the
 /// configuration is unusable; check `diags` for errors before rendering.
 pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> Option<Site> {
-    let config = resolve_config(&source, diags)?;
+    let config = resolve_config(source.config.as_ref(), diags);
     let catalogue = source
         .catalogue
         .as_ref()
@@ -266,7 +270,7 @@ pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> 
         }
     }
 
-    link_parents(&mut out, &kept_sources, diags);
+    link_parents(&mut out, &kept_sources, &source.unit_folders, diags);
     assign_slugs(&mut out, &kept_sources, diags);
     let (children, roots) = hierarchy(&out);
     Some(Site {
@@ -278,10 +282,32 @@ pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> 
     })
 }
 
-fn resolve_config(source: &SiteSource, diags: &mut Diagnostics) -> Option<Config> {
-    let file = source.config_file;
-    let raw = &source.config;
-    let before = diags.errors();
+/// Resolves site.toml. Problems are reported and replaced by defaults, so
+/// the units are checked even when the configuration is wrong (a build is
+/// blocked by the errors anyway).
+fn resolve_config(config: Option<&(FileId, RawConfig)>, diags: &mut Diagnostics) -> Config {
+    let fallback_date = jiff::civil::date(2000, 1, 1);
+    let Some((file, raw)) = config else {
+        return Config {
+            title: String::new(),
+            subtitle: String::new(),
+            description: String::new(),
+            language: Language::Vi,
+            theme: "default".into(),
+            base_url: String::new(),
+            organisation: String::new(),
+            term_start: 2020,
+            term_end: 2025,
+            cutoff: fallback_date,
+            estimate_year: 2023,
+            baseline_year: 2020,
+            target_year: 2025,
+            plan: String::new(),
+            as_of: fallback_date,
+            deadlines: [None; 4],
+        };
+    };
+    let file = *file;
     let language = match &raw.language {
         None => Language::Vi,
         Some(lang) => match lang.get_ref().as_str() {
@@ -298,7 +324,7 @@ fn resolve_config(source: &SiteSource, diags: &mut Diagnostics) -> Option<Config
         },
     };
     let review = &raw.review;
-    let cutoff = date(file, &review.cutoff, diags);
+    let cutoff = date(file, &review.cutoff, diags).unwrap_or(fallback_date);
     let as_of = review.as_of.as_ref().and_then(|d| date(file, d, diags));
     let mut deadlines = [None; 4];
     let d = &raw.deadlines;
@@ -319,32 +345,44 @@ fn resolve_config(source: &SiteSource, diags: &mut Diagnostics) -> Option<Config
             .at(file, review.term_end.span()),
         );
     }
-    let theme = raw
-        .theme
-        .as_ref()
-        .map_or("default".to_string(), |t| t.get_ref().clone());
-    if diags.errors() > before {
-        return None;
-    }
-    let cutoff = cutoff?;
-    Some(Config {
+    let mut year_in_term = |value: &Option<Spanned<i32>>, default: i32| match value {
+        Some(y) if !(term_start..=term_end).contains(y.get_ref()) => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the year {} is outside the term {term_start}–{term_end}",
+                    y.get_ref()
+                ))
+                .at(file, y.span()),
+            );
+            default
+        }
+        Some(y) => *y.get_ref(),
+        None => default,
+    };
+    let estimate_year = year_in_term(&review.estimate_year, cutoff.year() as i32);
+    let baseline_year = year_in_term(&review.baseline_year, term_start);
+    let target_year = year_in_term(&review.target_year, term_end);
+    Config {
         title: raw.title.get_ref().clone(),
         subtitle: raw.subtitle.clone(),
         description: raw.description.clone(),
         language,
-        theme,
+        theme: raw
+            .theme
+            .as_ref()
+            .map_or("default".to_string(), |t| t.get_ref().clone()),
         base_url: raw.base_url.clone(),
         organisation: raw.organisation.clone(),
         term_start,
         term_end,
         cutoff,
-        estimate_year: review.estimate_year.unwrap_or(cutoff.year() as i32),
-        baseline_year: review.baseline_year.unwrap_or(term_start),
-        target_year: review.target_year.unwrap_or(term_end),
+        estimate_year,
+        baseline_year,
+        target_year,
         plan: review.plan.clone(),
         as_of: as_of.unwrap_or(cutoff),
         deadlines,
-    })
+    }
 }
 
 /// A TOML value that must be a plain date.
@@ -445,7 +483,15 @@ fn figure(
 ) -> Option<Figure> {
     match value.get_ref() {
         RawFigure::Integer(n) => Some(Figure::Number(*n as f64)),
-        RawFigure::Float(x) => Some(Figure::Number(*x)),
+        RawFigure::Float(x) if x.is_finite() => Some(Figure::Number(*x)),
+        RawFigure::Float(_) => {
+            diags.push(
+                Diagnostic::error("a figure must be a finite number")
+                    .at(file, value.span())
+                    .hint("leave the key out when there is no figure"),
+            );
+            None
+        }
         RawFigure::Bool(b) => Some(Figure::Bool(*b)),
         RawFigure::Text(text) => match target::parse_figure(text) {
             Ok(f) => Some(f),
@@ -487,33 +533,32 @@ fn resolve_unit(
     };
     let mut indicators = Vec::new();
     let mut ids = HashSet::new();
-    for (i, raw_ind) in raw.indicators.iter().enumerate() {
-        let ctx = IndicatorContext {
-            file,
-            config,
-            catalogue,
-            sources,
+    let ctx = IndicatorContext {
+        file,
+        catalogue,
+        sources,
+    };
+    for raw_ind in &raw.indicators {
+        let Some(ind) = resolve_indicator(&ctx, raw_ind, Place::Top, diags) else {
+            continue;
         };
-        if let Some(ind) = resolve_indicator(&ctx, raw_ind, i, true, diags) {
-            let parts = ind.parts.iter().zip(&raw_ind.parts);
-            for (id, raw_id) in
-                std::iter::once((&ind.id, raw_ind)).chain(parts.map(|(p, r)| (&p.id, r)))
-            {
-                if !ids.insert(id.clone()) {
-                    let span = raw_id
-                        .id
-                        .as_ref()
-                        .or(raw_id.reference.as_ref())
-                        .map_or(0..0, |s| s.span());
-                    diags.push(
-                        Diagnostic::error(format!("duplicate indicator id `{id}` in this unit"))
-                            .at(file, span)
-                            .hint("give each indicator and each part of a unit its own id"),
-                    );
-                }
+        for one in std::iter::once(&ind).chain(&ind.parts) {
+            if !ids.insert(one.id.clone()) {
+                diags.push(
+                    Diagnostic::error(format!("duplicate indicator id `{}` in this unit", one.id))
+                        .at(file, one.span.clone())
+                        .hint("give each indicator and each part of a unit its own id"),
+                );
             }
-            indicators.push(ind);
         }
+        indicators.push(ind);
+    }
+    if raw.name.get_ref().trim().is_empty() {
+        diags.push(
+            Diagnostic::error("the unit's name is empty")
+                .at(file, raw.name.span())
+                .hint("write the name as the unit calls itself, e.g. \"Đảng bộ xã Bản Giang\""),
+        );
     }
     for (key, value) in [
         ("members", &raw.members),
@@ -579,19 +624,32 @@ pub fn submission(submitted: Option<Date>, deadline: Option<Date>, as_of: Date) 
 
 struct IndicatorContext<'a> {
     file: FileId,
-    config: &'a Config,
     catalogue: &'a [CatalogueEntry],
     sources: &'a Sources,
 }
 
+/// Where an indicator is: its parent's id when it is a part, and its
+/// position among its siblings.
+#[derive(Clone, Copy)]
+enum Place<'a> {
+    Top,
+    Part { parent: &'a str, position: usize },
+}
+
 fn resolve_indicator(
     ctx: &IndicatorContext<'_>,
-    raw: &RawIndicator,
-    position: usize,
-    top: bool,
+    spanned: &Spanned<RawIndicator>,
+    place: Place<'_>,
     diags: &mut Diagnostics,
 ) -> Option<Indicator> {
     let file = ctx.file;
+    let raw = spanned.get_ref();
+    // The place to point at: the id, else the reference, else the table.
+    let span = raw
+        .id
+        .as_ref()
+        .or(raw.reference.as_ref())
+        .map_or_else(|| spanned.span(), |s| s.span());
     let entry = match &raw.reference {
         None => None,
         Some(reference) => {
@@ -619,30 +677,37 @@ fn resolve_indicator(
             found
         }
     };
-    let id = raw
-        .id
-        .as_ref()
-        .map(|s| s.get_ref().clone())
-        .or_else(|| entry.map(|e| e.id.clone()))
-        .unwrap_or_else(|| (position + 1).to_string());
+    let id = match (raw.id.as_ref().map(|s| s.get_ref().trim()), entry, place) {
+        (Some(id), _, _) if !id.is_empty() => id.to_string(),
+        (None, Some(e), _) => e.id.clone(),
+        (None, None, Place::Part { parent, position }) => format!("{parent}.{}", position + 1),
+        _ => {
+            diags.push(
+                Diagnostic::error("an indicator without an id")
+                    .at(file, span.clone())
+                    .hint("add `id = \"…\"` with the number the report gives it (STT), e.g. `id = \"1\"`"),
+            );
+            return None;
+        }
+    };
     let description = raw
         .description
         .as_ref()
         .map(|s| s.get_ref().clone())
         .or_else(|| entry.map(|e| e.description.clone()));
-    let Some(description) = description else {
-        let span = raw.id.as_ref().map_or(0..0, |s| s.span());
+    let Some(description) = description.filter(|d| !d.trim().is_empty()) else {
         diags.push(
             Diagnostic::error(format!("indicator `{id}` has no description"))
-                .at(file, span)
+                .at(file, span.clone())
                 .hint("add `description = \"…\"` as the report words it, or `ref` a catalogue indicator"),
         );
         return None;
     };
+    let top = matches!(place, Place::Top);
     if !top && !raw.parts.is_empty() {
         diags.push(
             Diagnostic::error(format!("indicator part `{id}` has parts of its own"))
-                .at(file, raw.id.as_ref().map_or(0..0, |s| s.span()))
+                .at(file, span.clone())
                 .hint("parts go one level deep: make them parts of the indicator above"),
         );
     }
@@ -657,14 +722,20 @@ fn resolve_indicator(
     let baseline = fig(&raw.baseline);
     let actual = fig(&raw.actual);
     let estimate = fig(&raw.estimate);
-    if let (Some(t), Some(a), Some(raw_actual)) = (&target, &actual, &raw.actual)
-        && let Some(hint) = target::mismatch(t, a)
-    {
-        diags.push(
-            Diagnostic::error(format!("the actual figure does not fit the target `{t}`"))
-                .at(file, raw_actual.span())
-                .hint(hint),
-        );
+    for (what, value, written) in [
+        ("baseline", &baseline, &raw.baseline),
+        ("actual", &actual, &raw.actual),
+        ("estimate", &estimate, &raw.estimate),
+    ] {
+        if let (Some(t), Some(v), Some(w)) = (&target, value, written)
+            && let Some(hint) = target::mismatch(t, v)
+        {
+            diags.push(
+                Diagnostic::error(format!("the {what} figure does not fit the target `{t}`"))
+                    .at(file, w.span())
+                    .hint(hint),
+            );
+        }
     }
     let period = raw
         .period
@@ -682,31 +753,39 @@ fn resolve_indicator(
         });
     let mut actuals = BTreeMap::new();
     for (year, value) in &raw.actuals {
-        match year.get_ref().parse::<i32>() {
-            Ok(y) if (1900..=2200).contains(&y) => {
-                actuals.insert(y, *value.get_ref());
-            }
-            _ => diags.push(
-                Diagnostic::error(format!("`{}` is not a year", year.get_ref()))
+        let key = year.get_ref();
+        let parsed = key
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y) && y.to_string() == *key);
+        let Some(y) = parsed else {
+            diags.push(
+                Diagnostic::error(format!("`{key}` is not a year"))
                     .at(file, year.span())
-                    .hint(format!(
-                        "the keys of `actuals` are years, e.g. {} = 97,2 written as {} = 97.2",
-                        ctx.config.baseline_year + 1,
-                        ctx.config.baseline_year + 1
-                    )),
-            ),
+                    .hint("the keys of `actuals` are four-digit years: `2021 = 97.2`"),
+            );
+            continue;
+        };
+        if !value.get_ref().is_finite() {
+            diags.push(
+                Diagnostic::error("a figure must be a finite number")
+                    .at(file, value.span())
+                    .hint("write the number, e.g. `2021 = 97.2`; leave the year out when there is no figure"),
+            );
+            continue;
         }
+        actuals.insert(y, *value.get_ref());
     }
     let parts: Vec<Indicator> = if top {
         raw.parts
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| resolve_indicator(ctx, p, i, false, diags))
-            .map(|mut p| {
-                if raw.parts.iter().all(|r| r.id.is_none()) {
-                    p.id = format!("{id}.{}", p.id);
-                }
-                p
+            .filter_map(|(position, p)| {
+                let place = Place::Part {
+                    parent: &id,
+                    position,
+                };
+                resolve_indicator(ctx, p, place, diags)
             })
             .collect()
     } else {
@@ -753,6 +832,7 @@ fn resolve_indicator(
     let stated_status = target::parse_stated(&stated);
     Some(Indicator {
         id,
+        span,
         group: raw
             .group
             .clone()
@@ -785,7 +865,14 @@ fn resolve_indicator(
 
 /// Sets each unit's parent, reporting unknown parents, levels out of order
 /// and cycles.
-fn link_parents(units: &mut [Unit], sources: &[&UnitSource], diags: &mut Diagnostics) {
+/// `folders` names every unit folder, also those that could not be used: a
+/// child of a unit with errors is not told its parent does not exist.
+fn link_parents(
+    units: &mut [Unit],
+    sources: &[&UnitSource],
+    folders: &[String],
+    diags: &mut Diagnostics,
+) {
     let index: HashMap<&str, usize> = sources
         .iter()
         .enumerate()
@@ -815,14 +902,15 @@ fn link_parents(units: &mut [Unit], sources: &[&UnitSource], diags: &mut Diagnos
                 }
                 units[i].parent = Some(p);
             }
+            None if folders.contains(name) => {}
             None => diags.push(
                 Diagnostic::error(format!("no unit `{name}`"))
                     .at(src.file, parent.span())
                     .label("parent named here")
                     .hint(
-                        did_you_mean(name, index.keys().copied()).unwrap_or_else(|| {
-                            "a parent is named by its folder name under content/units/".into()
-                        }),
+                        did_you_mean(name, folders.iter().map(String::as_str)).unwrap_or_else(
+                            || "a parent is named by its folder name under content/units/".into(),
+                        ),
                     ),
             ),
         }

@@ -1,6 +1,7 @@
 //! One fixture per kind of bad input under `tests/fixtures/bad/<case>/`:
 //! files overlaid on the `minimal` site, and `expected.txt` listing what the
-//! report must contain (message, `file:line:column`, hint), one per line.
+//! report must contain (message, `file:line:column`, hint), one per line; a
+//! line starting with `!` is what it must not contain.
 
 use std::fs;
 
@@ -33,8 +34,18 @@ fn every_bad_input_is_reported_with_its_location_and_never_builds() {
             ));
         }
         for line in expected.lines().filter(|l| !l.trim().is_empty()) {
-            if !check.stderr.contains(line) {
-                failures.push(format!("{case}: expected `{line}` in:\n{}", check.stderr));
+            match line.strip_prefix('!') {
+                Some(absent) if check.stderr.contains(absent) => {
+                    failures.push(format!(
+                        "{case}: did not expect `{absent}` in:\n{}",
+                        check.stderr
+                    ));
+                }
+                Some(_) => {}
+                None if !check.stderr.contains(line) => {
+                    failures.push(format!("{case}: expected `{line}` in:\n{}", check.stderr));
+                }
+                None => {}
             }
         }
 
