@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::load;
 use crate::model::{self, Site};
-use crate::render::Renderer;
-use crate::theme::{self, StaticFile};
-use crate::write::Staging;
+use crate::render::{Page, Renderer};
+use crate::theme::{self, StaticFile, Theme};
+use crate::write::{self, Staging};
 
 /// What a build or check is asked to do.
 #[derive(Debug, Clone)]
@@ -29,6 +29,8 @@ pub struct Checked {
     pub sources: Sources,
     pub diagnostics: Diagnostics,
     pub site: Option<Site>,
+    /// The theme's templates and assets, loaded and compiled once by `check`.
+    pub theme: Theme,
 }
 
 impl Checked {
@@ -45,12 +47,23 @@ pub fn check(root: &Path) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let site = load::load_site(root, &mut sources, &mut diagnostics)
-        .and_then(|source| model::build(source, &sources, &mut diagnostics));
+        .map(|source| model::build(source, &sources, &mut diagnostics));
+    let theme = match &site {
+        Some(site) => {
+            let theme = theme::load(root, &site.config.theme, &mut sources, &mut diagnostics);
+            // Compiling the templates finds their syntax errors, so that
+            // `check` fails wherever `build` would.
+            Renderer::new(site, &theme, &sources, &mut diagnostics);
+            theme
+        }
+        None => Theme::default(),
+    };
     diagnostics.sort(&sources);
     Checked {
         sources,
         diagnostics,
         site,
+        theme,
     }
 }
 
@@ -60,6 +73,9 @@ pub struct Summary {
     pub files: usize,
     pub units: usize,
     pub warnings: usize,
+    /// Problems that did not fail the build, for the user to see (a previous
+    /// build that could not be removed after the new one was put in place).
+    pub notes: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -84,25 +100,29 @@ impl Progress for Silent {
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Box<Checked>> {
     let started = Instant::now();
     let mut checked = check(&options.root);
-    if !checked.ok(options.deny_warnings) {
-        return Err(Box::new(checked));
+    if let Some(problem) = write::output_problem(&options.root, &options.output) {
+        checked.diagnostics.push(problem);
+        checked.diagnostics.sort(&checked.sources);
     }
+    let blocked = !checked.ok(options.deny_warnings);
     let Checked {
         sources,
         diagnostics,
         site,
+        theme,
     } = &mut checked;
-    let Some(site) = site.as_ref() else {
-        return Err(Box::new(checked));
+    let site = match site {
+        Some(site) if !blocked => &*site,
+        _ => return Err(Box::new(checked)),
     };
-    let theme = theme::load(&options.root, &site.config.theme, sources, diagnostics);
-    let result = render_and_write(site, &theme, sources, diagnostics, options, progress);
+    let result = render_and_write(site, theme, sources, diagnostics, options, progress);
     match result {
-        Some((pages, files)) => Ok(Summary {
+        Some((pages, files, notes)) => Ok(Summary {
             pages,
             files,
             units: site.units.len(),
             warnings: diagnostics.warnings(),
+            notes,
             elapsed: started.elapsed(),
         }),
         None => {
@@ -112,6 +132,35 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     }
 }
 
+/// Static files that would replace a generated page (or stand where a page's
+/// folder must be, or inside a page), found before anything is written.
+fn shadowed_pages(root: &Path, pages: &[Page], theme: &theme::Theme) -> Vec<Diagnostic> {
+    let clashes = |rel: &str, page: &str| {
+        rel == page
+            || page
+                .strip_prefix(rel)
+                .is_some_and(|rest| rest.starts_with('/'))
+            || rel
+                .strip_prefix(page)
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    theme
+        .statics
+        .keys()
+        .filter_map(|rel| {
+            let page = pages.iter().find(|page| clashes(rel, &page.path))?;
+            Some(
+                Diagnostic::error(format!(
+                    "{} would replace the page {} that ketqua generates",
+                    theme.static_origin(root, rel),
+                    page.path
+                ))
+                .hint("rename or remove the static file; to change the page itself, override its template in templates/"),
+            )
+        })
+        .collect()
+}
+
 fn render_and_write(
     site: &Site,
     theme: &theme::Theme,
@@ -119,12 +168,19 @@ fn render_and_write(
     diags: &mut Diagnostics,
     options: &BuildOptions,
     progress: &dyn Progress,
-) -> Option<(usize, usize)> {
+) -> Option<(usize, usize, Vec<String>)> {
     if diags.has_errors() {
         return None;
     }
     let renderer = Renderer::new(site, theme, sources, diags)?;
     let pages = renderer.pages();
+    let shadowed = shadowed_pages(&options.root, &pages, theme);
+    if !shadowed.is_empty() {
+        for problem in shadowed {
+            diags.push(problem);
+        }
+        return None;
+    }
     let staging = match Staging::create(&options.output) {
         Ok(s) => s,
         Err(err) => {
@@ -162,11 +218,18 @@ fn render_and_write(
         progress.advance();
     }
     progress.finish();
-    if let Err(err) = staging.commit() {
-        diags.push(Diagnostic::error(format!(
-            "cannot put the new build in place: {err}"
-        )));
-        return None;
-    }
-    Some((pages.len(), pages.len() + theme.statics.len()))
+    let notes = match staging.commit() {
+        Ok(None) => Vec::new(),
+        Ok(Some(leftover)) => vec![format!(
+            "the new build is in place, but the previous one could not be removed: {leftover} \
+             (delete it by hand)"
+        )],
+        Err(err) => {
+            diags.push(Diagnostic::error(format!(
+                "cannot put the new build in place: {err}"
+            )));
+            return None;
+        }
+    };
+    Some((pages.len(), pages.len() + theme.statics.len(), notes))
 }

@@ -3,7 +3,7 @@
 //! prints or exits.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -20,7 +20,8 @@ use crate::build::{self, BuildOptions, Checked, Progress, Silent};
 #[derive(Debug, Parser)]
 #[command(name = "ketqua", version, about)]
 pub struct Cli {
-    /// The site folder, holding site.toml.
+    /// Run as if started in DIR, the site folder (holding site.toml):
+    /// relative paths given to -o and to init are taken from it.
     #[arg(
         short = 'C',
         long,
@@ -41,7 +42,7 @@ pub enum Command {
     /// The site is written to a staging folder and swapped in at the end: a
     /// failed build leaves the previous output untouched.
     Build {
-        /// Where to write the site [default: <root>/public].
+        /// Where to write the site, relative to -C [default: public].
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Fail on warnings too.
@@ -61,10 +62,22 @@ pub enum Command {
         deny_warnings: bool,
     },
     /// Create a new, small, working site in DIR.
+    ///
+    /// A relative DIR is taken from the -C folder: `ketqua -C sites init tinh`
+    /// creates sites/tinh.
     Init {
-        /// The folder to create (it must not exist or be empty).
+        /// The folder to create, relative to -C (it must not exist or be empty).
         dir: PathBuf,
     },
+}
+
+/// A path given on the command line, taken from the -C folder when relative.
+fn within(root: &Path, path: PathBuf) -> PathBuf {
+    if root == Path::new(".") {
+        path
+    } else {
+        root.join(path)
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -76,27 +89,30 @@ pub fn main() -> ExitCode {
             quiet,
         } => {
             let options = BuildOptions {
-                output: output.unwrap_or_else(|| cli.root.join("public")),
+                output: within(&cli.root, output.unwrap_or_else(|| "public".into())),
                 root: cli.root,
                 deny_warnings,
             };
             run_build(&options, quiet)
         }
         Command::Check { deny_warnings } => run_check(&cli.root, deny_warnings),
-        Command::Init { dir } => match crate::init::init(&dir) {
-            Ok(files) => {
-                println!(
-                    "Created a new site in {} ({files} files). Build it with: ketqua -C {} build",
-                    dir.display(),
-                    dir.display()
-                );
-                ExitCode::SUCCESS
+        Command::Init { dir } => {
+            let dir = within(&cli.root, dir);
+            match crate::init::init(&dir) {
+                Ok(files) => {
+                    println!(
+                        "Created a new site in {} ({files} files). Build it with: ketqua -C {} build",
+                        dir.display(),
+                        dir.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: cannot create the site: {err}");
+                    ExitCode::FAILURE
+                }
             }
-            Err(err) => {
-                eprintln!("error: cannot create the site: {err}");
-                ExitCode::FAILURE
-            }
-        },
+        }
     }
 }
 
@@ -126,6 +142,9 @@ fn run_build(options: &BuildOptions, quiet: bool) -> ExitCode {
     let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
     match build::build(options, progress) {
         Ok(summary) => {
+            for note in &summary.notes {
+                eprintln!("warning: {note}");
+            }
             if !quiet {
                 println!(
                     "built {} pages ({} units, {} files) into {} in {} ms{}",

@@ -225,9 +225,9 @@ impl Site {
     }
 }
 
-/// Resolves and checks a loaded site. Returns `None` only when the
-/// configuration is unusable; check `diags` for errors before rendering.
-pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> Option<Site> {
+/// Resolves and checks a loaded site. Every problem goes into `diags`; a site
+/// with errors must not be rendered.
+pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> Site {
     let config = resolve_config(source.config.as_ref(), diags);
     let catalogue = source
         .catalogue
@@ -273,13 +273,13 @@ pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> 
     link_parents(&mut out, &kept_sources, &source.unit_folders, diags);
     assign_slugs(&mut out, &kept_sources, diags);
     let (children, roots) = hierarchy(&out);
-    Some(Site {
+    Site {
         config,
         units: out,
         children,
         roots,
         catalogue,
-    })
+    }
 }
 
 /// Resolves site.toml. Problems are reported and replaced by defaults, so

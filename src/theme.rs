@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
-use crate::load::read_text;
+use crate::load::read_text_allowing_empty;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -36,8 +36,10 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticFile>,
 }
 
-/// Collects the theme `name` with the site's overrides. Problems (unknown
-/// theme, unreadable or non-UTF-8 templates) go into `diags`.
+/// Collects the theme `name` with the site's overrides: `themes/<name>/` when
+/// the site has that folder, else the built-in default theme (load has
+/// already refused any other name). Problems (unreadable or non-UTF-8
+/// templates) go into `diags`.
 pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnostics) -> Theme {
     let mut templates: BTreeMap<String, FileId> = BTreeMap::new();
     let mut statics = BTreeMap::new();
@@ -46,17 +48,8 @@ pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnost
     let mut layers = vec![root.to_path_buf()];
     if theme_dir.is_dir() {
         layers.insert(0, theme_dir);
-    } else if name == "default" {
-        add_embedded(&DEFAULT_THEME, &mut templates, &mut statics, sources);
     } else {
-        diags.push(
-            Diagnostic::error(format!(
-                "no theme `{name}`: there is no folder themes/{name}/"
-            ))
-            .at_path(Path::new("site.toml"), 1, 1)
-            .hint("use `theme = \"default\"`, or put the theme's folder under themes/"),
-        );
-        return Theme::default();
+        add_embedded(&DEFAULT_THEME, &mut templates, &mut statics, sources);
     }
     for layer in &layers {
         for (folder, is_static) in [("templates", false), ("static", true)] {
@@ -73,6 +66,22 @@ pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnost
             .map(|(name, file)| TemplateSource { name, file })
             .collect(),
         statics,
+    }
+}
+
+impl Theme {
+    /// Where the static file `rel` comes from, for messages:
+    /// `static/logo.svg`, `themes/x/static/logo.svg` (relative to the site
+    /// folder), or the built-in theme.
+    pub fn static_origin(&self, root: &Path, rel: &str) -> String {
+        match self.statics.get(rel) {
+            Some(StaticFile::Disk(path)) => path
+                .strip_prefix(root)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/"),
+            _ => format!("themes/default/static/{rel} (built in)"),
+        }
     }
 }
 
@@ -132,7 +141,7 @@ fn add_disk(
         let name = rel.to_string_lossy().replace('\\', "/");
         if is_static {
             files_out.statics.insert(name, StaticFile::Disk(path));
-        } else if let Some(id) = read_text(root, &path, sources, diags) {
+        } else if let Some(id) = read_text_allowing_empty(root, &path, sources, diags) {
             files_out.templates.insert(name, id);
         }
     }

@@ -3,11 +3,17 @@
 //! A build writes into a fresh staging folder beside the output and, once
 //! every file is there, swaps it into place in one step (an atomic exchange
 //! of the two folders on Linux). A failed or interrupted build leaves the
-//! previous output untouched; the staging folder is removed on failure.
+//! previous output untouched; the staging folder, and any folder made to hold
+//! the output, is removed on failure. An output folder where a build would
+//! destroy or re-read the site (the site folder itself, or its inputs) is
+//! refused before anything is written.
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::diag::Diagnostic;
 
 /// The file that marks a folder as ketqua's output, so a build never replaces
 /// a folder it did not make.
@@ -17,6 +23,9 @@ pub const MARKER: &str = ".ketqua-build";
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// Missing parents of the target made by `create`, outermost first:
+    /// removed again when the build is not committed.
+    created: Vec<PathBuf>,
     committed: bool,
 }
 
@@ -40,38 +49,73 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
+/// Numbers the staging and set-aside folders of this process, so that two
+/// builds in one process never share one.
+static NEXT: AtomicUsize = AtomicUsize::new(0);
+
+/// `<parent>/.<name>.<kind>-<pid>-<n>`, a name no other build uses.
+fn sibling(parent: &Path, name: &str, kind: &str) -> PathBuf {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    parent.join(format!(".{name}.{kind}-{}-{n}", std::process::id()))
+}
+
 impl Staging {
-    /// Prepares a staging folder for `target`. Refuses a target that exists,
-    /// is not empty and was not made by ketqua.
+    /// Prepares a staging folder for `target`. Refuses a target that is a
+    /// file, or a folder that is not empty and was not made by ketqua.
+    /// Creates the target's missing parents (removed again if the build is
+    /// not committed).
     pub fn create(target: &Path) -> Result<Staging, WriteError> {
-        if target.exists() && !is_replaceable(target).map_err(at(target))? {
-            return Err(WriteError {
-                path: target.to_path_buf(),
-                error: io::Error::other(
-                    "refusing to replace this folder: it is not empty and was not made by `ketqua build` \
-                     (choose another --output, or empty it)",
-                ),
-            });
+        if fs::symlink_metadata(target).is_ok() {
+            if !target.is_dir() {
+                return Err(WriteError {
+                    path: target.to_path_buf(),
+                    error: io::Error::other(
+                        "this is a file, not a folder: refusing to replace it (choose another --output)",
+                    ),
+                });
+            }
+            if !is_replaceable(target).map_err(at(target))? {
+                return Err(WriteError {
+                    path: target.to_path_buf(),
+                    error: io::Error::other(
+                        "refusing to replace this folder: it is not empty and was not made by `ketqua build` \
+                         (choose another --output, or empty it)",
+                    ),
+                });
+            }
         }
         let parent = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        fs::create_dir_all(&parent).map_err(at(&parent))?;
+        let created = create_parents(&parent)?;
         let name = target
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(at(&dir))?;
-        }
-        fs::create_dir(&dir).map_err(at(&dir))?;
-        fs::write(dir.join(MARKER), b"").map_err(at(&dir))?;
-        Ok(Staging {
+        let dir = loop {
+            let dir = sibling(&parent, &name, "staging");
+            match fs::create_dir(&dir) {
+                Ok(()) => break dir,
+                // A leftover of a crashed build with the same process id.
+                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(err) => {
+                    remove_created(&created);
+                    return Err(WriteError {
+                        path: dir,
+                        error: err,
+                    });
+                }
+            }
+        };
+        // From here on, dropping the staging cleans up.
+        let staging = Staging {
             dir,
             target: target.to_path_buf(),
+            created,
             committed: false,
-        })
+        };
+        fs::write(staging.dir.join(MARKER), b"").map_err(at(&staging.dir))?;
+        Ok(staging)
     }
 
     /// Writes one file, `rel` being a `/`-separated path inside the output.
@@ -105,16 +149,29 @@ impl Staging {
     }
 
     /// Puts the staged build in place of the target.
-    pub fn commit(mut self) -> Result<(), WriteError> {
-        if self.target.exists() {
-            swap(&self.dir, &self.target).map_err(at(&self.target))?;
-            // The staging path now holds the previous build.
-            fs::remove_dir_all(&self.dir).map_err(at(&self.dir))?;
-        } else {
+    ///
+    /// `Ok(Some(problem))` means the new build is in place but the previous
+    /// one, set aside at `problem.path`, could not be removed: not a failed
+    /// build, but something to tell the user.
+    pub fn commit(self) -> Result<Option<WriteError>, WriteError> {
+        self.commit_with(|old| fs::remove_dir_all(old))
+    }
+
+    fn commit_with(
+        mut self,
+        remove: impl FnOnce(&Path) -> io::Result<()>,
+    ) -> Result<Option<WriteError>, WriteError> {
+        if !self.target.exists() {
             fs::rename(&self.dir, &self.target).map_err(at(&self.target))?;
+            self.committed = true;
+            return Ok(None);
         }
+        let old = swap(&self.dir, &self.target).map_err(at(&self.target))?;
+        // The new build is in place: whatever happens next, it stays.
         self.committed = true;
-        Ok(())
+        Ok(remove(&old)
+            .err()
+            .map(|error| WriteError { path: old, error }))
     }
 }
 
@@ -122,7 +179,44 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+            remove_created(&self.created);
         }
+    }
+}
+
+/// Creates the missing folders of `dir`, returning them outermost first. On
+/// failure, removes those it made.
+fn create_parents(dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
+    let mut missing = Vec::new();
+    let mut next = Some(dir);
+    while let Some(p) = next.filter(|p| !p.as_os_str().is_empty()) {
+        if fs::symlink_metadata(p).is_ok() {
+            break;
+        }
+        missing.push(p.to_path_buf());
+        next = p.parent();
+    }
+    missing.reverse();
+    let mut created = Vec::new();
+    for p in missing {
+        match fs::create_dir(&p) {
+            Ok(()) => created.push(p),
+            // Made meanwhile by someone else: not ours to remove.
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists && p.is_dir() => {}
+            Err(error) => {
+                remove_created(&created);
+                return Err(WriteError { path: p, error });
+            }
+        }
+    }
+    Ok(created)
+}
+
+/// Removes folders made by `create_parents`, innermost first, leaving any
+/// that are no longer empty.
+fn remove_created(created: &[PathBuf]) {
+    for p in created.iter().rev() {
+        let _ = fs::remove_dir(p);
     }
 }
 
@@ -136,9 +230,10 @@ fn is_replaceable(target: &Path) -> io::Result<bool> {
     Ok(fs::read_dir(target)?.next().is_none())
 }
 
-/// Exchanges two folders in one step.
+/// Exchanges two folders in one step. Returns where the previous `b` now is
+/// (`a`, or a fresh name beside it when the filesystem cannot exchange).
 #[cfg(target_os = "linux")]
-fn swap(a: &Path, b: &Path) -> io::Result<()> {
+fn swap(a: &Path, b: &Path) -> io::Result<PathBuf> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
@@ -154,7 +249,7 @@ fn swap(a: &Path, b: &Path) -> io::Result<()> {
         )
     };
     if rc == 0 {
-        return Ok(());
+        return Ok(a.to_path_buf());
     }
     let err = io::Error::last_os_error();
     // Filesystems without RENAME_EXCHANGE: fall back to two renames.
@@ -165,19 +260,90 @@ fn swap(a: &Path, b: &Path) -> io::Result<()> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn swap(a: &Path, b: &Path) -> io::Result<()> {
+fn swap(a: &Path, b: &Path) -> io::Result<PathBuf> {
     swap_by_renames(a, b)
 }
 
-/// Moves `b` aside, `a` into `b`'s place, and the old `b` to `a`'s path.
-fn swap_by_renames(a: &Path, b: &Path) -> io::Result<()> {
-    let aside = a.with_extension("old");
+/// Moves `b` aside to a fresh name beside `a`, then `a` into `b`'s place.
+/// Returns where the previous `b` now is.
+fn swap_by_renames(a: &Path, b: &Path) -> io::Result<PathBuf> {
+    let parent = a.parent().unwrap_or(Path::new("."));
+    let name = b
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    // A crashed build may have left one behind: never reuse a name.
+    let aside = loop {
+        let aside = sibling(parent, &name, "old");
+        if fs::symlink_metadata(&aside).is_err() {
+            break aside;
+        }
+    };
     fs::rename(b, &aside)?;
     if let Err(err) = fs::rename(a, b) {
-        let _ = fs::rename(&aside, b);
+        if fs::rename(&aside, b).is_err() {
+            return Err(io::Error::new(
+                err.kind(),
+                format!("{err}; the previous build is at {}", aside.display()),
+            ));
+        }
         return Err(err);
     }
-    fs::rename(&aside, a)
+    Ok(aside)
+}
+
+/// The site's folders that a build reads: an output inside one of them
+/// would be read back as input by the next check or build.
+const INPUT_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
+
+/// Refuses an output folder that is the site folder, holds it, or lies inside
+/// one of its input folders.
+pub fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
+    // A site folder that cannot be resolved has already failed the check.
+    let root = fs::canonicalize(root).ok()?;
+    let out = resolve(output)?;
+    let shown = output.display();
+    if root.starts_with(&out) {
+        return Some(
+            Diagnostic::error(format!(
+                "the output folder {shown} is the site folder or holds it: a build would replace the site"
+            ))
+            .hint("choose an output folder inside the site (the default is public/) or outside it"),
+        );
+    }
+    let input = INPUT_FOLDERS
+        .into_iter()
+        .find(|folder| out.starts_with(root.join(folder)))?;
+    Some(
+        Diagnostic::error(format!(
+            "the output folder {shown} is inside the site's {input}/ folder: \
+             the next check or build would read the output as input"
+        ))
+        .hint("choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)"),
+    )
+}
+
+/// The absolute path `path` names, with symbolic links resolved, whether it
+/// exists or not: its nearest existing ancestor made canonical, then the rest.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let parts: Vec<Component<'_>> = absolute.components().collect();
+    for existing in (1..=parts.len()).rev() {
+        let Ok(mut resolved) = fs::canonicalize(parts[..existing].iter().collect::<PathBuf>())
+        else {
+            continue;
+        };
+        for part in &parts[existing..] {
+            match part {
+                Component::ParentDir => {
+                    resolved.pop();
+                }
+                Component::Normal(name) => resolved.push(name),
+                _ => {}
+            }
+        }
+        return Some(resolved);
+    }
+    None
 }
 
 #[cfg(test)]
@@ -225,5 +391,111 @@ mod tests {
         s.write("../../escape.html", b"x").unwrap();
         s.commit().unwrap();
         assert!(tmp.path().join("out/escape.html").exists());
+    }
+
+    #[test]
+    fn a_previous_build_that_cannot_be_removed_does_not_fail_the_commit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::create(&out).unwrap();
+        s.write("old.html", b"old").unwrap();
+        assert!(s.commit().unwrap().is_none());
+
+        let s = Staging::create(&out).unwrap();
+        s.write("new.html", b"new").unwrap();
+        let leftover = s
+            .commit_with(|_| Err(io::Error::other("busy")))
+            .expect("the new build is in place: not an error")
+            .expect("the leftover is reported");
+        assert_eq!(fs::read(out.join("new.html")).unwrap(), b"new");
+        assert!(!out.join("old.html").exists());
+        // The previous build is where the note says, and was not removed by Drop.
+        assert_eq!(fs::read(leftover.path.join("old.html")).unwrap(), b"old");
+        assert!(leftover.to_string().contains("busy"));
+    }
+
+    #[test]
+    fn two_builds_in_one_process_keep_their_own_staging_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let first = Staging::create(&out).unwrap();
+        first.write("a.html", b"first").unwrap();
+        let second = Staging::create(&out).unwrap();
+        second.write("b.html", b"second").unwrap();
+        assert_ne!(first.dir, second.dir);
+        assert!(
+            first.dir.join("a.html").exists(),
+            "second build deleted the first's staging"
+        );
+        drop(first);
+        assert!(
+            second.dir.join("b.html").exists(),
+            "first build deleted the second's staging"
+        );
+        second.commit().unwrap();
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"second");
+    }
+
+    #[test]
+    fn swap_by_renames_is_not_blocked_by_a_leftover() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = tmp.path().join(".public.staging");
+        let b = tmp.path().join("public");
+        fs::create_dir(&a).unwrap();
+        fs::write(a.join("new.html"), "new").unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(b.join("old.html"), "old").unwrap();
+        // What an interrupted swap under the old fixed name left behind.
+        let stale = a.with_extension("old");
+        fs::create_dir(&stale).unwrap();
+        fs::write(stale.join("crash.html"), "crash").unwrap();
+
+        let aside = swap_by_renames(&a, &b).unwrap();
+        assert_eq!(fs::read(b.join("new.html")).unwrap(), b"new");
+        assert_eq!(fs::read(aside.join("old.html")).unwrap(), b"old");
+        assert_ne!(aside, stale);
+        assert!(stale.join("crash.html").exists(), "a leftover was replaced");
+
+        // Twice in a row: the set-aside name is fresh each time.
+        fs::create_dir(&a).unwrap();
+        let again = swap_by_renames(&a, &b).unwrap();
+        assert_ne!(again, aside);
+        assert!(aside.join("old.html").exists());
+    }
+
+    #[test]
+    fn an_abandoned_build_removes_the_parents_it_made() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("new/deep/out");
+        let s = Staging::create(&out).unwrap();
+        s.write("index.html", b"x").unwrap();
+        drop(s);
+        assert!(!tmp.path().join("new").exists(), "new/deep left behind");
+
+        let s = Staging::create(&out).unwrap();
+        s.write("index.html", b"x").unwrap();
+        s.commit().unwrap();
+        assert!(out.join("index.html").exists());
+    }
+
+    #[test]
+    fn an_abandoned_build_keeps_parents_it_did_not_make() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir(tmp.path().join("there")).unwrap();
+        let s = Staging::create(&tmp.path().join("there/new/out")).unwrap();
+        drop(s);
+        assert!(tmp.path().join("there").is_dir());
+        assert!(!tmp.path().join("there/new").exists());
+    }
+
+    #[test]
+    fn refuses_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("site.toml");
+        fs::write(&file, "title = \"x\"\n").unwrap();
+        let err = Staging::create(&file).unwrap_err().to_string();
+        assert!(err.contains("is a file"), "{err}");
+        assert!(!err.contains("folder: it is not empty"), "{err}");
+        assert_eq!(fs::read(&file).unwrap(), b"title = \"x\"\n");
     }
 }

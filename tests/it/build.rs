@@ -231,3 +231,133 @@ fn indicator_counts_use_the_computed_status() {
     // exceeded, ">= 60%" → 41/71 not achieved: 2 of 3 met.
     assert!(units.contains("02/03"), "met count missing");
 }
+
+#[test]
+fn build_refuses_an_output_among_the_sites_inputs_or_above_it() {
+    let dir = site(&[]);
+    let root = dir.path();
+    fs::create_dir_all(root.join("static")).unwrap();
+    let cases = [
+        ("content/units/out", "inside the site's content/ folder"),
+        ("static/out", "inside the site's static/ folder"),
+        ("templates/out", "inside the site's templates/ folder"),
+        ("themes/x/out", "inside the site's themes/ folder"),
+        // Not yet existing, with `..`: resolved before comparing.
+        (
+            "new/../content/units/out",
+            "inside the site's content/ folder",
+        ),
+        (".", "is the site folder or holds it"),
+        ("..", "is the site folder or holds it"),
+    ];
+    for (rel, message) in cases {
+        let out = root.join(rel);
+        let run = ketqua(root, &["build", "-o", out.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{rel}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{rel}: {}", run.stderr);
+        for made in [
+            "content/units/out",
+            "static/out",
+            "templates",
+            "themes",
+            "new",
+        ] {
+            assert!(!root.join(made).exists(), "{rel}: {made} was created");
+        }
+    }
+    let check = ketqua(root, &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    // Any other folder inside the site is fine.
+    let out = root.join("site/out");
+    let run = ketqua(root, &["build", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(out.join("index.html").exists());
+}
+
+#[test]
+fn build_into_a_file_says_it_is_a_file() {
+    let dir = site(&[]);
+    let config = dir.path().join("site.toml");
+    let before = read(&config);
+    let run = ketqua(dir.path(), &["build", "-o", config.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("is a file"), "{}", run.stderr);
+    assert!(!run.stderr.contains("this folder"), "{}", run.stderr);
+    assert_eq!(read(&config), before);
+}
+
+#[test]
+fn a_failed_build_leaves_no_folder_made_for_its_output() {
+    let dir = site(&[]);
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    // Compiles, fails while rendering: after the staging folder exists.
+    fs::write(
+        dir.path().join("templates/404.html"),
+        "{{ page.no_such_thing.x }}\n",
+    )
+    .unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("new/deep/out");
+    let run = ketqua(dir.path(), &["build", "-o", out.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("404.html"), "{}", run.stderr);
+    let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn static_files_may_not_replace_generated_pages() {
+    let dir = site(&[]);
+    fs::create_dir_all(dir.path().join("static/units")).unwrap();
+    fs::write(dir.path().join("static/index.html"), "mine").unwrap();
+    fs::write(dir.path().join("static/units/dang-bo-khoi.html"), "mine").unwrap();
+    fs::write(dir.path().join("static/robots.txt"), "ok").unwrap();
+    let run = ketqua(dir.path(), &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("static/index.html would replace the page index.html that ketqua generates"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "static/units/dang-bo-khoi.html would replace the page units/dang-bo-khoi.html"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("robots.txt"), "{}", run.stderr);
+    assert!(!dir.path().join("public").exists(), "something was written");
+
+    // Without the clashes, the other static file ships and is counted once.
+    fs::remove_file(dir.path().join("static/index.html")).unwrap();
+    fs::remove_dir_all(dir.path().join("static/units")).unwrap();
+    let run = ketqua(dir.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = dir.path().join("public");
+    assert_eq!(read(&out.join("robots.txt")), "ok");
+    let files = snapshot(&out).len() - 1; // less the build marker
+    assert!(
+        run.stdout.contains(&format!("{files} files")),
+        "{files}: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_relative_output_is_taken_from_the_c_folder() {
+    let dir = site(&[]);
+    let run = ketqua(dir.path(), &["build", "-o", "xuat-ban"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("xuat-ban/index.html").exists());
+}
+
+#[test]
+fn an_empty_template_is_a_valid_template() {
+    let dir = site(&[]);
+    fs::create_dir_all(dir.path().join("templates")).unwrap();
+    fs::write(dir.path().join("templates/404.html"), "").unwrap();
+    let out = build_ok(dir.path());
+    assert_eq!(read(&out.join("404.html")), "");
+}

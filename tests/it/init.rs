@@ -28,3 +28,42 @@ fn init_refuses_a_folder_that_is_not_empty() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("not empty"), "{}", run.stderr);
 }
+
+#[test]
+fn init_onto_a_file_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("site.toml");
+    std::fs::write(&file, "x").unwrap();
+    let run = ketqua(tmp.path(), &["init", file.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(&file.display().to_string()),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("is a file"), "{}", run.stderr);
+    assert_eq!(read(&file), "x");
+}
+
+#[test]
+fn init_puts_a_relative_folder_inside_the_c_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let name = "ketqua-init-relative-to-c";
+    let run = ketqua(tmp.path(), &["init", name]);
+    // Were it taken from the current folder, do not leave it there.
+    let stray = std::path::Path::new(name);
+    let strayed = stray.exists();
+    if strayed {
+        std::fs::remove_dir_all(stray).unwrap();
+    }
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!strayed, "init ignored -C");
+    let dir = tmp.path().join(name);
+    assert!(dir.join("site.toml").is_file());
+    assert!(
+        run.stdout.contains(&dir.display().to_string()),
+        "{}",
+        run.stdout
+    );
+    build_ok(&dir);
+}
