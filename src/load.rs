@@ -421,7 +421,10 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         );
     }
     let toml_path = dir.join("unit.toml");
-    let data = if toml_path.is_file() {
+    // An entry that exists but cannot be read (a folder, a broken link) is
+    // reported by `read_text`, not taken for a missing file.
+    let present = |path: &Path| fs::symlink_metadata(path).is_ok();
+    let data = if present(&toml_path) {
         read_toml::<RawUnit>(root, &toml_path, &UNIT_SCHEMA, &mut sources, &mut diags)
     } else {
         diags.push(
@@ -435,7 +438,7 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         None
     };
     let report_path = dir.join("report.md");
-    let report = if report_path.exists() {
+    let report = if present(&report_path) {
         read_text(root, &report_path, &mut sources, &mut diags)
     } else {
         None
