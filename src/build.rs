@@ -2,7 +2,6 @@
 //! after the model; `build` goes on only when there are no errors.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostic, Diagnostics, Sources};
@@ -191,12 +190,10 @@ fn render_and_write(
         }
     };
     progress.start(pages.len() + theme.statics.len());
-    let written = AtomicUsize::new(0);
     let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
         staging
             .write(path, bytes)
             .map_err(|err| Diagnostic::error(format!("cannot write {err}")))?;
-        written.fetch_add(1, Ordering::Relaxed);
         progress.advance();
         Ok(())
     });

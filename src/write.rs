@@ -11,7 +11,6 @@
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diag::Diagnostic;
 
@@ -49,14 +48,13 @@ fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Numbers the staging and set-aside folders of this process, so that two
-/// builds in one process never share one.
-static NEXT: AtomicUsize = AtomicUsize::new(0);
-
-/// `<parent>/.<name>.<kind>-<pid>-<n>`, a name no other build uses.
-fn sibling(parent: &Path, name: &str, kind: &str) -> PathBuf {
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    parent.join(format!(".{name}.{kind}-{}-{n}", std::process::id()))
+/// Creates `<parent>/.<name>.<kind>-<random>`, a new empty folder no other
+/// build uses (tempfile picks the name and retries on collisions).
+fn sibling(parent: &Path, name: &str, kind: &str) -> io::Result<PathBuf> {
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}.{kind}-"))
+        .tempdir_in(parent)
+        .map(tempfile::TempDir::keep)
 }
 
 impl Staging {
@@ -92,19 +90,14 @@ impl Staging {
         let name = target
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let dir = loop {
-            let dir = sibling(&parent, &name, "staging");
-            match fs::create_dir(&dir) {
-                Ok(()) => break dir,
-                // A leftover of a crashed build with the same process id.
-                Err(err) if err.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(err) => {
-                    remove_created(&created);
-                    return Err(WriteError {
-                        path: dir,
-                        error: err,
-                    });
-                }
+        let dir = match sibling(&parent, &name, "staging") {
+            Ok(dir) => dir,
+            Err(error) => {
+                remove_created(&created);
+                return Err(WriteError {
+                    path: parent,
+                    error,
+                });
             }
         };
         // From here on, dropping the staging cleans up.
@@ -271,13 +264,8 @@ fn swap_by_renames(a: &Path, b: &Path) -> io::Result<PathBuf> {
     let name = b
         .file_name()
         .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    // A crashed build may have left one behind: never reuse a name.
-    let aside = loop {
-        let aside = sibling(parent, &name, "old");
-        if fs::symlink_metadata(&aside).is_err() {
-            break aside;
-        }
-    };
+    // A new empty folder: renaming a folder onto an empty one replaces it.
+    let aside = sibling(parent, &name, "old")?;
     fs::rename(b, &aside)?;
     if let Err(err) = fs::rename(a, b) {
         if fs::rename(&aside, b).is_err() {
