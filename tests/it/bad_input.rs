@@ -5,7 +5,7 @@
 
 use std::fs;
 
-use crate::support::{fixtures, ketqua, site};
+use crate::support::{assert_has, fixtures, ketqua, site};
 
 fn cases() -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(fixtures().join("bad"))
@@ -76,21 +76,9 @@ fn every_problem_is_reported_at_once() {
     .unwrap();
     let run = ketqua(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("unknown key `memebrs`"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("footnote `[^9]` is not defined"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("check failed: 2 errors"),
-        "{}",
-        run.stderr
-    );
+    assert_has(&run.stderr, "unknown key `memebrs`");
+    assert_has(&run.stderr, "footnote `[^9]` is not defined");
+    assert_has(&run.stderr, "check failed: 2 errors");
 }
 
 #[test]
@@ -98,7 +86,7 @@ fn a_missing_site_toml_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let run = ketqua(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("no site.toml"), "{}", run.stderr);
+    assert_has(&run.stderr, "no site.toml");
 }
 
 #[test]
@@ -116,12 +104,8 @@ fn a_template_error_names_the_template_and_line_and_keeps_the_old_output() {
     .unwrap();
     let run = ketqua(dir.path(), &["build"]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains("templates/404.html:3:"),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("undefined"), "{}", run.stderr);
+    assert_has(&run.stderr, "templates/404.html:3:");
+    assert_has(&run.stderr, "undefined");
     assert_eq!(before, crate::support::snapshot(&dir.path().join("public")));
 }
 
@@ -134,20 +118,12 @@ fn warnings_pass_unless_denied() {
     fs::write(&xa, text).unwrap();
     let check = ketqua(dir.path(), &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert!(
-        check.stderr.contains("warning: indicator `3` has parts"),
-        "{}",
-        check.stderr
-    );
-    assert!(
-        check.stderr.contains("content/units/xa-b/unit.toml:9:10"),
-        "{}",
-        check.stderr
-    );
+    assert_has(&check.stderr, "warning: indicator `3` has parts");
+    assert_has(&check.stderr, "content/units/xa-b/unit.toml:9:10");
     assert_eq!(ketqua(dir.path(), &["check", "--deny-warnings"]).code, 1);
     let build = ketqua(dir.path(), &["build"]);
     assert_eq!(build.code, 0);
-    assert!(build.stdout.contains("1 warning"), "{}", build.stdout);
+    assert_has(&build.stdout, "1 warning");
     let strict = dir.path().join("strict");
     let denied = ketqua(
         dir.path(),

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::support::{build_ok, ketqua, read, site, snapshot};
+use crate::support::{assert_has, build_ok, ketqua, read, site, snapshot};
 
 #[test]
 fn unit_page_shows_facts_status_and_report() {
@@ -134,7 +134,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     fs::write(dir.path().join("content/units/xa-b/unit.toml"), "name = \n").unwrap();
     let run = ketqua(dir.path(), &["build"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("was not changed"), "{}", run.stderr);
+    assert_has(&run.stderr, "was not changed");
     assert_eq!(before, snapshot(&out));
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
@@ -281,7 +281,7 @@ fn build_into_a_file_says_it_is_a_file() {
     let before = read(&config);
     let run = ketqua(dir.path(), &["build", "-o", config.to_str().unwrap()]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("is a file"), "{}", run.stderr);
+    assert_has(&run.stderr, "is a file");
     assert!(!run.stderr.contains("this folder"), "{}", run.stderr);
     assert_eq!(read(&config), before);
 }
@@ -300,7 +300,7 @@ fn a_failed_build_leaves_no_folder_made_for_its_output() {
     let out = tmp.path().join("new/deep/out");
     let run = ketqua(dir.path(), &["build", "-o", out.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("404.html"), "{}", run.stderr);
+    assert_has(&run.stderr, "404.html");
     let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");
 }
@@ -320,12 +320,9 @@ fn static_files_may_not_replace_generated_pages() {
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr.contains(
-            "static/units/dang-bo-khoi.html would replace the page units/dang-bo-khoi.html"
-        ),
-        "{}",
-        run.stderr
+    assert_has(
+        &run.stderr,
+        "static/units/dang-bo-khoi.html would replace the page units/dang-bo-khoi.html",
     );
     assert!(!run.stderr.contains("robots.txt"), "{}", run.stderr);
     assert!(!dir.path().join("public").exists(), "something was written");

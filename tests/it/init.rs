@@ -1,6 +1,6 @@
 //! `ketqua init` makes a site that checks clean and builds at once.
 
-use crate::support::{build_ok, ketqua, read};
+use crate::support::{assert_has, build_ok, ketqua, read};
 
 #[test]
 fn init_creates_a_site_that_builds() {
@@ -10,11 +10,7 @@ fn init_creates_a_site_that_builds() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let check = ketqua(&dir, &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert!(
-        check.stderr.contains("0 errors, 0 warnings"),
-        "{}",
-        check.stderr
-    );
+    assert_has(&check.stderr, "0 errors, 0 warnings");
     let out = build_ok(&dir);
     let home = read(&out.join("index.html"));
     assert!(home.contains("Kết quả sơ kết giữa nhiệm kỳ"));
@@ -26,7 +22,7 @@ fn init_refuses_a_folder_that_is_not_empty() {
     std::fs::write(tmp.path().join("a.txt"), "x").unwrap();
     let run = ketqua(tmp.path(), &["init", tmp.path().to_str().unwrap()]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("not empty"), "{}", run.stderr);
+    assert_has(&run.stderr, "not empty");
 }
 
 #[test]
@@ -36,12 +32,8 @@ fn init_onto_a_file_names_it() {
     std::fs::write(&file, "x").unwrap();
     let run = ketqua(tmp.path(), &["init", file.to_str().unwrap()]);
     assert_eq!(run.code, 1);
-    assert!(
-        run.stderr.contains(&file.display().to_string()),
-        "{}",
-        run.stderr
-    );
-    assert!(run.stderr.contains("is a file"), "{}", run.stderr);
+    assert_has(&run.stderr, &file.display().to_string());
+    assert_has(&run.stderr, "is a file");
     assert_eq!(read(&file), "x");
 }
 
@@ -60,10 +52,6 @@ fn init_puts_a_relative_folder_inside_the_c_folder() {
     assert!(!strayed, "init ignored -C");
     let dir = tmp.path().join(name);
     assert!(dir.join("site.toml").is_file());
-    assert!(
-        run.stdout.contains(&dir.display().to_string()),
-        "{}",
-        run.stdout
-    );
+    assert_has(&run.stdout, &dir.display().to_string());
     build_ok(&dir);
 }
