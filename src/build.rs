@@ -20,6 +20,8 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
+    /// The date deadlines are judged at when site.toml gives no `as_of`.
+    pub today: jiff::civil::Date,
 }
 
 /// The outcome of checking a site: its sources (for quoting in messages),
@@ -41,12 +43,13 @@ impl Checked {
     }
 }
 
-/// Loads and checks a site without writing anything.
-pub fn check(root: &Path) -> Checked {
+/// Loads and checks a site without writing anything. `today` is the date
+/// deadlines are judged at when site.toml gives no `as_of`.
+pub fn check(root: &Path, today: jiff::civil::Date) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let site = load::load_site(root, &mut sources, &mut diagnostics)
-        .map(|source| model::build(source, &sources, &mut diagnostics));
+        .map(|source| model::build(source, &sources, &mut diagnostics, today));
     let theme = match &site {
         Some(site) => {
             let theme = theme::load(root, &site.config.theme, &mut sources, &mut diagnostics);
@@ -98,7 +101,7 @@ impl Progress for Silent {
 /// the output folder; the returned `Checked` carries the diagnostics.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Box<Checked>> {
     let started = Instant::now();
-    let mut checked = check(&options.root);
+    let mut checked = check(&options.root, options.today);
     if let Some(problem) = write::output_problem(&options.root, &options.output) {
         checked.diagnostics.push(problem);
         checked.diagnostics.sort(&checked.sources);
@@ -189,7 +192,9 @@ fn render_and_write(
             return None;
         }
     };
-    progress.start(pages.len() + theme.statics.len());
+    let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
+    let files = pages.len() + exports + theme.statics.len();
+    progress.start(files);
     let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
         staging
             .write(path, bytes)
@@ -228,5 +233,5 @@ fn render_and_write(
             return None;
         }
     };
-    Some((pages.len(), pages.len() + theme.statics.len(), notes))
+    Some((pages.len(), files, notes))
 }

@@ -31,6 +31,11 @@ pub struct Cli {
     )]
     pub root: PathBuf,
 
+    /// Judge deadlines as if today were DATE (YYYY-MM-DD), when site.toml
+    /// gives no `as_of` [default: today in Vietnam, UTC+7].
+    #[arg(long, global = true, value_name = "DATE")]
+    pub today: Option<jiff::civil::Date>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -80,8 +85,16 @@ fn within(root: &Path, path: PathBuf) -> PathBuf {
     }
 }
 
+/// Today's date in Vietnam (UTC+7 all year, no daylight saving time).
+fn today_in_vietnam() -> jiff::civil::Date {
+    jiff::tz::offset(7)
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    let today = cli.today.unwrap_or_else(today_in_vietnam);
     match cli.command {
         Command::Build {
             output,
@@ -92,10 +105,11 @@ pub fn main() -> ExitCode {
                 output: within(&cli.root, output.unwrap_or_else(|| "public".into())),
                 root: cli.root,
                 deny_warnings,
+                today,
             };
             run_build(&options, quiet)
         }
-        Command::Check { deny_warnings } => run_check(&cli.root, deny_warnings),
+        Command::Check { deny_warnings } => run_check(&cli.root, today, deny_warnings),
         Command::Init { dir } => {
             let dir = within(&cli.root, dir);
             match crate::init::init(&dir) {
@@ -124,8 +138,8 @@ fn report(checked: &Checked) {
     );
 }
 
-fn run_check(root: &std::path::Path, deny_warnings: bool) -> ExitCode {
-    let checked = build::check(root);
+fn run_check(root: &Path, today: jiff::civil::Date, deny_warnings: bool) -> ExitCode {
+    let checked = build::check(root, today);
     report(&checked);
     let units = checked.site.as_ref().map_or(0, |s| s.units.len());
     if checked.ok(deny_warnings) {

@@ -8,13 +8,16 @@
 
 pub mod build;
 pub mod cli;
+pub mod consistency;
 pub mod diag;
+pub mod export;
 pub mod i18n;
 pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod rollup;
 pub mod target;
 pub mod theme;
 pub mod vi;

@@ -129,7 +129,9 @@ pub struct RawIndicator {
     pub period: Option<Spanned<String>>,
     pub estimate: Option<Spanned<RawFigure>>,
     pub stated: Option<Spanned<String>>,
-    pub note: Option<String>,
+    pub note: Option<Spanned<String>>,
+    /// What the denominators of its fractions count: "organisations" or "members".
+    pub denominator: Option<Spanned<String>>,
     #[serde(default)]
     pub actuals: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
@@ -228,6 +230,7 @@ static INDICATOR_SCHEMA: Schema = Table(&[
     ("estimate", Value),
     ("stated", Value),
     ("note", Value),
+    ("denominator", Value),
     ("actuals", Map),
     ("parts", Array(&INDICATOR_SCHEMA)),
 ]);

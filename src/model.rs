@@ -136,6 +136,10 @@ pub struct Unit {
     pub summary: String,
     pub indicators: Vec<Indicator>,
     pub report: Option<markdown::Report>,
+    /// The report's file, when there is one.
+    pub report_file: Option<FileId>,
+    pub members_span: Option<Range<usize>>,
+    pub organisations_span: Option<Range<usize>>,
 }
 
 impl Unit {
@@ -168,8 +172,41 @@ pub struct Indicator {
     pub note: String,
     /// The catalogue id, when the indicator comes from the catalogue.
     pub catalogue: Option<String>,
+    /// What the denominators of its fractions count, when declared.
+    pub denominator: Option<Denominator>,
+    /// Where its values are written in unit.toml, for later checks.
+    pub spans: IndicatorSpans,
     pub parts: Vec<Indicator>,
     pub assessment: Assessment,
+}
+
+/// What a fraction's denominator counts, so it can be compared with the
+/// unit's own totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denominator {
+    Organisations,
+    Members,
+}
+
+impl Denominator {
+    pub fn key(self) -> &'static str {
+        match self {
+            Denominator::Organisations => "organisations",
+            Denominator::Members => "members",
+        }
+    }
+}
+
+/// Byte spans of an indicator's values in its unit.toml.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorSpans {
+    pub stated: Option<Range<usize>>,
+    pub baseline: Option<Range<usize>>,
+    pub actual: Option<Range<usize>>,
+    pub estimate: Option<Range<usize>>,
+    /// The note's text: `exact` when the span holds the note byte for byte
+    /// (a plain string without escapes), so offsets in the note map onto it.
+    pub note: Option<(Range<usize>, bool)>,
 }
 
 impl Indicator {
@@ -227,8 +264,9 @@ impl Site {
 
 /// Resolves and checks a loaded site. Every problem goes into `diags`; a site
 /// with errors must not be rendered.
-pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> Site {
-    let config = resolve_config(source.config.as_ref(), diags);
+/// `today` is the date deadlines are judged at when site.toml gives no `as_of`.
+pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics, today: Date) -> Site {
+    let config = resolve_config(source.config.as_ref(), today, diags);
     let catalogue = source
         .catalogue
         .as_ref()
@@ -273,19 +311,25 @@ pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics) -> 
     link_parents(&mut out, &kept_sources, &source.unit_folders, diags);
     assign_slugs(&mut out, &kept_sources, diags);
     let (children, roots) = hierarchy(&out);
-    Site {
+    let site = Site {
         config,
         units: out,
         children,
         roots,
         catalogue,
-    }
+    };
+    crate::consistency::check(&site, sources, diags);
+    site
 }
 
 /// Resolves site.toml. Problems are reported and replaced by defaults, so
 /// the units are checked even when the configuration is wrong (a build is
 /// blocked by the errors anyway).
-fn resolve_config(config: Option<&(FileId, RawConfig)>, diags: &mut Diagnostics) -> Config {
+fn resolve_config(
+    config: Option<&(FileId, RawConfig)>,
+    today: Date,
+    diags: &mut Diagnostics,
+) -> Config {
     let fallback_date = jiff::civil::date(2000, 1, 1);
     let Some((file, raw)) = config else {
         return Config {
@@ -303,7 +347,7 @@ fn resolve_config(config: Option<&(FileId, RawConfig)>, diags: &mut Diagnostics)
             baseline_year: 2020,
             target_year: 2025,
             plan: String::new(),
-            as_of: fallback_date,
+            as_of: today,
             deadlines: [None; 4],
         };
     };
@@ -380,7 +424,7 @@ fn resolve_config(config: Option<&(FileId, RawConfig)>, diags: &mut Diagnostics)
         baseline_year,
         target_year,
         plan: review.plan.clone(),
-        as_of: as_of.unwrap_or(cutoff),
+        as_of: as_of.unwrap_or(today),
         deadlines,
     }
 }
@@ -419,6 +463,21 @@ fn resolve_catalogue(
                     .hint("each catalogue indicator needs its own id"),
             );
             continue;
+        }
+        // The id names the indicator's page (indicators/<id>.html).
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            diags.push(
+                Diagnostic::error(format!("invalid catalogue indicator id `{id}`"))
+                    .at(file, entry.id.span())
+                    .hint(format!(
+                        "the id names the indicator's page: a-z, 0-9 and '-' only, e.g. `{}`",
+                        vi::slugify(id)
+                    )),
+            );
         }
         let target = entry
             .target
@@ -607,6 +666,9 @@ fn resolve_unit(
         summary: markdown::render_inline(&raw.summary),
         indicators,
         report,
+        report_file: src.report,
+        members_span: raw.members.as_ref().map(|v| v.span()),
+        organisations_span: raw.organisations.as_ref().map(|v| v.span()),
     })
 }
 
@@ -824,6 +886,25 @@ fn resolve_indicator(
             margin: None,
         }
     };
+    let denominator = raw
+        .denominator
+        .as_ref()
+        .and_then(|d| match d.get_ref().as_str() {
+            "organisations" => Some(Denominator::Organisations),
+            "members" => Some(Denominator::Members),
+            other => {
+                diags.push(
+                    Diagnostic::error(format!("unknown denominator `{other}`"))
+                        .at(file, d.span())
+                        .hint(
+                            did_you_mean(other, ["organisations", "members"]).unwrap_or_else(
+                                || "the denominator counts `organisations` or `members`".into(),
+                            ),
+                        ),
+                );
+                None
+            }
+        });
     let stated = raw
         .stated
         .as_ref()
@@ -854,10 +935,23 @@ fn resolve_indicator(
         stated_status,
         note: raw
             .note
-            .clone()
+            .as_ref()
+            .map(|n| n.get_ref().clone())
             .or_else(|| entry.map(|e| e.note.clone()))
             .unwrap_or_default(),
         catalogue: entry.map(|e| e.id.clone()),
+        denominator,
+        spans: IndicatorSpans {
+            stated: raw.stated.as_ref().map(|s| s.span()),
+            baseline: raw.baseline.as_ref().map(|s| s.span()),
+            actual: raw.actual.as_ref().map(|s| s.span()),
+            estimate: raw.estimate.as_ref().map(|s| s.span()),
+            note: raw.note.as_ref().map(|n| {
+                let span = inner_span(ctx.sources, file, n, 0..n.get_ref().len());
+                let exact = span.len() == n.get_ref().len();
+                (span, exact)
+            }),
+        },
         parts,
         assessment,
     })

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::i18n::Strings;
 use crate::model::{Indicator, Level, Site, Submission, Unit};
+use crate::rollup::{self, Shared, Submissions, Tally};
 use crate::target::{self, Figure, Status, Target};
 use crate::theme::Theme;
 use crate::vi;
@@ -24,6 +25,30 @@ pub struct Page {
     pub kind: &'static str,
     pub title: String,
     pub vars: Value,
+    /// The table written beside the page as CSV and JSON.
+    pub export: Option<Export>,
+}
+
+/// Which table a page exports (see `export.rs`).
+#[derive(Debug, Clone)]
+pub enum Export {
+    /// A table of units.
+    Units(Vec<usize>),
+    /// A unit's indicator table.
+    Indicators(usize),
+    /// The catalogue.
+    Catalogue,
+    /// Every unit's use of a catalogue indicator.
+    Uses(usize),
+}
+
+impl Page {
+    /// The paths of the page's CSV and JSON files, when it exports a table.
+    pub fn export_paths(&self) -> Option<(String, String)> {
+        self.export.as_ref()?;
+        let stem = self.path.strip_suffix(".html").unwrap_or(&self.path);
+        Some((format!("{stem}.csv"), format!("{stem}.json")))
+    }
 }
 
 /// Renders pages with a theme's templates.
@@ -59,6 +84,9 @@ impl<'a> Renderer<'a> {
             "unit.html",
             "units.html",
             "level.html",
+            "progress.html",
+            "indicators.html",
+            "indicator.html",
             "404.html",
         ] {
             if env.get_template(required).is_err()
@@ -101,15 +129,17 @@ impl<'a> Renderer<'a> {
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
         let ctx = ViewContext::new(self.site, &self.strings);
-        let mut pages = Vec::with_capacity(self.site.units.len() + 8);
+        let site = self.site;
+        let mut pages = Vec::with_capacity(site.units.len() + site.catalogue.len() + 12);
+        let all: Vec<usize> = (0..site.units.len()).collect();
         pages.push(Page {
             path: "index.html".into(),
             template: "index.html",
             kind: "home",
-            title: self.site.config.title.clone(),
+            title: site.config.title.clone(),
             vars: context! { dashboard => val(dashboard(&ctx)) },
+            export: None,
         });
-        let all: Vec<usize> = (0..self.site.units.len()).collect();
         let heading = self.strings.get("all_units").to_string();
         pages.push(Page {
             path: "units.html".into(),
@@ -117,12 +147,21 @@ impl<'a> Renderer<'a> {
             kind: "units",
             title: heading.clone(),
             vars: context! { index => val(index_page(&ctx, heading, None, &all)) },
+            export: Some(Export::Units(all.clone())),
+        });
+        pages.push(Page {
+            path: "progress.html".into(),
+            template: "progress.html",
+            kind: "progress",
+            title: self.strings.get("progress_title").to_string(),
+            vars: context! { progress => val(progress_page(&ctx)) },
+            export: Some(Export::Units(progress_order(site))),
         });
         for level in Level::ALL {
             let members: Vec<usize> = all
                 .iter()
                 .copied()
-                .filter(|&i| self.site.units[i].level == level)
+                .filter(|&i| site.units[i].level == level)
                 .collect();
             if members.is_empty() {
                 continue;
@@ -134,15 +173,37 @@ impl<'a> Renderer<'a> {
                 kind: "level",
                 title: lv.label.clone(),
                 vars: context! { index => val(index_page(&ctx, lv.label.clone(), Some(lv), &members)) },
+                export: Some(Export::Units(members)),
             });
         }
-        for i in 0..self.site.units.len() {
+        if !site.catalogue.is_empty() {
             pages.push(Page {
-                path: unit_url(&self.site.units[i]),
+                path: "indicators.html".into(),
+                template: "indicators.html",
+                kind: "indicators",
+                title: self.strings.get("catalogue_title").to_string(),
+                vars: context! { catalogue => val(catalogue_page(&ctx)) },
+                export: Some(Export::Catalogue),
+            });
+        }
+        for (c, entry) in site.catalogue.iter().enumerate() {
+            pages.push(Page {
+                path: indicator_url(&entry.id),
+                template: "indicator.html",
+                kind: "indicator",
+                title: entry.description.clone(),
+                vars: context! { indicator => val(indicator_page(&ctx, c)) },
+                export: Some(Export::Uses(c)),
+            });
+        }
+        for i in 0..site.units.len() {
+            pages.push(Page {
+                path: unit_url(&site.units[i]),
                 template: "unit.html",
                 kind: "unit",
-                title: self.site.units[i].name.clone(),
+                title: site.units[i].name.clone(),
                 vars: context! { unit => val(unit_page(&ctx, i)) },
+                export: (!site.units[i].indicators.is_empty()).then_some(Export::Indicators(i)),
             });
         }
         pages.push(Page {
@@ -151,8 +212,24 @@ impl<'a> Renderer<'a> {
             kind: "404",
             title: self.strings.get("not_found").to_string(),
             vars: context! {},
+            export: None,
         });
         pages
+    }
+
+    /// The table a page exports.
+    pub fn export_table(&self, export: &Export) -> crate::export::Table {
+        let site = self.site;
+        match export {
+            Export::Units(members) => crate::export::units(site, members),
+            Export::Indicators(i) => crate::export::indicators(&site.units[*i]),
+            Export::Catalogue => crate::export::catalogue(site),
+            Export::Uses(c) => {
+                let all: Vec<usize> = (0..site.units.len()).collect();
+                let uses = rollup::uses(site, &all, &site.catalogue[*c].id);
+                crate::export::indicator_uses(site, &uses)
+            }
+        }
     }
 
     /// Renders one page to HTML.
@@ -160,9 +237,16 @@ impl<'a> Renderer<'a> {
         let depth = page.path.matches('/').count();
         let root = "../".repeat(depth);
         let template = self.env.get_template(page.template)?;
+        let (csv, json) = page.export_paths().unwrap_or_default();
         template.render(context! {
             root => root,
-            page => context! { kind => page.kind, title => page.title.clone(), path => page.path.clone() },
+            page => context! {
+                kind => page.kind,
+                title => page.title.clone(),
+                path => page.path.clone(),
+                csv => csv,
+                json => json,
+            },
             ..page.vars.clone()
         })
     }
@@ -183,7 +267,13 @@ impl<'a> Renderer<'a> {
             let html = self
                 .render(page)
                 .map_err(|err| template_diagnostic(&err, theme, sources))?;
-            sink(&page.path, html.as_bytes())
+            sink(&page.path, html.as_bytes())?;
+            if let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) {
+                let table = self.export_table(export);
+                sink(&csv, &table.to_csv())?;
+                sink(&json, &table.to_json())?;
+            }
+            Ok(())
         })
     }
 }
@@ -253,6 +343,10 @@ pub fn unit_url(unit: &Unit) -> String {
     format!("units/{}.html", unit.slug)
 }
 
+pub fn indicator_url(catalogue_id: &str) -> String {
+    format!("indicators/{catalogue_id}.html")
+}
+
 pub fn level_url(level: Level) -> String {
     format!("levels/{}.html", level.key())
 }
@@ -306,6 +400,7 @@ fn site_view(ctx: &ViewContext<'_>) -> SiteView {
             })
             .collect(),
         levels,
+        has_catalogue: !ctx.site.catalogue.is_empty(),
     }
 }
 
@@ -377,19 +472,44 @@ fn counts<'a>(
     indicators: impl IntoIterator<Item = &'a Indicator>,
     strings: &Strings,
 ) -> StatusCounts {
-    let mut c = StatusCounts::default();
-    for ind in indicators {
-        for comp in ind.components() {
-            match comp.status() {
-                Status::Exceeded => c.exceeded += 1,
-                Status::Achieved => c.achieved += 1,
-                Status::NotAchieved => c.not_achieved += 1,
-                Status::NotAssessed => c.not_assessed += 1,
-            }
-            c.total += 1;
-        }
-    }
+    let mut t = Tally::default();
+    t.add_indicators(indicators);
+    tally_counts(&t, strings)
+}
+
+/// Status counts as shown, from a tally.
+fn tally_counts(t: &Tally, strings: &Strings) -> StatusCounts {
+    let c = StatusCounts {
+        exceeded: t.exceeded,
+        achieved: t.achieved,
+        not_achieved: t.not_achieved,
+        not_assessed: t.not_assessed,
+        total: t.total(),
+        ..StatusCounts::default()
+    };
     with_items(finish_counts(c), strings)
+}
+
+/// Reports by submission status, with their shares.
+fn submission_counts(s: &Submissions, strings: &Strings) -> Vec<StatusCount> {
+    [
+        (Submission::OnTime, s.on_time),
+        (Submission::Late { days: 1 }, s.late),
+        (Submission::Missing, s.missing),
+        (Submission::NotDue, s.not_due),
+    ]
+    .into_iter()
+    .map(|(status, n)| status_count(submission_status(status, strings), n, s.total()))
+    .collect()
+}
+
+/// "5/7" with both numbers formatted.
+fn fraction_text(part: usize, total: usize) -> String {
+    format!(
+        "{}/{}",
+        vi::format_int(part as i64),
+        vi::format_int(total as i64)
+    )
 }
 
 fn finish_counts(mut c: StatusCounts) -> StatusCounts {
@@ -678,6 +798,7 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         children_counts,
         years: years.into_iter().collect(),
         disagreements,
+        rollup: rollup_view(ctx, i),
     }
 }
 
@@ -697,9 +818,8 @@ fn index_page(
     }
 }
 
-fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
-    let site = ctx.site;
-    let rows: Vec<UnitRow> = (0..site.units.len()).map(|i| unit_row(ctx, i)).collect();
+/// Submissions and indicators per level, top level first.
+fn level_summaries(ctx: &ViewContext<'_>, rows: &[UnitRow]) -> Vec<LevelSummary> {
     let mut by_level = Vec::new();
     for level in Level::ALL {
         let of_level: Vec<&UnitRow> = rows.iter().filter(|r| r.level.key == level.key()).collect();
@@ -712,50 +832,47 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
                 .filter(|r| r.submission.status.key == key)
                 .count()
         };
-        let submissions = [
-            Submission::OnTime,
-            Submission::Late { days: 1 },
-            Submission::Missing,
-            Submission::NotDue,
-        ]
-        .map(|s| submission_status(s, ctx.strings))
-        .into_iter()
-        .map(|status| {
-            let n = count(status.key);
-            status_count(status, n, of_level.len())
-        })
-        .collect();
-        by_level.push(LevelSummary {
-            level: level_view(level, ctx.strings),
-            url: level_url(level),
-            units: of_level.len(),
-            deadline: site
-                .config
-                .deadline(level)
-                .map(vi::format_date)
-                .unwrap_or_default(),
+        let tally = Submissions {
             on_time: count("on-time"),
             late: count("late"),
             missing: count("missing"),
             not_due: count("not-due"),
-            submissions,
+        };
+        by_level.push(LevelSummary {
+            level: level_view(level, ctx.strings),
+            url: level_url(level),
+            units: of_level.len(),
+            deadline: ctx
+                .site
+                .config
+                .deadline(level)
+                .map(vi::format_date)
+                .unwrap_or_default(),
+            on_time: tally.on_time,
+            late: tally.late,
+            missing: tally.missing,
+            not_due: tally.not_due,
+            submissions: submission_counts(&tally, ctx.strings),
             indicators: sum_counts(of_level.iter().copied(), ctx.strings),
         });
     }
+    by_level
+}
+
+fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
+    let site = ctx.site;
+    let rows: Vec<UnitRow> = (0..site.units.len()).map(|i| unit_row(ctx, i)).collect();
     let indicators = sum_counts(&rows, ctx.strings);
-    let mut attention: Vec<UnitRow> = rows
-        .iter()
-        .filter(|r| matches!(r.submission.status.key, "late" | "missing"))
-        .cloned()
+    let attention: Vec<UnitRow> = progress_order(site)
+        .into_iter()
+        .filter(|&i| {
+            matches!(
+                site.units[i].submission,
+                Submission::Late { .. } | Submission::Missing
+            )
+        })
+        .map(|i| rows[i].clone())
         .collect();
-    // Missing first, then the latest; names in collation order within each.
-    attention.sort_by_key(|r| {
-        (
-            r.submission.status.key != "missing",
-            std::cmp::Reverse(r.submission.days_late),
-            r.name_rank,
-        )
-    });
     let roots = site
         .roots
         .iter()
@@ -764,11 +881,230 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
         .collect();
     Dashboard {
         units_total: rows.len(),
-        by_level,
+        by_level: level_summaries(ctx, &rows),
         indicators,
         attention,
         roots,
+        by_field: by_field(ctx),
     }
+}
+
+/// A compared figure as shown: with `%` for percentage targets.
+fn compared_text(x: Option<f64>, target: Option<&Target>) -> String {
+    match x {
+        Some(x) if target.is_some_and(|t| t.percent) => vi::format_percent(x),
+        Some(x) => vi::format_decimal(x),
+        None => String::new(),
+    }
+}
+
+/// A figure of a distribution: the figure, or its share of the unit's own
+/// target ("95,5% mục tiêu").
+fn distribution_text(
+    x: Option<f64>,
+    relative: bool,
+    target: Option<&Target>,
+    strings: &Strings,
+) -> String {
+    match x {
+        Some(x) if relative => strings
+            .get("of_target")
+            .replace("{share}", &vi::format_percent(x)),
+        _ => compared_text(x, target),
+    }
+}
+
+fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
+    let entry = &ctx.site.catalogue[s.catalogue];
+    let target = entry.target.as_ref();
+    SharedView {
+        id: entry.id.clone(),
+        url: indicator_url(&entry.id),
+        group: entry.group.clone(),
+        description: entry.description.clone(),
+        unit_of_measure: entry.unit_of_measure.clone(),
+        target: target.map(ToString::to_string).unwrap_or_default(),
+        units: s.units,
+        with_figure: s.with_figure,
+        counts: tally_counts(&s.statuses, ctx.strings),
+        min: distribution_text(s.min, s.relative, target, ctx.strings),
+        median: distribution_text(s.median, s.relative, target, ctx.strings),
+        max: distribution_text(s.max, s.relative, target, ctx.strings),
+        relative: s.relative,
+    }
+}
+
+fn level_counts(ctx: &ViewContext<'_>, units: &[usize]) -> Vec<LevelCount> {
+    Level::ALL
+        .into_iter()
+        .filter_map(|level| {
+            let count = units
+                .iter()
+                .filter(|&&u| ctx.site.units[u].level == level)
+                .count();
+            (count > 0).then(|| LevelCount {
+                level: level_view(level, ctx.strings),
+                count,
+            })
+        })
+        .collect()
+}
+
+fn rollup_view(ctx: &ViewContext<'_>, i: usize) -> Option<RollupView> {
+    let r = rollup::rollup(ctx.site, i);
+    if r.descendants.is_empty() {
+        return None;
+    }
+    Some(RollupView {
+        units: r.descendants.len(),
+        reviewed: r.reviewed,
+        reviewed_text: fraction_text(r.reviewed, r.descendants.len()),
+        submissions: submission_counts(&r.submissions, ctx.strings),
+        indicators: tally_counts(&r.statuses, ctx.strings),
+        by_level: level_counts(ctx, &r.descendants),
+        shared: r.shared.iter().map(|s| shared_view(ctx, s)).collect(),
+    })
+}
+
+fn catalogue_page(ctx: &ViewContext<'_>) -> CataloguePage {
+    let all: Vec<usize> = (0..ctx.site.units.len()).collect();
+    let shared = rollup::shared(ctx.site, &all);
+    let rows = (0..ctx.site.catalogue.len())
+        .map(|c| match shared.iter().find(|s| s.catalogue == c) {
+            Some(s) => shared_view(ctx, s),
+            None => shared_view(
+                ctx,
+                &Shared {
+                    catalogue: c,
+                    units: 0,
+                    with_figure: 0,
+                    statuses: Tally::default(),
+                    relative: false,
+                    min: None,
+                    median: None,
+                    max: None,
+                },
+            ),
+        })
+        .collect();
+    CataloguePage { rows }
+}
+
+fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
+    let site = ctx.site;
+    let all: Vec<usize> = (0..site.units.len()).collect();
+    let entry = &site.catalogue[c];
+    let uses = rollup::uses(site, &all, &entry.id);
+    let summary = rollup::shared(site, &all)
+        .into_iter()
+        .find(|s| s.catalogue == c)
+        .unwrap_or(Shared {
+            catalogue: c,
+            units: 0,
+            with_figure: 0,
+            statuses: Tally::default(),
+            relative: false,
+            min: None,
+            median: None,
+            max: None,
+        });
+    let rows = uses
+        .iter()
+        .map(|&(u, ind)| {
+            let unit = &site.units[u];
+            let view = indicator_view(ind, ctx.strings);
+            IndicatorUse {
+                unit: unit.name.clone(),
+                url: unit_url(unit),
+                level: level_view(unit.level, ctx.strings),
+                level_rank: unit.level.index() as u8 + 1,
+                name_rank: u,
+                parent_name: unit
+                    .parent
+                    .map(|p| site.units[p].display_name().to_string())
+                    .unwrap_or_default(),
+                id: ind.id.clone(),
+                description: ind.description.clone(),
+                target: view.target,
+                actual: view.actual,
+                compared_value: ind.assessment.compared.unwrap_or(-1e300),
+                status: view.status,
+                margin: view.margin,
+                stated: view.stated,
+                disagrees: view.disagrees,
+                illustrative: unit.illustrative,
+            }
+        })
+        .collect();
+    IndicatorPage {
+        entry: shared_view(ctx, &summary),
+        note: entry.note.clone(),
+        rows,
+    }
+}
+
+/// Units in the order of the progress page: missing first, then late (the
+/// latest first), then not yet due, then on time; by name within each.
+fn progress_order(site: &Site) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..site.units.len()).collect();
+    order.sort_by_key(|&i| {
+        let (rank, days) = match site.units[i].submission {
+            Submission::Missing => (0, 0),
+            Submission::Late { days } => (1, days),
+            Submission::NotDue => (2, 0),
+            Submission::OnTime => (3, 0),
+        };
+        (rank, std::cmp::Reverse(days), i)
+    });
+    order
+}
+
+fn progress_page(ctx: &ViewContext<'_>) -> ProgressPage {
+    let site = ctx.site;
+    let rows: Vec<UnitRow> = (0..site.units.len()).map(|i| unit_row(ctx, i)).collect();
+    let mut submissions = Submissions::default();
+    for u in &site.units {
+        submissions.add(u.submission);
+    }
+    let reviewed = site
+        .units
+        .iter()
+        .filter(|u| u.conference_date.is_some())
+        .count();
+    ProgressPage {
+        by_level: level_summaries(ctx, &rows),
+        rows: progress_order(site)
+            .into_iter()
+            .map(|i| rows[i].clone())
+            .collect(),
+        submissions: submission_counts(&submissions, ctx.strings),
+        reviewed,
+        reviewed_text: fraction_text(reviewed, site.units.len()),
+    }
+}
+
+/// Indicator components by field, in order of first appearance.
+fn by_field(ctx: &ViewContext<'_>) -> Vec<FieldCounts> {
+    let mut fields: Vec<(String, Tally)> = Vec::new();
+    for unit in &ctx.site.units {
+        for ind in &unit.indicators {
+            let at = match fields.iter().position(|(name, _)| *name == ind.group) {
+                Some(at) => at,
+                None => {
+                    fields.push((ind.group.clone(), Tally::default()));
+                    fields.len() - 1
+                }
+            };
+            fields[at].1.add_indicators(std::iter::once(ind));
+        }
+    }
+    fields
+        .into_iter()
+        .map(|(name, t)| FieldCounts {
+            name,
+            counts: tally_counts(&t, ctx.strings),
+        })
+        .collect()
 }
 
 #[cfg(test)]

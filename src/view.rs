@@ -29,6 +29,9 @@ pub struct SiteView {
     pub deadlines: Vec<DeadlineView>,
     /// One entry per level that has units, top level first.
     pub levels: Vec<LevelLink>,
+    /// Whether indicators.toml defines shared indicators (and so there is an
+    /// `indicators.html`).
+    pub has_catalogue: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -232,6 +235,8 @@ pub struct UnitPage {
     /// How many indicators (or parts) have a stated result that disagrees
     /// with the computed status.
     pub disagreements: usize,
+    /// The units below it, all levels (absent when it has none).
+    pub rollup: Option<RollupView>,
 }
 
 /// The home dashboard.
@@ -244,6 +249,16 @@ pub struct Dashboard {
     pub attention: Vec<UnitRow>,
     /// Top of the hierarchy (usually the province) followed by its children.
     pub roots: Vec<UnitRow>,
+    /// Indicator components by field (the `group` of each indicator), in
+    /// order of first appearance.
+    pub by_field: Vec<FieldCounts>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FieldCounts {
+    /// The field ("Xây dựng Đảng"), or "" for indicators without a group.
+    pub name: String,
+    pub counts: StatusCounts,
 }
 
 #[derive(Debug, Serialize)]
@@ -269,4 +284,106 @@ pub struct IndexPage {
     pub level: Option<LevelView>,
     pub rows: Vec<UnitRow>,
     pub counts: StatusCounts,
+}
+
+/// What a unit's page says about all the units below it (see `rollup.rs`).
+#[derive(Debug, Serialize)]
+pub struct RollupView {
+    /// Units below, at every level.
+    pub units: usize,
+    /// Units below that held their review conference, "5/7".
+    pub reviewed: usize,
+    pub reviewed_text: String,
+    /// On time, late, missing, not due, with their shares.
+    pub submissions: Vec<StatusCount>,
+    /// Indicator components of the units below.
+    pub indicators: StatusCounts,
+    /// The units below by level.
+    pub by_level: Vec<LevelCount>,
+    /// Catalogue indicators used by units below.
+    pub shared: Vec<SharedView>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LevelCount {
+    pub level: LevelView,
+    pub count: usize,
+}
+
+/// A catalogue indicator across a set of units.
+#[derive(Debug, Serialize)]
+pub struct SharedView {
+    pub id: String,
+    /// Its page, relative to the site root.
+    pub url: String,
+    pub group: String,
+    pub description: String,
+    pub unit_of_measure: String,
+    /// The catalogue's target, "≥ 90%".
+    pub target: String,
+    /// Units using it.
+    pub units: usize,
+    /// Units with a figure.
+    pub with_figure: usize,
+    pub counts: StatusCounts,
+    /// Lowest, median and highest figure compared, formatted ("" when none);
+    /// with `relative`, each figure as a share of its unit's own target
+    /// ("95,5% mục tiêu").
+    pub min: String,
+    pub median: String,
+    pub max: String,
+    /// Units set targets of their own, so the distribution is relative.
+    pub relative: bool,
+}
+
+/// The list of catalogue indicators.
+#[derive(Debug, Serialize)]
+pub struct CataloguePage {
+    pub rows: Vec<SharedView>,
+}
+
+/// One unit's figures for a catalogue indicator.
+#[derive(Debug, Serialize)]
+pub struct IndicatorUse {
+    pub unit: String,
+    pub url: String,
+    pub level: LevelView,
+    pub level_rank: u8,
+    pub name_rank: usize,
+    pub parent_name: String,
+    /// The indicator's number in the unit's table.
+    pub id: String,
+    /// The unit's own wording.
+    pub description: String,
+    /// The unit's own target (it may differ from the catalogue's).
+    pub target: String,
+    pub actual: String,
+    /// The figure compared, for sorting (-1e300 when none).
+    pub compared_value: f64,
+    pub status: StatusView,
+    pub margin: String,
+    pub stated: String,
+    pub disagrees: bool,
+    pub illustrative: bool,
+}
+
+/// A catalogue indicator's page: every unit's figure and status.
+#[derive(Debug, Serialize)]
+pub struct IndicatorPage {
+    pub entry: SharedView,
+    pub note: String,
+    pub rows: Vec<IndicatorUse>,
+}
+
+/// The progress page: where each unit's review stands against its deadline.
+#[derive(Debug, Serialize)]
+pub struct ProgressPage {
+    pub by_level: Vec<LevelSummary>,
+    /// All units, late and missing first (see `Dashboard::attention`), then
+    /// not yet due, then on time.
+    pub rows: Vec<UnitRow>,
+    /// Over all units: on time, late, missing, not due.
+    pub submissions: Vec<StatusCount>,
+    pub reviewed: usize,
+    pub reviewed_text: String,
 }

@@ -1,0 +1,273 @@
+//! Consistency checks: figures that contradict each other. They run on the
+//! resolved model (after every unit, the hierarchy and the statuses are
+//! known) and produce warnings, never errors: a report that states "Đạt"
+//! where its figures say "vượt" must still be publishable, but the office
+//! must see the contradiction first (`--deny-warnings` turns them into
+//! errors).
+//!
+//! The checks, each located at the file, line and column to fix:
+//!
+//! - a stated result that disagrees with the computed status, or a stated
+//!   margin ("Vượt 1,6%") that is not the computed one (1,67%);
+//! - a fraction whose denominator is declared to count the unit's party
+//!   organisations or members but differs from the unit's own total;
+//! - children that add up to more than their parent: their members summed,
+//!   or more child units than the parent's organisations;
+//! - in reports and notes (through [`crate::scan`]): a fraction next to a
+//!   percentage it does not equal, a malformed number, and counts of the
+//!   unit's organisations or members that contradict its totals.
+
+use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::model::{Denominator, Indicator, Site, Unit};
+use crate::target::{self, Figure, Margin, Status, Target};
+use crate::vi;
+
+/// Runs every consistency check over a resolved site.
+pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
+    for (i, unit) in site.units.iter().enumerate() {
+        for ind in &unit.indicators {
+            for one in std::iter::once(ind).chain(&ind.parts) {
+                stated_result(unit, one, diags);
+                denominators(unit, one, diags);
+            }
+        }
+        children_totals(site, i, diags);
+        let _ = sources;
+    }
+}
+
+/// Words for a status in messages: the Vietnamese word the reports use.
+fn status_words(status: Status) -> &'static str {
+    match status {
+        Status::Exceeded => "vượt (exceeded)",
+        Status::Achieved => "đạt (achieved)",
+        Status::NotAchieved => "không đạt (not achieved)",
+        Status::NotAssessed => "chưa đánh giá (not assessed)",
+    }
+}
+
+/// The figure the status was computed from, for messages: "98%", "57,75%
+/// (41/71)", "101,67/năm".
+fn compared_text(ind: &Indicator) -> String {
+    let percent = ind.target.as_ref().is_some_and(|t| t.percent);
+    match (&ind.actual, ind.assessment.compared) {
+        (Some(Figure::Fraction { num, den }), Some(x)) => format!(
+            "{}% ({}/{})",
+            vi::format_decimal(x),
+            vi::format_decimal(*num),
+            vi::format_decimal(*den)
+        ),
+        (Some(Figure::Bool(b)), _) => if *b { "có" } else { "không" }.to_string(),
+        (_, Some(x)) if percent => format!("{}%", vi::format_decimal(x)),
+        (_, Some(x)) => vi::format_decimal(x),
+        _ => String::new(),
+    }
+}
+
+/// The number a stated result gives before a `%`: "Vượt 1,6%" → (1.6, 1
+/// decimal); "Đạt 96,16% so với nghị quyết" → (96.16, 2).
+pub fn stated_number(stated: &str) -> Option<(f64, usize)> {
+    let percent = stated.find('%')?;
+    let before = stated[..percent].trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || *c == ',' || *c == '.')
+        .last()
+        .map(|(i, _)| i)?;
+    let token = &before[start..];
+    let decimals = token.rsplit_once(',').map_or(0, |(_, d)| d.len());
+    match target::parse_figure(token).ok()? {
+        Figure::Number(x) if x.is_finite() => Some((x, decimals)),
+        _ => None,
+    }
+}
+
+/// Whether `computed`, rounded to `decimals`, is `stated`.
+fn rounds_to(computed: f64, stated: f64, decimals: usize) -> bool {
+    let scale = 10f64.powi(decimals.min(6) as i32);
+    ((computed * scale).round() - stated * scale).abs() < 1e-6
+}
+
+/// A stated result against the computed status and margin.
+fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
+    let (Some(stated_status), Some(span)) = (ind.stated_status, ind.spans.stated.clone()) else {
+        return;
+    };
+    let computed = ind.status();
+    let target = ind
+        .target
+        .as_ref()
+        .map(Target::to_string)
+        .unwrap_or_default();
+    if target::disagrees(stated_status, computed) {
+        let figures = compared_text(ind);
+        let because = if figures.is_empty() {
+            format!("its parts give {}", status_words(computed))
+        } else {
+            format!(
+                "{figures} against the target {target} is {}",
+                status_words(computed)
+            )
+        };
+        diags.push(
+            Diagnostic::warning(format!(
+                "indicator `{}`: the report states “{}” but {because}",
+                ind.id, ind.stated
+            ))
+            .at(unit.file, span)
+            .label(format!("stated: {}", status_words(stated_status)))
+            .hint(
+                "check the figures and the stated result against the report; the page shows both",
+            ),
+        );
+        return;
+    }
+    let (Some((number, decimals)), Some(margin)) =
+        (stated_number(&ind.stated), ind.assessment.margin)
+    else {
+        return;
+    };
+    let computed_margin = match (stated_status, margin) {
+        (Status::Exceeded, Margin::Points(x) | Margin::Relative(x)) if x > 0.0 => x,
+        (Status::Achieved, Margin::ShareOfTarget(x)) => x,
+        _ => return,
+    };
+    if !rounds_to(computed_margin, number, decimals) {
+        let lower = ind.target.as_ref().is_some_and(Target::lower_is_better);
+        diags.push(
+            Diagnostic::warning(format!(
+                "indicator `{}`: the report states “{}” but the figures give {} ({} against {target})",
+                ind.id,
+                ind.stated,
+                target::margin_text(margin, lower),
+                compared_text(ind)
+            ))
+            .at(unit.file, span)
+            .label(format!(
+                "stated {}%, computed {}%",
+                vi::format_decimal(number),
+                vi::format_decimal(computed_margin)
+            ))
+            .hint("correct the figure or the stated margin so that they agree"),
+        );
+    }
+}
+
+/// A unit's total that a denominator counts.
+fn unit_total(unit: &Unit, what: Denominator) -> Option<i64> {
+    match what {
+        Denominator::Organisations => unit.organisations,
+        Denominator::Members => unit.members,
+    }
+}
+
+fn denominator_words(what: Denominator) -> &'static str {
+    match what {
+        Denominator::Organisations => "party organisations",
+        Denominator::Members => "party members",
+    }
+}
+
+/// Fractions whose denominator is declared to count the unit's own
+/// organisations or members must use the unit's total.
+fn denominators(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
+    let Some(what) = ind.denominator else {
+        return;
+    };
+    let Some(total) = unit_total(unit, what) else {
+        return;
+    };
+    for (figure, span) in [
+        (&ind.baseline, &ind.spans.baseline),
+        (&ind.actual, &ind.spans.actual),
+        (&ind.estimate, &ind.spans.estimate),
+    ] {
+        if let (Some(Figure::Fraction { den, .. }), Some(span)) = (figure, span)
+            && *den != total as f64
+        {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "indicator `{}` counts out of {} {}, but the unit has {} (`{} = {}`)",
+                    ind.id,
+                    vi::format_decimal(*den),
+                    denominator_words(what),
+                    vi::format_int(total),
+                    what.key(),
+                    total
+                ))
+                .at(unit.file, span.clone())
+                .hint(format!(
+                    "the same count must be the same everywhere: correct the fraction or `{}`",
+                    what.key()
+                )),
+            );
+        }
+    }
+}
+
+/// A parent's totals against its children: members add up (every member
+/// belongs to exactly one organisation below), and each child unit is one of
+/// the parent's organisations.
+fn children_totals(site: &Site, i: usize, diags: &mut Diagnostics) {
+    let unit = &site.units[i];
+    let children = &site.children[i];
+    if children.is_empty() {
+        return;
+    }
+    if let (Some(members), Some(span)) = (unit.members, unit.members_span.clone()) {
+        let sum: i64 = children.iter().filter_map(|&c| site.units[c].members).sum();
+        if sum > members {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "the units below {} have {} party members in all, more than the {} given here",
+                    unit.display_name(),
+                    vi::format_int(sum),
+                    vi::format_int(members)
+                ))
+                .at(unit.file, span)
+                .hint("a unit's members include its children's: correct this total or a child's `members`"),
+            );
+        }
+    }
+    if let (Some(organisations), Some(span)) = (unit.organisations, unit.organisations_span.clone())
+        && children.len() as i64 > organisations
+    {
+        diags.push(
+            Diagnostic::warning(format!(
+                "{} has {} units below it in this site, more than the {} organisations given here",
+                unit.display_name(),
+                children.len(),
+                organisations
+            ))
+            .at(unit.file, span)
+            .hint("each unit below is one of its organisations: correct `organisations` or a child's `parent`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stated_numbers_are_read_the_vietnamese_way() {
+        assert_eq!(stated_number("Vượt 1,6%"), Some((1.6, 1)));
+        assert_eq!(
+            stated_number("Đạt 96,16% so với nghị quyết"),
+            Some((96.16, 2))
+        );
+        assert_eq!(stated_number("Vượt 12 %"), Some((12.0, 0)));
+        assert_eq!(stated_number("Đạt"), None);
+        assert_eq!(stated_number("Vượt %"), None);
+    }
+
+    #[test]
+    fn margins_are_compared_at_the_stated_precision() {
+        assert!(rounds_to(3.1, 3.1, 1));
+        assert!(rounds_to(1.6000000001, 1.6, 1));
+        assert!(!rounds_to(1.67, 1.6, 1));
+        assert!(rounds_to(1.67, 1.7, 1));
+        assert!(!rounds_to(96.24, 96.16, 2));
+    }
+}

@@ -1,0 +1,416 @@
+//! Data export: every index table and indicator table is also written as
+//! CSV and JSON beside its page, so the figures can be reused without
+//! copying them off a web page.
+//!
+//! One [`Table`] feeds both formats, so they always agree:
+//!
+//! - **CSV**: UTF-8 with a byte-order mark (spreadsheet programs need it to
+//!   read Vietnamese), comma-separated, RFC 4180 quoting (the `csv` crate),
+//!   one header row of Vietnamese column names.
+//! - **JSON**: an object `{"columns": [{key, label}…], "rows": [{key: value}…]}`
+//!   with stable ASCII keys.
+//!
+//! Figures are written as machine numbers (`98.1`, `3322`, never `98,1` or
+//! `3.322`) so that they can be computed with; a fraction is written as
+//! `41/71` with its percentage in a separate column. This is the one place
+//! where Vietnamese number formatting is deliberately not used.
+
+use serde_json::{Map, Value};
+
+use crate::model::{Indicator, Site, Submission, Unit};
+use crate::target::Figure;
+
+/// A cell of an exported table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Int(i64),
+    Number(f64),
+    Bool(bool),
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        if s.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(s)
+        }
+    }
+
+    fn csv(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Int(n) => n.to_string(),
+            Cell::Number(x) => number(*x),
+            Cell::Bool(b) => b.to_string(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Cell::Empty => Value::Null,
+            Cell::Text(s) => Value::String(s.clone()),
+            Cell::Int(n) => Value::from(*n),
+            Cell::Number(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
+            Cell::Bool(b) => Value::Bool(*b),
+        }
+    }
+}
+
+/// A figure as a machine number: the shortest form that reads back the same
+/// (`98.1`, `305`, `57.75`).
+fn number(x: f64) -> String {
+    if !x.is_finite() {
+        String::new()
+    } else if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// A table to export: columns (an ASCII key and a label) and rows of cells.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub columns: Vec<(String, String)>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn new(columns: &[(&str, &str)]) -> Table {
+        Table {
+            columns: columns
+                .iter()
+                .map(|(k, l)| (k.to_string(), l.to_string()))
+                .collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// CSV with a UTF-8 byte-order mark and a header row of labels.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = b"\xEF\xBB\xBF".to_vec();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut out);
+            // Writing to a Vec cannot fail; a failure would only lose the row.
+            let _ = w.write_record(self.columns.iter().map(|(_, label)| label.as_str()));
+            for row in &self.rows {
+                let _ = w.write_record(row.iter().map(Cell::csv));
+            }
+            let _ = w.flush();
+        }
+        out
+    }
+
+    /// JSON: the columns and one object per row, keyed by column key.
+    pub fn to_json(&self) -> Vec<u8> {
+        let columns: Vec<Value> = self
+            .columns
+            .iter()
+            .map(|(key, label)| serde_json::json!({ "key": key, "label": label }))
+            .collect();
+        let rows: Vec<Value> = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut obj = Map::new();
+                for ((key, _), cell) in self.columns.iter().zip(row) {
+                    obj.insert(key.clone(), cell.json());
+                }
+                Value::Object(obj)
+            })
+            .collect();
+        let doc = serde_json::json!({ "columns": columns, "rows": rows });
+        let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+}
+
+fn submission_key(s: Submission) -> &'static str {
+    match s {
+        Submission::OnTime => "on-time",
+        Submission::Late { .. } => "late",
+        Submission::Missing => "missing",
+        Submission::NotDue => "not-due",
+    }
+}
+
+/// A table of units (an index page, the progress page).
+pub fn units(site: &Site, members: &[usize]) -> Table {
+    let mut t = Table::new(&[
+        ("id", "Mã"),
+        ("name", "Tên đơn vị"),
+        ("level", "Cấp"),
+        ("parent", "Trực thuộc"),
+        ("members", "Số đảng viên"),
+        ("organisations", "Số tổ chức đảng"),
+        ("conference_date", "Ngày hội nghị"),
+        ("deadline", "Hạn gửi báo cáo"),
+        ("submitted", "Ngày gửi báo cáo"),
+        ("submission", "Tình trạng báo cáo"),
+        ("days_late", "Số ngày trễ"),
+        ("exceeded", "Vượt"),
+        ("achieved", "Đạt"),
+        ("not_achieved", "Không đạt"),
+        ("not_assessed", "Chưa đánh giá"),
+        ("indicators", "Tổng số chỉ tiêu"),
+    ]);
+    for &i in members {
+        let u = &site.units[i];
+        let mut tally = crate::rollup::Tally::default();
+        tally.add_indicators(&u.indicators);
+        let date =
+            |d: Option<jiff::civil::Date>| d.map_or(Cell::Empty, |d| Cell::text(d.to_string()));
+        t.rows.push(vec![
+            Cell::text(&u.id),
+            Cell::text(&u.name),
+            Cell::text(u.level.key()),
+            Cell::text(
+                u.parent
+                    .map(|p| site.units[p].id.clone())
+                    .unwrap_or_default(),
+            ),
+            u.members.map_or(Cell::Empty, Cell::Int),
+            u.organisations.map_or(Cell::Empty, Cell::Int),
+            date(u.conference_date),
+            date(site.config.deadline(u.level)),
+            date(u.submitted),
+            Cell::text(submission_key(u.submission)),
+            match u.submission {
+                Submission::Late { days } => Cell::Int(days),
+                _ => Cell::Int(0),
+            },
+            Cell::Int(tally.exceeded as i64),
+            Cell::Int(tally.achieved as i64),
+            Cell::Int(tally.not_achieved as i64),
+            Cell::Int(tally.not_assessed as i64),
+            Cell::Int(tally.total() as i64),
+        ]);
+    }
+    t
+}
+
+const FIGURE_COLUMNS: [(&str, &str); 10] = [
+    ("target", "Mục tiêu"),
+    ("baseline", "Đầu nhiệm kỳ"),
+    ("actual", "Thực hiện"),
+    ("period", "Giai đoạn"),
+    ("estimate", "Ước thực hiện"),
+    ("compared", "Số so sánh"),
+    ("status", "Kết quả"),
+    ("margin", "Mức chênh lệch"),
+    ("stated", "Báo cáo tự đánh giá"),
+    ("actuals", "Số liệu từng năm"),
+];
+
+fn figure(f: &Option<Figure>) -> Cell {
+    match f {
+        None => Cell::Empty,
+        Some(Figure::Number(x)) => Cell::Number(*x),
+        Some(Figure::Bool(b)) => Cell::Bool(*b),
+        Some(Figure::Fraction { num, den }) => {
+            Cell::Text(format!("{}/{}", number(*num), number(*den)))
+        }
+    }
+}
+
+/// The figure cells of an indicator, in the order of `FIGURE_COLUMNS`.
+fn figure_cells(ind: &Indicator) -> Vec<Cell> {
+    let margin = ind.assessment.margin.map_or(Cell::Empty, |m| {
+        let (crate::target::Margin::Points(x)
+        | crate::target::Margin::Relative(x)
+        | crate::target::Margin::ShareOfTarget(x)) = m;
+        Cell::Number(x)
+    });
+    vec![
+        Cell::text(
+            ind.target
+                .as_ref()
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        ),
+        figure(&ind.baseline),
+        figure(&ind.actual),
+        Cell::text(
+            ind.period
+                .map(|(a, b)| format!("{a}-{b}"))
+                .unwrap_or_default(),
+        ),
+        figure(&ind.estimate),
+        ind.assessment.compared.map_or(Cell::Empty, Cell::Number),
+        Cell::text(ind.status().key()),
+        margin,
+        Cell::text(&ind.stated),
+        Cell::text(
+            ind.actuals
+                .iter()
+                .map(|(y, v)| format!("{y}: {}", number(*v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    ]
+}
+
+/// A unit's indicator table: each indicator, then its parts.
+pub fn indicators(unit: &Unit) -> Table {
+    let mut columns = vec![
+        ("id", "STT"),
+        ("parent", "Thuộc chỉ tiêu"),
+        ("group", "Lĩnh vực"),
+        ("description", "Chỉ tiêu"),
+        ("unit_of_measure", "Đơn vị tính"),
+        ("catalogue", "Mã danh mục"),
+    ];
+    columns.extend(FIGURE_COLUMNS);
+    let mut t = Table::new(&columns);
+    for ind in &unit.indicators {
+        let mut push = |one: &Indicator, parent: &str| {
+            let mut row = vec![
+                Cell::text(&one.id),
+                Cell::text(parent),
+                Cell::text(&one.group),
+                Cell::text(&one.description),
+                Cell::text(&one.unit_of_measure),
+                Cell::text(one.catalogue.clone().unwrap_or_default()),
+            ];
+            row.extend(figure_cells(one));
+            t.rows.push(row);
+        };
+        push(ind, "");
+        for p in &ind.parts {
+            push(p, &ind.id);
+        }
+    }
+    t
+}
+
+/// Every unit's use of one catalogue indicator.
+pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)]) -> Table {
+    let mut columns = vec![
+        ("unit", "Mã đơn vị"),
+        ("unit_name", "Tên đơn vị"),
+        ("level", "Cấp"),
+        ("id", "STT"),
+        ("description", "Chỉ tiêu"),
+    ];
+    columns.extend(FIGURE_COLUMNS);
+    let mut t = Table::new(&columns);
+    for &(u, ind) in uses {
+        let unit = &site.units[u];
+        let mut row = vec![
+            Cell::text(&unit.id),
+            Cell::text(&unit.name),
+            Cell::text(unit.level.key()),
+            Cell::text(&ind.id),
+            Cell::text(&ind.description),
+        ];
+        row.extend(figure_cells(ind));
+        t.rows.push(row);
+    }
+    t
+}
+
+/// The catalogue with how many units use each indicator and their statuses.
+pub fn catalogue(site: &Site) -> Table {
+    let mut t = Table::new(&[
+        ("id", "Mã"),
+        ("group", "Lĩnh vực"),
+        ("description", "Chỉ tiêu"),
+        ("unit_of_measure", "Đơn vị tính"),
+        ("target", "Mục tiêu"),
+        ("units", "Số đơn vị"),
+        ("exceeded", "Vượt"),
+        ("achieved", "Đạt"),
+        ("not_achieved", "Không đạt"),
+        ("not_assessed", "Chưa đánh giá"),
+        ("relative", "Phân bố theo % mục tiêu riêng"),
+        ("min", "Thấp nhất"),
+        ("median", "Trung vị"),
+        ("max", "Cao nhất"),
+    ]);
+    let all: Vec<usize> = (0..site.units.len()).collect();
+    let shared = crate::rollup::shared(site, &all);
+    for (c, entry) in site.catalogue.iter().enumerate() {
+        let s = shared.iter().find(|s| s.catalogue == c);
+        let n = |f: fn(&crate::rollup::Shared) -> usize| Cell::Int(s.map_or(0, f) as i64);
+        let x = |f: fn(&crate::rollup::Shared) -> Option<f64>| {
+            s.and_then(f).map_or(Cell::Empty, Cell::Number)
+        };
+        t.rows.push(vec![
+            Cell::text(&entry.id),
+            Cell::text(&entry.group),
+            Cell::text(&entry.description),
+            Cell::text(&entry.unit_of_measure),
+            Cell::text(
+                entry
+                    .target
+                    .as_ref()
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+            ),
+            n(|s| s.units),
+            n(|s| s.statuses.exceeded),
+            n(|s| s.statuses.achieved),
+            n(|s| s.statuses.not_achieved),
+            n(|s| s.statuses.not_assessed),
+            Cell::Bool(s.is_some_and(|s| s.relative)),
+            x(|s| s.min),
+            x(|s| s.median),
+            x(|s| s.max),
+        ]);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        let mut t = Table::new(&[("name", "Tên"), ("n", "Số"), ("x", "Tỷ lệ")]);
+        t.rows.push(vec![
+            Cell::text("Đảng bộ \"Khối\", tỉnh"),
+            Cell::Int(3322),
+            Cell::Number(57.75),
+        ]);
+        t.rows
+            .push(vec![Cell::Empty, Cell::Int(0), Cell::Number(f64::NAN)]);
+        t
+    }
+
+    #[test]
+    fn csv_has_a_bom_and_quotes_what_needs_it() {
+        let csv = sample().to_csv();
+        assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+        let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "Tên,Số,Tỷ lệ\r\n\"Đảng bộ \"\"Khối\"\", tỉnh\",3322,57.75\r\n,0,\r\n"
+        );
+    }
+
+    #[test]
+    fn json_keys_rows_by_column_and_has_no_nan() {
+        let json: Value = serde_json::from_slice(&sample().to_json()).unwrap();
+        assert_eq!(json["rows"][0]["n"], 3322);
+        assert_eq!(json["rows"][0]["x"], 57.75);
+        assert_eq!(json["rows"][1]["name"], Value::Null);
+        assert_eq!(json["rows"][1]["x"], Value::Null);
+        assert_eq!(json["columns"][2]["label"], "Tỷ lệ");
+    }
+
+    #[test]
+    fn numbers_read_back_the_same() {
+        for x in [98.1, 305.0, 57.75, 0.1 + 0.2, -2.5, 1e20] {
+            assert_eq!(number(x).parse::<f64>().unwrap(), x);
+        }
+        assert_eq!(number(3322.0), "3322");
+    }
+}

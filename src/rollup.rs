@@ -1,0 +1,271 @@
+//! Roll-ups across the hierarchy: what a parent unit's page (and the
+//! province's, which summarises everything) says about the units below it.
+//! Pure functions of the model; the rules are documented for readers in
+//! `docs/content-format.md` ("Roll-ups"):
+//!
+//! - **counted**: the units below (all descendants, not only children), how
+//!   many held their conference, how many reports are on time, late, missing
+//!   or not yet due, and the indicator components of the units below by
+//!   status (each unit's own indicators; nothing is counted twice);
+//! - **for each catalogue indicator** used by units below: how many use it,
+//!   how many have a figure, how many met their target, and the lowest,
+//!   median and highest of the figures compared (after the per-year rule);
+//!   when units set targets of their own (a commune admits 5 members a
+//!   year, a district 120), the figures are not comparable, and the
+//!   distribution is of each figure as a share of its unit's target;
+//! - **nothing is summed or averaged**: a district's members are what it
+//!   reports, not the sum of its branches' (those are only checked against
+//!   it, in `consistency`), and percentages of units of different sizes are
+//!   not averaged — the median and the range are shown instead.
+
+use crate::model::{Indicator, Site, Submission};
+use crate::target::{Status, Target, TargetKind};
+
+/// Indicator components by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub exceeded: usize,
+    pub achieved: usize,
+    pub not_achieved: usize,
+    pub not_assessed: usize,
+}
+
+impl Tally {
+    pub fn add(&mut self, status: Status) {
+        match status {
+            Status::Exceeded => self.exceeded += 1,
+            Status::Achieved => self.achieved += 1,
+            Status::NotAchieved => self.not_achieved += 1,
+            Status::NotAssessed => self.not_assessed += 1,
+        }
+    }
+
+    /// Counts the components (parts, or indicators without parts).
+    pub fn add_indicators<'a>(&mut self, indicators: impl IntoIterator<Item = &'a Indicator>) {
+        for ind in indicators {
+            for c in ind.components() {
+                self.add(c.status());
+            }
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.exceeded + self.achieved + self.not_achieved + self.not_assessed
+    }
+
+    pub fn met(&self) -> usize {
+        self.exceeded + self.achieved
+    }
+}
+
+/// Reports by submission status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Submissions {
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub not_due: usize,
+}
+
+impl Submissions {
+    pub fn add(&mut self, s: Submission) {
+        match s {
+            Submission::OnTime => self.on_time += 1,
+            Submission::Late { .. } => self.late += 1,
+            Submission::Missing => self.missing += 1,
+            Submission::NotDue => self.not_due += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.on_time + self.late + self.missing + self.not_due
+    }
+}
+
+/// One catalogue indicator across a set of units.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shared {
+    /// Index into `site.catalogue`.
+    pub catalogue: usize,
+    /// Units using it.
+    pub units: usize,
+    /// Of those, units with a figure to compare.
+    pub with_figure: usize,
+    pub statuses: Tally,
+    /// The units set targets of their own: the distribution is then of each
+    /// figure as a share of its unit's target (%), not of the figures.
+    pub relative: bool,
+    pub min: Option<f64>,
+    pub median: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// What a unit's page says about the units below it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rollup {
+    /// Every unit below, in the site's (collation) order.
+    pub descendants: Vec<usize>,
+    /// Units below that held their review conference.
+    pub reviewed: usize,
+    pub submissions: Submissions,
+    pub statuses: Tally,
+    /// Catalogue indicators used by at least one unit below, in catalogue order.
+    pub shared: Vec<Shared>,
+}
+
+/// Every unit below `unit`, in the site's order. The hierarchy has no
+/// cycles once the model is built; a visited set guards anyway.
+pub fn descendants(site: &Site, unit: usize) -> Vec<usize> {
+    let mut seen = vec![false; site.units.len()];
+    let mut stack: Vec<usize> = site.children[unit].iter().rev().copied().collect();
+    let mut out = Vec::new();
+    while let Some(u) = stack.pop() {
+        if std::mem::replace(&mut seen[u], true) || u == unit {
+            continue;
+        }
+        out.push(u);
+        stack.extend(site.children[u].iter().rev().copied());
+    }
+    out.sort_unstable();
+    out
+}
+
+/// The roll-up of the units below `unit`.
+pub fn rollup(site: &Site, unit: usize) -> Rollup {
+    let below = descendants(site, unit);
+    let mut submissions = Submissions::default();
+    let mut statuses = Tally::default();
+    let mut reviewed = 0;
+    for &u in &below {
+        let unit = &site.units[u];
+        submissions.add(unit.submission);
+        statuses.add_indicators(&unit.indicators);
+        if unit.conference_date.is_some() {
+            reviewed += 1;
+        }
+    }
+    Rollup {
+        reviewed,
+        submissions,
+        statuses,
+        shared: shared(site, &below),
+        descendants: below,
+    }
+}
+
+/// Each catalogue indicator used by `units`: every unit's indicators and
+/// parts that refer to it.
+pub fn uses<'a>(
+    site: &'a Site,
+    units: &[usize],
+    catalogue_id: &str,
+) -> Vec<(usize, &'a Indicator)> {
+    let mut out = Vec::new();
+    for &u in units {
+        for ind in &site.units[u].indicators {
+            for one in std::iter::once(ind).chain(&ind.parts) {
+                if one.catalogue.as_deref() == Some(catalogue_id) {
+                    out.push((u, one));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The catalogue indicators used by `units`, with their distribution.
+pub fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
+    site.catalogue
+        .iter()
+        .enumerate()
+        .filter_map(|(c, entry)| {
+            let used = uses(site, units, &entry.id);
+            if used.is_empty() {
+                return None;
+            }
+            let relative = used.iter().any(|(_, ind)| ind.target != entry.target);
+            let mut statuses = Tally::default();
+            let mut figures: Vec<f64> = Vec::new();
+            for (_, ind) in &used {
+                statuses.add(ind.status());
+                let figure = match (ind.assessment.compared, relative) {
+                    (Some(x), false) => Some(x),
+                    (Some(x), true) => ind
+                        .target
+                        .as_ref()
+                        .and_then(target_value)
+                        .filter(|t| *t != 0.0)
+                        .map(|t| (x / t * 10000.0).round() / 100.0),
+                    (None, _) => None,
+                };
+                if let Some(x) = figure.filter(|x| x.is_finite()) {
+                    figures.push(x);
+                }
+            }
+            figures.sort_by(f64::total_cmp);
+            Some(Shared {
+                catalogue: c,
+                units: used.len(),
+                with_figure: figures.len(),
+                statuses,
+                relative,
+                min: figures.first().copied(),
+                median: median(&figures),
+                max: figures.last().copied(),
+            })
+        })
+        .collect()
+}
+
+/// The figure a target names, to measure a figure against: the bound, the
+/// low end of a range, 100 for a 100% duty; none for a yes/no target.
+fn target_value(t: &Target) -> Option<f64> {
+    match t.kind {
+        TargetKind::AtLeast(x)
+        | TargetKind::MoreThan(x)
+        | TargetKind::AtMost(x)
+        | TargetKind::LessThan(x)
+        | TargetKind::Range(x, _) => Some(x),
+        TargetKind::Duty => Some(100.0),
+        TargetKind::Yes => None,
+    }
+}
+
+/// The median of sorted figures: the middle one, or the mean of the two
+/// middle ones.
+pub fn median(sorted: &[f64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2]),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3.0]), Some(3.0));
+        assert_eq!(median(&[1.0, 2.0, 10.0]), Some(2.0));
+        assert_eq!(median(&[1.0, 2.0, 4.0, 10.0]), Some(3.0));
+    }
+
+    #[test]
+    fn tallies_count_each_status() {
+        let mut t = Tally::default();
+        for s in [
+            Status::Exceeded,
+            Status::Achieved,
+            Status::Achieved,
+            Status::NotAchieved,
+            Status::NotAssessed,
+        ] {
+            t.add(s);
+        }
+        assert_eq!((t.total(), t.met(), t.achieved), (5, 3, 2));
+    }
+}
