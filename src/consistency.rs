@@ -235,9 +235,10 @@ fn children_totals(site: &Site, i: usize, diags: &mut Diagnostics) {
     {
         diags.push(
             Diagnostic::warning(format!(
-                "{} has {} units below it in this site, more than the {} organisations given here",
+                "{} has {} {} directly below it in this site, more than the {} organisations given here",
                 unit.display_name(),
                 children.len(),
+                if children.len() == 1 { "unit" } else { "units" },
                 organisations
             ))
             .at(unit.file, span)

@@ -55,6 +55,8 @@ impl Cell {
             Cell::Empty => Value::Null,
             Cell::Text(s) => Value::String(s.clone()),
             Cell::Int(n) => Value::from(*n),
+            // Whole numbers as integers (`98`, not `98.0`), as written in content.
+            Cell::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => Value::from(*x as i64),
             Cell::Number(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
             Cell::Bool(b) => Value::Bool(*b),
         }

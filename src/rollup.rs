@@ -245,6 +245,89 @@ pub fn median(sorted: &[f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    /// The fixture hierarchy: tinh → huyen-a → xa-c → chi-bo-d, and
+    /// tinh → huyen-b (see its unit.toml files for the figures).
+    fn hierarchy() -> Site {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hierarchy");
+        let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15));
+        assert!(!checked.diagnostics.has_errors());
+        checked.site.expect("the fixture loads")
+    }
+
+    fn unit(site: &Site, id: &str) -> usize {
+        site.units.iter().position(|u| u.id == id).expect("unit")
+    }
+
+    #[test]
+    fn the_province_rolls_up_every_unit_below_it() {
+        let site = hierarchy();
+        let r = rollup(&site, unit(&site, "tinh"));
+        assert_eq!(r.descendants.len(), 4);
+        assert_eq!(r.reviewed, 3, "xa-c held no conference");
+        assert_eq!(
+            r.submissions,
+            Submissions {
+                on_time: 2,
+                late: 1,
+                missing: 1,
+                not_due: 0
+            }
+        );
+        assert_eq!(
+            r.statuses,
+            Tally {
+                exceeded: 2,
+                achieved: 1,
+                not_achieved: 3,
+                not_assessed: 1
+            }
+        );
+        let dv = &r.shared[0];
+        assert_eq!(site.catalogue[dv.catalogue].id, "dv-htt");
+        assert_eq!((dv.units, dv.with_figure, dv.relative), (4, 3, false));
+        assert_eq!(
+            (dv.min, dv.median, dv.max),
+            (Some(85.0), Some(90.0), Some(92.0))
+        );
+        assert_eq!(dv.statuses.met(), 2);
+        // Huyện A admits 125 a year against its own 100; xã C 7,5 against 10:
+        // the figures are not comparable, their shares of target are.
+        let kn = &r.shared[1];
+        assert_eq!(site.catalogue[kn.catalogue].id, "ket-nap");
+        assert_eq!((kn.units, kn.relative), (2, true));
+        assert_eq!(
+            (kn.min, kn.median, kn.max),
+            (Some(75.0), Some(100.0), Some(125.0))
+        );
+    }
+
+    #[test]
+    fn a_district_rolls_up_only_its_own_branch_of_the_tree() {
+        let site = hierarchy();
+        let r = rollup(&site, unit(&site, "huyen-a"));
+        let ids: Vec<&str> = r
+            .descendants
+            .iter()
+            .map(|&u| site.units[u].id.as_str())
+            .collect();
+        assert_eq!(ids, ["chi-bo-d", "xa-c"]);
+        assert_eq!((r.submissions.on_time, r.submissions.missing), (1, 1));
+        assert_eq!((r.statuses.not_achieved, r.statuses.not_assessed), (2, 1));
+        // Only xã C uses ket-nap below huyện A, with the catalogue's target.
+        let kn = r
+            .shared
+            .iter()
+            .find(|s| site.catalogue[s.catalogue].id == "ket-nap")
+            .unwrap();
+        assert_eq!((kn.relative, kn.min), (false, Some(7.5)));
+        assert!(
+            rollup(&site, unit(&site, "chi-bo-d"))
+                .descendants
+                .is_empty()
+        );
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {

@@ -33,21 +33,7 @@ fn every_bad_input_is_reported_with_its_location_and_never_builds() {
                 check.code, check.stderr
             ));
         }
-        for line in expected.lines().filter(|l| !l.trim().is_empty()) {
-            match line.strip_prefix('!') {
-                Some(absent) if check.stderr.contains(absent) => {
-                    failures.push(format!(
-                        "{case}: did not expect `{absent}` in:\n{}",
-                        check.stderr
-                    ));
-                }
-                Some(_) => {}
-                None if !check.stderr.contains(line) => {
-                    failures.push(format!("{case}: expected `{line}` in:\n{}", check.stderr));
-                }
-                None => {}
-            }
-        }
+        failures.extend(crate::support::unmet(case, &check.stderr, &expected));
 
         let build = ketqua(dir.path(), &["build"]);
         if build.code != 1 || dir.path().join("public").exists() {

@@ -3,6 +3,8 @@
 
 mod bad_input;
 mod build;
+mod consistency;
 mod example;
+mod export;
 mod init;
 mod support;

@@ -108,3 +108,22 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 pub fn assert_has(text: &str, needle: &str) {
     assert!(text.contains(needle), "expected `{needle}` in:\n{text}");
 }
+
+/// The lines of `expected` that `output` does not meet: each line must be
+/// contained in it, and a line starting with `!` must not be.
+pub fn unmet(case: &str, output: &str, expected: &str) -> Vec<String> {
+    let mut failures = Vec::new();
+    for line in expected.lines().filter(|l| !l.trim().is_empty()) {
+        match line.strip_prefix('!') {
+            Some(absent) if output.contains(absent) => {
+                failures.push(format!("{case}: did not expect `{absent}` in:\n{output}"));
+            }
+            Some(_) => {}
+            None if !output.contains(line) => {
+                failures.push(format!("{case}: expected `{line}` in:\n{output}"));
+            }
+            None => {}
+        }
+    }
+    failures
+}

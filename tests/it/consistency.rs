@@ -1,0 +1,57 @@
+//! One fixture per consistency check under `tests/fixtures/inconsistent/<case>/`:
+//! files overlaid on the `minimal` site, and `expected.txt` listing what the
+//! warning must say (message, `file:line:column`, label), one per line; a
+//! line starting with `!` is what it must not contain.
+//!
+//! Inconsistencies are warnings: `check` and `build` succeed and say so,
+//! `--deny-warnings` fails.
+
+use std::fs;
+
+use crate::support::{fixtures, ketqua, site};
+
+#[test]
+fn every_inconsistency_is_a_located_warning() {
+    let root = fixtures().join("inconsistent");
+    let mut cases: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 5, "fixtures missing: {cases:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let overlay = root.join(case);
+        let dir = site(&[&overlay.join("site")]);
+        let expected = fs::read_to_string(overlay.join("expected.txt")).unwrap();
+        let check = ketqua(dir.path(), &["check"]);
+        if check.code != 0 {
+            failures.push(format!(
+                "{case}: check exited {}\n{}",
+                check.code, check.stderr
+            ));
+        }
+        failures.extend(crate::support::unmet(case, &check.stderr, &expected));
+        if ketqua(dir.path(), &["check", "--deny-warnings"]).code != 1 {
+            failures.push(format!("{case}: --deny-warnings did not fail"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn the_minimal_site_is_consistent_but_for_its_one_stated_result() {
+    let dir = site(&[]);
+    let check = ketqua(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("0 errors, 1 warning"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains("indicator `5`: the report states"),
+        "{}",
+        check.stderr
+    );
+}
