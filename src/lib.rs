@@ -7,6 +7,7 @@
 //! the output folder). [`build`] runs it; [`cli`] is the command line.
 
 pub mod build;
+pub mod chart;
 pub mod cli;
 pub mod consistency;
 pub mod diag;

@@ -1,0 +1,730 @@
+//! Charts as static, accessible SVG, written at build time.
+//!
+//! Why hand-written: no well-kept Rust crate writes small, accessible SVG
+//! charts styled only by CSS classes. `plotters` writes inline colours and
+//! fonts, `charming` renders through ECharts (JavaScript). Here a chart is a
+//! few rectangles, lines and texts, so a few hundred lines of string writing
+//! do it, and the output is exactly what the site needs:
+//!
+//! - **no JavaScript**; the whole chart is an `<svg>` inside the page;
+//! - **deterministic**: coordinates have at most one decimal, every list is
+//!   walked in input order (no hash maps), so a rebuild gives the same bytes;
+//! - **classes only, no colours**: every shape and text has a class
+//!   (`seg seg-exceeded`, `chart-bar status-achieved`, `line series-district`,
+//!   …) that `themes/default/static/css/charts.css` colours through custom
+//!   properties, with a dark scheme and a black-and-white print style (bars
+//!   are `chart-bar`, not `bar`: the theme's `.bar` is an HTML flex bar whose
+//!   CSS `height` would resize an SVG `<rect>`);
+//! - **accessible**: `role="img"`, `<title>` and `<desc>` named by
+//!   `aria-labelledby` (ids prefixed by the `id` option, so several charts
+//!   fit on one page), a description written from the data when none is
+//!   given, and the same figures as a table in
+//!   `<details class="chart-data">`;
+//! - **Vietnamese figures** through [`crate::vi`]: "99,2%", "65.914", "30/6";
+//! - **robust**: all text escaped, long labels shortened by characters with
+//!   "…" (the full label in the row's `<title>` tooltip), zero, negative, NaN
+//!   and infinite values never reach a coordinate, empty data gives a
+//!   "Chưa có số liệu" chart; nothing here panics.
+//!
+//! The SVG has a `viewBox` and `width`/`height` for its intrinsic size; the
+//! CSS makes it `width: 100%; height: auto`. Bars use
+//! `shape-rendering="crispEdges"`, lines `vector-effect="non-scaling-stroke"`.
+//!
+//! # Output
+//!
+//! ```text
+//! <figure class="chart chart-KIND" id="ID">
+//!   <figcaption>caption</figcaption>            (only with a caption)
+//!   <svg class="chart-svg" role="img" aria-labelledby="ID-title ID-desc" …>
+//!     <title id="ID-title">…</title><desc id="ID-desc">…</desc> …
+//!   </svg>
+//!   <details class="chart-data"><summary>Số liệu</summary><table>…</table></details>
+//! </figure>
+//! ```
+//!
+//! The output is well-formed XML as well as HTML.
+//!
+//! # Kinds and their data
+//!
+//! - **`stacked`**: 100% stacked horizontal bars, one per [`StackedRow`]
+//!   (`label`, `url`, `segments`: [`Segment`] `{key, label, value}`). A
+//!   segment is `<rect class="seg seg-KEY">` with its count inside when it
+//!   fits; the row total is at the right; a legend lists the keys in the
+//!   order first seen. Table: rows × segment labels, "13 (46,4%)", total.
+//! - **`bullet`**: target against actual, one [`BulletRow`] per indicator,
+//!   each on its own scale (0 to 110% of the row's largest figure, or 0–100
+//!   for a `percent` row whose figures are all ≤ 100): the actual as a bar
+//!   `chart-bar status-STATUS`, the target as a line (`target`) or a band
+//!   (`target-band`) for a range, the baseline as a tick, yearly actuals as
+//!   dots with the year in their `<title>`. Table: indicator, target,
+//!   baseline, yearly, actual, status.
+//! - **`ranked`**: [`RankRow`]s as bars sorted by value, largest first
+//!   (stable: ties keep their input order; rows without a value last, "–"),
+//!   scaled to the `max` option or the largest value, with an optional
+//!   vertical `target` rule labelled `target_text`. Table: rank (ties share
+//!   it), unit, value, status.
+//! - **`timeline`**: reports submitted over time, one [`Series`] per level
+//!   (`key`, `label`, `deadline`, `total`, `dates`, dates as "2023-07-30"):
+//!   a cumulative step line `line series-KEY`, a dashed deadline rule
+//!   labelled "Hạn Tỉnh: 30/7", an `as_of` rule "Ngày lấy số liệu: 31/7",
+//!   axes with "15/6"-style ticks. Unparsable dates are skipped. Table:
+//!   level, deadline, on time (date ≤ deadline), late, submitted, expected.
+//!
+//! # Use
+//!
+//! From Rust: [`stacked`], [`bullet`], [`ranked`], [`timeline`] with
+//! [`ChartOptions`], or [`render_value`] with a [`Kind`] and a template
+//! value. From templates, after [`register`]:
+//!
+//! ```text
+//! {{ chart("bullet", unit.chart_rows, id="ind", title="Chỉ tiêu so với mục tiêu") }}
+//! {{ chart("ranked", rows, id="rank", title="…", max=100, target=95, target_text="Mục tiêu 95%") }}
+//! {{ chart("timeline", series, id="nop", title="…", as_of="2023-07-31") }}
+//! ```
+//!
+//! Every keyword argument is a field of [`ChartOptions`] (`none` means the
+//! default); unknown keywords, an unknown kind or rows of the wrong shape are
+//! template errors naming the kind and the expected fields. Rows and options
+//! accept no unknown fields either, so a misspelt field is caught at build
+//! time. Text fields take a string, a number (shown the Vietnamese way) or
+//! `none` (empty).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use minijinja::value::{Kwargs, ValueKind};
+use minijinja::{Environment, Error, ErrorKind, Value};
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::vi;
+
+mod bullet;
+mod ranked;
+mod stacked;
+mod svg;
+mod timeline;
+
+#[cfg(test)]
+mod tests;
+
+pub use svg::escape;
+
+// ---------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------
+
+/// One bar of a `stacked` chart: a unit, a field, a level, or "all units".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StackedRow {
+    /// Shown left of the bar, shortened with "…" when long.
+    #[serde(deserialize_with = "de_text")]
+    pub label: String,
+    /// A link for the label (relative URLs are kept as given).
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub url: Option<String>,
+    /// The parts of the bar, left to right.
+    #[serde(default)]
+    pub segments: Vec<Segment>,
+}
+
+/// One part of a stacked bar.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// CSS class suffix: "exceeded", "achieved", "not-achieved",
+    /// "not-assessed", "on-time", "late", "missing", "not-due".
+    #[serde(deserialize_with = "de_text")]
+    pub key: String,
+    /// The word for the legend and the table ("Vượt"); the key when empty.
+    #[serde(default, deserialize_with = "de_text")]
+    pub label: String,
+    /// A count. Negative counts are drawn as zero but shown as they are;
+    /// NaN and infinities are left out.
+    pub value: f64,
+}
+
+/// One indicator of a `bullet` chart, on its own scale.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulletRow {
+    #[serde(deserialize_with = "de_text")]
+    pub label: String,
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub url: Option<String>,
+    /// The result; `None` shows "chưa có số liệu".
+    #[serde(default)]
+    pub actual: Option<f64>,
+    /// The result as the report writes it ("99,2%"); formatted from
+    /// `actual` when empty.
+    #[serde(default, deserialize_with = "de_text")]
+    pub actual_text: String,
+    /// Target: a single figure in `target_low` (or `target_high`), a range
+    /// in both.
+    #[serde(default)]
+    pub target_low: Option<f64>,
+    #[serde(default)]
+    pub target_high: Option<f64>,
+    /// The target as written ("≥ 95%"); formatted from the figures when empty.
+    #[serde(default, deserialize_with = "de_text")]
+    pub target_text: String,
+    /// The target is a ceiling ("≤ 2%").
+    #[serde(default)]
+    pub lower_is_better: bool,
+    /// Figures are percentages: the scale is 0–100 when they all fit.
+    #[serde(default)]
+    pub percent: bool,
+    /// The figure at the start of the term.
+    #[serde(default)]
+    pub baseline: Option<f64>,
+    #[serde(default, deserialize_with = "de_text")]
+    pub baseline_text: String,
+    /// Results of single years, drawn as dots.
+    #[serde(default)]
+    pub years: Vec<YearPoint>,
+    /// CSS class suffix of the bar: "exceeded", "achieved", …
+    #[serde(default, deserialize_with = "de_text")]
+    pub status: String,
+    /// The status as a word ("Đạt").
+    #[serde(default, deserialize_with = "de_text")]
+    pub status_label: String,
+}
+
+/// The result of one year.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearPoint {
+    pub year: i32,
+    pub value: f64,
+    /// The figure as written; formatted from `value` when empty.
+    #[serde(default, deserialize_with = "de_text")]
+    pub text: String,
+}
+
+/// One bar of a `ranked` chart.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankRow {
+    #[serde(deserialize_with = "de_text")]
+    pub label: String,
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub url: Option<String>,
+    /// `None` (or NaN) ranks last and shows "–".
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// The value as shown ("57,7%"); formatted from `value` when empty.
+    #[serde(default, deserialize_with = "de_text")]
+    pub value_text: String,
+    /// CSS class suffix of the bar; a neutral bar when empty.
+    #[serde(default, deserialize_with = "de_text")]
+    pub status: String,
+    /// The status as a word for the table; the column is left out when no
+    /// row has one.
+    #[serde(default, deserialize_with = "de_text")]
+    pub status_label: String,
+}
+
+/// One line of a `timeline` chart: the reports of one level.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Series {
+    /// CSS class suffix: "province", "district", "grassroots", "branch".
+    #[serde(deserialize_with = "de_text")]
+    pub key: String,
+    /// The level's name ("Tỉnh").
+    #[serde(deserialize_with = "de_text")]
+    pub label: String,
+    /// The deadline, "2023-07-30".
+    #[serde(default, deserialize_with = "de_opt_text")]
+    pub deadline: Option<String>,
+    /// How many reports are expected; 0 when unknown.
+    #[serde(default)]
+    pub total: usize,
+    /// The dates the reports were submitted, "2023-07-28"; unparsable ones
+    /// are skipped.
+    #[serde(default)]
+    pub dates: Vec<String>,
+}
+
+// ---------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------
+
+/// How to draw a chart. Every field has a default, so templates pass only
+/// what they need.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChartOptions {
+    /// Prefix of the ids in the chart (`ID`, `ID-title`, `ID-desc`); unique
+    /// per page. Slugified when it holds other characters than ASCII
+    /// letters, digits, `-` and `_`.
+    #[serde(deserialize_with = "de_text")]
+    pub id: String,
+    /// The SVG `<title>`; required in practice ("Biểu đồ" when empty).
+    #[serde(deserialize_with = "de_text")]
+    pub title: String,
+    /// The SVG `<desc>`; a Vietnamese summary of the data when empty.
+    #[serde(deserialize_with = "de_text")]
+    pub desc: String,
+    /// A visible `<figcaption>`, none when empty.
+    #[serde(deserialize_with = "de_text")]
+    pub caption: String,
+    /// Width of the viewBox in user units (default 640, kept in 240–2400).
+    pub width: f64,
+    /// Height of a row of `stacked`, `bullet` and `ranked` (0: the kind's
+    /// default, 28, 40 and 24; kept in 16–120).
+    pub row_height: f64,
+    /// `ranked`: the value of a full bar (100 for shares); the largest value
+    /// when unset.
+    pub max: Option<f64>,
+    /// `ranked`: a vertical rule at this value.
+    pub target: Option<f64>,
+    /// `ranked`: the rule's label ("Mục tiêu 95%"); "Mục tiêu: 95" when empty.
+    #[serde(deserialize_with = "de_text")]
+    pub target_text: String,
+    /// `timeline`: the date of the figures, "2023-07-31", drawn as a rule.
+    #[serde(deserialize_with = "de_opt_text")]
+    pub as_of: Option<String>,
+    /// The `<summary>` of the data table.
+    #[serde(deserialize_with = "de_text")]
+    pub data_label: String,
+    /// The message of a chart without data.
+    #[serde(deserialize_with = "de_text")]
+    pub empty_label: String,
+    /// The header of the table's first column; by kind when empty ("Nhóm",
+    /// "Chỉ tiêu", "Đơn vị", "Cấp").
+    #[serde(deserialize_with = "de_text")]
+    pub label_header: String,
+    /// Whether to add the data table.
+    pub table: bool,
+    /// The other words of the charts, for another interface language.
+    pub text: ChartText,
+}
+
+impl Default for ChartOptions {
+    fn default() -> ChartOptions {
+        ChartOptions {
+            id: "chart".to_owned(),
+            title: String::new(),
+            desc: String::new(),
+            caption: String::new(),
+            width: 640.0,
+            row_height: 0.0,
+            max: None,
+            target: None,
+            target_text: String::new(),
+            as_of: None,
+            data_label: "Số liệu".to_owned(),
+            empty_label: "Chưa có số liệu".to_owned(),
+            label_header: String::new(),
+            table: true,
+            text: ChartText::default(),
+        }
+    }
+}
+
+impl ChartOptions {
+    /// Options with a title; the rest default.
+    pub fn new(id: &str, title: &str) -> ChartOptions {
+        ChartOptions {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            ..ChartOptions::default()
+        }
+    }
+
+    /// Empty words replaced by their defaults.
+    fn filled(&self) -> ChartOptions {
+        let defaults = ChartOptions::default();
+        let mut opts = self.clone();
+        for (field, default) in [
+            (&mut opts.data_label, defaults.data_label),
+            (&mut opts.empty_label, defaults.empty_label),
+        ] {
+            if field.trim().is_empty() {
+                *field = default;
+            }
+        }
+        opts.text.fill();
+        opts
+    }
+}
+
+/// The fixed words of the charts (table headers, rule labels). Vietnamese by
+/// default; an English interface passes its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChartText {
+    /// First column of a `stacked` table.
+    #[serde(deserialize_with = "de_text")]
+    pub group: String,
+    /// First column of a `bullet` table.
+    #[serde(deserialize_with = "de_text")]
+    pub indicator: String,
+    /// First column of a `ranked` table.
+    #[serde(deserialize_with = "de_text")]
+    pub unit: String,
+    /// First column of a `timeline` table.
+    #[serde(deserialize_with = "de_text")]
+    pub level: String,
+    #[serde(deserialize_with = "de_text")]
+    pub total: String,
+    #[serde(deserialize_with = "de_text")]
+    pub target: String,
+    #[serde(deserialize_with = "de_text")]
+    pub baseline: String,
+    #[serde(deserialize_with = "de_text")]
+    pub years: String,
+    #[serde(deserialize_with = "de_text")]
+    pub actual: String,
+    #[serde(deserialize_with = "de_text")]
+    pub status: String,
+    #[serde(deserialize_with = "de_text")]
+    pub value: String,
+    #[serde(deserialize_with = "de_text")]
+    pub rank: String,
+    /// In a bullet row without a result.
+    #[serde(deserialize_with = "de_text")]
+    pub no_data: String,
+    /// Before a level's name on a deadline rule: "Hạn Tỉnh: 30/7".
+    #[serde(deserialize_with = "de_text")]
+    pub deadline: String,
+    /// The label of the `as_of` rule.
+    #[serde(deserialize_with = "de_text")]
+    pub as_of: String,
+    #[serde(deserialize_with = "de_text")]
+    pub on_time: String,
+    #[serde(deserialize_with = "de_text")]
+    pub late: String,
+    #[serde(deserialize_with = "de_text")]
+    pub submitted: String,
+    #[serde(deserialize_with = "de_text")]
+    pub expected: String,
+}
+
+impl Default for ChartText {
+    fn default() -> ChartText {
+        let s = str::to_owned;
+        ChartText {
+            group: s("Nhóm"),
+            indicator: s("Chỉ tiêu"),
+            unit: s("Đơn vị"),
+            level: s("Cấp"),
+            total: s("Tổng"),
+            target: s("Mục tiêu"),
+            baseline: s("Ban đầu"),
+            years: s("Các năm"),
+            actual: s("Thực hiện"),
+            status: s("Đánh giá"),
+            value: s("Giá trị"),
+            rank: s("Hạng"),
+            no_data: s("chưa có số liệu"),
+            deadline: s("Hạn"),
+            as_of: s("Ngày lấy số liệu"),
+            on_time: s("Đúng hạn"),
+            late: s("Trễ hạn"),
+            submitted: s("Đã nộp"),
+            expected: s("Phải nộp"),
+        }
+    }
+}
+
+impl ChartText {
+    fn fill(&mut self) {
+        let d = ChartText::default();
+        let pairs = [
+            (&mut self.group, d.group),
+            (&mut self.indicator, d.indicator),
+            (&mut self.unit, d.unit),
+            (&mut self.level, d.level),
+            (&mut self.total, d.total),
+            (&mut self.target, d.target),
+            (&mut self.baseline, d.baseline),
+            (&mut self.years, d.years),
+            (&mut self.actual, d.actual),
+            (&mut self.status, d.status),
+            (&mut self.value, d.value),
+            (&mut self.rank, d.rank),
+            (&mut self.no_data, d.no_data),
+            (&mut self.deadline, d.deadline),
+            (&mut self.as_of, d.as_of),
+            (&mut self.on_time, d.on_time),
+            (&mut self.late, d.late),
+            (&mut self.submitted, d.submitted),
+            (&mut self.expected, d.expected),
+        ];
+        for (field, default) in pairs {
+            if field.trim().is_empty() {
+                *field = default;
+            }
+        }
+    }
+}
+
+/// The header of the table's first column.
+fn label_header<'a>(opts: &'a ChartOptions, default: &'a str) -> &'a str {
+    if opts.label_header.trim().is_empty() {
+        default
+    } else {
+        &opts.label_header
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Rendering
+// ---------------------------------------------------------------------------
+
+/// The kinds of chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Stacked,
+    Bullet,
+    Ranked,
+    Timeline,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Stacked, Kind::Bullet, Kind::Ranked, Kind::Timeline];
+
+    /// The name used in templates and in the CSS class `chart-NAME`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Stacked => "stacked",
+            Kind::Bullet => "bullet",
+            Kind::Ranked => "ranked",
+            Kind::Timeline => "timeline",
+        }
+    }
+
+    /// The fields of one row, for error messages.
+    pub fn fields(self) -> &'static str {
+        match self {
+            Kind::Stacked => {
+                "label (required), url, segments (a list of {key (required), label, value (required)})"
+            }
+            Kind::Bullet => {
+                "label (required), url, actual, actual_text, target_low, target_high, \
+                 target_text, lower_is_better, percent, baseline, baseline_text, \
+                 years (a list of {year, value, text}), status, status_label"
+            }
+            Kind::Ranked => "label (required), url, value, value_text, status, status_label",
+            Kind::Timeline => {
+                "key (required), label (required), deadline, total, dates (a list of \"YYYY-MM-DD\")"
+            }
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown chart kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKind(pub String);
+
+impl fmt::Display for UnknownKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown chart kind {:?}; the kinds are stacked, bullet, ranked and timeline",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownKind {}
+
+impl FromStr for Kind {
+    type Err = UnknownKind;
+
+    fn from_str(s: &str) -> Result<Kind, UnknownKind> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.name() == s.trim())
+            .ok_or_else(|| UnknownKind(s.to_owned()))
+    }
+}
+
+/// A 100%-stacked bar chart; see the module docs.
+pub fn stacked(rows: &[StackedRow], opts: &ChartOptions) -> String {
+    stacked::render(rows, &opts.filled())
+}
+
+/// Target against actual, one row per indicator; see the module docs.
+pub fn bullet(rows: &[BulletRow], opts: &ChartOptions) -> String {
+    bullet::render(rows, &opts.filled())
+}
+
+/// Bars sorted by value, with an optional target rule; see the module docs.
+pub fn ranked(rows: &[RankRow], opts: &ChartOptions) -> String {
+    ranked::render(rows, &opts.filled())
+}
+
+/// Reports submitted over time against deadlines; see the module docs.
+pub fn timeline(series: &[Series], opts: &ChartOptions) -> String {
+    timeline::render(series, &opts.filled())
+}
+
+/// Renders a chart from a template value: `data` is a list of rows of the
+/// kind's type (`none` or undefined count as no rows). A value of the wrong
+/// shape is an [`ErrorKind::InvalidOperation`] naming the kind, the row and
+/// the expected fields.
+pub fn render_value(kind: Kind, data: &Value, opts: &ChartOptions) -> Result<String, Error> {
+    Ok(match kind {
+        Kind::Stacked => stacked(&rows_from_value(kind, data)?, opts),
+        Kind::Bullet => bullet(&rows_from_value(kind, data)?, opts),
+        Kind::Ranked => ranked(&rows_from_value(kind, data)?, opts),
+        Kind::Timeline => timeline(&rows_from_value(kind, data)?, opts),
+    })
+}
+
+/// Adds the template function `chart(kind, data, **options)`, which returns
+/// the chart as safe HTML:
+///
+/// ```text
+/// {{ chart("stacked", rows, id="status", title="Kết quả các chỉ tiêu") }}
+/// ```
+pub fn register(env: &mut Environment<'_>) {
+    env.add_function("chart", template_chart);
+}
+
+fn template_chart(kind: &str, data: Value, kwargs: Kwargs) -> Result<Value, Error> {
+    let kind: Kind = kind.parse().map_err(|e: UnknownKind| {
+        Error::new(ErrorKind::InvalidOperation, format!("chart(): {e}"))
+    })?;
+    let opts = options_from_kwargs(kind, &kwargs)?;
+    kwargs.assert_all_used()?;
+    Ok(Value::from_safe_string(render_value(kind, &data, &opts)?))
+}
+
+/// The options from keyword arguments; `none` and undefined values mean the
+/// default.
+fn options_from_kwargs(kind: Kind, kwargs: &Kwargs) -> Result<ChartOptions, Error> {
+    let keys: Vec<String> = kwargs.args().map(str::to_owned).collect();
+    let mut given = BTreeMap::new();
+    for key in keys {
+        let value: Value = kwargs.get(&key)?;
+        if !(value.is_none() || value.is_undefined()) {
+            given.insert(key, value);
+        }
+    }
+    ChartOptions::deserialize(Value::from_object(given)).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "chart(\"{kind}\"): bad keyword argument: {}; the options are id, title, desc, \
+                 caption, width, row_height, max, target, target_text, as_of, data_label, \
+                 empty_label, label_header, table, text",
+                detail(&e)
+            ),
+        )
+    })
+}
+
+fn rows_from_value<T: DeserializeOwned>(kind: Kind, data: &Value) -> Result<Vec<T>, Error> {
+    let bad = |what: String| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!(
+                "chart(\"{kind}\"): {what}; the data must be a list of rows with the fields {}",
+                kind.fields()
+            ),
+        )
+    };
+    match data.kind() {
+        ValueKind::None | ValueKind::Undefined => return Ok(Vec::new()),
+        ValueKind::Seq | ValueKind::Iterable => {}
+        other => return Err(bad(format!("the data is a {other}, not a list"))),
+    }
+    let items = data
+        .try_iter()
+        .map_err(|e| bad(format!("cannot read the data: {}", detail(&e))))?;
+    items
+        .enumerate()
+        .map(|(i, item)| {
+            T::deserialize(item).map_err(|e| bad(format!("row {}: {}", i + 1, detail(&e))))
+        })
+        .collect()
+}
+
+fn detail(e: &Error) -> String {
+    e.detail().map_or_else(|| e.to_string(), str::to_owned)
+}
+
+// ---------------------------------------------------------------------------
+// Lenient text fields
+// ---------------------------------------------------------------------------
+
+/// A text field: a string, a number (formatted the Vietnamese way) or
+/// none/unit (empty).
+fn de_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(TextVisitor)
+}
+
+/// An optional text field: empty text is `None`.
+fn de_opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = de_text(d)?;
+    Ok(if text.trim().is_empty() {
+        None
+    } else {
+        Some(text)
+    })
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a text, a number or none")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_char<E: de::Error>(self, v: char) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(vi::format_int(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(match i64::try_from(v) {
+            Ok(v) => vi::format_int(v),
+            Err(_) => vi::format_decimal(v as f64),
+        })
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        Ok(if v.is_finite() {
+            vi::format_decimal(v)
+        } else {
+            String::new()
+        })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok(String::new())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<String, E> {
+        Ok(String::new())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        de_text(d)
+    }
+}

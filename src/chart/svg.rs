@@ -1,0 +1,401 @@
+//! Small pieces shared by every chart: escaping, coordinates, class and id
+//! tokens, label truncation, text width estimates, the `<figure>` frame and
+//! the data table.
+
+use jiff::civil::Date;
+
+use super::ChartOptions;
+use crate::vi;
+
+/// Appends formatted text to a `String`; writing to a `String` cannot fail.
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{
+        let out: &mut String = &mut $out;
+        let _ = ::std::fmt::Write::write_fmt(out, ::std::format_args!($($arg)*));
+    }};
+}
+pub(super) use w;
+
+/// Font size of labels, in SVG user units (the CSS sets the same).
+pub(super) const FONT: f64 = 13.0;
+/// Font size of small text: ticks, legend, in-bar counts.
+pub(super) const FONT_SMALL: f64 = 11.0;
+/// Mean advance of a character in em; generous so that estimated widths of
+/// Vietnamese text in Be Vietnam Pro or a system sans-serif are not too short.
+const CHAR_EM: f64 = 0.6;
+
+/// Escapes text for HTML and XML, in element content and in double- or
+/// single-quoted attributes. Characters XML does not allow (C0 controls other
+/// than tab, newline and carriage return; U+FFFE, U+FFFF) are dropped, so the
+/// output stays well-formed whatever the input.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A coordinate with at most one decimal and a dot, for SVG attributes:
+/// 12.345 → "12.3", 40.0 → "40", -0.01 → "0". Non-finite values (which the
+/// charts never compute, but defensively) print as "0".
+pub(super) fn num(x: f64) -> String {
+    if !x.is_finite() {
+        return "0".to_owned();
+    }
+    let s = format!("{:.1}", x);
+    let s = s.strip_suffix(".0").unwrap_or(&s);
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// A CSS class suffix from a data key: `vi::slugify` ("not achieved" →
+/// "not-achieved", "Đạt" → "dat"), or "none" when nothing is left.
+pub(super) fn class_token(key: &str) -> String {
+    let slug = vi::slugify(key);
+    if slug.is_empty() {
+        "none".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// The id prefix: kept as given when it is only ASCII letters, digits, `-`
+/// and `_`, otherwise slugified; "chart" when empty.
+pub(super) fn id_token(id: &str) -> String {
+    let plain = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if plain {
+        return id.to_owned();
+    }
+    let slug = vi::slugify(id);
+    if slug.is_empty() {
+        "chart".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// Estimated width of `text` at `font` size.
+pub(super) fn text_width(text: &str, font: f64) -> f64 {
+    text.chars().filter(|c| !is_combining(*c)).count() as f64 * font * CHAR_EM
+}
+
+/// How many characters fit in `width` at `font` size (at least 4).
+pub(super) fn chars_fitting(width: f64, font: f64) -> usize {
+    let n = (width / (font * CHAR_EM)).floor();
+    if n.is_finite() && n > 4.0 {
+        n as usize
+    } else {
+        4
+    }
+}
+
+/// Shortens `text` to at most `max_chars` characters (combining marks count
+/// with their letter), ending with "…" when shortened. Cuts only between
+/// characters, never inside one or between a letter and its marks.
+/// Returns the text and whether it was shortened.
+pub(super) fn truncate(text: &str, max_chars: usize) -> (String, bool) {
+    let visible = text.chars().filter(|c| !is_combining(*c)).count();
+    if visible <= max_chars {
+        return (text.to_owned(), false);
+    }
+    let keep = max_chars.saturating_sub(1);
+    let mut out = String::new();
+    let mut count = 0;
+    for c in text.chars() {
+        if !is_combining(c) {
+            if count == keep {
+                break;
+            }
+            count += 1;
+        }
+        out.push(c);
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('…');
+    (out, true)
+}
+
+/// Combining marks of decomposed (NFD) text.
+fn is_combining(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
+/// A link target that is safe to put in `href`: `None` for empty URLs and
+/// for the `javascript:`, `vbscript:` and `data:` schemes.
+pub(super) fn safe_url(url: Option<&str>) -> Option<&str> {
+    let url = url?.trim();
+    if url.is_empty() {
+        return None;
+    }
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let unsafe_scheme = ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| scheme.starts_with(s));
+    if unsafe_scheme { None } else { Some(url) }
+}
+
+/// A figure as text: `text` if given, else the finite `value` in Vietnamese
+/// format, else "–".
+pub(super) fn shown(text: &str, value: Option<f64>) -> String {
+    if !text.trim().is_empty() {
+        return text.to_owned();
+    }
+    value.map_or_else(|| "–".to_owned(), decimal)
+}
+
+/// A finite number the Vietnamese way ("65.914", "99,2"), "–" otherwise.
+pub(super) fn decimal(x: f64) -> String {
+    if x.is_finite() {
+        vi::format_decimal(x)
+    } else {
+        "–".to_owned()
+    }
+}
+
+/// A share in percent with one decimal, a trailing ",0" dropped:
+/// 46.43 → "46,4%", 50.0 → "50%", 57.746 → "57,7%".
+pub(super) fn share(percent: f64) -> String {
+    if !percent.is_finite() {
+        return "–".to_owned();
+    }
+    let fixed = vi::format_fixed(percent, 1);
+    let fixed = fixed.strip_suffix(",0").unwrap_or(&fixed);
+    format!("{fixed}%")
+}
+
+/// Parses an ISO date ("2023-07-30"); `None` when it is not one.
+pub(super) fn parse_date(text: &str) -> Option<Date> {
+    text.trim().parse::<Date>().ok()
+}
+
+/// A date without its year, from `vi::format_date`: 2023-06-30 → "30/6".
+pub(super) fn short_date(d: Date) -> String {
+    let full = vi::format_date(d);
+    match full.rsplit_once('/') {
+        Some((day_month, _)) => day_month.to_owned(),
+        None => full,
+    }
+}
+
+/// A label as SVG text (already truncated by the caller), wrapped in a link
+/// when the row has a safe URL.
+pub(super) fn label_text(
+    out: &mut String,
+    x: f64,
+    y: f64,
+    anchor: &str,
+    class: &str,
+    text: &str,
+    url: Option<&str>,
+) {
+    let link = safe_url(url);
+    if let Some(href) = link {
+        w!(*out, r#"<a href="{}">"#, escape(href));
+    }
+    w!(
+        *out,
+        r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
+        num(x),
+        num(y),
+        escape(text)
+    );
+    if link.is_some() {
+        out.push_str("</a>");
+    }
+}
+
+/// The table cell of a row header, with the row's link if it has one.
+pub(super) fn row_header(label: &str, url: Option<&str>) -> String {
+    match safe_url(url) {
+        Some(href) => format!(
+            r#"<th scope="row"><a href="{}">{}</a></th>"#,
+            escape(href),
+            escape(label)
+        ),
+        None => format!(r#"<th scope="row">{}</th>"#, escape(label)),
+    }
+}
+
+/// A column header: its text and whether the column holds figures
+/// (right-aligned).
+pub(super) type Header<'a> = (&'a str, bool);
+
+/// A table: column headers, then rows already rendered as `<tr>`.
+pub(super) fn table(headers: &[Header<'_>], rows: &[String], foot: Option<&str>) -> String {
+    let mut out = String::from(r#"<table class="chart-table"><thead><tr>"#);
+    for (text, numeric) in headers {
+        let class = if *numeric { r#" class="num""# } else { "" };
+        w!(out, r#"<th scope="col"{class}>{}</th>"#, escape(text));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in rows {
+        out.push_str(r);
+    }
+    out.push_str("</tbody>");
+    if let Some(foot) = foot {
+        w!(out, "<tfoot>{foot}</tfoot>");
+    }
+    out.push_str("</table>");
+    out
+}
+
+/// A numeric data cell.
+pub(super) fn td(text: &str) -> String {
+    format!(r#"<td class="num">{}</td>"#, escape(text))
+}
+
+/// A text data cell.
+pub(super) fn td_text(text: &str) -> String {
+    format!("<td>{}</td>", escape(text))
+}
+
+/// Sizes taken from the options, made safe.
+pub(super) struct Geometry {
+    pub width: f64,
+    pub row_height: f64,
+}
+
+impl Geometry {
+    pub fn new(opts: &ChartOptions, default_row: f64) -> Geometry {
+        let width = if opts.width.is_finite() && opts.width > 0.0 {
+            opts.width.clamp(240.0, 2400.0)
+        } else {
+            640.0
+        };
+        let row_height = if opts.row_height.is_finite() && opts.row_height > 0.0 {
+            opts.row_height.clamp(16.0, 120.0)
+        } else {
+            default_row
+        };
+        Geometry { width, row_height }
+    }
+
+    /// Width of the label column of row charts.
+    pub fn label_width(&self) -> f64 {
+        (self.width * 0.36).round()
+    }
+}
+
+/// Everything one chart puts in its `<figure>`.
+pub(super) struct Parts<'a> {
+    pub kind: &'static str,
+    pub opts: &'a ChartOptions,
+    pub width: f64,
+    pub height: f64,
+    /// The SVG content after `<title>` and `<desc>`.
+    pub body: String,
+    /// The description used when the options give none.
+    pub auto_desc: String,
+    /// The data table, `None` for empty data.
+    pub table: Option<String>,
+}
+
+/// Assembles `<figure class="chart chart-KIND">` with the caption, the SVG
+/// (with `role="img"`, `<title>`, `<desc>` and `aria-labelledby`) and the
+/// data table in `<details>`.
+pub(super) fn figure(parts: Parts<'_>) -> String {
+    let opts = parts.opts;
+    let id = id_token(&opts.id);
+    let title = match escape(&opts.title) {
+        t if t.trim().is_empty() => "Biểu đồ".to_owned(),
+        t => t,
+    };
+    let desc = match escape(&opts.desc) {
+        d if d.trim().is_empty() => escape(&parts.auto_desc),
+        d => d,
+    };
+    let (w, h) = (num(parts.width), num(parts.height));
+    let mut out = String::new();
+    w!(
+        out,
+        r#"<figure class="chart chart-{}" id="{id}">"#,
+        parts.kind
+    );
+    if !opts.caption.trim().is_empty() {
+        w!(out, "<figcaption>{}</figcaption>", escape(&opts.caption));
+    }
+    w!(
+        out,
+        concat!(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" "#,
+            r#"viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-size="13" "#,
+            r#"role="img" aria-labelledby="{id}-title {id}-desc">"#,
+            r#"<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#
+        ),
+        w = w,
+        h = h,
+        id = id,
+        title = title,
+        desc = desc
+    );
+    out.push_str(&parts.body);
+    out.push_str("</svg>");
+    if let Some(table) = parts.table.filter(|_| opts.table) {
+        let summary = if opts.data_label.trim().is_empty() {
+            "Số liệu"
+        } else {
+            opts.data_label.as_str()
+        };
+        w!(
+            out,
+            r#"<details class="chart-data"><summary>{}</summary>{table}</details>"#,
+            escape(summary)
+        );
+    }
+    out.push_str("</figure>");
+    out
+}
+
+/// The body of a chart without data: the `empty_label` message.
+pub(super) fn empty(kind: &'static str, opts: &ChartOptions) -> String {
+    let geo = Geometry::new(opts, 0.0);
+    let label = if escape(&opts.empty_label).trim().is_empty() {
+        "Chưa có số liệu"
+    } else {
+        opts.empty_label.as_str()
+    };
+    let mut body = String::new();
+    w!(
+        body,
+        r#"<text class="empty" x="{}" y="26" text-anchor="middle">{}</text>"#,
+        num(geo.width / 2.0),
+        escape(label)
+    );
+    figure(Parts {
+        kind,
+        opts,
+        width: geo.width,
+        height: 40.0,
+        body,
+        auto_desc: label.to_owned(),
+        table: None,
+    })
+}
