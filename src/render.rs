@@ -9,11 +9,12 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::chart::{BulletRow, RankRow, Segment, Series, StackedRow, YearPoint};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::i18n::Strings;
 use crate::model::{Indicator, Level, Site, Submission, Unit};
 use crate::rollup::{self, Shared, Submissions, Tally};
-use crate::target::{self, Figure, Status, Target};
+use crate::target::{self, Figure, Status, Target, TargetKind};
 use crate::theme::Theme;
 use crate::vi;
 use crate::view::*;
@@ -71,6 +72,7 @@ impl<'a> Renderer<'a> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
+        crate::chart::register(&mut env);
         let before = diags.errors();
         for t in &theme.templates {
             if let Err(err) =
@@ -390,6 +392,7 @@ fn site_view(ctx: &ViewContext<'_>) -> SiteView {
         estimate_year: c.estimate_year,
         plan: c.plan.clone(),
         as_of: vi::format_date(c.as_of),
+        as_of_iso: c.as_of.to_string(),
         deadlines: Level::ALL
             .into_iter()
             .filter_map(|level| {
@@ -748,6 +751,18 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
     fact("fact_signer", signer);
     let children: Vec<UnitRow> = site.children[i].iter().map(|&c| unit_row(ctx, c)).collect();
     let children_counts = sum_counts(&children, ctx.strings);
+    let chart_children: Vec<StackedRow> = children
+        .iter()
+        .map(|c| {
+            stacked_row(
+                c.short_name.clone(),
+                Some(format!("../{}", c.url)),
+                &c.counts,
+                s,
+            )
+        })
+        .filter(|r| r.segments.iter().any(|seg| seg.value > 0.0))
+        .collect();
     let years: std::collections::BTreeSet<i32> = u
         .indicators
         .iter()
@@ -799,6 +814,8 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         years: years.into_iter().collect(),
         disagreements,
         rollup: rollup_view(ctx, i),
+        chart_indicators: bullet_rows(u, s),
+        chart_children,
     }
 }
 
@@ -810,9 +827,11 @@ fn index_page(
 ) -> IndexPage {
     let rows: Vec<UnitRow> = members.iter().map(|&i| unit_row(ctx, i)).collect();
     let counts = sum_counts(&rows, ctx.strings);
+    let root = if level.is_some() { "../" } else { "" };
     IndexPage {
         heading,
         level,
+        chart_ranked: ranked_rows(&rows, root),
         rows,
         counts,
     }
@@ -879,13 +898,43 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
         .flat_map(|&r| std::iter::once(r).chain(site.children[r].iter().copied()))
         .map(|i| rows[i].clone())
         .collect();
+    let by_level = level_summaries(ctx, &rows);
+    let by_field = by_field(ctx);
+    let mut chart_levels = vec![stacked_row(
+        ctx.strings.get("all_units").to_string(),
+        Some("units.html".into()),
+        &indicators,
+        ctx.strings,
+    )];
+    chart_levels.extend(by_level.iter().filter(|l| l.indicators.total > 0).map(|l| {
+        stacked_row(
+            l.level.label.clone(),
+            Some(l.url.clone()),
+            &l.indicators,
+            ctx.strings,
+        )
+    }));
+    let chart_fields = by_field
+        .iter()
+        .map(|f| {
+            let name = if f.name.is_empty() {
+                ctx.strings.get("field_none").to_string()
+            } else {
+                f.name.clone()
+            };
+            stacked_row(name, None, &f.counts, ctx.strings)
+        })
+        .collect();
     Dashboard {
         units_total: rows.len(),
-        by_level: level_summaries(ctx, &rows),
+        by_level,
         indicators,
         attention,
         roots,
-        by_field: by_field(ctx),
+        by_field,
+        chart_levels,
+        chart_fields,
+        chart_timeline: timeline_series(ctx),
     }
 }
 
@@ -1036,10 +1085,54 @@ fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
             }
         })
         .collect();
+    let target = entry.target.as_ref();
+    let relative = summary.relative;
+    let chart_units = uses
+        .iter()
+        .map(|&(u, ind)| {
+            let unit = &site.units[u];
+            let value = if relative {
+                rollup::share_of_target(ind)
+            } else {
+                ind.assessment.compared
+            };
+            let value_text = match value {
+                Some(x) if relative => ctx
+                    .strings
+                    .get("of_target")
+                    .replace("{share}", &vi::format_percent(x)),
+                x => compared_text(x, target),
+            };
+            RankRow {
+                label: unit.display_name().to_string(),
+                url: Some(format!("../{}", unit_url(unit))),
+                value,
+                value_text,
+                status: ind.status().key().to_string(),
+                status_label: status_view(ind.status(), ctx.strings).label,
+            }
+        })
+        .collect();
+    let (chart_target, chart_target_text) = if relative {
+        (
+            Some(100.0),
+            ctx.strings.get("of_target").replace("{share}", "100%"),
+        )
+    } else {
+        (
+            target.and_then(rollup::target_value),
+            target
+                .map(|t| format!("{}: {t}", ctx.strings.get("col_target")))
+                .unwrap_or_default(),
+        )
+    };
     IndicatorPage {
         entry: shared_view(ctx, &summary),
         note: entry.note.clone(),
         rows,
+        chart_units,
+        chart_target,
+        chart_target_text,
     }
 }
 
@@ -1080,6 +1173,7 @@ fn progress_page(ctx: &ViewContext<'_>) -> ProgressPage {
         submissions: submission_counts(&submissions, ctx.strings),
         reviewed,
         reviewed_text: fraction_text(reviewed, site.units.len()),
+        chart_timeline: timeline_series(ctx),
     }
 }
 
@@ -1103,6 +1197,160 @@ fn by_field(ctx: &ViewContext<'_>) -> Vec<FieldCounts> {
         .map(|(name, t)| FieldCounts {
             name,
             counts: tally_counts(&t, ctx.strings),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Chart data (see `chart.rs`): rows built here, drawn by templates calling
+// `chart(kind, rows, …)`. Links are relative to the page (`root`).
+// ---------------------------------------------------------------------------
+
+/// Status segments of a tally, in the order of the legend.
+fn status_segments(t: &Tally, strings: &Strings) -> Vec<Segment> {
+    [
+        (Status::Exceeded, t.exceeded),
+        (Status::Achieved, t.achieved),
+        (Status::NotAchieved, t.not_achieved),
+        (Status::NotAssessed, t.not_assessed),
+    ]
+    .into_iter()
+    .map(|(status, n)| Segment {
+        key: status.key().to_string(),
+        label: status_view(status, strings).label,
+        value: n as f64,
+    })
+    .collect()
+}
+
+fn counts_tally(c: &StatusCounts) -> Tally {
+    Tally {
+        exceeded: c.exceeded,
+        achieved: c.achieved,
+        not_achieved: c.not_achieved,
+        not_assessed: c.not_assessed,
+    }
+}
+
+fn stacked_row(
+    label: String,
+    url: Option<String>,
+    c: &StatusCounts,
+    strings: &Strings,
+) -> StackedRow {
+    StackedRow {
+        label,
+        url,
+        segments: status_segments(&counts_tally(c), strings),
+    }
+}
+
+/// A bullet row per indicator component: the figure compared against the
+/// target, with the baseline and yearly figures.
+fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
+    let mut rows = Vec::new();
+    for ind in &unit.indicators {
+        for c in ind.components() {
+            let view = indicator_view(c, strings);
+            let t = c.target.as_ref();
+            let percent = t.is_some_and(|t| t.percent);
+            let (low, high) = match t.map(|t| &t.kind) {
+                Some(
+                    TargetKind::AtLeast(x)
+                    | TargetKind::MoreThan(x)
+                    | TargetKind::AtMost(x)
+                    | TargetKind::LessThan(x),
+                ) => (Some(*x), None),
+                Some(TargetKind::Range(lo, hi)) => (Some(*lo), Some(*hi)),
+                Some(TargetKind::Duty) => (Some(100.0), None),
+                Some(TargetKind::Yes) => (Some(100.0), None),
+                None => (None, None),
+            };
+            let yes_no = t.is_some_and(|t| t.kind == TargetKind::Yes);
+            let (actual, actual_text) = match (&c.actual, c.assessment.compared) {
+                (Some(Figure::Bool(b)), _) if yes_no => {
+                    (Some(if *b { 100.0 } else { 0.0 }), view.actual.clone())
+                }
+                (_, Some(x)) => {
+                    let per_year =
+                        t.is_some_and(|t| t.per_year) && c.period.is_some_and(|(a, b)| b > a);
+                    let text = compared_text(Some(x), t);
+                    (
+                        Some(x),
+                        if per_year {
+                            format!("{text}/năm")
+                        } else {
+                            text
+                        },
+                    )
+                }
+                _ => (None, String::new()),
+            };
+            let baseline = c.baseline.as_ref().and_then(Figure::value);
+            rows.push(BulletRow {
+                label: format!("{}. {}", c.id, c.description),
+                url: Some(format!("#ct-{}", c.id)),
+                actual,
+                actual_text,
+                target_low: low,
+                target_high: high,
+                target_text: view.target.clone(),
+                lower_is_better: t.is_some_and(Target::lower_is_better),
+                percent: percent || yes_no,
+                baseline,
+                baseline_text: view.baseline.clone(),
+                years: c
+                    .actuals
+                    .iter()
+                    .zip(&view.actuals)
+                    .map(|((&year, &value), shown)| YearPoint {
+                        year,
+                        value,
+                        text: shown.value.clone(),
+                    })
+                    .collect(),
+                status: c.status().key().to_string(),
+                status_label: view.status.label.clone(),
+            });
+        }
+    }
+    rows
+}
+
+/// Units ranked by the share of their indicators met.
+fn ranked_rows(rows: &[UnitRow], root: &str) -> Vec<RankRow> {
+    rows.iter()
+        .filter(|r| r.counts.total > 0)
+        .map(|r| RankRow {
+            label: r.name.clone(),
+            url: Some(format!("{root}{}", r.url)),
+            value: Some(r.counts.met_share_value),
+            value_text: format!("{} ({})", r.counts.met_share, r.counts.met_text),
+            status: r.overall.key.to_string(),
+            status_label: r.overall.label.clone(),
+        })
+        .collect()
+}
+
+/// Reports received per level: submission dates against the deadline.
+fn timeline_series(ctx: &ViewContext<'_>) -> Vec<Series> {
+    Level::ALL
+        .into_iter()
+        .filter_map(|level| {
+            let units: Vec<&Unit> = ctx.site.units.iter().filter(|u| u.level == level).collect();
+            if units.is_empty() {
+                return None;
+            }
+            Some(Series {
+                key: level.key().to_string(),
+                label: level_view(level, ctx.strings).label,
+                deadline: ctx.site.config.deadline(level).map(|d| d.to_string()),
+                total: units.len(),
+                dates: units
+                    .iter()
+                    .filter_map(|u| u.submitted.map(|d| d.to_string()))
+                    .collect(),
+            })
         })
         .collect()
 }

@@ -188,15 +188,10 @@ pub fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
             let mut figures: Vec<f64> = Vec::new();
             for (_, ind) in &used {
                 statuses.add(ind.status());
-                let figure = match (ind.assessment.compared, relative) {
-                    (Some(x), false) => Some(x),
-                    (Some(x), true) => ind
-                        .target
-                        .as_ref()
-                        .and_then(target_value)
-                        .filter(|t| *t != 0.0)
-                        .map(|t| (x / t * 10000.0).round() / 100.0),
-                    (None, _) => None,
+                let figure = if relative {
+                    share_of_target(ind)
+                } else {
+                    ind.assessment.compared
                 };
                 if let Some(x) = figure.filter(|x| x.is_finite()) {
                     figures.push(x);
@@ -217,9 +212,21 @@ pub fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
         .collect()
 }
 
+/// The figure compared as a share of the indicator's own target (%), to
+/// 0,01; none without a figure or a numeric target (or a target of 0).
+pub fn share_of_target(ind: &Indicator) -> Option<f64> {
+    let x = ind.assessment.compared?;
+    let t = ind
+        .target
+        .as_ref()
+        .and_then(target_value)
+        .filter(|t| *t != 0.0)?;
+    Some((x / t * 10000.0).round() / 100.0)
+}
+
 /// The figure a target names, to measure a figure against: the bound, the
 /// low end of a range, 100 for a 100% duty; none for a yes/no target.
-fn target_value(t: &Target) -> Option<f64> {
+pub fn target_value(t: &Target) -> Option<f64> {
     match t.kind {
         TargetKind::AtLeast(x)
         | TargetKind::MoreThan(x)

@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::chart::{BulletRow, RankRow, Series, StackedRow};
+
 /// What every page receives besides its own data.
 #[derive(Debug, Serialize)]
 pub struct SiteView {
@@ -26,6 +28,8 @@ pub struct SiteView {
     pub plan: String,
     /// "15/9/2023": the date "late" and "missing" are judged at.
     pub as_of: String,
+    /// The same date as "2023-09-15", for charts.
+    pub as_of_iso: String,
     pub deadlines: Vec<DeadlineView>,
     /// One entry per level that has units, top level first.
     pub levels: Vec<LevelLink>,
@@ -237,6 +241,11 @@ pub struct UnitPage {
     pub disagreements: usize,
     /// The units below it, all levels (absent when it has none).
     pub rollup: Option<RollupView>,
+    /// Chart data (see `src/chart.rs`; links relative to this page): each
+    /// indicator component against its target…
+    pub chart_indicators: Vec<BulletRow>,
+    /// …and the indicator statuses of each child unit.
+    pub chart_children: Vec<StackedRow>,
 }
 
 /// The home dashboard.
@@ -252,6 +261,12 @@ pub struct Dashboard {
     /// Indicator components by field (the `group` of each indicator), in
     /// order of first appearance.
     pub by_field: Vec<FieldCounts>,
+    /// Chart data: indicator statuses of all units, then of each level…
+    pub chart_levels: Vec<StackedRow>,
+    /// …by field…
+    pub chart_fields: Vec<StackedRow>,
+    /// …and reports received over time, per level.
+    pub chart_timeline: Vec<Series>,
 }
 
 #[derive(Debug, Serialize)]
@@ -284,6 +299,8 @@ pub struct IndexPage {
     pub level: Option<LevelView>,
     pub rows: Vec<UnitRow>,
     pub counts: StatusCounts,
+    /// Chart data: units with indicators, by share of indicators met.
+    pub chart_ranked: Vec<RankRow>,
 }
 
 /// What a unit's page says about all the units below it (see `rollup.rs`).
@@ -373,6 +390,11 @@ pub struct IndicatorPage {
     pub entry: SharedView,
     pub note: String,
     pub rows: Vec<IndicatorUse>,
+    /// Chart data: every unit's figure (or share of its own target, with
+    /// `entry.relative`), with the common target as a rule.
+    pub chart_units: Vec<RankRow>,
+    pub chart_target: Option<f64>,
+    pub chart_target_text: String,
 }
 
 /// The progress page: where each unit's review stands against its deadline.
@@ -386,4 +408,6 @@ pub struct ProgressPage {
     pub submissions: Vec<StatusCount>,
     pub reviewed: usize,
     pub reviewed_text: String,
+    /// Chart data: reports received over time, per level.
+    pub chart_timeline: Vec<Series>,
 }
