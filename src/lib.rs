@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod render;
+pub mod scan;
 pub mod target;
 pub mod theme;
 pub mod vi;
