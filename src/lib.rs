@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod model;
 pub mod render;
 pub mod rollup;
+pub mod scan;
 pub mod target;
 pub mod theme;
 pub mod vi;
