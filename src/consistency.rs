@@ -17,22 +17,103 @@
 //!   percentage it does not equal, a malformed number, and counts of the
 //!   unit's organisations or members that contradict its totals.
 
-use crate::diag::{Diagnostic, Diagnostics, Sources};
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
 use crate::model::{Denominator, Indicator, Site, Unit};
+use crate::scan::{self, FindingKind};
 use crate::target::{self, Figure, Margin, Status, Target};
 use crate::vi;
 
-/// Runs every consistency check over a resolved site.
+/// Runs every consistency check over a resolved site. Units are checked in
+/// parallel (scanning reports is the costly part); the warnings keep the
+/// order of the units.
 pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
-    for (i, unit) in site.units.iter().enumerate() {
-        for ind in &unit.indicators {
-            for one in std::iter::once(ind).chain(&ind.parts) {
-                stated_result(unit, one, diags);
-                denominators(unit, one, diags);
+    let found: Vec<Diagnostics> = (0..site.units.len())
+        .into_par_iter()
+        .map(|i| {
+            let unit = &site.units[i];
+            let mut local = Diagnostics::default();
+            for ind in &unit.indicators {
+                for one in std::iter::once(ind).chain(&ind.parts) {
+                    stated_result(unit, one, &mut local);
+                    denominators(unit, one, &mut local);
+                    if let Some((span, exact)) = &one.spans.note {
+                        let text = if *exact {
+                            sources.text(unit.file).get(span.clone())
+                        } else {
+                            None
+                        };
+                        match text {
+                            Some(text) => scan_text(unit, unit.file, text, span.start, &mut local),
+                            // A note with escapes: its findings point at the whole note.
+                            None => {
+                                scan_text_at(unit, unit.file, &one.note, span.clone(), &mut local)
+                            }
+                        }
+                    }
+                }
             }
+            if let Some(report) = unit.report_file {
+                scan_text(unit, report, sources.text(report), 0, &mut local);
+            }
+            children_totals(site, i, &mut local);
+            local
+        })
+        .collect();
+    for local in found {
+        diags.extend(local);
+    }
+}
+
+/// The warnings of [`scan`] for a text that starts at byte `offset` of `file`.
+fn scan_text(unit: &Unit, file: FileId, text: &str, offset: usize, diags: &mut Diagnostics) {
+    for finding in scan::scan(text) {
+        let span = finding.range.start + offset..finding.range.end + offset;
+        if let Some(d) = finding_diagnostic(unit, &finding.kind) {
+            diags.push(d.at(file, span));
         }
-        children_totals(site, i, diags);
-        let _ = sources;
+    }
+}
+
+/// Same, for a text whose findings can only be located at `span` as a whole.
+fn scan_text_at(
+    unit: &Unit,
+    file: FileId,
+    text: &str,
+    span: Range<usize>,
+    diags: &mut Diagnostics,
+) {
+    for finding in scan::scan(text) {
+        if let Some(d) = finding_diagnostic(unit, &finding.kind) {
+            diags.push(d.at(file, span.clone()));
+        }
+    }
+}
+
+/// A finding of the scan as a warning, when it is a problem: fractions and
+/// numbers always are; counts only when they contradict the unit's totals.
+fn finding_diagnostic(unit: &Unit, kind: &FindingKind) -> Option<Diagnostic> {
+    match kind {
+        FindingKind::FractionPercent { .. } | FindingKind::MalformedNumber { .. } => Some(
+            Diagnostic::warning(scan::message(kind)).maybe_hint(scan::hint(kind)),
+        ),
+        FindingKind::OrganisationCount { .. } => {
+            scan::count_problem(kind, unit.organisations, unit.members).map(|m| {
+                Diagnostic::warning(m).hint(
+                    "the same count must be the same everywhere: correct the text or `organisations` in unit.toml",
+                )
+            })
+        }
+        FindingKind::MemberCount { .. } => {
+            scan::count_problem(kind, unit.organisations, unit.members).map(|m| {
+                Diagnostic::warning(m).hint(
+                    "the same count must be the same everywhere: correct the text or `members` in unit.toml",
+                )
+            })
+        }
     }
 }
 
