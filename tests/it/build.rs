@@ -358,3 +358,67 @@ fn an_empty_template_is_a_valid_template() {
     let out = build_ok(dir.path());
     assert_eq!(read(&out.join("404.html")), "");
 }
+
+#[test]
+fn pages_carry_their_charts_tables_and_downloads() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    let has = |page: &str, needles: &[&str]| {
+        let html = read(&out.join(page));
+        for needle in needles {
+            assert_has(&html, needle);
+        }
+    };
+    // Home: statuses by level and by field, reports over time.
+    has(
+        "index.html",
+        &[
+            "<figure class=\"chart chart-stacked\" id=\"bieu-do-ket-qua\"",
+            "<figure class=\"chart chart-timeline\" id=\"bieu-do-nop-bao-cao\"",
+            "role=\"img\"",
+            "<details class=\"chart-data\">",
+        ],
+    );
+    // A unit: each indicator against its target, its children, its roll-up.
+    has(
+        "units/dang-bo-khoi.html",
+        &[
+            "<figure class=\"chart chart-bullet\" id=\"bieu-do-chi-tieu\"",
+            "57,75%",
+            "href=\"../units/dang-bo-khoi.csv\" download",
+            "id=\"tong-hop\"",
+        ],
+    );
+    has(
+        "units/tinh-uy.html",
+        &["<figure class=\"chart chart-stacked\" id=\"bieu-do-truc-thuoc\""],
+    );
+    has(
+        "levels/district.html",
+        &["<figure class=\"chart chart-ranked\" id=\"bieu-do-xep-hang\""],
+    );
+    has(
+        "progress.html",
+        &[
+            "<figure class=\"chart chart-timeline\"",
+            "href=\"progress.csv\"",
+        ],
+    );
+    has(
+        "indicators/ket-nap.html",
+        &[
+            "<figure class=\"chart chart-ranked\" id=\"bieu-do-chi-tieu\"",
+            "≥ 100/năm",
+        ],
+    );
+    has("indicators.html", &["href=\"indicators/ket-nap.html\""]);
+    // The exports exist beside their pages.
+    for file in [
+        "units.csv",
+        "units.json",
+        "units/dang-bo-khoi.json",
+        "indicators/ket-nap.csv",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+}
