@@ -20,7 +20,14 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
     let rh = geo.row_height;
     let label_w = geo.label_width();
     let x0 = label_w;
-    let bar_w = (width - VALUE_WIDTH - x0).max(1.0);
+    // The value column fits its widest text ("100% (05/05)"), so that a full
+    // bar never runs under its figure.
+    let value_w = rows
+        .iter()
+        .map(|r| svg::text_width(&svg::shown(&r.value_text, r.value), FONT) + 12.0)
+        .fold(VALUE_WIDTH, f64::max)
+        .min(width / 3.0);
+    let bar_w = (width - value_w - x0).max(1.0);
     let max_chars = svg::chars_fitting(label_w - 8.0, FONT);
     let bar_h = (rh - 8.0).max(4.0);
 
