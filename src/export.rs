@@ -338,13 +338,11 @@ pub fn catalogue(site: &Site) -> Table {
         ("max", "Cao nhất"),
     ]);
     let all: Vec<usize> = (0..site.units.len()).collect();
-    let shared = crate::rollup::shared(site, &all);
     for (c, entry) in site.catalogue.iter().enumerate() {
-        let s = shared.iter().find(|s| s.catalogue == c);
-        let n = |f: fn(&crate::rollup::Shared) -> usize| Cell::Int(s.map_or(0, f) as i64);
-        let x = |f: fn(&crate::rollup::Shared) -> Option<f64>| {
-            s.and_then(f).map_or(Cell::Empty, Cell::Number)
-        };
+        let used = crate::rollup::uses(site, &all, &entry.id);
+        let s = crate::rollup::summarise(site, c, &used);
+        let n = |n: usize| Cell::Int(n as i64);
+        let x = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Number);
         t.rows.push(vec![
             Cell::text(&entry.id),
             Cell::text(&entry.group),
@@ -357,15 +355,15 @@ pub fn catalogue(site: &Site) -> Table {
                     .map(|t| t.to_string())
                     .unwrap_or_default(),
             ),
-            n(|s| s.units),
-            n(|s| s.statuses.exceeded),
-            n(|s| s.statuses.achieved),
-            n(|s| s.statuses.not_achieved),
-            n(|s| s.statuses.not_assessed),
-            Cell::Bool(s.is_some_and(|s| s.relative)),
-            x(|s| s.min),
-            x(|s| s.median),
-            x(|s| s.max),
+            n(s.units),
+            n(s.statuses.exceeded),
+            n(s.statuses.achieved),
+            n(s.statuses.not_achieved),
+            n(s.statuses.not_assessed),
+            Cell::Bool(s.relative),
+            x(s.min),
+            x(s.median),
+            x(s.max),
         ]);
     }
     t

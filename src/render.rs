@@ -1016,24 +1016,12 @@ fn rollup_view(ctx: &ViewContext<'_>, i: usize) -> Option<RollupView> {
 }
 
 fn catalogue_page(ctx: &ViewContext<'_>) -> CataloguePage {
-    let all: Vec<usize> = (0..ctx.site.units.len()).collect();
-    let shared = rollup::shared(ctx.site, &all);
-    let rows = (0..ctx.site.catalogue.len())
-        .map(|c| match shared.iter().find(|s| s.catalogue == c) {
-            Some(s) => shared_view(ctx, s),
-            None => shared_view(
-                ctx,
-                &Shared {
-                    catalogue: c,
-                    units: 0,
-                    with_figure: 0,
-                    statuses: Tally::default(),
-                    relative: false,
-                    min: None,
-                    median: None,
-                    max: None,
-                },
-            ),
+    let site = ctx.site;
+    let all: Vec<usize> = (0..site.units.len()).collect();
+    let rows = (0..site.catalogue.len())
+        .map(|c| {
+            let used = rollup::uses(site, &all, &site.catalogue[c].id);
+            shared_view(ctx, &rollup::summarise(site, c, &used))
         })
         .collect();
     CataloguePage { rows }
@@ -1044,19 +1032,7 @@ fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
     let all: Vec<usize> = (0..site.units.len()).collect();
     let entry = &site.catalogue[c];
     let uses = rollup::uses(site, &all, &entry.id);
-    let summary = rollup::shared(site, &all)
-        .into_iter()
-        .find(|s| s.catalogue == c)
-        .unwrap_or(Shared {
-            catalogue: c,
-            units: 0,
-            with_figure: 0,
-            statuses: Tally::default(),
-            relative: false,
-            min: None,
-            median: None,
-            max: None,
-        });
+    let summary = rollup::summarise(site, c, &uses);
     let rows = uses
         .iter()
         .map(|&(u, ind)| {

@@ -175,41 +175,41 @@ pub fn uses<'a>(
 
 /// The catalogue indicators used by `units`, with their distribution.
 pub fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
-    site.catalogue
-        .iter()
-        .enumerate()
-        .filter_map(|(c, entry)| {
-            let used = uses(site, units, &entry.id);
-            if used.is_empty() {
-                return None;
-            }
-            let relative = used.iter().any(|(_, ind)| ind.target != entry.target);
-            let mut statuses = Tally::default();
-            let mut figures: Vec<f64> = Vec::new();
-            for (_, ind) in &used {
-                statuses.add(ind.status());
-                let figure = if relative {
-                    share_of_target(ind)
-                } else {
-                    ind.assessment.compared
-                };
-                if let Some(x) = figure.filter(|x| x.is_finite()) {
-                    figures.push(x);
-                }
-            }
-            figures.sort_by(f64::total_cmp);
-            Some(Shared {
-                catalogue: c,
-                units: used.len(),
-                with_figure: figures.len(),
-                statuses,
-                relative,
-                min: figures.first().copied(),
-                median: median(&figures),
-                max: figures.last().copied(),
-            })
-        })
+    (0..site.catalogue.len())
+        .map(|c| summarise(site, c, &uses(site, units, &site.catalogue[c].id)))
+        .filter(|s| s.units > 0)
         .collect()
+}
+
+/// The distribution of catalogue indicator `c` over its `uses` (from
+/// [`uses`]); all counts 0 when there are none.
+pub fn summarise(site: &Site, c: usize, used: &[(usize, &Indicator)]) -> Shared {
+    let entry = &site.catalogue[c];
+    let relative = used.iter().any(|(_, ind)| ind.target != entry.target);
+    let mut statuses = Tally::default();
+    let mut figures: Vec<f64> = Vec::new();
+    for (_, ind) in used {
+        statuses.add(ind.status());
+        let figure = if relative {
+            share_of_target(ind)
+        } else {
+            ind.assessment.compared
+        };
+        if let Some(x) = figure.filter(|x| x.is_finite()) {
+            figures.push(x);
+        }
+    }
+    figures.sort_by(f64::total_cmp);
+    Shared {
+        catalogue: c,
+        units: used.len(),
+        with_figure: figures.len(),
+        statuses,
+        relative,
+        min: figures.first().copied(),
+        median: median(&figures),
+        max: figures.last().copied(),
+    }
 }
 
 /// The figure compared as a share of the indicator's own target (%), to
