@@ -73,7 +73,11 @@ pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
         }
         push_text(&mut passages, &html_text(&unit.summary));
         for ind in &unit.indicators {
-            passages.push(format!("{}. {}", ind.id, ind.description));
+            // A catalogue indicator's id is a word ("ket-nap"), not a number.
+            passages.push(match ind.catalogue {
+                Some(_) => ind.description.clone(),
+                None => format!("{}. {}", ind.id, ind.description),
+            });
             for part in &ind.parts {
                 passages.push(format!("{}. {}", part.id, part.description));
             }
