@@ -4,14 +4,9 @@
 //!
 //! Layout under `search/` in the output (see `docs/themes.md`):
 //!
-//! - `meta.json`: `{"v":1,"docs":N,"block":B,"split":[…],"common":[…]}`:
-//!   the number of documents, the documents per block, the two-letter
-//!   prefixes whose words are sharded by three letters instead, and the
-//!   common words (in more than [`COMMON_DOCS`] documents and an eighth of
-//!   them: "dang", "bo" on a large site). A query with a rarer word does not
-//!   fetch the postings of its common words (they would be most of its
-//!   bytes and barely narrow the results); a query of common words only
-//!   does.
+//! - `meta.json`: `{"v":1,"docs":N,"block":B,"split":[…]}`: the number of
+//!   documents, the documents per block, and the two-letter prefixes whose
+//!   words are sharded by three letters instead.
 //! - `t/<key>.json`: the words whose shard key is `<key>` (their first two
 //!   letters, or three when the two are in `split`; a one-letter word is its
 //!   own key), each with its postings: a flat list of integers
@@ -19,6 +14,11 @@
 //!   one (the first is the id itself) and `weight` (1–7) is the word's count
 //!   in the document, capped at 3, plus 4 when the word is in the title.
 //!   Characters of a key other than `a–z`, `0–9` are written `_<hex>`.
+//!   A common word (postings over [`COMMON_BYTES`]: "dang", "bo" on a
+//!   large site) has its document count instead, and its postings in
+//!   `w/<word>.json`: a query with a rarer word leaves its common words
+//!   out (they would be most of its bytes and barely narrow the results);
+//!   a query of common words only fetches them.
 //! - `d/<n>.json`: the documents `n × B … n × B + B − 1`, each
 //!   `[title, level, url, [passages…]]`, where passages are the first
 //!   paragraphs of its text (bounded) for the excerpt.
@@ -43,9 +43,9 @@ pub const MAX_SHARD: usize = 100_000;
 /// The excerpt text kept per document, in bytes (whole paragraphs, the last
 /// one cut at a word).
 pub const EXCERPT_BYTES: usize = 1_000;
-/// A word in more documents than this (and than an eighth of them) is
-/// common: a query with a rarer word does not fetch its postings.
-pub const COMMON_DOCS: usize = 1_000;
+/// A word whose encoded postings are longer than this is common: its
+/// postings get a file of their own (about 2,500 documents or more).
+pub const COMMON_BYTES: usize = 8_000;
 
 /// A document: what a search result shows and the text it is found by.
 #[derive(Debug, Clone, PartialEq)]
@@ -256,7 +256,6 @@ struct Meta<'a> {
     docs: usize,
     block: usize,
     split: &'a [String],
-    common: Vec<&'a str>,
 }
 
 impl Index {
@@ -290,23 +289,24 @@ impl Index {
         Index { docs, terms }
     }
 
-    /// The common words, in order.
-    pub fn common(&self) -> Vec<&str> {
-        let limit = COMMON_DOCS.max(self.docs.len() / 8);
-        self.terms
-            .iter()
-            .filter(|(_, p)| p.len() > limit)
-            .map(|(w, _)| w.as_str())
-            .collect()
-    }
-
     /// The index as files (path from the output root, bytes), in a fixed
     /// order; the same documents give the same bytes.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut common = Vec::new();
+        // Each word with what its shard says: its postings, or the document
+        // count of a common word.
         let encoded: BTreeMap<&str, String> = self
             .terms
             .iter()
-            .map(|(w, p)| (w.as_str(), encode_postings(p)))
+            .map(|(w, p)| {
+                let postings = encode_postings(p);
+                if postings.len() > COMMON_BYTES {
+                    common.push((w.as_str(), postings));
+                    (w.as_str(), p.len().to_string())
+                } else {
+                    (w.as_str(), format!("[{postings}]"))
+                }
+            })
             .collect();
         // Sizes of the two-letter shards decide which are split.
         let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
@@ -331,7 +331,6 @@ impl Index {
             docs: self.docs.len(),
             block: BLOCK,
             split: &split,
-            common: self.common(),
         };
         files.push(("search/meta.json".to_string(), json(&meta)));
         for (key, entries) in shards {
@@ -341,12 +340,17 @@ impl Index {
                     text.push(',');
                 }
                 text.push_str(&String::from_utf8_lossy(&json(w)));
-                text.push_str(":[");
+                text.push(':');
                 text.push_str(p);
-                text.push(']');
             }
             text.push('}');
             files.push((format!("search/t/{}.json", key_file(&key)), text.into()));
+        }
+        for (w, postings) in common {
+            files.push((
+                format!("search/w/{}.json", key_file(w)),
+                format!("[{postings}]").into(),
+            ));
         }
         for (n, block) in self.docs.chunks(BLOCK).enumerate() {
             let rows: Vec<(&str, &str, &str, Vec<&str>)> = block

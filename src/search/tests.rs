@@ -13,11 +13,17 @@ fn parse(bytes: &[u8]) -> serde_json::Value {
 }
 
 /// What the browser does (search.js), on the written files: fold the query,
-/// fetch the shards of its words (the last one as a prefix), intersect,
-/// rank by weight then id. Returns the ranked document ids and the paths
-/// fetched.
+/// fetch the shards of its words (the last one also as a prefix), leave out
+/// common words when a word is rarer, intersect, rank by weight then id.
+/// Returns the ranked document ids and the paths fetched.
 fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) {
     let mut fetched = vec!["search/meta.json".to_string()];
+    let mut fetch = |path: String| -> Option<serde_json::Value> {
+        if !fetched.contains(&path) {
+            fetched.push(path.clone());
+        }
+        files.get(&path).map(|b| parse(b))
+    };
     let meta = parse(&files["search/meta.json"]);
     let split: Vec<String> = meta["split"]
         .as_array()
@@ -25,48 +31,46 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
         .iter()
         .map(|s| s.as_str().unwrap().to_string())
         .collect();
-    let common: Vec<&str> = meta["common"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s.as_str().unwrap())
-        .collect();
     let all = words(q);
     let last = all.len().saturating_sub(1);
-    // Common words other than the last (typed) one are left out, unless
-    // every word is common.
-    let all_common = all.iter().all(|w| common.contains(&w.as_str()));
-    let qwords: Vec<(usize, &String)> = all
-        .iter()
-        .enumerate()
-        .filter(|&(i, w)| all_common || i == last || !common.contains(&w.as_str()))
-        .collect();
-    let mut scores: Option<BTreeMap<u32, u32>> = None;
-    for &(i, w) in &qwords {
-        let prefix = i == last;
+    // Each query word: its matching entries (word, postings or count).
+    let mut matched: Vec<Vec<(String, serde_json::Value)>> = Vec::new();
+    for (i, w) in all.iter().enumerate() {
         let key = shard_key(w, &split);
-        let path = format!("search/t/{}.json", key_file(&key));
-        if !fetched.contains(&path) {
-            fetched.push(path.clone());
-        }
-        let mut found: BTreeMap<u32, u32> = BTreeMap::new();
-        if let Some(bytes) = files.get(&path) {
-            let shard = parse(bytes);
-            for (word, postings) in shard.as_object().unwrap() {
-                let hit = word == w
-                    || (prefix
-                        && key.chars().count() <= w.chars().count()
-                        && word.starts_with(w.as_str()));
-                if !hit {
-                    continue;
-                }
-                let mut doc = 0;
-                for v in postings.as_array().unwrap() {
-                    let v = v.as_u64().unwrap() as u32;
-                    doc += v / 8;
-                    let e = found.entry(doc).or_default();
-                    *e = (*e).max(v % 8);
-                }
+        let prefix = i == last && key.chars().count() <= w.chars().count();
+        let shard = fetch(format!("search/t/{}.json", key_file(&key)));
+        let entries = shard
+            .as_ref()
+            .and_then(|s| s.as_object())
+            .map(|o| {
+                o.iter()
+                    .filter(|(word, _)| *word == w || (prefix && word.starts_with(w.as_str())))
+                    .map(|(word, v)| (word.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        matched.push(entries);
+    }
+    if matched.is_empty() || matched.iter().any(Vec::is_empty) {
+        return (Vec::new(), fetched);
+    }
+    let is_common = |m: &Vec<(String, serde_json::Value)>| m.iter().any(|(_, v)| v.is_number());
+    let all_common = matched.iter().all(is_common);
+    let mut scores: Option<BTreeMap<u32, u64>> = None;
+    for m in matched.iter().filter(|m| all_common || !is_common(m)) {
+        let mut found: BTreeMap<u32, u64> = BTreeMap::new();
+        for (word, v) in m {
+            let postings = if v.is_number() {
+                fetch(format!("search/w/{}.json", key_file(word))).unwrap()
+            } else {
+                v.clone()
+            };
+            let mut doc = 0;
+            for v in postings.as_array().unwrap() {
+                let v = v.as_u64().unwrap();
+                doc += (v / 8) as u32;
+                let e = found.entry(doc).or_default();
+                *e = (*e).max(v % 8);
             }
         }
         scores = Some(match scores {
@@ -77,14 +81,11 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
                 .collect(),
         });
     }
-    let mut ranked: Vec<(u32, u32)> = scores.unwrap_or_default().into_iter().collect();
+    let mut ranked: Vec<(u32, u64)> = scores.unwrap_or_default().into_iter().collect();
     ranked.sort_by_key(|&(d, s)| (std::cmp::Reverse(s), d));
     let ids: Vec<u32> = ranked.iter().map(|&(d, _)| d).collect();
     for &d in ids.iter().take(10) {
-        let path = format!("search/d/{}.json", d as usize / BLOCK);
-        if !fetched.contains(&path) {
-            fetched.push(path);
-        }
+        fetch(format!("search/d/{}.json", d as usize / BLOCK));
     }
     (ids, fetched)
 }
@@ -348,6 +349,18 @@ fn a_large_site_keeps_queries_small() {
         let bytes = fetched_bytes(&files, &fetched);
         assert!(bytes < 300_000, "{q}: {bytes} bytes in {fetched:?}");
     }
+    // "dang" and "bo" are in every unit: their postings have files of their
+    // own, which a query with a rarer word does not fetch.
+    assert!(files.contains_key("search/w/dang.json"));
+    let (ids, fetched) = query(&files, "dang bo hoa binh");
+    assert!(
+        !fetched.iter().any(|p| p.starts_with("search/w/")),
+        "{fetched:?}"
+    );
+    assert!(ids.len() < 3_000);
+    let (ids, fetched) = query(&files, "dang bo");
+    assert!(fetched.contains(&"search/w/dang.json".to_string()));
+    assert_eq!(ids.len(), 3_000);
     // A unit found by its number in the title ranks first.
     let (ids, _) = query(&files, "xa hoa binh 900");
     assert_eq!(ids[0], 900);

@@ -93,31 +93,43 @@
   }
 
   /* The ranked ids of the documents matching every word of `q` (the last
-   * word also as a prefix). Common words are skipped when the query has a
-   * rarer one (see src/search.rs). */
+   * word also as a prefix). A common word (its shard gives a count, its
+   * postings are in search/w/) is left out when the query has a rarer one
+   * (see src/search.rs). */
   function find(q) {
     var all = words(q);
     if (!all.length) return Promise.resolve(null);
     return get("search/meta.json").then(function (meta) {
-      var common = meta.common || [], split = meta.split || [];
-      var last = all.length - 1;
-      var allCommon = all.every(function (w) { return common.indexOf(w) >= 0; });
-      var use = [];
-      all.forEach(function (w, i) {
-        if (allCommon || i === last || common.indexOf(w) < 0) {
-          use.push({ word: w, prefix: i === last, key: shardKey(w, split) });
-        }
+      var split = meta.split || [], last = all.length - 1;
+      var use = all.map(function (w, i) {
+        var key = shardKey(w, split);
+        return { word: w, key: key, prefix: i === last && chars(key).length <= chars(w).length };
       });
       return Promise.all(use.map(function (u) {
         return get("search/t/" + keyFile(u.key) + ".json");
       })).then(function (shards) {
-        var scores = null;
         use.forEach(function (u, n) {
-          var shard = shards[n], found = {};
-          var prefix = u.prefix && chars(u.key).length <= chars(u.word).length;
-          Object.keys(shard).forEach(function (word) {
-            if (word !== u.word && !(prefix && word.indexOf(u.word) === 0)) return;
-            var postings = shard[word], doc = 0;
+          var shard = shards[n];
+          u.entries = Object.keys(shard).filter(function (word) {
+            return word === u.word || (u.prefix && word.indexOf(u.word) === 0);
+          }).map(function (word) { return [word, shard[word]]; });
+          u.common = u.entries.some(function (e) { return typeof e[1] === "number"; });
+        });
+        var missing = use.some(function (u) { return !u.entries.length; });
+        if (missing) return [];
+        var allCommon = use.every(function (u) { return u.common; });
+        var kept = use.filter(function (u) { return allCommon || !u.common; });
+        return Promise.all(kept.map(function (u) {
+          return Promise.all(u.entries.map(function (e) {
+            return typeof e[1] === "number" ? get("search/w/" + keyFile(e[0]) + ".json") : e[1];
+          }));
+        }));
+      }).then(function (lists) {
+        var scores = null;
+        lists.forEach(function (postingLists) {
+          var found = {};
+          postingLists.forEach(function (postings) {
+            var doc = 0;
             for (var k = 0; k < postings.length; k++) {
               doc += Math.floor(postings[k] / 8);
               var weight = postings[k] % 8;
