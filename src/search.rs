@@ -18,7 +18,8 @@
 //!   large site) has its document count instead, and its postings in
 //!   `w/<word>.json`: a query with a rarer word leaves its common words
 //!   out (they would be most of its bytes and barely narrow the results);
-//!   a query of common words only fetches them.
+//!   a query of common words only is matched on its two rarest words (its
+//!   count is then an upper bound).
 //! - `d/<n>.json`: the documents `n × B … n × B + B − 1`, each
 //!   `[title, level, url, [passages…]]`, where passages are the first
 //!   paragraphs of its text (bounded) for the excerpt.
@@ -37,12 +38,12 @@ use crate::vi;
 
 /// Documents per block file `d/<n>.json`: small, since the ten results
 /// shown may fall in ten blocks.
-pub const BLOCK: usize = 16;
+pub const BLOCK: usize = 10;
 /// A two-letter shard larger than this is split by three letters.
 pub const MAX_SHARD: usize = 100_000;
 /// The excerpt text kept per document, in bytes (whole paragraphs, the last
 /// one cut at a word).
-pub const EXCERPT_BYTES: usize = 1_000;
+pub const EXCERPT_BYTES: usize = 700;
 /// A word whose encoded postings are longer than this is common: its
 /// postings get a file of their own (about 2,500 documents or more).
 pub const COMMON_BYTES: usize = 8_000;

@@ -14,7 +14,8 @@ fn parse(bytes: &[u8]) -> serde_json::Value {
 
 /// What the browser does (search.js), on the written files: fold the query,
 /// fetch the shards of its words (the last one also as a prefix), leave out
-/// common words when a word is rarer, intersect, rank by weight then id.
+/// common words when a word is rarer (or keep the two rarest when all are
+/// common), intersect, rank by weight then id.
 /// Returns the ranked document ids and the paths fetched.
 fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) {
     let mut fetched = vec!["search/meta.json".to_string()];
@@ -56,8 +57,24 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
     }
     let is_common = |m: &Vec<(String, serde_json::Value)>| m.iter().any(|(_, v)| v.is_number());
     let all_common = matched.iter().all(is_common);
+    let mut kept: Vec<&Vec<(String, serde_json::Value)>> = matched
+        .iter()
+        .filter(|m| all_common || !is_common(m))
+        .collect();
+    if all_common {
+        let docs = |m: &Vec<(String, serde_json::Value)>| -> u64 {
+            m.iter()
+                .map(|(_, v)| {
+                    v.as_u64()
+                        .unwrap_or_else(|| v.as_array().map_or(0, |a| a.len() as u64))
+                })
+                .sum()
+        };
+        kept.sort_by_key(|m| docs(m));
+        kept.truncate(2);
+    }
     let mut scores: Option<BTreeMap<u32, u64>> = None;
-    for m in matched.iter().filter(|m| all_common || !is_common(m)) {
+    for m in kept {
         let mut found: BTreeMap<u32, u64> = BTreeMap::new();
         for (word, v) in m {
             let postings = if v.is_number() {

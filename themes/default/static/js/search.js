@@ -94,8 +94,9 @@
 
   /* The ranked ids of the documents matching every word of `q` (the last
    * word also as a prefix). A common word (its shard gives a count, its
-   * postings are in search/w/) is left out when the query has a rarer one
-   * (see src/search.rs). */
+   * postings are in search/w/) is left out when the query has a rarer one;
+   * a query of common words only is matched on its two rarest words (see
+   * src/search.rs). */
   function find(q) {
     var all = words(q);
     if (!all.length) return Promise.resolve(null);
@@ -119,6 +120,16 @@
         if (missing) return [];
         var allCommon = use.every(function (u) { return u.common; });
         var kept = use.filter(function (u) { return allCommon || !u.common; });
+        if (allCommon) {
+          // Only common words: the two rarest narrow the results enough.
+          kept.forEach(function (u) {
+            u.docs = u.entries.reduce(function (n, e) {
+              return n + (typeof e[1] === "number" ? e[1] : e[1].length);
+            }, 0);
+          });
+          kept.sort(function (a, b) { return a.docs - b.docs; });
+          kept = kept.slice(0, 2);
+        }
         return Promise.all(kept.map(function (u) {
           return Promise.all(u.entries.map(function (e) {
             return typeof e[1] === "number" ? get("search/w/" + keyFile(e[0]) + ".json") : e[1];
