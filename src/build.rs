@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::load;
 use crate::model::{self, Site};
-use crate::render::{Page, Renderer};
+use crate::render::Renderer;
 use crate::theme::{self, StaticFile, Theme};
 use crate::write::{self, Staging};
 
@@ -75,6 +75,8 @@ pub struct Summary {
     pub files: usize,
     pub units: usize,
     pub warnings: usize,
+    /// The time taken to build the search index (included in `elapsed`).
+    pub search_index: Duration,
     /// Problems that did not fail the build, for the user to see (a previous
     /// build that could not be removed after the new one was put in place).
     pub notes: Vec<String>,
@@ -119,9 +121,15 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     };
     let result = render_and_write(site, theme, sources, diagnostics, options, progress);
     match result {
-        Some((pages, files, notes)) => Ok(Summary {
+        Some(Written {
             pages,
             files,
+            notes,
+            search_index,
+        }) => Ok(Summary {
+            pages,
+            files,
+            search_index,
             units: site.units.len(),
             warnings: diagnostics.warnings(),
             notes,
@@ -134,9 +142,17 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     }
 }
 
-/// Static files that would replace a generated page (or stand where a page's
-/// folder must be, or inside a page), found before anything is written.
-fn shadowed_pages(root: &Path, pages: &[Page], theme: &theme::Theme) -> Vec<Diagnostic> {
+/// What `render_and_write` wrote.
+struct Written {
+    pages: usize,
+    files: usize,
+    notes: Vec<String>,
+    search_index: Duration,
+}
+
+/// Static files that would replace a generated page or file (or stand where
+/// its folder must be, or inside it), found before anything is written.
+fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<Diagnostic> {
     let clashes = |rel: &str, page: &str| {
         rel == page
             || page
@@ -150,12 +166,12 @@ fn shadowed_pages(root: &Path, pages: &[Page], theme: &theme::Theme) -> Vec<Diag
         .statics
         .keys()
         .filter_map(|rel| {
-            let page = pages.iter().find(|page| clashes(rel, &page.path))?;
+            let page = pages.iter().find(|page| clashes(rel, page))?;
             Some(
                 Diagnostic::error(format!(
                     "{} would replace the page {} that ketqua generates",
                     theme.static_origin(root, rel),
-                    page.path
+                    page
                 ))
                 .hint("rename or remove the static file; to change the page itself, override its template in templates/"),
             )
@@ -170,13 +186,21 @@ fn render_and_write(
     diags: &mut Diagnostics,
     options: &BuildOptions,
     progress: &dyn Progress,
-) -> Option<(usize, usize, Vec<String>)> {
+) -> Option<Written> {
     if diags.has_errors() {
         return None;
     }
     let renderer = Renderer::new(site, theme, sources, diags)?;
     let pages = renderer.pages();
-    let shadowed = shadowed_pages(&options.root, &pages, theme);
+    let index_started = Instant::now();
+    let search = renderer.search_files();
+    let search_index = index_started.elapsed();
+    let generated: Vec<&str> = pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .chain(search.iter().map(|(path, _)| path.as_str()))
+        .collect();
+    let shadowed = shadowed_pages(&options.root, &generated, theme);
     if !shadowed.is_empty() {
         for problem in shadowed {
             diags.push(problem);
@@ -193,7 +217,7 @@ fn render_and_write(
         }
     };
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
-    let files = pages.len() + exports + theme.statics.len();
+    let files = pages.len() + exports + search.len() + theme.statics.len();
     progress.start(files);
     let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
         staging
@@ -206,6 +230,14 @@ fn render_and_write(
         progress.finish();
         diags.push(d);
         return None;
+    }
+    for (rel, bytes) in &search {
+        if let Err(err) = staging.write(rel, bytes) {
+            progress.finish();
+            diags.push(Diagnostic::error(format!("cannot write {err}")));
+            return None;
+        }
+        progress.advance();
     }
     for (rel, file) in &theme.statics {
         let result = match file {
@@ -233,5 +265,10 @@ fn render_and_write(
             return None;
         }
     };
-    Some((pages.len(), files, notes))
+    Some(Written {
+        pages: pages.len(),
+        files,
+        notes,
+        search_index,
+    })
 }

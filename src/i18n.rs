@@ -43,6 +43,7 @@ pub const RUST_KEYS: &[&str] = &[
     "fact_signer",
     "yes",
     "no",
+    "search_indicator",
 ];
 
 #[derive(Debug, Clone)]

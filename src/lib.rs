@@ -20,6 +20,7 @@ pub mod model;
 pub mod render;
 pub mod rollup;
 pub mod scan;
+pub mod search;
 pub mod target;
 pub mod theme;
 pub mod vi;

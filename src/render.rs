@@ -90,6 +90,7 @@ impl<'a> Renderer<'a> {
             "indicators.html",
             "indicator.html",
             "404.html",
+            "search.html",
         ] {
             if env.get_template(required).is_err()
                 && !theme.templates.iter().any(|t| t.name == required)
@@ -209,6 +210,14 @@ impl<'a> Renderer<'a> {
             });
         }
         pages.push(Page {
+            path: "search.html".into(),
+            template: "search.html",
+            kind: "search",
+            title: self.strings.get("search_title").to_string(),
+            vars: context! {},
+            export: None,
+        });
+        pages.push(Page {
             path: "404.html".into(),
             template: "404.html",
             kind: "404",
@@ -232,6 +241,12 @@ impl<'a> Renderer<'a> {
                 crate::export::indicator_uses(site, &uses)
             }
         }
+    }
+
+    /// The files of the search index (`search.rs`), from the output root.
+    pub fn search_files(&self) -> Vec<(String, Vec<u8>)> {
+        let docs = crate::search::documents(self.site, &self.strings);
+        crate::search::Index::build(docs, false).files()
     }
 
     /// Renders one page to HTML.

@@ -7,4 +7,5 @@ mod consistency;
 mod example;
 mod export;
 mod init;
+mod search;
 mod support;

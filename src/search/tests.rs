@@ -1,0 +1,422 @@
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::*;
+
+/// The files of an index by path.
+fn file_map(index: &Index) -> BTreeMap<String, Vec<u8>> {
+    index.files().into_iter().collect()
+}
+
+fn parse(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes).expect("the index file is JSON")
+}
+
+/// What the browser does (search.js), on the written files: fold the query,
+/// fetch the shards of its words (the last one also as a prefix), leave out
+/// common words when a word is rarer (or keep the two rarest when all are
+/// common), intersect, rank by weight then id.
+/// Returns the ranked document ids and the paths fetched.
+fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) {
+    let mut fetched = vec!["search/meta.json".to_string()];
+    let mut fetch = |path: String| -> Option<serde_json::Value> {
+        if !fetched.contains(&path) {
+            fetched.push(path.clone());
+        }
+        files.get(&path).map(|b| parse(b))
+    };
+    let meta = parse(&files["search/meta.json"]);
+    let split: Vec<String> = meta["split"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    let all = words(q);
+    let last = all.len().saturating_sub(1);
+    // Each query word: its matching entries (word, postings or count).
+    let mut matched: Vec<Vec<(String, serde_json::Value)>> = Vec::new();
+    for (i, w) in all.iter().enumerate() {
+        let key = shard_key(w, &split);
+        let prefix = i == last && key.chars().count() <= w.chars().count();
+        let shard = fetch(format!("search/t/{}.json", key_file(&key)));
+        let entries = shard
+            .as_ref()
+            .and_then(|s| s.as_object())
+            .map(|o| {
+                o.iter()
+                    .filter(|(word, _)| *word == w || (prefix && word.starts_with(w.as_str())))
+                    .map(|(word, v)| (word.clone(), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        matched.push(entries);
+    }
+    if matched.is_empty() || matched.iter().any(Vec::is_empty) {
+        return (Vec::new(), fetched);
+    }
+    let is_common = |m: &Vec<(String, serde_json::Value)>| m.iter().any(|(_, v)| v.is_number());
+    let all_common = matched.iter().all(is_common);
+    let mut kept: Vec<&Vec<(String, serde_json::Value)>> = matched
+        .iter()
+        .filter(|m| all_common || !is_common(m))
+        .collect();
+    if all_common {
+        let docs = |m: &Vec<(String, serde_json::Value)>| -> u64 {
+            m.iter()
+                .map(|(_, v)| {
+                    v.as_u64()
+                        .unwrap_or_else(|| v.as_array().map_or(0, |a| a.len() as u64))
+                })
+                .sum()
+        };
+        kept.sort_by_key(|m| docs(m));
+        kept.truncate(2);
+    }
+    let mut scores: Option<BTreeMap<u32, u64>> = None;
+    for m in kept {
+        let mut found: BTreeMap<u32, u64> = BTreeMap::new();
+        for (word, v) in m {
+            let postings = if v.is_number() {
+                fetch(format!("search/w/{}.json", key_file(word))).unwrap()
+            } else {
+                v.clone()
+            };
+            let mut doc = 0;
+            for v in postings.as_array().unwrap() {
+                let v = v.as_u64().unwrap();
+                doc += (v / 8) as u32;
+                let e = found.entry(doc).or_default();
+                *e = (*e).max(v % 8);
+            }
+        }
+        scores = Some(match scores {
+            None => found,
+            Some(prev) => prev
+                .into_iter()
+                .filter_map(|(d, s)| found.get(&d).map(|f| (d, s + f)))
+                .collect(),
+        });
+    }
+    let mut ranked: Vec<(u32, u64)> = scores.unwrap_or_default().into_iter().collect();
+    ranked.sort_by_key(|&(d, s)| (std::cmp::Reverse(s), d));
+    let ids: Vec<u32> = ranked.iter().map(|&(d, _)| d).collect();
+    for &d in ids.iter().take(10) {
+        fetch(format!("search/d/{}.json", d as usize / BLOCK));
+    }
+    (ids, fetched)
+}
+
+fn minimal() -> (Index, Vec<Doc>) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
+    let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15));
+    let site = checked.site.expect("the fixture loads");
+    let strings = Strings::new(site.config.language);
+    let docs = documents(&site, &strings);
+    (Index::build(docs.clone(), false), docs)
+}
+
+#[test]
+fn words_fold_real_names() {
+    assert_eq!(words("Đảng bộ Khối"), ["dang", "bo", "khoi"]);
+    assert_eq!(words("ĐẢNG ỦY"), ["dang", "uy"]);
+    // Old and new tone placement, precomposed and decomposed.
+    assert_eq!(words("Hòa Bình"), ["hoa", "binh"]);
+    assert_eq!(words("Hoà Bình"), ["hoa", "binh"]);
+    assert_eq!(words("Ho\u{0300}a Bi\u{0300}nh"), ["hoa", "binh"]);
+    // Two villages that differ only by a tone fold to the same words.
+    assert_eq!(words("Bản Giang"), words("Bản Giàng"));
+    assert_eq!(words("Bản Giàng"), ["ban", "giang"]);
+    // Punctuation separates words; figures are words.
+    assert_eq!(
+        words("I- BỐI CẢNH (30/6/2023), 99,2%"),
+        ["i", "boi", "canh", "30", "6", "2023", "99", "2"]
+    );
+    assert_eq!(words("  "), Vec::<String>::new());
+}
+
+#[test]
+fn report_html_becomes_plain_text() {
+    let html = "<h2 id=\"x\">I- BỐI CẢNH <a class=\"anchor\" href=\"#x\" aria-label=\"L\">#</a></h2>\n\
+                <p>Có 71 tổ chức &amp; 3322 đảng viên.<sup class=\"fnref\"><a href=\"#fn-1\">1</a></sup></p>\n\
+                <p>Chú thích. <a href=\"#r\" class=\"fnback\" role=\"doc-backlink\">↩</a></p>";
+    let text = html_text(html);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "I- BỐI CẢNH",
+            "Có 71 tổ chức & 3322 đảng viên.",
+            "Chú thích."
+        ]
+    );
+}
+
+#[test]
+fn shard_keys() {
+    assert_eq!(shard_key("dang", &[]), "da");
+    assert_eq!(shard_key("d", &[]), "d");
+    assert_eq!(shard_key("nguyen", &["ng".to_string()]), "ngu");
+    assert_eq!(shard_key("ng", &["ng".to_string()]), "ng");
+    assert_eq!(key_file("da"), "da");
+    assert_eq!(key_file("ж"), "_436");
+    assert_eq!(key_file("a_"), "a_5f");
+}
+
+#[test]
+fn the_minimal_site_is_indexed() {
+    let (index, docs) = minimal();
+    let titles: Vec<&str> = docs.iter().map(|d| d.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh",
+            "Đảng bộ tỉnh Thử",
+            "Đảng bộ xã Bản Giang",
+            "Kết nạp 100 đảng viên trở lên mỗi năm",
+        ]
+    );
+    let khoi = &docs[0];
+    assert_eq!(khoi.level, "Cấp huyện và tương đương");
+    assert_eq!(khoi.url, "units/dang-bo-khoi.html");
+    assert_eq!(docs[3].url, "indicators/ket-nap.html");
+    assert_eq!(docs[3].level, "Chỉ tiêu");
+    // The short name, indicator descriptions and the report's text (without
+    // its anchors and footnote marks, with its footnotes) are passages.
+    for needle in [
+        "Đảng bộ Khối",
+        "1. Trên 95% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ chính trị",
+        "I- BỐI CẢNH THỰC HIỆN NGHỊ QUYẾT",
+        "Tính đến 30/6/2023 Đảng bộ Khối có 71 tổ chức cơ sở đảng với 3322 đảng viên.",
+        "Trong đó 38 đảng bộ cơ sở, 33 chi bộ cơ sở.",
+    ] {
+        assert!(
+            khoi.passages.iter().any(|p| p == needle),
+            "no passage {needle:?} in {:?}",
+            khoi.passages
+        );
+    }
+    assert!(
+        !khoi
+            .passages
+            .iter()
+            .any(|p| p.contains('↩') || p.contains('#'))
+    );
+    // Words: "khoi" is in the title of the district and in no other document;
+    // "quyet" only in its report.
+    let post =
+        |w: &str| -> Vec<(u32, u8)> { index.terms[w].iter().map(|p| (p.doc, p.weight)).collect() };
+    assert_eq!(post("khoi"), [(0, 4 + 3)]);
+    assert_eq!(post("quyet"), [(0, 1)], "{:?}", khoi.passages);
+    assert_eq!(post("giang"), [(2, 5)]);
+    assert_eq!(post("nap")[..1], [(0, 1)]);
+    assert_eq!(post("nap").last(), Some(&(3, 5)));
+    assert!(!index.terms.contains_key("đảng"));
+}
+
+#[test]
+fn queries_on_the_written_files() {
+    let (index, _) = minimal();
+    let files = file_map(&index);
+    assert_eq!(parse(&files["search/meta.json"])["docs"], 4);
+    // The district's title holds both words and "khoi": it comes first.
+    let (ids, fetched) = query(&files, "dang bo khoi");
+    assert_eq!(ids, [0]);
+    assert_eq!(
+        fetched,
+        [
+            "search/meta.json",
+            "search/t/da.json",
+            "search/t/bo.json",
+            "search/t/kh.json",
+            "search/d/0.json"
+        ]
+    );
+    // Typed with diacritics, in capitals, or half typed.
+    assert_eq!(query(&files, "ĐẢNG BỘ KHỐI").0, [0]);
+    assert_eq!(query(&files, "dang bo kh").0, [0]);
+    assert_eq!(query(&files, "ban giàng").0, [2]);
+    assert_eq!(query(&files, "nghi quyet").0, [0]);
+    assert!(query(&files, "hoa binh").0.is_empty());
+    let block = parse(&files["search/d/0.json"]);
+    assert_eq!(block[0][0], "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh");
+    assert_eq!(block[0][1], "Cấp huyện và tương đương");
+    assert_eq!(block[0][2], "units/dang-bo-khoi.html");
+}
+
+#[test]
+fn the_same_documents_give_the_same_bytes() {
+    let (a, docs) = minimal();
+    let b = Index::build(docs, false);
+    assert_eq!(a.files(), b.files());
+}
+
+#[test]
+fn a_public_index_leaves_out_what_is_not_public() {
+    let (_, mut docs) = minimal();
+    docs[0].public = false;
+    let public = Index::build(docs.clone(), true);
+    assert_eq!(public.docs.len(), 3);
+    assert!(!public.terms.contains_key("khoi"));
+    assert_eq!(Index::build(docs, false).docs.len(), 4);
+}
+
+/// Syllables of place names: "Hòa Bình", "Bản Giàng", "Tân Phú"…
+const PLACE_A: &[&str] = &[
+    "Hòa", "Bản", "Tân", "An", "Phúc", "Đông", "Nghĩa", "Quỳnh", "Yên", "Thạch", "Cẩm", "Kỳ",
+    "Hương", "Đức", "Nam", "Thanh", "Diễn", "Đô", "Hưng", "Xuân", "Vĩnh", "Long", "Mỹ", "Hải",
+    "Sơn", "Trung", "Phú", "Lạc", "Minh", "Gia",
+];
+const PLACE_B: &[&str] = &[
+    "Bình", "Giàng", "Phú", "Khánh", "Thọ", "Hưng", "Đàn", "Lưu", "Thành", "Hà", "Xuyên", "Anh",
+    "Sơn", "Chương", "Châu", "Lương", "Nguyên", "Lộc", "Thịnh", "Tiến", "Lợi", "Điền", "Quang",
+    "Trạch", "Mỹ", "Hiệp", "Tây", "Lâm", "Cường", "Kiều",
+];
+const FIRST: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý",
+];
+const SENTENCES: &[&str] = &[
+    "Công tác xây dựng Đảng được quan tâm, chất lượng sinh hoạt chi bộ được nâng lên.",
+    "Tỷ lệ tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ đạt trên 90%.",
+    "Kết nạp đảng viên mới vượt chỉ tiêu nghị quyết đề ra.",
+    "Thu nhập bình quân đầu người tăng so với đầu nhiệm kỳ.",
+    "Công tác kiểm tra, giám sát được thực hiện theo kế hoạch.",
+    "Tỷ lệ hộ nghèo giảm còn dưới 3%.",
+];
+
+/// A generated site of `n` units: names built from real place names and
+/// surnames, a few indicators and a report of a few paragraphs each.
+pub(crate) fn synthetic(n: usize) -> Vec<Doc> {
+    (0..n)
+        .map(|i| {
+            let place = |k: usize| {
+                format!(
+                    "{} {}",
+                    PLACE_A[k % PLACE_A.len()],
+                    PLACE_B[(k / PLACE_A.len()) % PLACE_B.len()]
+                )
+            };
+            let person = FIRST[(i / 7) % FIRST.len()];
+            let kind = [
+                "Đảng bộ xã",
+                "Chi bộ thôn",
+                "Đảng bộ phường",
+                "Chi bộ trường",
+            ][i % 4];
+            let mut passages: Vec<String> = (0..6)
+                .map(|k| format!("{}. {}", k + 1, SENTENCES[(i + k) % SENTENCES.len()]))
+                .collect();
+            for p in 0..4 {
+                passages.push(format!(
+                    "Đồng chí {person} Văn {i} báo cáo: {} Thôn {} số {}.",
+                    SENTENCES[(i * 7 + p) % SENTENCES.len()],
+                    place(i * 31 + p * 7919),
+                    i * 13 + p
+                ));
+            }
+            Doc {
+                title: format!("{kind} {} {i}", place(i)),
+                level: "Cấp cơ sở".into(),
+                url: format!("units/u{i}.html"),
+                public: true,
+                passages,
+            }
+        })
+        .collect()
+}
+
+/// The bytes of the files a query fetches.
+fn fetched_bytes(files: &BTreeMap<String, Vec<u8>>, fetched: &[String]) -> usize {
+    fetched
+        .iter()
+        .map(|p| files.get(p).map_or(0, Vec::len))
+        .sum()
+}
+
+#[test]
+fn a_large_site_keeps_queries_small() {
+    let files = file_map(&Index::build(synthetic(3_000), false));
+    let largest = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/t/"))
+        .map(|(_, b)| b.len())
+        .max()
+        .unwrap_or(0);
+    assert!(largest <= MAX_SHARD, "largest shard {largest} bytes");
+    let block = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/d/"))
+        .map(|(_, b)| b.len())
+        .max()
+        .unwrap_or(0);
+    assert!(block < 80_000, "largest document block {block} bytes");
+    for q in [
+        "dang bo hoa binh",
+        "hoa binh",
+        "nguyen van 42",
+        "kiem tra giam sat",
+    ] {
+        let (ids, fetched) = query(&files, q);
+        assert!(!ids.is_empty(), "{q}: no result");
+        let bytes = fetched_bytes(&files, &fetched);
+        assert!(bytes < 300_000, "{q}: {bytes} bytes in {fetched:?}");
+    }
+    // "dang" and "bo" are in every unit: their postings have files of their
+    // own, which a query with a rarer word does not fetch.
+    assert!(files.contains_key("search/w/dang.json"));
+    let (ids, fetched) = query(&files, "dang bo hoa binh");
+    assert!(
+        !fetched.iter().any(|p| p.starts_with("search/w/")),
+        "{fetched:?}"
+    );
+    assert!(ids.len() < 3_000);
+    let (ids, fetched) = query(&files, "dang bo");
+    assert!(fetched.contains(&"search/w/dang.json".to_string()));
+    assert_eq!(ids.len(), 3_000);
+    // A unit found by its number in the title ranks first.
+    let (ids, _) = query(&files, "xa hoa binh 900");
+    assert_eq!(ids[0], 900);
+}
+
+/// The figures of a 60,000-unit generated site (not part of the suite:
+/// `cargo test --release -- --ignored --nocapture large_site_figures`).
+#[test]
+#[ignore]
+fn large_site_figures() {
+    let n = 60_000;
+    let started = std::time::Instant::now();
+    let index = Index::build(synthetic(n), false);
+    let files = file_map(&index);
+    let elapsed = started.elapsed();
+    let total: usize = files.values().map(Vec::len).sum();
+    let shards = files.keys().filter(|p| p.starts_with("search/t/")).count();
+    let largest = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/t/"))
+        .map(|(p, b)| (b.len(), p.clone()))
+        .max();
+    println!(
+        "{n} units: index in {elapsed:?}, {} files, {total} bytes, {shards} shards, largest {largest:?}",
+        files.len()
+    );
+    for q in [
+        "dang bo hoa binh",
+        "hoa binh",
+        "nguyen van 42",
+        "kiem tra giam sat",
+        "ban giang 30",
+    ] {
+        let (ids, fetched) = query(&files, q);
+        println!(
+            "{q:?}: {} results, {} bytes fetched in {} files",
+            ids.len(),
+            fetched_bytes(&files, &fetched),
+            fetched.len()
+        );
+    }
+}
