@@ -3,6 +3,8 @@
 
 mod bad_input;
 mod build;
+mod crash;
 mod example;
 mod init;
+mod links;
 mod support;
