@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use ketqua::target::{
-    Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure,
-    parse_period, parse_stated, parse_target,
+    Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure, parse_period,
+    parse_stated, parse_target,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -57,7 +57,10 @@ fuzz_target!(|data: &str| {
     if let Ok(target) = &target {
         let _ = target.to_string();
         if let Ok(figure) = &figure {
-            assert_eq!(compatible(target, figure), mismatch(target, figure).is_none());
+            assert_eq!(
+                compatible(target, figure),
+                mismatch(target, figure).is_none()
+            );
             let _ = figure.to_string();
         }
         let assessment = assess(Some(target), &observation);
