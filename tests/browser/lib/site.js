@@ -194,7 +194,7 @@ function watch(page, problems) {
   });
   page.on("requestfailed", (req) => {
     const why = req.failure() ? req.failure().errorText : "failed";
-    if (why !== "net::ERR_BLOCKED_BY_CLIENT") problems.failed.push(`${why} ${req.url()}`);
+    if (!why.startsWith("net::ERR_BLOCKED_BY_CLIENT")) problems.failed.push(`${why} ${req.url()}`);
   });
 }
 
