@@ -35,9 +35,11 @@
 //! ```text
 //! <figure class="chart chart-KIND" id="ID">
 //!   <figcaption>caption</figcaption>            (only with a caption)
-//!   <svg class="chart-svg" role="img" aria-labelledby="ID-title ID-desc" …>
-//!     <title id="ID-title">…</title><desc id="ID-desc">…</desc> …
-//!   </svg>
+//!   <div class="chart-scroll" role="group" tabindex="0" aria-labelledby="ID-title">
+//!     <svg class="chart-svg" role="img" aria-labelledby="ID-title ID-desc" …>
+//!       <title id="ID-title">…</title><desc id="ID-desc">…</desc> …
+//!     </svg>
+//!   </div>                                      (scrolls sideways on phones)
 //!   <details class="chart-data"><summary>Số liệu</summary><table>…</table></details>
 //! </figure>
 //! ```

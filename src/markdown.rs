@@ -600,6 +600,8 @@ impl<'s, 'c> Renderer<'s, 'c> {
         let mut heading: Option<OpenHeading> = None;
         // One entry per open link or image: whether it is kept.
         let mut links: Vec<bool> = Vec::new();
+        // Tables are numbered to name their scrolling wrappers ("Bảng 2").
+        let mut tables = 0usize;
         let mut image_depth = 0usize;
 
         for (event, range) in events {
@@ -633,9 +635,13 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     }
                 }
                 Event::Start(Tag::Table(_)) => {
-                    out.push(Event::Html(CowStr::Borrowed(
-                        "<div class=\"table-wrap\">\n",
-                    )));
+                    // A wide table scrolls in its wrapper: the wrapper is a
+                    // named region that takes focus, so that it can be
+                    // scrolled with the keyboard.
+                    tables += 1;
+                    out.push(Event::Html(CowStr::from(format!(
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Bảng {tables}\">\n"
+                    ))));
                     out.push(event.clone());
                 }
                 Event::End(TagEnd::Table) => {
@@ -1232,7 +1238,9 @@ mod tests {
         let report = render(src, "r");
         let html = &report.html;
         assert!(
-            html.contains("<div class=\"table-wrap\">\n<table>"),
+            html.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Bảng 1\">\n<table>"
+            ),
             "{html}"
         );
         assert!(html.contains("</table>\n</div>"));

@@ -342,6 +342,13 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
     if !opts.caption.trim().is_empty() {
         w!(out, "<figcaption>{}</figcaption>", escape(&opts.caption));
     }
+    // The SVG sits in a focusable, named box: on a narrow screen the chart
+    // keeps a readable size and scrolls sideways, and a scrolling region
+    // must be reachable with the keyboard.
+    w!(
+        out,
+        r#"<div class="chart-scroll" role="group" tabindex="0" aria-labelledby="{id}-title">"#
+    );
     w!(
         out,
         concat!(
@@ -357,7 +364,7 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
         desc = desc
     );
     out.push_str(&parts.body);
-    out.push_str("</svg>");
+    out.push_str("</svg></div>");
     if let Some(table) = parts.table.filter(|_| opts.table) {
         let summary = if opts.data_label.trim().is_empty() {
             "Số liệu"

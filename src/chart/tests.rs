@@ -193,7 +193,16 @@ fn check<'a>(html: &'a str, kind: &str, id: &str) -> roxmltree::Document<'a> {
         root.attribute("class"),
         Some(format!("chart chart-{kind}").as_str())
     );
-    let svg = root
+    // The SVG is in a focusable box named by its title (it scrolls on phones).
+    let scroll = root
+        .children()
+        .find(|n| n.has_tag_name("div"))
+        .expect("a scrolling box in the figure");
+    assert_eq!(scroll.attribute("class"), Some("chart-scroll"));
+    assert_eq!(scroll.attribute("tabindex"), Some("0"));
+    let title_id = format!("{id}-title");
+    assert_eq!(scroll.attribute("aria-labelledby"), Some(title_id.as_str()));
+    let svg = scroll
         .children()
         .find(|n| n.has_tag_name("svg"))
         .expect("an <svg> in the figure");

@@ -1,19 +1,11 @@
 //! The example site of the repository (built from the real documents) checks
 //! without errors and builds.
 
-use std::path::Path;
-
-use crate::support::{copy_tree, ketqua, read};
+use crate::support::{example_site, ketqua, read};
 
 #[test]
 fn example_site_builds_with_the_real_report() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let tmp = tempfile::tempdir().unwrap();
-    for part in ["site.toml", "indicators.toml"] {
-        std::fs::copy(repo.join(part), tmp.path().join(part)).unwrap();
-    }
-    std::fs::create_dir_all(tmp.path().join("content")).unwrap();
-    copy_tree(&repo.join("content"), &tmp.path().join("content"));
+    let tmp = example_site();
     let run = ketqua(tmp.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let out = tmp.path().join("public");

@@ -4,8 +4,10 @@
 mod bad_input;
 mod build;
 mod consistency;
+mod crash;
 mod example;
 mod export;
 mod init;
+mod links;
 mod search;
 mod support;

@@ -69,6 +69,24 @@ pub fn ketqua(root: &Path, args: &[&str]) -> Run {
     run
 }
 
+/// A temporary copy of the repository's example site (its `site.toml`,
+/// `indicators.toml` and `content/`), not yet built.
+pub fn example_site() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_example(tmp.path());
+    tmp
+}
+
+/// Copies the repository's example site into `to` (made if missing).
+pub fn copy_example(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(to.join("content")).unwrap();
+    for part in ["site.toml", "indicators.toml"] {
+        fs::copy(repo.join(part), to.join(part)).unwrap();
+    }
+    copy_tree(&repo.join("content"), &to.join("content"));
+}
+
 /// Builds `root` into `root/public`, asserting success; returns the output folder.
 pub fn build_ok(root: &Path) -> PathBuf {
     let run = ketqua(root, &["build"]);
