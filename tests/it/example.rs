@@ -21,7 +21,8 @@ fn example_site_builds_with_the_real_report() {
 /// inconsistencies the domain notes list, in the report and its appendix.
 #[test]
 fn check_finds_the_real_reports_inconsistencies() {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = example_site();
+    let repo = tmp.path();
     let run = ketqua(repo, &["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for expected in [
