@@ -124,7 +124,8 @@ pub struct StackedRow {
     /// Shown left of the bar, shortened with "…" when long.
     #[serde(deserialize_with = "de_text")]
     pub label: String,
-    /// A link for the label (relative URLs are kept as given).
+    /// A link for the row, relative to the page: it links the row's header
+    /// in the data table (the SVG, an image, holds no links).
     #[serde(default, deserialize_with = "de_opt_text")]
     pub url: Option<String>,
     /// The parts of the bar, left to right.

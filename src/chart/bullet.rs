@@ -43,7 +43,6 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
             "end",
             "label",
             &shown,
-            row.url.as_deref(),
         );
 
         // Track, target band and the actual bar: crisp rectangles.

@@ -54,7 +54,6 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
             "end",
             "label",
             &shown,
-            row.url.as_deref(),
         );
         let value_text = svg::shown(&row.value_text, row.value);
         if let Some(v) = value_of(row) {

@@ -77,7 +77,6 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
             "end",
             "label",
             &shown,
-            row.url.as_deref(),
         );
         w!(
             body,

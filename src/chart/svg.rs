@@ -207,19 +207,9 @@ pub(super) fn short_date(d: Date) -> String {
 
 /// A label as SVG text (already truncated by the caller), wrapped in a link
 /// when the row has a safe URL.
-pub(super) fn label_text(
-    out: &mut String,
-    x: f64,
-    y: f64,
-    anchor: &str,
-    class: &str,
-    text: &str,
-    url: Option<&str>,
-) {
-    let link = safe_url(url);
-    if let Some(href) = link {
-        w!(*out, r#"<a href="{}">"#, escape(href));
-    }
+pub(super) fn label_text(out: &mut String, x: f64, y: f64, anchor: &str, class: &str, text: &str) {
+    // No link here: the SVG is `role="img"`, whose content is not
+    // interactive for assistive technology; the row's link is in the table.
     w!(
         *out,
         r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
@@ -227,9 +217,6 @@ pub(super) fn label_text(
         num(y),
         escape(text)
     );
-    if link.is_some() {
-        out.push_str("</a>");
-    }
 }
 
 /// The table cell of a row header, with the row's link if it has one.
