@@ -109,10 +109,19 @@ function serve(dir) {
     if (!fs.existsSync(file)) {
       status = 404;
       file = path.join(dir, "404.html");
+      if (!fs.existsSync(file)) {
+        // A folder without a 404 page (the gates' self-test) gets a bare 404.
+        res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("404");
+        return;
+      }
     }
     const type = TYPES[path.extname(file)] || "application/octet-stream";
     res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
-    fs.createReadStream(file).pipe(res);
+    // The folder may go away while a last request is served (a test ending):
+    // end that response rather than crash the test run.
+    fs.createReadStream(file)
+      .on("error", () => res.destroy())
+      .pipe(res);
   });
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
