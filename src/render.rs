@@ -1067,7 +1067,7 @@ fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
                 description: ind.description.clone(),
                 target: view.target,
                 actual: view.actual,
-                compared_value: ind.assessment.compared.unwrap_or(-1e300),
+                compared_value: ind.assessment.compared,
                 status: view.status,
                 margin: view.margin,
                 stated: view.stated,

@@ -375,8 +375,8 @@ pub struct IndicatorUse {
     /// The unit's own target (it may differ from the catalogue's).
     pub target: String,
     pub actual: String,
-    /// The figure compared, for sorting (-1e300 when none).
-    pub compared_value: f64,
+    /// The figure compared, for sorting (none without a figure).
+    pub compared_value: Option<f64>,
     pub status: StatusView,
     pub margin: String,
     pub stated: String,
