@@ -27,12 +27,13 @@
 //! Words are the runs of letters and digits of the text folded by
 //! [`vi::fold`], so "Đảng bộ" and "dang bo" are the same words.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::i18n::Strings;
-use crate::model::{Level, Site};
+use crate::model::{Level, Site, Unit};
 use crate::render::{indicator_url, unit_url};
 use crate::vi;
 
@@ -67,34 +68,7 @@ pub struct Doc {
 /// The documents of a site: each unit, then each catalogue indicator.
 pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
     let mut docs = Vec::with_capacity(site.units.len() + site.catalogue.len());
-    for unit in &site.units {
-        let mut passages = Vec::new();
-        if !unit.short_name.is_empty() && unit.short_name != unit.name {
-            passages.push(unit.short_name.clone());
-        }
-        push_text(&mut passages, &html_text(&unit.summary));
-        for ind in &unit.indicators {
-            // A catalogue indicator's id is a word ("ket-nap"), not a number.
-            passages.push(match ind.catalogue {
-                Some(_) => ind.description.clone(),
-                None => format!("{}. {}", ind.id, ind.description),
-            });
-            for part in &ind.parts {
-                passages.push(format!("{}. {}", part.id, part.description));
-            }
-            push_text(&mut passages, &ind.note);
-        }
-        if let Some(report) = &unit.report {
-            push_text(&mut passages, &html_text(&report.html));
-        }
-        docs.push(Doc {
-            title: unit.name.clone(),
-            level: strings.get(level_key(unit.level)).to_string(),
-            url: unit_url(unit),
-            public: true,
-            passages,
-        });
-    }
+    docs.extend(site.units.iter().map(|unit| unit_document(unit, strings)));
     for entry in &site.catalogue {
         let mut passages = vec![entry.group.clone()];
         push_text(&mut passages, &entry.note);
@@ -107,6 +81,36 @@ pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
         });
     }
     docs
+}
+
+/// A unit's document (see [`documents`]).
+pub fn unit_document(unit: &Unit, strings: &Strings) -> Doc {
+    let mut passages = Vec::new();
+    if !unit.short_name.is_empty() && unit.short_name != unit.name {
+        passages.push(unit.short_name.clone());
+    }
+    push_text(&mut passages, &html_text(&unit.summary));
+    for ind in &unit.indicators {
+        // A catalogue indicator's id is a word ("ket-nap"), not a number.
+        passages.push(match ind.catalogue {
+            Some(_) => ind.description.clone(),
+            None => format!("{}. {}", ind.id, ind.description),
+        });
+        for part in &ind.parts {
+            passages.push(format!("{}. {}", part.id, part.description));
+        }
+        push_text(&mut passages, &ind.note);
+    }
+    if let Some(report) = &unit.report {
+        push_text(&mut passages, &html_text(&report.html));
+    }
+    Doc {
+        title: unit.name.clone(),
+        level: strings.get(level_key(unit.level)).to_string(),
+        url: unit_url(unit),
+        public: true,
+        passages,
+    }
 }
 
 fn level_key(level: Level) -> &'static str {
@@ -242,13 +246,59 @@ pub struct Posting {
     pub weight: u8,
 }
 
+/// A document as the index keeps it: what a result shows, and its words
+/// with their weights (sorted by word), so that it can be taken out again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub title: String,
+    pub level: String,
+    pub url: String,
+    /// The passages shown as its excerpt (see [`EXCERPT_BYTES`]).
+    pub excerpt: Vec<String>,
+    pub words: Vec<(String, u8)>,
+}
+
+impl Entry {
+    /// Folds a document's text into words: the costly part of indexing,
+    /// done for each document apart (in parallel).
+    pub fn new(doc: Doc) -> Entry {
+        let mut counts: BTreeMap<String, (u32, bool)> = BTreeMap::new();
+        for w in words(&doc.title) {
+            let e = counts.entry(w).or_default();
+            e.0 += 1;
+            e.1 = true;
+        }
+        for p in &doc.passages {
+            for w in words(p) {
+                counts.entry(w).or_default().0 += 1;
+            }
+        }
+        let words = counts
+            .into_iter()
+            .map(|(w, (count, in_title))| (w, count.min(3) as u8 + if in_title { 4 } else { 0 }))
+            .collect();
+        Entry {
+            excerpt: excerpt_passages(&doc.passages)
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
+            title: doc.title,
+            level: doc.level,
+            url: doc.url,
+            words,
+        }
+    }
+}
+
 /// The inverted index of a set of documents.
 #[derive(Debug)]
 pub struct Index {
     /// The documents in the index, in id order.
-    pub docs: Vec<Doc>,
+    pub docs: Vec<Entry>,
     /// Each folded word and its postings, by document id.
     pub terms: BTreeMap<String, Vec<Posting>>,
+    /// The two-letter groups sharded by three letters (see [`MAX_SHARD`]).
+    split: BTreeSet<String>,
 }
 
 #[derive(Serialize)]
@@ -256,119 +306,295 @@ struct Meta<'a> {
     v: u32,
     docs: usize,
     block: usize,
-    split: &'a [String],
+    split: Vec<&'a str>,
+}
+
+/// A change to the index's files: written (new or changed) or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileChange {
+    Write(String, Vec<u8>),
+    Remove(String),
+}
+
+/// The files of one two-letter group: its shards and its common words.
+struct GroupFiles {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+/// The group of a word: its first two characters (a one-letter word is its
+/// own group). A group's words are adjacent in sorted order.
+fn group_of(word: &str) -> &str {
+    match word.char_indices().nth(2) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
 }
 
 impl Index {
     /// Indexes `docs` (only the public ones when `public_only`), in order.
     pub fn build(docs: Vec<Doc>, public_only: bool) -> Index {
-        let docs: Vec<Doc> = docs
-            .into_iter()
+        let docs: Vec<Entry> = docs
+            .into_par_iter()
             .filter(|d| d.public || !public_only)
+            .map(Entry::new)
             .collect();
         let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
         for (id, doc) in docs.iter().enumerate() {
-            let mut counts: BTreeMap<String, (u32, bool)> = BTreeMap::new();
-            for w in words(&doc.title) {
-                let e = counts.entry(w).or_default();
-                e.0 += 1;
-                e.1 = true;
-            }
-            for p in &doc.passages {
-                for w in words(p) {
-                    counts.entry(w).or_default().0 += 1;
+            for (w, weight) in &doc.words {
+                let posting = Posting {
+                    doc: id as u32,
+                    weight: *weight,
+                };
+                match terms.get_mut(w) {
+                    Some(postings) => postings.push(posting),
+                    None => {
+                        terms.insert(w.clone(), vec![posting]);
+                    }
                 }
             }
-            for (w, (count, in_title)) in counts {
-                let weight = count.min(3) as u8 + if in_title { 4 } else { 0 };
-                terms.entry(w).or_default().push(Posting {
-                    doc: id as u32,
-                    weight,
-                });
+        }
+        let mut index = Index {
+            docs,
+            terms,
+            split: BTreeSet::new(),
+        };
+        let groups = index.groups();
+        index.split = groups
+            .par_iter()
+            .filter(|g| index.group_size(g) > MAX_SHARD)
+            .map(|g| g.to_string())
+            .collect();
+        index
+    }
+
+    /// Every group, in order.
+    fn groups(&self) -> Vec<&str> {
+        let mut groups: Vec<&str> = Vec::new();
+        for w in self.terms.keys() {
+            let g = group_of(w);
+            if groups.last() != Some(&g) {
+                groups.push(g);
             }
         }
-        Index { docs, terms }
+        groups
+    }
+
+    /// The words of a group with their postings.
+    fn group_terms<'a>(&'a self, group: &'a str) -> impl Iterator<Item = (&'a str, &'a [Posting])> {
+        self.terms
+            .range::<str, _>((std::ops::Bound::Included(group), std::ops::Bound::Unbounded))
+            .take_while(move |(w, _)| w.starts_with(group))
+            .filter(move |(w, _)| group_of(w) == group)
+            .map(|(w, p)| (w.as_str(), p.as_slice()))
+    }
+
+    /// The bytes a group's words take in its shards, which decides whether
+    /// it is split.
+    fn group_size(&self, group: &str) -> usize {
+        self.group_terms(group)
+            .map(|(w, p)| {
+                let len = encoded_len(p);
+                let entry = if len > COMMON_BYTES {
+                    decimal_len(p.len() as u64)
+                } else {
+                    len + 2
+                };
+                w.len() + entry + 6
+            })
+            .sum()
+    }
+
+    fn group_files(&self, group: &str) -> GroupFiles {
+        let split = self.split.contains(group);
+        let mut shards: BTreeMap<&str, String> = BTreeMap::new();
+        let mut files = Vec::new();
+        for (w, p) in self.group_terms(group) {
+            let postings = encode_postings(p);
+            let key = if split {
+                match w.char_indices().nth(3) {
+                    Some((end, _)) => &w[..end],
+                    None => w,
+                }
+            } else {
+                group
+            };
+            let text = shards.entry(key).or_insert_with(|| String::from("{"));
+            if text.len() > 1 {
+                text.push(',');
+            }
+            text.push_str(&String::from_utf8_lossy(&json(w)));
+            text.push(':');
+            if postings.len() > COMMON_BYTES {
+                text.push_str(&p.len().to_string());
+                files.push((
+                    format!("search/w/{}.json", key_file(w)),
+                    format!("[{postings}]").into_bytes(),
+                ));
+            } else {
+                text.push('[');
+                text.push_str(&postings);
+                text.push(']');
+            }
+        }
+        for (key, mut text) in shards {
+            text.push('}');
+            files.push((
+                format!("search/t/{}.json", key_file(key)),
+                text.into_bytes(),
+            ));
+        }
+        GroupFiles { files }
+    }
+
+    fn meta(&self) -> (String, Vec<u8>) {
+        let meta = Meta {
+            v: 1,
+            docs: self.docs.len(),
+            block: BLOCK,
+            split: self.split.iter().map(String::as_str).collect(),
+        };
+        ("search/meta.json".to_string(), json(&meta))
+    }
+
+    fn block(&self, n: usize) -> (String, Vec<u8>) {
+        let end = ((n + 1) * BLOCK).min(self.docs.len());
+        let rows: Vec<(&str, &str, &str, &[String])> = self.docs[n * BLOCK..end]
+            .iter()
+            .map(|d| {
+                (
+                    d.title.as_str(),
+                    d.level.as_str(),
+                    d.url.as_str(),
+                    d.excerpt.as_slice(),
+                )
+            })
+            .collect();
+        (format!("search/d/{n}.json"), json(&rows))
     }
 
     /// The index as files (path from the output root, bytes), in a fixed
     /// order; the same documents give the same bytes.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let mut common = Vec::new();
-        // Each word with what its shard says: its postings, or the document
-        // count of a common word.
-        let encoded: BTreeMap<&str, String> = self
-            .terms
-            .iter()
-            .map(|(w, p)| {
-                let postings = encode_postings(p);
-                if postings.len() > COMMON_BYTES {
-                    common.push((w.as_str(), postings));
-                    (w.as_str(), p.len().to_string())
-                } else {
-                    (w.as_str(), format!("[{postings}]"))
-                }
-            })
+        let groups: Vec<GroupFiles> = self
+            .groups()
+            .par_iter()
+            .map(|g| self.group_files(g))
             .collect();
-        // Sizes of the two-letter shards decide which are split.
-        let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
-        for (w, p) in &encoded {
-            *sizes.entry(shard_key(w, &[])).or_default() += w.len() + p.len() + 6;
-        }
-        let split: Vec<String> = sizes
-            .into_iter()
-            .filter(|&(_, size)| size > MAX_SHARD)
-            .map(|(k, _)| k)
+        let blocks: Vec<(String, Vec<u8>)> = (0..self.docs.len().div_ceil(BLOCK))
+            .into_par_iter()
+            .map(|n| self.block(n))
             .collect();
-        let mut shards: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
-        for (w, p) in &encoded {
-            shards
-                .entry(shard_key(w, &split))
-                .or_default()
-                .push((w, p.as_str()));
-        }
-        let mut files = Vec::with_capacity(shards.len() + self.docs.len() / BLOCK + 2);
-        let meta = Meta {
-            v: 1,
-            docs: self.docs.len(),
-            block: BLOCK,
-            split: &split,
-        };
-        files.push(("search/meta.json".to_string(), json(&meta)));
-        for (key, entries) in shards {
-            let mut text = String::from("{");
-            for (i, (w, p)) in entries.iter().enumerate() {
-                if i > 0 {
-                    text.push(',');
-                }
-                text.push_str(&String::from_utf8_lossy(&json(w)));
-                text.push(':');
-                text.push_str(p);
-            }
-            text.push('}');
-            files.push((format!("search/t/{}.json", key_file(&key)), text.into()));
-        }
-        for (w, postings) in common {
-            files.push((
-                format!("search/w/{}.json", key_file(w)),
-                format!("[{postings}]").into(),
-            ));
-        }
-        for (n, block) in self.docs.chunks(BLOCK).enumerate() {
-            let rows: Vec<(&str, &str, &str, Vec<&str>)> = block
-                .iter()
-                .map(|d| {
-                    (
-                        d.title.as_str(),
-                        d.level.as_str(),
-                        d.url.as_str(),
-                        excerpt_passages(&d.passages),
-                    )
-                })
-                .collect();
-            files.push((format!("search/d/{n}.json"), json(&rows)));
-        }
+        let mut files = Vec::with_capacity(blocks.len() + groups.len() * 2 + 1);
+        files.push(self.meta());
+        files.extend(groups.into_iter().flat_map(|g| g.files));
+        files.extend(blocks);
         files
     }
+
+    /// Replaces document `id` (which must exist) and returns the files that
+    /// change: only the groups of words whose postings changed are written
+    /// again, so an edit of one report rewrites a few small files.
+    pub fn replace(&mut self, id: usize, doc: Doc) -> Vec<FileChange> {
+        let entry = Entry::new(doc);
+        let old = std::mem::replace(&mut self.docs[id], entry);
+        let new = &self.docs[id];
+        let id32 = id as u32;
+        // Words whose posting for this document changed.
+        let old_words: BTreeMap<&str, u8> =
+            old.words.iter().map(|(w, x)| (w.as_str(), *x)).collect();
+        let new_words: BTreeMap<&str, u8> =
+            new.words.iter().map(|(w, x)| (w.as_str(), *x)).collect();
+        let changed: BTreeSet<String> = old_words
+            .iter()
+            .filter(|(w, x)| new_words.get(*w) != Some(x))
+            .chain(
+                new_words
+                    .iter()
+                    .filter(|(w, x)| old_words.get(*w) != Some(x)),
+            )
+            .map(|(w, _)| w.to_string())
+            .collect();
+        let groups: BTreeSet<String> = changed.iter().map(|w| group_of(w).to_string()).collect();
+        let before: BTreeMap<String, GroupFiles> = groups
+            .iter()
+            .map(|g| (g.clone(), self.group_files(g)))
+            .collect();
+        for w in &changed {
+            let postings = self.terms.entry(w.clone()).or_default();
+            if let Ok(at) = postings.binary_search_by_key(&id32, |p| p.doc) {
+                postings.remove(at);
+            }
+            if let Some(&weight) = new_words.get(w.as_str()) {
+                let at = postings
+                    .binary_search_by_key(&id32, |p| p.doc)
+                    .unwrap_or_else(|at| at);
+                postings.insert(at, Posting { doc: id32, weight });
+            }
+            if postings.is_empty() {
+                self.terms.remove(w);
+            }
+        }
+        let mut changes = Vec::new();
+        let split_before = self.split.clone();
+        for g in &groups {
+            if self.group_size(g) > MAX_SHARD {
+                self.split.insert(g.clone());
+            } else {
+                self.split.remove(g);
+            }
+        }
+        for (g, old_files) in before {
+            let new_files = self.group_files(&g).files;
+            let kept: BTreeSet<&str> = new_files.iter().map(|(p, _)| p.as_str()).collect();
+            for (path, _) in &old_files.files {
+                if !kept.contains(path.as_str()) {
+                    changes.push(FileChange::Remove(path.clone()));
+                }
+            }
+            let old_map: BTreeMap<&str, &[u8]> = old_files
+                .files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_slice()))
+                .collect();
+            for (path, bytes) in new_files {
+                if old_map.get(path.as_str()) != Some(&bytes.as_slice()) {
+                    changes.push(FileChange::Write(path, bytes));
+                }
+            }
+        }
+        if self.split != split_before {
+            let (path, bytes) = self.meta();
+            changes.push(FileChange::Write(path, bytes));
+        }
+        let new = &self.docs[id];
+        if (&old.title, &old.level, &old.url, &old.excerpt)
+            != (&new.title, &new.level, &new.url, &new.excerpt)
+        {
+            let (path, bytes) = self.block(id / BLOCK);
+            changes.push(FileChange::Write(path, bytes));
+        }
+        changes
+    }
+}
+
+/// The length of [`encode_postings`]'s text, without writing it.
+fn encoded_len(postings: &[Posting]) -> usize {
+    let mut len = postings.len().saturating_sub(1);
+    let mut last = 0;
+    for p in postings {
+        len += decimal_len(u64::from(p.doc - last) * 8 + u64::from(p.weight));
+        last = p.doc;
+    }
+    len
+}
+
+fn decimal_len(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
 }
 
 /// Postings as `delta × 8 + weight`, comma-separated.

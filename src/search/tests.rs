@@ -420,3 +420,63 @@ fn large_site_figures() {
         );
     }
 }
+
+/// Applies index file changes to a map of files.
+fn apply(files: &mut BTreeMap<String, Vec<u8>>, changes: Vec<FileChange>) {
+    for change in changes {
+        match change {
+            FileChange::Write(path, bytes) => {
+                files.insert(path, bytes);
+            }
+            FileChange::Remove(path) => {
+                files.remove(&path);
+            }
+        }
+    }
+}
+
+/// Replacing documents one by one gives the files of an index built afresh
+/// from the new documents: words appear and disappear, weights and titles
+/// change, a group grows past the split size and shrinks back, a word
+/// becomes common and rare again.
+#[test]
+fn replacing_documents_gives_the_files_of_a_fresh_index() {
+    let mut docs = synthetic(600);
+    let mut index = Index::build(docs.clone(), false);
+    let mut files = file_map(&index);
+    let filler: String = (0..10_000).map(|k| format!("zq{k} ")).collect();
+    let edits: Vec<(usize, Box<dyn Fn(&mut Doc)>)> = vec![
+        (3, Box::new(|d| d.passages[0].push_str(" Hòa Bình mới"))),
+        (3, Box::new(|d| d.passages.truncate(2))),
+        (17, Box::new(|d| d.title = "Đảng bộ xã Bản Giàng 17".into())),
+        // A new group, large enough to be split by three letters.
+        (40, Box::new(move |d| d.passages.push(filler.clone()))),
+        (40, Box::new(|d| d.passages.pop().map(drop).unwrap_or(()))),
+        // A word of every document leaves one of them, and comes back.
+        (599, Box::new(|d| d.passages.clear())),
+        (
+            0,
+            Box::new(|d| d.passages = vec!["dang bo dang bo dang bo".into()]),
+        ),
+        (
+            599,
+            Box::new(|d| d.passages.push("Báo cáo kiểm tra".into())),
+        ),
+    ];
+    for (step, (id, edit)) in edits.into_iter().enumerate() {
+        edit(&mut docs[id]);
+        apply(&mut files, index.replace(id, docs[id].clone()));
+        let fresh = file_map(&Index::build(docs.clone(), false));
+        let differing: Vec<&String> = fresh
+            .keys()
+            .chain(files.keys())
+            .filter(|p| fresh.get(*p) != files.get(*p))
+            .collect();
+        assert!(differing.is_empty(), "step {step}: {differing:?} differ");
+        let split = parse(&files["search/meta.json"])["split"]
+            .as_array()
+            .map_or(0, Vec::len);
+        // The filler's group is split while it is there, and only then.
+        assert_eq!(split > 0, step == 3, "step {step}: {split} split groups");
+    }
+}
