@@ -8,6 +8,7 @@ use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::load;
 use crate::model::{self, Site};
 use crate::render::Renderer;
+use crate::search;
 use crate::theme::{self, StaticFile, Theme};
 use crate::write::{self, Staging};
 
@@ -152,7 +153,7 @@ struct Written {
 
 /// Static files that would replace a generated page or file (or stand where
 /// its folder must be, or inside it), found before anything is written.
-fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<Diagnostic> {
+pub fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<Diagnostic> {
     let clashes = |rel: &str, page: &str| {
         rel == page
             || page
@@ -179,6 +180,79 @@ fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<Diag
         .collect()
 }
 
+/// What [`generate`] made: the page count, the files handed to the sink,
+/// and the search index (kept by `serve` to update it in place).
+pub struct Generated {
+    pub pages: usize,
+    pub files: usize,
+    pub search_index: Duration,
+    pub index: search::Index,
+}
+
+/// Renders every generated file of a checked site (the pages, their CSV and
+/// JSON exports, the search index) and hands each to `sink`, in parallel.
+/// Static files are the caller's. `None` when a diagnostic was pushed.
+/// `build` writes what it is given to the staging folder; `serve` keeps it
+/// in memory: both see the same bytes.
+pub fn generate(
+    site: &Site,
+    theme: &Theme,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+    root: &Path,
+    progress: &dyn Progress,
+    sink: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+) -> Option<Generated> {
+    if diags.has_errors() {
+        return None;
+    }
+    let renderer = Renderer::new(site, theme, sources, diags)?;
+    let pages = renderer.pages();
+    let index_started = Instant::now();
+    let index = renderer.search_index();
+    let search = index.files();
+    let search_index = index_started.elapsed();
+    let generated: Vec<&str> = pages
+        .iter()
+        .map(|p| p.path.as_str())
+        .chain(search.iter().map(|(path, _)| path.as_str()))
+        .collect();
+    let shadowed = shadowed_pages(root, &generated, theme);
+    if !shadowed.is_empty() {
+        for problem in shadowed {
+            diags.push(problem);
+        }
+        return None;
+    }
+    let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
+    let files = pages.len() + exports + search.len();
+    progress.start(files + theme.statics.len());
+    let result = renderer
+        .render_all(&pages, theme, sources, |path, bytes| {
+            sink(path, bytes)?;
+            progress.advance();
+            Ok(())
+        })
+        .and_then(|()| {
+            search.iter().try_for_each(|(rel, bytes)| {
+                sink(rel, bytes)?;
+                progress.advance();
+                Ok(())
+            })
+        });
+    if let Err(d) = result {
+        progress.finish();
+        diags.push(d);
+        return None;
+    }
+    Some(Generated {
+        pages: pages.len(),
+        files,
+        search_index,
+        index,
+    })
+}
+
 fn render_and_write(
     site: &Site,
     theme: &theme::Theme,
@@ -190,23 +264,6 @@ fn render_and_write(
     if diags.has_errors() {
         return None;
     }
-    let renderer = Renderer::new(site, theme, sources, diags)?;
-    let pages = renderer.pages();
-    let index_started = Instant::now();
-    let search = renderer.search_files();
-    let search_index = index_started.elapsed();
-    let generated: Vec<&str> = pages
-        .iter()
-        .map(|p| p.path.as_str())
-        .chain(search.iter().map(|(path, _)| path.as_str()))
-        .collect();
-    let shadowed = shadowed_pages(&options.root, &generated, theme);
-    if !shadowed.is_empty() {
-        for problem in shadowed {
-            diags.push(problem);
-        }
-        return None;
-    }
     let staging = match Staging::create(&options.output) {
         Ok(s) => s,
         Err(err) => {
@@ -216,29 +273,12 @@ fn render_and_write(
             return None;
         }
     };
-    let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
-    let files = pages.len() + exports + search.len() + theme.statics.len();
-    progress.start(files);
-    let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
+    let sink = |path: &str, bytes: &[u8]| {
         staging
             .write(path, bytes)
-            .map_err(|err| Diagnostic::error(format!("cannot write {err}")))?;
-        progress.advance();
-        Ok(())
-    });
-    if let Err(d) = result {
-        progress.finish();
-        diags.push(d);
-        return None;
-    }
-    for (rel, bytes) in &search {
-        if let Err(err) = staging.write(rel, bytes) {
-            progress.finish();
-            diags.push(Diagnostic::error(format!("cannot write {err}")));
-            return None;
-        }
-        progress.advance();
-    }
+            .map_err(|err| Diagnostic::error(format!("cannot write {err}")))
+    };
+    let generated = generate(site, theme, sources, diags, &options.root, progress, &sink)?;
     for (rel, file) in &theme.statics {
         let result = match file {
             StaticFile::Embedded(bytes) => staging.write(rel, bytes),
@@ -266,9 +306,9 @@ fn render_and_write(
         }
     };
     Some(Written {
-        pages: pages.len(),
-        files,
+        pages: generated.pages,
+        files: generated.files + theme.statics.len(),
         notes,
-        search_index,
+        search_index: generated.search_index,
     })
 }

@@ -56,15 +56,21 @@ pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
                     }
                 }
             }
-            if let Some(report) = unit.report_file {
-                scan_text(unit, report, sources.text(report), 0, &mut local);
-            }
+            check_report(unit, sources, &mut local);
             children_totals(site, i, &mut local);
             local
         })
         .collect();
     for local in found {
         diags.extend(local);
+    }
+}
+
+/// The checks of a unit's report (the scan of its text): the only ones that
+/// read it, so an edit of the report needs no others.
+pub fn check_report(unit: &Unit, sources: &Sources, diags: &mut Diagnostics) {
+    if let Some(report) = unit.report_file {
+        scan_text(unit, report, sources.text(report), 0, diags);
     }
 }
 

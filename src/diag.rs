@@ -42,6 +42,16 @@ impl Sources {
         self.files.len()
     }
 
+    /// Takes the text of a file out of the store, leaving it empty.
+    pub fn take_text(&mut self, id: FileId) -> String {
+        std::mem::take(&mut self.files[id].1)
+    }
+
+    /// Replaces the text of a file (an edited file, re-read by `serve`).
+    pub fn replace(&mut self, id: FileId, text: String) {
+        self.files[id].1 = text;
+    }
+
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
@@ -190,6 +200,11 @@ impl Diagnostics {
             }
         }
         self
+    }
+
+    /// Keeps only the diagnostics for which `keep` is true.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.list.retain(keep);
     }
 
     pub fn errors(&self) -> usize {

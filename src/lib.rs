@@ -21,6 +21,7 @@ pub mod render;
 pub mod rollup;
 pub mod scan;
 pub mod search;
+pub mod serve;
 pub mod target;
 pub mod theme;
 pub mod vi;

@@ -634,17 +634,9 @@ fn resolve_unit(
         .as_ref()
         .and_then(|d| date(file, d, diags));
     let submitted = raw.submitted.as_ref().and_then(|d| date(file, d, diags));
-    let report = src.report.map(|report_file| {
-        let rendered = markdown::render(sources.text(report_file), "bc");
-        for p in &rendered.problems {
-            let d = match p.severity {
-                markdown::Severity::Error => Diagnostic::error(p.message.clone()),
-                markdown::Severity::Warning => Diagnostic::warning(p.message.clone()),
-            };
-            diags.push(d.at(report_file, p.span.clone()).maybe_hint(p.hint.clone()));
-        }
-        rendered
-    });
+    let report = src
+        .report
+        .map(|report_file| render_report(report_file, sources, diags));
     Some(Unit {
         id: src.id.clone(),
         file,
@@ -670,6 +662,19 @@ fn resolve_unit(
         members_span: raw.members.as_ref().map(|v| v.span()),
         organisations_span: raw.organisations.as_ref().map(|v| v.span()),
     })
+}
+
+/// Renders a unit's report, its problems going into `diags`.
+pub fn render_report(file: FileId, sources: &Sources, diags: &mut Diagnostics) -> markdown::Report {
+    let rendered = markdown::render(sources.text(file), "bc");
+    for p in &rendered.problems {
+        let d = match p.severity {
+            markdown::Severity::Error => Diagnostic::error(p.message.clone()),
+            markdown::Severity::Warning => Diagnostic::warning(p.message.clone()),
+        };
+        diags.push(d.at(file, p.span.clone()).maybe_hint(p.hint.clone()));
+    }
+    rendered
 }
 
 /// Judges a submission against its deadline, as of a date.

@@ -199,16 +199,7 @@ impl<'a> Renderer<'a> {
                 export: Some(Export::Uses(c)),
             });
         }
-        for i in 0..site.units.len() {
-            pages.push(Page {
-                path: unit_url(&site.units[i]),
-                template: "unit.html",
-                kind: "unit",
-                title: site.units[i].name.clone(),
-                vars: context! { unit => val(unit_page(&ctx, i)) },
-                export: (!site.units[i].indicators.is_empty()).then_some(Export::Indicators(i)),
-            });
-        }
+        pages.extend((0..site.units.len()).map(|i| self.unit_page(i)));
         pages.push(Page {
             path: "search.html".into(),
             template: "search.html",
@@ -228,6 +219,20 @@ impl<'a> Renderer<'a> {
         pages
     }
 
+    /// The page of unit `i`.
+    pub fn unit_page(&self, i: usize) -> Page {
+        let ctx = ViewContext::new(self.site, &self.strings);
+        let unit = &self.site.units[i];
+        Page {
+            path: unit_url(unit),
+            template: "unit.html",
+            kind: "unit",
+            title: unit.name.clone(),
+            vars: context! { unit => val(unit_page(&ctx, i)) },
+            export: (!unit.indicators.is_empty()).then_some(Export::Indicators(i)),
+        }
+    }
+
     /// The table a page exports.
     pub fn export_table(&self, export: &Export) -> crate::export::Table {
         let site = self.site;
@@ -243,10 +248,15 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The files of the search index (`search.rs`), from the output root.
-    pub fn search_files(&self) -> Vec<(String, Vec<u8>)> {
+    /// The search index of the site (`search.rs`).
+    pub fn search_index(&self) -> crate::search::Index {
         let docs = crate::search::documents(self.site, &self.strings);
-        crate::search::Index::build(docs, false).files()
+        crate::search::Index::build(docs, false)
+    }
+
+    /// The search document of unit `i`, as [`Renderer::search_index`] has it.
+    pub fn unit_document(&self, i: usize) -> crate::search::Doc {
+        crate::search::unit_document(&self.site.units[i], &self.strings)
     }
 
     /// Renders one page to HTML.

@@ -10,4 +10,5 @@ mod export;
 mod init;
 mod links;
 mod search;
+mod serve;
 mod support;

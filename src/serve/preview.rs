@@ -1,0 +1,371 @@
+//! The site as `serve` keeps it: the last good build in memory, and the
+//! model it was made from, so that an edit of reports re-renders only their
+//! units' pages and the search files their words are in.
+//!
+//! Correctness first: what [`Preview`] serves after any sequence of changes
+//! is byte for byte what a fresh `ketqua build` writes (tested in
+//! `tests/it/serve.rs`). Anything other than an edit of existing reports
+//! rebuilds the whole site, in memory.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::build::{self, Checked, Silent};
+use crate::consistency;
+use crate::diag::{Diagnostic, Diagnostics, Location, Sources};
+use crate::load;
+use crate::model;
+use crate::render::Renderer;
+use crate::search::{self, FileChange};
+use crate::theme::StaticFile;
+
+/// What is served: the generated files of the last good build, the theme's
+/// static files, and the problems of the last attempt when it failed.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Pages, exports and search files, by path from the output root.
+    pub files: HashMap<Arc<str>, Arc<[u8]>>,
+    pub statics: BTreeMap<String, StaticFile>,
+    /// The diagnostics of the last rebuild, as text, when it failed: shown
+    /// over the last good pages until a rebuild succeeds.
+    pub problems: Option<String>,
+    /// Counts rebuilds (good or bad), so clients can tell states apart.
+    pub generation: u64,
+}
+
+impl Output {
+    /// The bytes of the file at `path` (from the output root): a generated
+    /// file, or a static file (read from disk, and only when the file is
+    /// inside `root` once links are resolved).
+    pub fn get(&self, root: &Path, path: &str) -> Lookup {
+        if let Some(bytes) = self.files.get(path) {
+            return Lookup::Found(Arc::clone(bytes));
+        }
+        match self.statics.get(path) {
+            Some(StaticFile::Embedded(bytes)) => Lookup::Found(Arc::from(*bytes)),
+            Some(StaticFile::Disk(file)) => {
+                let inside = match (file.canonicalize(), root.canonicalize()) {
+                    (Ok(file), Ok(root)) => file.starts_with(root),
+                    _ => false,
+                };
+                if !inside {
+                    return Lookup::Outside;
+                }
+                match std::fs::read(file) {
+                    Ok(bytes) => Lookup::Found(Arc::from(bytes)),
+                    Err(_) => Lookup::Missing,
+                }
+            }
+            None => Lookup::Missing,
+        }
+    }
+
+    /// Every file served, with its bytes, by path: what `ketqua build`
+    /// would write (for tests; reads every static file).
+    pub fn all_files(&self, root: &Path) -> BTreeMap<String, Vec<u8>> {
+        let mut all: BTreeMap<String, Vec<u8>> = self
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .collect();
+        for path in self.statics.keys() {
+            if let Lookup::Found(bytes) = self.get(root, path) {
+                all.insert(path.clone(), bytes.to_vec());
+            }
+        }
+        all
+    }
+
+    /// The same files with `problems` shown over them.
+    fn failed(&self, problems: String) -> Arc<Output> {
+        Arc::new(Output {
+            files: self.files.clone(),
+            statics: self.statics.clone(),
+            problems: Some(problems),
+            generation: self.generation + 1,
+        })
+    }
+}
+
+/// What [`Output::get`] found.
+#[derive(Debug)]
+pub enum Lookup {
+    Found(Arc<[u8]>),
+    /// A static file that links to a place outside the site folder.
+    Outside,
+    Missing,
+}
+
+/// What changed on disk, as far as rebuilding is concerned (see
+/// `watch::classify`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Ids of units whose `report.md` was written, created or removed.
+    pub reports: BTreeSet<String>,
+    /// Whether anything else the site is made from changed.
+    pub other: bool,
+}
+
+impl Change {
+    pub fn is_empty(&self) -> bool {
+        self.reports.is_empty() && !self.other
+    }
+}
+
+/// How a rebuild went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Whether the whole site was rebuilt (else only some reports' pages).
+    pub full: bool,
+    /// Whether it succeeded (else the problems are in the output).
+    pub ok: bool,
+    /// Files written or removed.
+    pub files: usize,
+    pub warnings: usize,
+    pub elapsed: Duration,
+}
+
+/// The model of the last good full build, kept for incremental rebuilds.
+struct Live {
+    checked: Checked,
+    index: search::Index,
+    /// Units whose report changed while the site had errors: their pages
+    /// are re-rendered with the next good rebuild.
+    stale: BTreeSet<usize>,
+}
+
+pub struct Preview {
+    root: PathBuf,
+    today: jiff::civil::Date,
+    live: Option<Live>,
+    output: Arc<Output>,
+}
+
+impl Preview {
+    /// Builds the site for the first time.
+    pub fn new(root: &Path, today: jiff::civil::Date) -> (Preview, Outcome) {
+        let mut preview = Preview {
+            root: root.to_path_buf(),
+            today,
+            live: None,
+            output: Arc::new(Output::default()),
+        };
+        let outcome = preview.full();
+        (preview, outcome)
+    }
+
+    /// What to serve now.
+    pub fn output(&self) -> Arc<Output> {
+        Arc::clone(&self.output)
+    }
+
+    /// Updates the site after `change`: the reports' pages alone when only
+    /// reports of known units were edited, else the whole site.
+    pub fn rebuild(&mut self, change: &Change) -> Outcome {
+        match self.report_units(change) {
+            Some(units) => self.reports(&units),
+            None => self.full(),
+        }
+    }
+
+    /// The units whose reports alone changed, when an incremental rebuild
+    /// can take the change: the last full build succeeded, and each report
+    /// belongs to a known unit that had a report then and has one now.
+    fn report_units(&self, change: &Change) -> Option<Vec<usize>> {
+        let live = self.live.as_ref()?;
+        let site = live.checked.site.as_ref()?;
+        if change.other || change.reports.is_empty() {
+            return None;
+        }
+        change
+            .reports
+            .iter()
+            .map(|id| {
+                let i = site.units.iter().position(|u| &u.id == id)?;
+                site.units[i].report_file?;
+                report_path(&self.root, id).is_file().then_some(i)
+            })
+            .collect()
+    }
+
+    fn full(&mut self) -> Outcome {
+        let started = Instant::now();
+        self.live = None;
+        let mut checked = build::check(&self.root, self.today);
+        let files = Mutex::new(Vec::new());
+        let generated = if checked.ok(false) {
+            let Checked {
+                sources,
+                diagnostics,
+                site,
+                theme,
+            } = &mut checked;
+            let sink = |path: &str, bytes: &[u8]| {
+                files
+                    .lock()
+                    .map_err(|_| Diagnostic::error("a rendering thread failed"))?
+                    .push((Arc::<str>::from(path), Arc::<[u8]>::from(bytes)));
+                Ok(())
+            };
+            site.as_ref().and_then(|site| {
+                build::generate(
+                    site,
+                    theme,
+                    sources,
+                    diagnostics,
+                    &self.root,
+                    &Silent,
+                    &sink,
+                )
+            })
+        } else {
+            None
+        };
+        let warnings = checked.diagnostics.warnings();
+        let Some(generated) = generated else {
+            checked.diagnostics.sort(&checked.sources);
+            return self.failed(&checked.diagnostics, &checked.sources, true, started);
+        };
+        let files: HashMap<Arc<str>, Arc<[u8]>> =
+            files.into_inner().unwrap_or_default().into_iter().collect();
+        let count = files.len();
+        self.output = Arc::new(Output {
+            files,
+            statics: checked.theme.statics.clone(),
+            problems: None,
+            generation: self.output.generation + 1,
+        });
+        self.live = Some(Live {
+            checked,
+            index: generated.index,
+            stale: BTreeSet::new(),
+        });
+        Outcome {
+            full: true,
+            ok: true,
+            files: count,
+            warnings,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// Keeps the last good files and shows `diagnostics` over them.
+    fn failed(
+        &mut self,
+        diagnostics: &Diagnostics,
+        sources: &Sources,
+        full: bool,
+        started: Instant,
+    ) -> Outcome {
+        self.output = self.output.failed(diagnostics.render(sources));
+        Outcome {
+            full,
+            ok: false,
+            files: 0,
+            warnings: diagnostics.warnings(),
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// Re-reads the reports of `units` and re-renders their pages and
+    /// search entries. Falls back to a full rebuild when a report cannot be
+    /// read as text (the full build reports why).
+    fn reports(&mut self, units: &[usize]) -> Outcome {
+        let started = Instant::now();
+        let Some(live) = self.live.as_mut() else {
+            return self.full();
+        };
+        let Checked {
+            sources,
+            diagnostics,
+            site: Some(site),
+            theme,
+        } = &mut live.checked
+        else {
+            return self.full();
+        };
+        for &i in units {
+            let Some(file) = site.units[i].report_file else {
+                return self.full();
+            };
+            let mut read = Sources::default();
+            let mut problems = Diagnostics::default();
+            let path = report_path(&self.root, &site.units[i].id);
+            let Some(id) = load::read_text(&self.root, &path, &mut read, &mut problems) else {
+                return self.full();
+            };
+            sources.replace(file, read.take_text(id));
+            diagnostics
+                .retain(|d| !matches!(&d.location, Location::Span { file: f, .. } if *f == file));
+            let mut found = Diagnostics::default();
+            site.units[i].report = Some(model::render_report(file, sources, &mut found));
+            consistency::check_report(&site.units[i], sources, &mut found);
+            diagnostics.extend(found);
+            live.stale.insert(i);
+        }
+        diagnostics.sort(sources);
+        let warnings = diagnostics.warnings();
+        if diagnostics.has_errors() {
+            let problems = diagnostics.render(sources);
+            self.output = self.output.failed(problems);
+            return Outcome {
+                full: false,
+                ok: false,
+                files: 0,
+                warnings,
+                elapsed: started.elapsed(),
+            };
+        }
+        let mut errors = Diagnostics::default();
+        let Some(renderer) = Renderer::new(site, theme, sources, &mut errors) else {
+            return self.full();
+        };
+        let mut changes = Vec::new();
+        for &i in &live.stale {
+            let page = renderer.unit_page(i);
+            let Ok(html) = renderer.render(&page) else {
+                // A template that fails on this report's data: the full
+                // build says where.
+                return self.full();
+            };
+            changes.push(FileChange::Write(page.path.clone(), html.into_bytes()));
+            changes.extend(live.index.replace(i, renderer.unit_document(i)));
+        }
+        live.stale.clear();
+        let mut files = self.output.files.clone();
+        let count = changes.len();
+        for change in changes {
+            match change {
+                FileChange::Write(path, bytes) => {
+                    files.insert(Arc::from(path), Arc::from(bytes));
+                }
+                FileChange::Remove(path) => {
+                    files.remove(path.as_str());
+                }
+            }
+        }
+        self.output = Arc::new(Output {
+            files,
+            statics: self.output.statics.clone(),
+            problems: None,
+            generation: self.output.generation + 1,
+        });
+        Outcome {
+            full: false,
+            ok: true,
+            files: count,
+            warnings,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// Where a unit's report is.
+fn report_path(root: &Path, id: &str) -> PathBuf {
+    root.join("content")
+        .join("units")
+        .join(id)
+        .join("report.md")
+}
