@@ -66,6 +66,23 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Serve the site for preview, rebuilding and reloading open pages on every save.
+    ///
+    /// The site is built into memory (the output folder is not touched) and
+    /// served on this machine only, unless --bind says otherwise. Problems
+    /// are shown in the browser over the last good pages. Ctrl-C stops it.
+    Serve {
+        /// The port [default: 8080, or the next free one].
+        #[arg(short, long, value_name = "PORT")]
+        port: Option<u16>,
+        /// The address to listen on; another than 127.0.0.1 lets other
+        /// machines read the site.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new, small, working site in DIR.
     ///
     /// A relative DIR is taken from the -C folder: `ketqua -C sites init tinh`
@@ -110,6 +127,15 @@ pub fn main() -> ExitCode {
             run_build(&options, quiet)
         }
         Command::Check { deny_warnings } => run_check(&cli.root, today, deny_warnings),
+        Command::Serve { port, bind, open } => {
+            let options = crate::serve::ServeOptions {
+                root: cli.root,
+                bind,
+                port,
+                today,
+            };
+            run_serve(&options, open)
+        }
         Command::Init { dir } => {
             let dir = within(&cli.root, dir);
             match crate::init::init(&dir) {
@@ -183,6 +209,59 @@ fn run_build(options: &BuildOptions, quiet: bool) -> ExitCode {
                 checked.diagnostics.summary(),
                 options.output.display()
             );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints what the server says: progress on stdout, problems on stderr.
+struct Console;
+
+impl crate::serve::Log for Console {
+    fn info(&self, text: &str) {
+        println!("{} {text}", clock());
+    }
+    fn warn(&self, text: &str) {
+        eprintln!("warning: {text}");
+    }
+    fn problems(&self, text: &str) {
+        eprint!("{text}");
+    }
+}
+
+/// The time of day in Vietnam, for the server's log lines.
+fn clock() -> String {
+    jiff::tz::offset(7)
+        .to_datetime(jiff::Timestamp::now())
+        .strftime("%H:%M:%S")
+        .to_string()
+}
+
+fn run_serve(options: &crate::serve::ServeOptions, open: bool) -> ExitCode {
+    let (stop_tx, stop) = std::sync::mpsc::channel();
+    if let Err(err) = ctrlc::set_handler(move || {
+        let _ = stop_tx.send(());
+    }) {
+        eprintln!("error: cannot catch Ctrl-C: {err}");
+        return ExitCode::FAILURE;
+    }
+    let listening = |serving: &crate::serve::Serving| {
+        println!(
+            "Serving {} at {} (Ctrl-C to stop)",
+            options.root.display(),
+            serving.url
+        );
+        if open && let Err(err) = opener::open_browser(&serving.url) {
+            eprintln!("warning: cannot open a browser: {err}");
+        }
+    };
+    match crate::serve::run(options, std::sync::Arc::new(Console), listening, &stop) {
+        Ok(()) => {
+            println!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
             ExitCode::FAILURE
         }
     }

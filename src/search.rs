@@ -299,6 +299,8 @@ pub struct Index {
     pub terms: BTreeMap<String, Vec<Posting>>,
     /// The two-letter groups sharded by three letters (see [`MAX_SHARD`]).
     split: BTreeSet<String>,
+    /// The size of each group's shards, kept up to date by [`Index::replace`].
+    sizes: BTreeMap<String, usize>,
 }
 
 #[derive(Serialize)]
@@ -357,12 +359,18 @@ impl Index {
             docs,
             terms,
             split: BTreeSet::new(),
+            sizes: BTreeMap::new(),
         };
         let groups = index.groups();
-        index.split = groups
+        index.sizes = groups
             .par_iter()
-            .filter(|g| index.group_size(g) > MAX_SHARD)
-            .map(|g| g.to_string())
+            .map(|g| (g.to_string(), index.group_size(g)))
+            .collect();
+        index.split = index
+            .sizes
+            .iter()
+            .filter(|(_, size)| **size > MAX_SHARD)
+            .map(|(g, _)| g.clone())
             .collect();
         index
     }
@@ -391,33 +399,31 @@ impl Index {
     /// The bytes a group's words take in its shards, which decides whether
     /// it is split.
     fn group_size(&self, group: &str) -> usize {
-        self.group_terms(group)
-            .map(|(w, p)| {
-                let len = encoded_len(p);
-                let entry = if len > COMMON_BYTES {
-                    decimal_len(p.len() as u64)
-                } else {
-                    len + 2
-                };
-                w.len() + entry + 6
-            })
-            .sum()
+        self.group_terms(group).map(|(w, p)| entry_size(w, p)).sum()
     }
 
-    fn group_files(&self, group: &str) -> GroupFiles {
+    /// The files of a group: all of them, or with `only`, the shards
+    /// holding any of `only`'s words and the common-word files of those
+    /// words (what an edit of those words can change).
+    fn group_files(&self, group: &str, only: Option<&BTreeSet<String>>) -> GroupFiles {
         let split = self.split.contains(group);
-        let mut shards: BTreeMap<&str, String> = BTreeMap::new();
+        let key_of = |w: &'_ str| -> String {
+            if split {
+                shard_key(w, std::slice::from_ref(&group.to_string()))
+            } else {
+                group.to_string()
+            }
+        };
+        let keys: Option<BTreeSet<String>> =
+            only.map(|words| words.iter().map(|w| key_of(w)).collect());
+        let mut shards: BTreeMap<String, String> = BTreeMap::new();
         let mut files = Vec::new();
         for (w, p) in self.group_terms(group) {
+            let key = key_of(w);
+            if keys.as_ref().is_some_and(|keys| !keys.contains(&key)) {
+                continue;
+            }
             let postings = encode_postings(p);
-            let key = if split {
-                match w.char_indices().nth(3) {
-                    Some((end, _)) => &w[..end],
-                    None => w,
-                }
-            } else {
-                group
-            };
             let text = shards.entry(key).or_insert_with(|| String::from("{"));
             if text.len() > 1 {
                 text.push(',');
@@ -426,10 +432,12 @@ impl Index {
             text.push(':');
             if postings.len() > COMMON_BYTES {
                 text.push_str(&p.len().to_string());
-                files.push((
-                    format!("search/w/{}.json", key_file(w)),
-                    format!("[{postings}]").into_bytes(),
-                ));
+                if only.is_none_or(|words| words.contains(w)) {
+                    files.push((
+                        format!("search/w/{}.json", key_file(w)),
+                        format!("[{postings}]").into_bytes(),
+                    ));
+                }
             } else {
                 text.push('[');
                 text.push_str(&postings);
@@ -439,7 +447,7 @@ impl Index {
         for (key, mut text) in shards {
             text.push('}');
             files.push((
-                format!("search/t/{}.json", key_file(key)),
+                format!("search/t/{}.json", key_file(&key)),
                 text.into_bytes(),
             ));
         }
@@ -478,7 +486,7 @@ impl Index {
         let groups: Vec<GroupFiles> = self
             .groups()
             .par_iter()
-            .map(|g| self.group_files(g))
+            .map(|g| self.group_files(g, None))
             .collect();
         let blocks: Vec<(String, Vec<u8>)> = (0..self.docs.len().div_ceil(BLOCK))
             .into_par_iter()
@@ -492,77 +500,107 @@ impl Index {
     }
 
     /// Replaces document `id` (which must exist) and returns the files that
-    /// change: only the groups of words whose postings changed are written
-    /// again, so an edit of one report rewrites a few small files.
+    /// change: only the shards of words whose postings changed are written
+    /// again, so an edit of one report rewrites a few files.
     pub fn replace(&mut self, id: usize, doc: Doc) -> Vec<FileChange> {
         let entry = Entry::new(doc);
         let old = std::mem::replace(&mut self.docs[id], entry);
         let new = &self.docs[id];
         let id32 = id as u32;
-        // Words whose posting for this document changed.
+        // Words whose posting for this document changed, by group.
         let old_words: BTreeMap<&str, u8> =
             old.words.iter().map(|(w, x)| (w.as_str(), *x)).collect();
-        let new_words: BTreeMap<&str, u8> =
-            new.words.iter().map(|(w, x)| (w.as_str(), *x)).collect();
-        let changed: BTreeSet<String> = old_words
+        let new_words: BTreeMap<String, u8> = new.words.iter().cloned().collect();
+        let mut changed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (w, x) in old_words
             .iter()
-            .filter(|(w, x)| new_words.get(*w) != Some(x))
-            .chain(
-                new_words
-                    .iter()
-                    .filter(|(w, x)| old_words.get(*w) != Some(x)),
-            )
-            .map(|(w, _)| w.to_string())
-            .collect();
-        let groups: BTreeSet<String> = changed.iter().map(|w| group_of(w).to_string()).collect();
-        let before: BTreeMap<String, GroupFiles> = groups
+            .map(|(w, x)| (*w, *x))
+            .chain(new_words.iter().map(|(w, x)| (w.as_str(), *x)))
+        {
+            if old_words.get(w) != Some(&x) || new_words.get(w) != Some(&x) {
+                changed
+                    .entry(group_of(w).to_string())
+                    .or_default()
+                    .insert(w.to_string());
+            }
+        }
+        let before: Vec<GroupFiles> = changed
             .iter()
-            .map(|g| (g.clone(), self.group_files(g)))
+            .map(|(g, words)| self.group_files(g, Some(words)))
             .collect();
-        for w in &changed {
-            let postings = self.terms.entry(w.clone()).or_default();
-            if let Ok(at) = postings.binary_search_by_key(&id32, |p| p.doc) {
-                postings.remove(at);
-            }
-            if let Some(&weight) = new_words.get(w.as_str()) {
-                let at = postings
-                    .binary_search_by_key(&id32, |p| p.doc)
-                    .unwrap_or_else(|at| at);
-                postings.insert(at, Posting { doc: id32, weight });
-            }
-            if postings.is_empty() {
-                self.terms.remove(w);
+        for (g, words) in &changed {
+            let size = self.sizes.entry(g.clone()).or_default();
+            for w in words {
+                let postings = self.terms.entry(w.clone()).or_default();
+                *size -= entry_size(w, postings);
+                if let Ok(at) = postings.binary_search_by_key(&id32, |p| p.doc) {
+                    postings.remove(at);
+                }
+                if let Some(&weight) = new_words.get(w) {
+                    let at = postings
+                        .binary_search_by_key(&id32, |p| p.doc)
+                        .unwrap_or_else(|at| at);
+                    postings.insert(at, Posting { doc: id32, weight });
+                }
+                *size += entry_size(w, postings);
+                if postings.is_empty() {
+                    self.terms.remove(w);
+                }
             }
         }
         let mut changes = Vec::new();
-        let split_before = self.split.clone();
-        for g in &groups {
-            if self.group_size(g) > MAX_SHARD {
-                self.split.insert(g.clone());
+        let mut meta = false;
+        for ((g, words), before) in changed.iter().zip(before) {
+            let split = self.sizes.get(g).copied().unwrap_or_default() > MAX_SHARD;
+            let after = if split == self.split.contains(g) {
+                self.group_files(g, Some(words))
             } else {
-                self.split.remove(g);
-            }
-        }
-        for (g, old_files) in before {
-            let new_files = self.group_files(&g).files;
-            let kept: BTreeSet<&str> = new_files.iter().map(|(p, _)| p.as_str()).collect();
-            for (path, _) in &old_files.files {
+                // Split or joined: every shard of the group is written
+                // anew, and the old ones go.
+                meta = true;
+                let old_keys: BTreeSet<String> = self
+                    .group_terms(g)
+                    .map(|(w, _)| w)
+                    .chain(words.iter().map(String::as_str))
+                    .map(|w| {
+                        if split {
+                            g.clone()
+                        } else {
+                            shard_key(w, std::slice::from_ref(g))
+                        }
+                    })
+                    .collect();
+                for key in old_keys {
+                    changes.push(FileChange::Remove(format!(
+                        "search/t/{}.json",
+                        key_file(&key)
+                    )));
+                }
+                if split {
+                    self.split.insert(g.clone());
+                } else {
+                    self.split.remove(g);
+                }
+                self.group_files(g, None)
+            };
+            let kept: BTreeSet<&str> = after.files.iter().map(|(p, _)| p.as_str()).collect();
+            for (path, _) in &before.files {
                 if !kept.contains(path.as_str()) {
                     changes.push(FileChange::Remove(path.clone()));
                 }
             }
-            let old_map: BTreeMap<&str, &[u8]> = old_files
+            let old_files: BTreeMap<&str, &[u8]> = before
                 .files
                 .iter()
                 .map(|(p, b)| (p.as_str(), b.as_slice()))
                 .collect();
-            for (path, bytes) in new_files {
-                if old_map.get(path.as_str()) != Some(&bytes.as_slice()) {
+            for (path, bytes) in after.files {
+                if old_files.get(path.as_str()) != Some(&bytes.as_slice()) {
                     changes.push(FileChange::Write(path, bytes));
                 }
             }
         }
-        if self.split != split_before {
+        if meta {
             let (path, bytes) = self.meta();
             changes.push(FileChange::Write(path, bytes));
         }
@@ -575,6 +613,21 @@ impl Index {
         }
         changes
     }
+}
+
+/// The bytes a word takes in its shard (see [`Index::group_size`]); none
+/// when it has no postings.
+fn entry_size(word: &str, postings: &[Posting]) -> usize {
+    if postings.is_empty() {
+        return 0;
+    }
+    let len = encoded_len(postings);
+    let entry = if len > COMMON_BYTES {
+        decimal_len(postings.len() as u64)
+    } else {
+        len + 2
+    };
+    word.len() + entry + 6
 }
 
 /// The length of [`encode_postings`]'s text, without writing it.

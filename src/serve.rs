@@ -1,5 +1,197 @@
-//! `ketqua serve`: builds the site into memory, serves it over HTTP on
-//! loopback, watches the files it is made from, rebuilds what changed and
-//! tells open pages to reload.
+//! `ketqua serve`: builds the site into memory, serves it over HTTP,
+//! watches the files it is made from, rebuilds what changed and tells open
+//! pages to reload.
+//!
+//! Threads: tiny_http's own, a few workers answering requests
+//! ([`http::handle`]), one per open page holding its reload stream, the
+//! watcher's, and the rebuild loop, the only one that changes the site. The
+//! workers read the last published [`preview::Output`]: a rebuild never
+//! blocks a request, and a failed one leaves the last good pages served.
 
+pub mod http;
 pub mod preview;
+pub mod watch;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use preview::{Outcome, Preview};
+
+/// Threads answering requests (reload streams have their own).
+const WORKERS: usize = 8;
+/// Batches of events closer than this are one rebuild (see [`watch::next_batch`]).
+const SETTLE: Duration = Duration::from_millis(10);
+/// Ports tried after the default one when it is taken.
+const PORT_TRIES: u16 = 10;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// `None`: the default port, or the next free one.
+    pub port: Option<u16>,
+    pub today: jiff::civil::Date,
+}
+
+pub const DEFAULT_PORT: u16 = 8080;
+
+/// What the server tells the person running it (printed by `cli`).
+pub trait Log: Send + Sync {
+    /// A line of progress.
+    fn info(&self, text: &str);
+    /// A warning about how the server runs.
+    fn warn(&self, text: &str);
+    /// The problems of a rebuild that failed, as `ketqua check` prints them.
+    fn problems(&self, text: &str);
+}
+
+/// The running server's address, once it listens.
+pub struct Serving {
+    pub url: String,
+}
+
+/// Serves the site until `stop` receives (or its sender is dropped). Calls
+/// `listening` once the server accepts connections. Errors are for people:
+/// a folder that is not a site, a port that cannot be used.
+pub fn run(
+    options: &ServeOptions,
+    log: Arc<dyn Log>,
+    listening: impl FnOnce(&Serving),
+    stop: &Receiver<()>,
+) -> Result<(), String> {
+    let root = options.root.canonicalize().map_err(|err| {
+        format!(
+            "cannot open the site folder {}: {err}",
+            options.root.display()
+        )
+    })?;
+    if !root.join("site.toml").is_file() {
+        return Err(format!(
+            "no site.toml in {}: this folder is not a ketqua site (run `ketqua init DIR` to make one)",
+            options.root.display()
+        ));
+    }
+    // Watch before the first build, so that no edit made during it is lost.
+    let (events_tx, events) = mpsc::channel();
+    let watcher = watch::SiteWatcher::new(&root, events_tx)?;
+    let (preview, first) = Preview::new(&root, options.today);
+    report(&*log, &first, &preview);
+    let server = listen(options)?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    if !addr.ip().is_loopback() {
+        log.warn(&format!(
+            "listening on {}: anyone who can reach this machine can read the site, internal material included",
+            addr.ip()
+        ));
+    }
+    let shared = Arc::new(http::Shared::new(&root, preview.output()));
+    let server = Arc::new(server);
+    for n in 0..WORKERS {
+        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
+        std::thread::Builder::new()
+            .name(format!("ketqua-http-{n}"))
+            .spawn(move || {
+                while let Ok(request) = server.recv() {
+                    http::handle(&shared, request);
+                }
+            })
+            .map_err(|err| format!("cannot start the server: {err}"))?;
+    }
+    let rebuild_shared = Arc::clone(&shared);
+    let rebuild_log = Arc::clone(&log);
+    std::thread::Builder::new()
+        .name("ketqua-rebuild".into())
+        .spawn(move || rebuild_loop(preview, watcher, &events, &rebuild_shared, &*rebuild_log))
+        .map_err(|err| format!("cannot start the watcher: {err}"))?;
+    let host = match addr.ip() {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    listening(&Serving {
+        url: format!("http://{host}:{}/", addr.port()),
+    });
+    // Ctrl-C, or the caller gone.
+    let _ = stop.recv();
+    server.unblock();
+    Ok(())
+}
+
+/// Binds the address asked for; without `--port`, the default port or the
+/// next free one.
+fn listen(options: &ServeOptions) -> Result<tiny_http::Server, String> {
+    let ports: Vec<u16> = match options.port {
+        Some(port) => vec![port],
+        None => (DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES).collect(),
+    };
+    let mut last = String::new();
+    for port in ports {
+        match tiny_http::Server::http(SocketAddr::new(options.bind, port)) {
+            Ok(server) => return Ok(server),
+            Err(err) => {
+                last = format!(
+                    "cannot listen on {}: {err}",
+                    SocketAddr::new(options.bind, port)
+                )
+            }
+        }
+    }
+    Err(format!("{last} (choose another port with --port)"))
+}
+
+fn rebuild_loop(
+    mut preview: Preview,
+    mut watcher: watch::SiteWatcher,
+    events: &Receiver<Vec<watch::FileEvent>>,
+    shared: &http::Shared,
+    log: &dyn Log,
+) {
+    let root = shared.root.clone();
+    let output = root.join("public");
+    while let Some(batch) = watch::next_batch(events, SETTLE) {
+        let change = watch::classify(&root, &output, &batch);
+        if change.is_empty() {
+            continue;
+        }
+        let outcome = preview.rebuild(&change);
+        shared.publish(preview.output());
+        report(log, &outcome, &preview);
+        if outcome.full {
+            if let Err(err) = watcher.watch_folders() {
+                log.warn(&err);
+            }
+        }
+    }
+}
+
+fn report(log: &dyn Log, outcome: &Outcome, preview: &Preview) {
+    let ms = outcome.elapsed.as_millis();
+    if !outcome.ok {
+        if let Some(problems) = &preview.output().problems {
+            log.problems(problems);
+        }
+        log.info(
+            "not rebuilt: the site has errors (shown in the browser); still serving the last good pages",
+        );
+        return;
+    }
+    let warnings = match outcome.warnings {
+        0 => String::new(),
+        1 => ", 1 warning (see `ketqua check`)".into(),
+        n => format!(", {n} warnings (see `ketqua check`)"),
+    };
+    let what = if outcome.full {
+        "built the site"
+    } else {
+        "rebuilt"
+    };
+    log.info(&format!(
+        "{what}: {} files in {ms} ms{warnings}",
+        outcome.files
+    ));
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{self, Checked, Silent};
 use crate::consistency;
-use crate::diag::{Diagnostic, Diagnostics, Location, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources};
 use crate::load;
 use crate::model;
 use crate::render::Renderer;
@@ -26,7 +26,7 @@ use crate::theme::StaticFile;
 #[derive(Debug, Default)]
 pub struct Output {
     /// Pages, exports and search files, by path from the output root.
-    pub files: HashMap<Arc<str>, Arc<[u8]>>,
+    pub files: Files,
     pub statics: BTreeMap<String, StaticFile>,
     /// The diagnostics of the last rebuild, as text, when it failed: shown
     /// over the last good pages until a rebuild succeeds.
@@ -41,7 +41,7 @@ impl Output {
     /// inside `root` once links are resolved).
     pub fn get(&self, root: &Path, path: &str) -> Lookup {
         if let Some(bytes) = self.files.get(path) {
-            return Lookup::Found(Arc::clone(bytes));
+            return Lookup::Found(bytes);
         }
         match self.statics.get(path) {
             Some(StaticFile::Embedded(bytes)) => Lookup::Found(Arc::from(*bytes)),
@@ -86,6 +86,79 @@ impl Output {
             problems: Some(problems),
             generation: self.generation + 1,
         })
+    }
+}
+
+/// The generated files: those of the last full build, shared by every
+/// output since, and the changes made by incremental rebuilds on top. An
+/// incremental rebuild copies only the changes, not the ten thousands of
+/// files of a large site; they are folded into the shared map when many.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    base: Arc<HashMap<Arc<str>, Arc<[u8]>>>,
+    /// Written (`Some`) or removed (`None`) since the base.
+    changes: HashMap<Arc<str>, Option<Arc<[u8]>>>,
+}
+
+/// Changes kept on top of the base before they are folded into it.
+const MAX_CHANGES: usize = 2_000;
+
+impl Files {
+    fn new(files: HashMap<Arc<str>, Arc<[u8]>>) -> Files {
+        Files {
+            base: Arc::new(files),
+            changes: HashMap::new(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<Arc<[u8]>> {
+        match self.changes.get(path) {
+            Some(change) => change.clone(),
+            None => self.base.get(path).cloned(),
+        }
+    }
+
+    /// Every file, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Arc<[u8]>)> {
+        let changes = self
+            .changes
+            .iter()
+            .filter_map(|(path, bytes)| bytes.as_ref().map(|b| (path, b)));
+        self.base
+            .iter()
+            .filter(|(path, _)| !self.changes.contains_key(&***path))
+            .chain(changes)
+    }
+
+    /// These files with `changes` made.
+    fn with(&self, changes: Vec<FileChange>) -> Files {
+        let mut files = self.clone();
+        for change in changes {
+            let (path, bytes) = match change {
+                FileChange::Write(path, bytes) => (path, Some(Arc::from(bytes))),
+                FileChange::Remove(path) => (path, None),
+            };
+            files.changes.insert(Arc::from(path), bytes);
+        }
+        if files.changes.len() > MAX_CHANGES {
+            let mut base = (*files.base).clone();
+            for (path, bytes) in files.changes.drain() {
+                match bytes {
+                    Some(bytes) => base.insert(path, bytes),
+                    None => base.remove(&path),
+                };
+            }
+            files.base = Arc::new(base);
+        }
+        files
+    }
+
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -231,6 +304,7 @@ impl Preview {
         let files: HashMap<Arc<str>, Arc<[u8]>> =
             files.into_inner().unwrap_or_default().into_iter().collect();
         let count = files.len();
+        let files = Files::new(files);
         self.output = Arc::new(Output {
             files,
             statics: checked.theme.statics.clone(),
@@ -259,7 +333,7 @@ impl Preview {
         full: bool,
         started: Instant,
     ) -> Outcome {
-        self.output = self.output.failed(diagnostics.render(sources));
+        self.output = self.output.failed(problems_text(diagnostics, sources));
         Outcome {
             full,
             ok: false,
@@ -305,11 +379,12 @@ impl Preview {
             diagnostics.extend(found);
             live.stale.insert(i);
         }
-        diagnostics.sort(sources);
         let warnings = diagnostics.warnings();
         if diagnostics.has_errors() {
-            let problems = diagnostics.render(sources);
-            self.output = self.output.failed(problems);
+            // Sorted only to be shown (sorting ten thousand units' warnings
+            // on every save would cost more than the rebuild).
+            diagnostics.sort(sources);
+            self.output = self.output.failed(problems_text(diagnostics, sources));
             return Outcome {
                 full: false,
                 ok: false,
@@ -334,20 +409,9 @@ impl Preview {
             changes.extend(live.index.replace(i, renderer.unit_document(i)));
         }
         live.stale.clear();
-        let mut files = self.output.files.clone();
         let count = changes.len();
-        for change in changes {
-            match change {
-                FileChange::Write(path, bytes) => {
-                    files.insert(Arc::from(path), Arc::from(bytes));
-                }
-                FileChange::Remove(path) => {
-                    files.remove(path.as_str());
-                }
-            }
-        }
         self.output = Arc::new(Output {
-            files,
+            files: self.output.files.with(changes),
             statics: self.output.statics.clone(),
             problems: None,
             generation: self.output.generation + 1,
@@ -360,6 +424,16 @@ impl Preview {
             elapsed: started.elapsed(),
         }
     }
+}
+
+/// The errors, as `ketqua check` prints them (the warnings are only
+/// counted: they do not stop a build, and `check` lists them).
+fn problems_text(diagnostics: &Diagnostics, sources: &Sources) -> String {
+    let mut errors = Diagnostics::default();
+    for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
+        errors.push(d.clone());
+    }
+    format!("{}{}\n", errors.render(sources), diagnostics.summary())
 }
 
 /// Where a unit's report is.

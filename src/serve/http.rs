@@ -1,0 +1,380 @@
+//! Serving the in-memory site over HTTP with tiny_http: request paths
+//! ([`resolve`], pure, refusing anything that could leave the output),
+//! content types, the live-reload script and its event stream, and the
+//! overlay that shows problems over the last good pages.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::preview::{Lookup, Output};
+
+/// Where the reload script is served.
+pub const LIVE_JS: &str = "/__ketqua/live.js";
+/// Where the reload events are served.
+pub const EVENTS: &str = "/__ketqua/events";
+/// At most this many pages listen for reloads at once.
+const MAX_LISTENERS: usize = 256;
+/// A comment line is sent this often, so dead connections are noticed.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// What a request asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file of the site, by its path from the output root.
+    File(String),
+    LiveScript,
+    Events,
+}
+
+/// Why a request path is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a path (`*`, an absolute URL), or not UTF-8 once decoded.
+    BadRequest,
+    /// A path that tries to leave the output: `..`, `.`, a backslash, a NUL.
+    Forbidden,
+}
+
+/// Resolves a request target to a file of the output. `%` escapes are
+/// decoded first, so an encoded `..` (`%2e%2e`, `%2f`) is refused like a
+/// plain one (a malformed escape stays as written, and names no file). A path ending in `/` names the folder's `index.html`.
+pub fn resolve(url: &str) -> Result<Target, Refusal> {
+    let path = url.split(['?', '#']).next().unwrap_or_default();
+    if path == LIVE_JS {
+        return Ok(Target::LiveScript);
+    }
+    if path == EVENTS {
+        return Ok(Target::Events);
+    }
+    let Some(path) = path.strip_prefix('/') else {
+        return Err(Refusal::BadRequest);
+    };
+    let decoded = percent_decode(path).ok_or(Refusal::BadRequest)?;
+    if decoded.contains(['\\', '\0']) {
+        return Err(Refusal::Forbidden);
+    }
+    let mut parts = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" => {}
+            "." | ".." => return Err(Refusal::Forbidden),
+            part => parts.push(part),
+        }
+    }
+    let mut file = parts.join("/");
+    if decoded.is_empty() || decoded.ends_with('/') {
+        if !file.is_empty() {
+            file.push('/');
+        }
+        file.push_str("index.html");
+    }
+    Ok(Target::File(file))
+}
+
+/// Decodes `%XX` escapes; `None` when the bytes are not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+/// Escapes what is not a plain URL path character.
+fn percent_encode(path: &str) -> String {
+    const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(path, PATH).to_string()
+}
+
+/// The content type of a file, by its extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "zip" => "application/zip",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The state the server threads share.
+pub struct Shared {
+    /// What is served now; replaced after each rebuild.
+    pub output: RwLock<Arc<Output>>,
+    /// The site folder: static files must be inside it.
+    pub root: PathBuf,
+    listeners: Mutex<Vec<SyncSender<u64>>>,
+}
+
+impl Shared {
+    pub fn new(root: &Path, output: Arc<Output>) -> Shared {
+        Shared {
+            output: RwLock::new(output),
+            root: root.to_path_buf(),
+            listeners: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn current(&self) -> Arc<Output> {
+        match self.output.read() {
+            Ok(output) => Arc::clone(&output),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Serves `output` from now on and tells every listening page.
+    pub fn publish(&self, output: Arc<Output>) {
+        let generation = output.generation;
+        match self.output.write() {
+            Ok(mut current) => *current = output,
+            Err(poisoned) => *poisoned.into_inner() = output,
+        }
+        if let Ok(mut listeners) = self.listeners.lock() {
+            listeners.retain(|tx| match tx.try_send(generation) {
+                // A page that has not read the last event yet will reload
+                // on it anyway.
+                Ok(()) | Err(TrySendError::Full(_)) => true,
+                Err(TrySendError::Disconnected(_)) => false,
+            });
+        }
+    }
+
+    /// The number of pages listening for reloads.
+    pub fn listeners(&self) -> usize {
+        self.listeners.lock().map_or(0, |l| l.len())
+    }
+
+    fn listen(&self) -> Option<Receiver<u64>> {
+        let mut listeners = self.listeners.lock().ok()?;
+        if listeners.len() >= MAX_LISTENERS {
+            return None;
+        }
+        let (tx, rx) = mpsc::sync_channel(4);
+        listeners.push(tx);
+        Some(rx)
+    }
+}
+
+/// Answers one request. Reload streams are held on their own thread.
+pub fn handle(shared: &Arc<Shared>, request: Request) {
+    let method = request.method().clone();
+    if method != Method::Get && method != Method::Head {
+        let response = with_header(
+            text_response(405, "Method not allowed\n"),
+            "Allow",
+            "GET, HEAD",
+        );
+        let _ = request.respond(response);
+        return;
+    }
+    match resolve(request.url()) {
+        Err(Refusal::BadRequest) => {
+            let _ = request.respond(text_response(400, "Bad request\n"));
+        }
+        Err(Refusal::Forbidden) => {
+            let _ = request.respond(text_response(403, "Forbidden\n"));
+        }
+        Ok(Target::LiveScript) => {
+            let response = Response::from_data(LIVE_SCRIPT.as_bytes());
+            let response = with_header(response, "Content-Type", content_type("live.js"));
+            let response = with_header(response, "Cache-Control", "no-store");
+            let _ = request.respond(response);
+        }
+        Ok(Target::Events) => match shared.listen() {
+            Some(rx) => {
+                let generation = shared.current().generation;
+                // When no thread can be made, the page simply gets no reloads.
+                let _ = std::thread::Builder::new()
+                    .name("ketqua-reload".into())
+                    .spawn(move || stream_events(request, generation, &rx));
+            }
+            None => {
+                let _ = request.respond(text_response(503, "Too many open pages\n"));
+            }
+        },
+        Ok(Target::File(path)) => serve_file(shared, request, &path),
+    }
+}
+
+fn serve_file(shared: &Shared, request: Request, path: &str) {
+    let output = shared.current();
+    let (status, path, bytes) = match output.get(&shared.root, path) {
+        Lookup::Found(bytes) => (200, path.to_string(), Some(bytes)),
+        Lookup::Outside => {
+            let _ = request.respond(text_response(403, "Forbidden\n"));
+            return;
+        }
+        Lookup::Missing => {
+            let folder = format!("{path}/index.html");
+            if matches!(output.get(&shared.root, &folder), Lookup::Found(_)) {
+                let location = format!("/{}/", percent_encode(path));
+                let response = with_header(text_response(301, "Moved\n"), "Location", &location);
+                let _ = request.respond(response);
+                return;
+            }
+            match output.get(&shared.root, "404.html") {
+                Lookup::Found(bytes) => (404, "404.html".to_string(), Some(bytes)),
+                _ => (404, "404.html".to_string(), None),
+            }
+        }
+    };
+    let html = content_type(&path).starts_with("text/html");
+    let (kind, body): (&str, Vec<u8>) = match bytes {
+        Some(bytes) if html => (
+            content_type(&path),
+            with_live_reload(&String::from_utf8_lossy(&bytes), &output).into_bytes(),
+        ),
+        Some(bytes) => (content_type(&path), bytes.to_vec()),
+        // No page at all yet (the first build failed): the problems alone.
+        None => (
+            content_type("404.html"),
+            with_live_reload(EMPTY_PAGE, &output).into_bytes(),
+        ),
+    };
+    let response = Response::from_data(body).with_status_code(StatusCode(status));
+    let response = with_header(response, "Content-Type", kind);
+    let response = with_header(response, "Cache-Control", "no-store");
+    let response = with_header(response, "X-Content-Type-Options", "nosniff");
+    let _ = request.respond(response);
+}
+
+/// What is shown when there is no page to show the problems over.
+const EMPTY_PAGE: &str = "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\">\
+<title>ketqua</title></head><body></body></html>";
+
+/// Holds a reload stream open: the current generation first, then each
+/// new one, with a comment line now and then to notice closed pages.
+fn stream_events(request: Request, generation: u64, rx: &Receiver<u64>) {
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
+    let mut send =
+        |text: String| -> bool { out.write_all(text.as_bytes()).is_ok() && out.flush().is_ok() };
+    if !send(format!(
+        "{head}retry: 500\nevent: reload\ndata: {generation}\n\n"
+    )) {
+        return;
+    }
+    loop {
+        let text = match rx.recv_timeout(KEEP_ALIVE) {
+            Ok(generation) => format!("event: reload\ndata: {generation}\n\n"),
+            Err(RecvTimeoutError::Timeout) => ": still here\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if !send(text) {
+            return;
+        }
+    }
+}
+
+/// The page with the reload script, and the overlay when the last rebuild
+/// failed.
+pub fn with_live_reload(html: &str, output: &Output) -> String {
+    let script = format!(
+        "<script src=\"{LIVE_JS}\" data-generation=\"{}\" defer></script>",
+        output.generation
+    );
+    let mut page = insert_before(html, "</head>", &script);
+    if let Some(problems) = &output.problems {
+        page = insert_before(&page, "</body>", &overlay(problems));
+    }
+    page
+}
+
+fn insert_before(html: &str, tag: &str, text: &str) -> String {
+    match html.rfind(tag) {
+        Some(at) => format!("{}{text}{}", &html[..at], &html[at..]),
+        None => format!("{html}{text}"),
+    }
+}
+
+/// The problems over the page: where they are and the source lines, as
+/// `ketqua check` prints them.
+fn overlay(problems: &str) -> String {
+    format!(
+        "<div id=\"ketqua-problems\" role=\"alertdialog\" aria-modal=\"true\" aria-labelledby=\"ketqua-problems-title\" \
+         style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;\
+         font:15px/1.5 system-ui,sans-serif;padding:2rem\">\
+         <h2 id=\"ketqua-problems-title\" style=\"margin:0 0 .5rem;font-size:1.3rem;color:#ffb4a9\">\
+         Nội dung có lỗi: trang chưa được cập nhật</h2>\
+         <p style=\"margin:0 0 1rem\">Sửa lỗi dưới đây rồi lưu lại; trang sẽ tự tải lại. \
+         Bên dưới lớp này là bản dựng tốt gần nhất.</p>\
+         <pre style=\"white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace;background:#000;color:#eee;padding:1rem;\
+         border-radius:4px\">{}</pre>\
+         <button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"font:inherit;padding:.3rem .8rem\">\
+         Ẩn</button></div>",
+        escape(problems)
+    )
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Adds a header; one tiny_http cannot take (not ASCII) is left out.
+fn with_header<R: std::io::Read>(response: Response<R>, name: &str, value: &str) -> Response<R> {
+    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+        Ok(header) => response.with_header(header),
+        Err(()) => response,
+    }
+}
+
+fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    let response =
+        Response::from_data(text.as_bytes().to_vec()).with_status_code(StatusCode(status));
+    let response = with_header(response, "Content-Type", "text/plain; charset=utf-8");
+    with_header(response, "Cache-Control", "no-store")
+}
+
+/// Reloads the page when the site was rebuilt since it was served (its
+/// generation differs), also after the server restarted.
+const LIVE_SCRIPT: &str = r#"(function () {
+  "use strict";
+  var me = document.currentScript;
+  var served = me ? me.getAttribute("data-generation") : null;
+  if (!window.EventSource) return;
+  var events = new EventSource("/__ketqua/events");
+  events.addEventListener("reload", function (e) {
+    if (e.data !== served) {
+      events.close();
+      location.reload();
+    }
+  });
+})();
+"#;
+
+#[cfg(test)]
+mod tests;

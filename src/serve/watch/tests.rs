@@ -1,0 +1,280 @@
+use std::collections::BTreeSet;
+
+use notify::event::{
+    AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, RemoveKind, RenameMode,
+};
+
+use super::*;
+
+const ROOT: &str = "/srv/tinh";
+
+fn ev(kind: EventKind, paths: &[&str]) -> FileEvent {
+    FileEvent {
+        kind,
+        paths: paths.iter().map(|p| Path::new(ROOT).join(p)).collect(),
+    }
+}
+
+fn write(path: &str) -> FileEvent {
+    ev(
+        EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+        &[path],
+    )
+}
+fn create(path: &str) -> FileEvent {
+    ev(EventKind::Create(CreateKind::File), &[path])
+}
+fn remove(path: &str) -> FileEvent {
+    ev(EventKind::Remove(RemoveKind::File), &[path])
+}
+fn closed(path: &str) -> FileEvent {
+    ev(
+        EventKind::Access(AccessKind::Close(AccessMode::Write)),
+        &[path],
+    )
+}
+fn opened(path: &str) -> FileEvent {
+    ev(
+        EventKind::Access(AccessKind::Open(AccessMode::Any)),
+        &[path],
+    )
+}
+fn rename(from: &str, to: &str) -> FileEvent {
+    ev(
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+        &[from, to],
+    )
+}
+fn rename_from(path: &str) -> FileEvent {
+    ev(
+        EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+        &[path],
+    )
+}
+fn rename_to(path: &str) -> FileEvent {
+    ev(EventKind::Modify(ModifyKind::Name(RenameMode::To)), &[path])
+}
+fn chmod(path: &str) -> FileEvent {
+    ev(
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions)),
+        &[path],
+    )
+}
+
+fn classify_here(events: &[FileEvent]) -> Change {
+    classify(Path::new(ROOT), &Path::new(ROOT).join("public"), events)
+}
+
+fn report_of(id: &str) -> Change {
+    Change {
+        reports: BTreeSet::from([id.to_string()]),
+        other: false,
+    }
+}
+
+const REPORT: &str = "content/units/xa-ma-quai/report.md";
+const DIR: &str = "content/units/xa-ma-quai";
+
+/// Every editor's way of saving a report is an edit of that report, and of
+/// nothing else: one incremental rebuild.
+#[test]
+fn editors_saves_of_a_report() {
+    let p = |name: &str| format!("{DIR}/{name}");
+    let saves: Vec<(&str, Vec<FileEvent>)> = vec![
+        ("in-place write", vec![write(REPORT), closed(REPORT)]),
+        (
+            "vim: probe file, backup by rename, new file, swap file",
+            vec![
+                create(&p("4913")),
+                closed(&p("4913")),
+                remove(&p("4913")),
+                write(&p(".report.md.swp")),
+                rename(REPORT, &p("report.md~")),
+                create(REPORT),
+                write(REPORT),
+                closed(REPORT),
+                chmod(REPORT),
+                remove(&p("report.md~")),
+            ],
+        ),
+        (
+            "vim, renames reported as halves",
+            vec![
+                rename_from(REPORT),
+                rename_to(&p("report.md~")),
+                create(REPORT),
+                write(REPORT),
+                remove(&p("report.md~")),
+            ],
+        ),
+        (
+            "write to a temporary file, rename over the report (gedit, atomic writers)",
+            vec![
+                create(&p(".goutputstream-8K2Q1Z")),
+                write(&p(".goutputstream-8K2Q1Z")),
+                rename(&p(".goutputstream-8K2Q1Z"), REPORT),
+            ],
+        ),
+        (
+            "write to report.md.tmp, rename",
+            vec![
+                create(&p("report.md.tmp")),
+                write(&p("report.md.tmp")),
+                rename(&p("report.md.tmp"), REPORT),
+            ],
+        ),
+        (
+            "JetBrains safe write",
+            vec![
+                create(&p("report.md___jb_tmp___")),
+                write(&p("report.md___jb_tmp___")),
+                rename(REPORT, &p("report.md___jb_old___")),
+                rename(&p("report.md___jb_tmp___"), REPORT),
+                remove(&p("report.md___jb_old___")),
+            ],
+        ),
+        (
+            "emacs: lock file, autosave, backup",
+            vec![
+                create(&p(".#report.md")),
+                write(&p("#report.md#")),
+                rename(REPORT, &p("report.md~")),
+                create(REPORT),
+                write(REPORT),
+                remove(&p("#report.md#")),
+                remove(&p(".#report.md")),
+            ],
+        ),
+    ];
+    for (how, events) in saves {
+        assert_eq!(classify_here(&events), report_of("xa-ma-quai"), "{how}");
+    }
+}
+
+#[test]
+fn what_never_rebuilds() {
+    let quiet: Vec<(&str, Vec<FileEvent>)> = vec![
+        (
+            "reading files (what a build does)",
+            vec![
+                opened(REPORT),
+                opened("site.toml"),
+                opened("templates/base.html"),
+            ],
+        ),
+        (
+            "a change of permissions",
+            vec![chmod(REPORT), chmod("site.toml")],
+        ),
+        (
+            "the output folder",
+            vec![
+                create("public/index.html"),
+                write("public/units/x.html"),
+                remove("public"),
+            ],
+        ),
+        (
+            "a staging folder of `ketqua build`",
+            vec![create(".public.staging-Ab12/index.html")],
+        ),
+        (
+            "swap files and backups alone",
+            vec![
+                write(&format!("{DIR}/.report.md.swp")),
+                create(&format!("{DIR}/report.md~")),
+                create(&format!("{DIR}/4913")),
+            ],
+        ),
+        (
+            "files the site is not made from",
+            vec![
+                write("README.md"),
+                create("notes/ghi-chu.md"),
+                write("target/x"),
+            ],
+        ),
+        (
+            "paths outside the site",
+            vec![FileEvent {
+                kind: EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+                paths: vec![PathBuf::from("/etc/passwd")],
+            }],
+        ),
+        (
+            "a hidden folder in content",
+            vec![write("content/.git/index")],
+        ),
+    ];
+    for (what, events) in quiet {
+        assert!(classify_here(&events).is_empty(), "{what}");
+    }
+}
+
+/// Everything else the site is made from rebuilds the whole site.
+#[test]
+fn what_rebuilds_everything() {
+    let full: Vec<(&str, Vec<FileEvent>)> = vec![
+        ("site.toml", vec![write("site.toml")]),
+        ("the catalogue", vec![write("indicators.toml")]),
+        ("a unit.toml", vec![write(&format!("{DIR}/unit.toml"))]),
+        (
+            "a new unit",
+            vec![
+                ev(
+                    EventKind::Create(CreateKind::Folder),
+                    &["content/units/chi-bo-moi"],
+                ),
+                create("content/units/chi-bo-moi/unit.toml"),
+            ],
+        ),
+        (
+            "a unit deleted",
+            vec![
+                remove(REPORT),
+                remove(&format!("{DIR}/unit.toml")),
+                remove(DIR),
+            ],
+        ),
+        (
+            "a unit renamed",
+            vec![rename(DIR, "content/units/xa-ma-quai-moi")],
+        ),
+        ("a template", vec![write("templates/unit.html")]),
+        ("a static file", vec![create("static/img/logo.png")]),
+        ("a theme", vec![write("themes/rieng/templates/base.html")]),
+        (
+            "the templates folder made",
+            vec![ev(EventKind::Create(CreateKind::Folder), &["templates"])],
+        ),
+    ];
+    for (what, events) in full {
+        let change = classify_here(&events);
+        assert!(change.other, "{what}: {change:?}");
+    }
+    // A report and a unit.toml in one batch: the whole site, and the report.
+    let both = classify_here(&[write(REPORT), write(&format!("{DIR}/unit.toml"))]);
+    assert!(both.other);
+    assert_eq!(both.reports.len(), 1);
+}
+
+#[test]
+fn scratch_names() {
+    for name in [
+        ".report.md.swp",
+        "report.md~",
+        "#report.md#",
+        ".#report.md",
+        "4913",
+        "report.md___jb_tmp___",
+        "report.md___jb_old___",
+        ".goutputstream-XYZ",
+        "report.md.tmp",
+        "unit.toml.bak",
+    ] {
+        assert!(is_scratch(name), "{name}");
+    }
+    for name in ["report.md", "unit.toml", "logo.svg", "4914", "bao-cao~x.md"] {
+        assert!(!is_scratch(name), "{name}");
+    }
+}
