@@ -9,6 +9,7 @@ use crate::load;
 use crate::model::{self, Site};
 use crate::render::Renderer;
 use crate::theme::{self, StaticFile, Theme};
+use crate::timings::Timings;
 use crate::write::{self, Staging};
 
 /// What a build or check is asked to do.
@@ -32,6 +33,8 @@ pub struct Checked {
     pub site: Option<Site>,
     /// The theme's templates and assets, loaded and compiled once by `check`.
     pub theme: Theme,
+    /// How long each stage took (`build --timings`).
+    pub timings: Timings,
 }
 
 impl Checked {
@@ -48,16 +51,27 @@ impl Checked {
 pub fn check(root: &Path, today: jiff::civil::Date) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
-    let site = load::load_site(root, &mut sources, &mut diagnostics)
-        .map(|source| model::build(source, &sources, &mut diagnostics, today));
+    let mut timings = Timings::default();
+    let source = timings.time("load", || {
+        load::load_site(root, &mut sources, &mut diagnostics)
+    });
+    let site = source.map(|source| {
+        let site = timings.time("model", || {
+            model::resolve(source, &sources, &mut diagnostics, today)
+        });
+        timings.time("consistency", || {
+            crate::consistency::check(&site, &sources, &mut diagnostics)
+        });
+        site
+    });
     let theme = match &site {
-        Some(site) => {
+        Some(site) => timings.time("theme", || {
             let theme = theme::load(root, &site.config.theme, &mut sources, &mut diagnostics);
             // Compiling the templates finds their syntax errors, so that
             // `check` fails wherever `build` would.
             Renderer::new(site, &theme, &sources, &mut diagnostics);
             theme
-        }
+        }),
         None => Theme::default(),
     };
     diagnostics.sort(&sources);
@@ -66,6 +80,7 @@ pub fn check(root: &Path, today: jiff::civil::Date) -> Checked {
         diagnostics,
         site,
         theme,
+        timings,
     }
 }
 
@@ -77,6 +92,8 @@ pub struct Summary {
     pub warnings: usize,
     /// The time taken to build the search index (included in `elapsed`).
     pub search_index: Duration,
+    /// Where the time went, stage by stage.
+    pub timings: Timings,
     /// Problems that did not fail the build, for the user to see (a previous
     /// build that could not be removed after the new one was put in place).
     pub notes: Vec<String>,
@@ -114,12 +131,21 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         diagnostics,
         site,
         theme,
+        timings,
     } = &mut checked;
     let site = match site {
         Some(site) if !blocked => &*site,
         _ => return Err(Box::new(checked)),
     };
-    let result = render_and_write(site, theme, sources, diagnostics, options, progress);
+    let result = render_and_write(
+        site,
+        theme,
+        sources,
+        diagnostics,
+        options,
+        progress,
+        timings,
+    );
     match result {
         Some(Written {
             pages,
@@ -130,6 +156,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             pages,
             files,
             search_index,
+            timings: std::mem::take(timings),
             units: site.units.len(),
             warnings: diagnostics.warnings(),
             notes,
@@ -186,14 +213,15 @@ fn render_and_write(
     diags: &mut Diagnostics,
     options: &BuildOptions,
     progress: &dyn Progress,
+    timings: &mut Timings,
 ) -> Option<Written> {
     if diags.has_errors() {
         return None;
     }
-    let renderer = Renderer::new(site, theme, sources, diags)?;
-    let pages = renderer.pages();
+    let renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
+    let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
-    let search = renderer.search_files();
+    let search = timings.time("search index", || renderer.search_files());
     let search_index = index_started.elapsed();
     let generated: Vec<&str> = pages
         .iter()
@@ -219,13 +247,19 @@ fn render_and_write(
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
     let files = pages.len() + exports + search.len() + theme.statics.len();
     progress.start(files);
+    let started = Instant::now();
     let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
-        staging
-            .write(path, bytes)
+        renderer
+            .work()
+            .write
+            .time(|| staging.write(path, bytes))
             .map_err(|err| Diagnostic::error(format!("cannot write {err}")))?;
         progress.advance();
         Ok(())
     });
+    timings.phases.push(("render+write", started.elapsed()));
+    timings.work = renderer.work().report();
+    let started = Instant::now();
     if let Err(d) = result {
         progress.finish();
         diags.push(d);
@@ -252,7 +286,11 @@ fn render_and_write(
         progress.advance();
     }
     progress.finish();
-    let notes = match staging.commit() {
+    timings.phases.push(("write rest", started.elapsed()));
+    let started = Instant::now();
+    let committed = staging.commit();
+    timings.phases.push(("commit", started.elapsed()));
+    let notes = match committed {
         Ok(None) => Vec::new(),
         Ok(Some(leftover)) => vec![format!(
             "the new build is in place, but the previous one could not be removed: {leftover} \

@@ -23,6 +23,7 @@ pub mod scan;
 pub mod search;
 pub mod target;
 pub mod theme;
+pub mod timings;
 pub mod vi;
 pub mod view;
 pub mod write;

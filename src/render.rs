@@ -4,6 +4,9 @@
 //!
 //! Every figure is formatted here, through `vi`, so templates never format.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
@@ -16,6 +19,7 @@ use crate::model::{Indicator, Level, Site, Submission, Unit};
 use crate::rollup::{self, Shared, Submissions, Tally};
 use crate::target::{self, Figure, Status, Target, TargetKind};
 use crate::theme::Theme;
+use crate::timings::Counter;
 use crate::vi;
 use crate::view::*;
 
@@ -57,6 +61,37 @@ pub struct Renderer<'a> {
     env: Environment<'a>,
     site: &'a Site,
     strings: Strings,
+    work: Work,
+}
+
+/// Time spent in the parts of the render loop, summed over threads (see
+/// `timings.rs`).
+#[derive(Debug, Default)]
+pub struct Work {
+    pub views: Counter,
+    /// Rendering templates, charts included.
+    pub templates: Counter,
+    /// Drawing charts (called from templates).
+    pub charts: Arc<Counter>,
+    pub exports: Counter,
+    /// Handing files to the sink (the writer).
+    pub write: Counter,
+}
+
+impl Work {
+    /// The figures for `Timings::work`, charts apart from templates.
+    pub fn report(&self) -> Vec<(&'static str, Duration)> {
+        vec![
+            ("views", self.views.get()),
+            (
+                "templates",
+                self.templates.get().saturating_sub(self.charts.get()),
+            ),
+            ("charts", self.charts.get()),
+            ("exports", self.exports.get()),
+            ("write", self.write.get()),
+        ]
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -72,7 +107,14 @@ impl<'a> Renderer<'a> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
-        crate::chart::register(&mut env);
+        let work = Work::default();
+        let charts = Arc::clone(&work.charts);
+        env.add_function(
+            "chart",
+            move |kind: &str, data: Value, kwargs: minijinja::value::Kwargs| {
+                charts.time(|| crate::chart::template_chart(kind, data, kwargs))
+            },
+        );
         let before = diags.errors();
         for t in &theme.templates {
             if let Err(err) =
@@ -126,7 +168,17 @@ impl<'a> Renderer<'a> {
             ]
             .map(|s| submission_status(s, &strings))),
         );
-        Some(Renderer { env, site, strings })
+        Some(Renderer {
+            env,
+            site,
+            strings,
+            work,
+        })
+    }
+
+    /// Where the render loop's time went.
+    pub fn work(&self) -> &Work {
+        &self.work
     }
 
     /// Every page of the site, in a fixed order.
@@ -282,13 +334,18 @@ impl<'a> Renderer<'a> {
     {
         pages.par_iter().try_for_each(|page| {
             let html = self
-                .render(page)
+                .work
+                .templates
+                .time(|| self.render(page))
                 .map_err(|err| template_diagnostic(&err, theme, sources))?;
             sink(&page.path, html.as_bytes())?;
             if let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) {
-                let table = self.export_table(export);
-                sink(&csv, &table.to_csv())?;
-                sink(&json, &table.to_json())?;
+                let (csv_bytes, json_bytes) = self.work.exports.time(|| {
+                    let table = self.export_table(export);
+                    (table.to_csv(), table.to_json())
+                });
+                sink(&csv, &csv_bytes)?;
+                sink(&json, &json_bytes)?;
             }
             Ok(())
         })

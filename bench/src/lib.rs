@@ -61,11 +61,11 @@ impl Rng {
     /// A generator for one item, independent of the others' draws.
     fn for_item(seed: u64, item: u64, stream: u64) -> Rng {
         let mut r = Rng(seed ^ item.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (stream << 56));
-        r.next();
+        r.next_u64();
         r
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -75,16 +75,16 @@ impl Rng {
 
     /// A number in `lo..=hi`.
     pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
+        lo + self.next_u64() % (hi - lo + 1)
     }
 
     /// True with probability `percent` / 100.
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[(self.next() % items.len() as u64) as usize]
+        &items[(self.next_u64() % items.len() as u64) as usize]
     }
 }
 
@@ -240,7 +240,7 @@ pub fn plan(spec: Spec) -> Plan {
     for g in 0..grassroots {
         let (prefix, kind) = *rng.pick(GRASSROOTS_KINDS);
         let p = place(&mut rng);
-        let parent = 1 + (rng.next() as usize % districts.max(1));
+        let parent = 1 + (rng.next_u64() as usize % districts.max(1));
         units.push(PlanUnit {
             id: format!("g{:05}", g + 1),
             name: format!("{prefix} {p}"),
@@ -257,7 +257,7 @@ pub fn plan(spec: Spec) -> Plan {
     for b in 0..rest.saturating_sub(grassroots) {
         let prefix = rng.pick(BRANCH_KINDS);
         let p = place(&mut rng);
-        let parent = first_grassroots + (rng.next() as usize % grassroots);
+        let parent = first_grassroots + (rng.next_u64() as usize % grassroots);
         units.push(PlanUnit {
             id: format!("b{:05}", b + 1),
             name: format!("{prefix} {p}"),
@@ -507,8 +507,7 @@ fn indicators(rng: &mut Rng, unit: &PlanUnit, corpus: &[&'static str]) -> Vec<Ge
                 // Never more than the unit's own members (ketqua checks).
                 let per_year = [2u64, 5, 10, 20, 50, 100]
                     .into_iter()
-                    .filter(|&n| n * 4 <= unit.members)
-                    .last()
+                    .rfind(|&n| n * 4 <= unit.members)
                     .unwrap_or(1);
                 let a = rng.range(per_year * 7 / 10, per_year * 14 / 10);
                 let b = rng.range(per_year * 7 / 10, per_year * 14 / 10);
@@ -748,7 +747,8 @@ fn report(rng: &mut Rng, corpus: &[&'static str], inds: &[GenIndicator]) -> Stri
             if in_paragraph > 0 {
                 out.push(' ');
             }
-            out.push_str(*rng.pick(corpus));
+            let s: &str = rng.pick::<&str>(corpus);
+            out.push_str(s);
             if footnotes < notes && rng.chance(30) {
                 footnotes += 1;
                 let _ = write!(out, "[^{footnotes}]");
