@@ -23,15 +23,39 @@ use crate::timings::Counter;
 use crate::vi;
 use crate::view::*;
 
-/// A page to render: where it goes, which template, and its own variables.
+/// A page to render: where it goes, which template, and what it shows.
 pub struct Page {
     pub path: String,
     pub template: &'static str,
     pub kind: &'static str,
     pub title: String,
-    pub vars: Value,
+    /// The page's own variables, built when the page is rendered.
+    pub view: View,
     /// The table written beside the page as CSV and JSON.
     pub export: Option<Export>,
+}
+
+/// What a page shows. A page carries this small description, not its
+/// variables: they are built inside the parallel render loop and dropped
+/// once the page is written, so a large site never holds every page's view
+/// at once.
+#[derive(Debug, Clone)]
+pub enum View {
+    /// The dashboard.
+    Home,
+    /// The index of every unit.
+    Units,
+    Progress,
+    /// The index of one level's units.
+    Level(Level),
+    /// The catalogue of shared indicators.
+    Catalogue,
+    /// One catalogue indicator across units.
+    Indicator(usize),
+    /// One unit.
+    Unit(usize),
+    /// Variables made up front (an empty context for pages with none).
+    Vars(Value),
 }
 
 /// Which table a page exports (see `export.rs`).
@@ -69,7 +93,7 @@ pub struct Renderer<'a> {
 #[derive(Debug, Default)]
 pub struct Work {
     pub views: Counter,
-    /// Rendering templates, charts included.
+    /// Rendering pages, views and charts included.
     pub templates: Counter,
     /// Drawing charts (called from templates).
     pub charts: Arc<Counter>,
@@ -85,7 +109,10 @@ impl Work {
             ("views", self.views.get()),
             (
                 "templates",
-                self.templates.get().saturating_sub(self.charts.get()),
+                self.templates
+                    .get()
+                    .saturating_sub(self.charts.get())
+                    .saturating_sub(self.views.get()),
             ),
             ("charts", self.charts.get()),
             ("exports", self.exports.get()),
@@ -183,7 +210,6 @@ impl<'a> Renderer<'a> {
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
-        let ctx = ViewContext::new(self.site, &self.strings);
         let site = self.site;
         let mut pages = Vec::with_capacity(site.units.len() + site.catalogue.len() + 12);
         let all: Vec<usize> = (0..site.units.len()).collect();
@@ -192,16 +218,15 @@ impl<'a> Renderer<'a> {
             template: "index.html",
             kind: "home",
             title: site.config.title.clone(),
-            vars: context! { dashboard => val(dashboard(&ctx)) },
+            view: View::Home,
             export: None,
         });
-        let heading = self.strings.get("all_units").to_string();
         pages.push(Page {
             path: "units.html".into(),
             template: "units.html",
             kind: "units",
-            title: heading.clone(),
-            vars: context! { index => val(index_page(&ctx, heading, None, &all)) },
+            title: self.strings.get("all_units").to_string(),
+            view: View::Units,
             export: Some(Export::Units(all.clone())),
         });
         pages.push(Page {
@@ -209,7 +234,7 @@ impl<'a> Renderer<'a> {
             template: "progress.html",
             kind: "progress",
             title: self.strings.get("progress_title").to_string(),
-            vars: context! { progress => val(progress_page(&ctx)) },
+            view: View::Progress,
             export: Some(Export::Units(progress_order(site))),
         });
         for level in Level::ALL {
@@ -227,7 +252,7 @@ impl<'a> Renderer<'a> {
                 template: "level.html",
                 kind: "level",
                 title: lv.label.clone(),
-                vars: context! { index => val(index_page(&ctx, lv.label.clone(), Some(lv), &members)) },
+                view: View::Level(level),
                 export: Some(Export::Units(members)),
             });
         }
@@ -237,7 +262,7 @@ impl<'a> Renderer<'a> {
                 template: "indicators.html",
                 kind: "indicators",
                 title: self.strings.get("catalogue_title").to_string(),
-                vars: context! { catalogue => val(catalogue_page(&ctx)) },
+                view: View::Catalogue,
                 export: Some(Export::Catalogue),
             });
         }
@@ -247,7 +272,7 @@ impl<'a> Renderer<'a> {
                 template: "indicator.html",
                 kind: "indicator",
                 title: entry.description.clone(),
-                vars: context! { indicator => val(indicator_page(&ctx, c)) },
+                view: View::Indicator(c),
                 export: Some(Export::Uses(c)),
             });
         }
@@ -257,7 +282,7 @@ impl<'a> Renderer<'a> {
                 template: "unit.html",
                 kind: "unit",
                 title: site.units[i].name.clone(),
-                vars: context! { unit => val(unit_page(&ctx, i)) },
+                view: View::Unit(i),
                 export: (!site.units[i].indicators.is_empty()).then_some(Export::Indicators(i)),
             });
         }
@@ -266,7 +291,7 @@ impl<'a> Renderer<'a> {
             template: "search.html",
             kind: "search",
             title: self.strings.get("search_title").to_string(),
-            vars: context! {},
+            view: View::Vars(context! {}),
             export: None,
         });
         pages.push(Page {
@@ -274,7 +299,7 @@ impl<'a> Renderer<'a> {
             template: "404.html",
             kind: "404",
             title: self.strings.get("not_found").to_string(),
-            vars: context! {},
+            view: View::Vars(context! {}),
             export: None,
         });
         pages
@@ -301,12 +326,39 @@ impl<'a> Renderer<'a> {
         crate::search::Index::build(docs, false).files()
     }
 
+    /// The variables of a page (`View`), built on demand.
+    pub fn vars(&self, view: &View) -> Value {
+        let ctx = ViewContext::new(self.site, &self.strings);
+        let site = self.site;
+        match view {
+            View::Home => context! { dashboard => val(dashboard(&ctx)) },
+            View::Units => {
+                let all: Vec<usize> = (0..site.units.len()).collect();
+                let heading = self.strings.get("all_units").to_string();
+                context! { index => val(index_page(&ctx, heading, None, &all)) }
+            }
+            View::Progress => context! { progress => val(progress_page(&ctx)) },
+            View::Level(level) => {
+                let members: Vec<usize> = (0..site.units.len())
+                    .filter(|&i| site.units[i].level == *level)
+                    .collect();
+                let lv = level_view(*level, &self.strings);
+                context! { index => val(index_page(&ctx, lv.label.clone(), Some(lv), &members)) }
+            }
+            View::Catalogue => context! { catalogue => val(catalogue_page(&ctx)) },
+            View::Indicator(c) => context! { indicator => val(indicator_page(&ctx, *c)) },
+            View::Unit(i) => context! { unit => val(unit_page(&ctx, *i)) },
+            View::Vars(vars) => vars.clone(),
+        }
+    }
+
     /// Renders one page to HTML.
     pub fn render(&self, page: &Page) -> Result<String, minijinja::Error> {
         let depth = page.path.matches('/').count();
         let root = "../".repeat(depth);
         let template = self.env.get_template(page.template)?;
         let (csv, json) = page.export_paths().unwrap_or_default();
+        let vars = self.work.views.time(|| self.vars(&page.view));
         template.render(context! {
             root => root,
             page => context! {
@@ -316,7 +368,7 @@ impl<'a> Renderer<'a> {
                 csv => csv,
                 json => json,
             },
-            ..page.vars.clone()
+            ..vars
         })
     }
 
