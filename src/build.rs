@@ -10,6 +10,7 @@ use crate::model::{self, Site};
 use crate::render::Renderer;
 use crate::search;
 use crate::theme::{self, StaticFile, Theme};
+use crate::timings::Timings;
 use crate::write::{self, Staging};
 
 /// What a build or check is asked to do.
@@ -33,6 +34,8 @@ pub struct Checked {
     pub site: Option<Site>,
     /// The theme's templates and assets, loaded and compiled once by `check`.
     pub theme: Theme,
+    /// How long each stage took (`build --timings`).
+    pub timings: Timings,
 }
 
 impl Checked {
@@ -49,16 +52,27 @@ impl Checked {
 pub fn check(root: &Path, today: jiff::civil::Date) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
-    let site = load::load_site(root, &mut sources, &mut diagnostics)
-        .map(|source| model::build(source, &sources, &mut diagnostics, today));
+    let mut timings = Timings::default();
+    let source = timings.time("load", || {
+        load::load_site(root, &mut sources, &mut diagnostics)
+    });
+    let site = source.map(|source| {
+        let site = timings.time("model", || {
+            model::resolve(source, &sources, &mut diagnostics, today)
+        });
+        timings.time("consistency", || {
+            crate::consistency::check(&site, &sources, &mut diagnostics)
+        });
+        site
+    });
     let theme = match &site {
-        Some(site) => {
+        Some(site) => timings.time("theme", || {
             let theme = theme::load(root, &site.config.theme, &mut sources, &mut diagnostics);
             // Compiling the templates finds their syntax errors, so that
             // `check` fails wherever `build` would.
             Renderer::new(site, &theme, &sources, &mut diagnostics);
             theme
-        }
+        }),
         None => Theme::default(),
     };
     diagnostics.sort(&sources);
@@ -67,6 +81,7 @@ pub fn check(root: &Path, today: jiff::civil::Date) -> Checked {
         diagnostics,
         site,
         theme,
+        timings,
     }
 }
 
@@ -78,6 +93,8 @@ pub struct Summary {
     pub warnings: usize,
     /// The time taken to build the search index (included in `elapsed`).
     pub search_index: Duration,
+    /// Where the time went, stage by stage.
+    pub timings: Timings,
     /// Problems that did not fail the build, for the user to see (a previous
     /// build that could not be removed after the new one was put in place).
     pub notes: Vec<String>,
@@ -115,12 +132,21 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         diagnostics,
         site,
         theme,
+        timings,
     } = &mut checked;
     let site = match site {
         Some(site) if !blocked => &*site,
         _ => return Err(Box::new(checked)),
     };
-    let result = render_and_write(site, theme, sources, diagnostics, options, progress);
+    let result = render_and_write(
+        site,
+        theme,
+        sources,
+        diagnostics,
+        options,
+        progress,
+        timings,
+    );
     match result {
         Some(Written {
             pages,
@@ -131,6 +157,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             pages,
             files,
             search_index,
+            timings: std::mem::take(timings),
             units: site.units.len(),
             warnings: diagnostics.warnings(),
             notes,
@@ -201,16 +228,20 @@ pub fn generate(
     diags: &mut Diagnostics,
     root: &Path,
     progress: &dyn Progress,
+    timings: &mut Timings,
     sink: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
 ) -> Option<Generated> {
     if diags.has_errors() {
         return None;
     }
-    let renderer = Renderer::new(site, theme, sources, diags)?;
-    let pages = renderer.pages();
+    let renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
+    let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
-    let index = renderer.search_index();
-    let search = index.files();
+    let (index, search) = timings.time("search index", || {
+        let index = renderer.search_index();
+        let files = index.files();
+        (index, files)
+    });
     let search_index = index_started.elapsed();
     let generated: Vec<&str> = pages
         .iter()
@@ -227,19 +258,23 @@ pub fn generate(
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
     let files = pages.len() + exports + search.len();
     progress.start(files + theme.statics.len());
-    let result = renderer
-        .render_all(&pages, theme, sources, |path, bytes| {
-            sink(path, bytes)?;
+    let started = Instant::now();
+    let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
+        renderer.work().write.time(|| sink(path, bytes))?;
+        progress.advance();
+        Ok(())
+    });
+    timings.phases.push(("render+write", started.elapsed()));
+    timings.work = renderer.work().report();
+    let started = Instant::now();
+    let result = result.and_then(|()| {
+        search.iter().try_for_each(|(rel, bytes)| {
+            sink(rel, bytes)?;
             progress.advance();
             Ok(())
         })
-        .and_then(|()| {
-            search.iter().try_for_each(|(rel, bytes)| {
-                sink(rel, bytes)?;
-                progress.advance();
-                Ok(())
-            })
-        });
+    });
+    timings.phases.push(("write search", started.elapsed()));
     if let Err(d) = result {
         progress.finish();
         diags.push(d);
@@ -260,6 +295,7 @@ fn render_and_write(
     diags: &mut Diagnostics,
     options: &BuildOptions,
     progress: &dyn Progress,
+    timings: &mut Timings,
 ) -> Option<Written> {
     if diags.has_errors() {
         return None;
@@ -278,7 +314,17 @@ fn render_and_write(
             .write(path, bytes)
             .map_err(|err| Diagnostic::error(format!("cannot write {err}")))
     };
-    let generated = generate(site, theme, sources, diags, &options.root, progress, &sink)?;
+    let generated = generate(
+        site,
+        theme,
+        sources,
+        diags,
+        &options.root,
+        progress,
+        timings,
+        &sink,
+    )?;
+    let started = Instant::now();
     for (rel, file) in &theme.statics {
         let result = match file {
             StaticFile::Embedded(bytes) => staging.write(rel, bytes),
@@ -292,7 +338,11 @@ fn render_and_write(
         progress.advance();
     }
     progress.finish();
-    let notes = match staging.commit() {
+    timings.phases.push(("write rest", started.elapsed()));
+    let started = Instant::now();
+    let committed = staging.commit();
+    timings.phases.push(("commit", started.elapsed()));
+    let notes = match committed {
         Ok(None) => Vec::new(),
         Ok(Some(leftover)) => vec![format!(
             "the new build is in place, but the previous one could not be removed: {leftover} \

@@ -596,7 +596,7 @@ pub fn register(env: &mut Environment<'_>) {
     env.add_function("chart", template_chart);
 }
 
-fn template_chart(kind: &str, data: Value, kwargs: Kwargs) -> Result<Value, Error> {
+pub(crate) fn template_chart(kind: &str, data: Value, kwargs: Kwargs) -> Result<Value, Error> {
     let kind: Kind = kind.parse().map_err(|e: UnknownKind| {
         Error::new(ErrorKind::InvalidOperation, format!("chart(): {e}"))
     })?;

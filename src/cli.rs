@@ -56,6 +56,9 @@ pub enum Command {
         /// Print nothing but problems.
         #[arg(short, long)]
         quiet: bool,
+        /// Print where the time went, stage by stage (for the benchmark).
+        #[arg(long, hide = true)]
+        timings: bool,
     },
     /// Check every file of the site and report every problem, writing nothing.
     ///
@@ -117,6 +120,7 @@ pub fn main() -> ExitCode {
             output,
             deny_warnings,
             quiet,
+            timings,
         } => {
             let options = BuildOptions {
                 output: within(&cli.root, output.unwrap_or_else(|| "public".into())),
@@ -124,7 +128,7 @@ pub fn main() -> ExitCode {
                 deny_warnings,
                 today,
             };
-            run_build(&options, quiet)
+            run_build(&options, quiet, timings)
         }
         Command::Check { deny_warnings } => run_check(&cli.root, today, deny_warnings),
         Command::Serve { port, bind, open } => {
@@ -177,13 +181,16 @@ fn run_check(root: &Path, today: jiff::civil::Date, deny_warnings: bool) -> Exit
     }
 }
 
-fn run_build(options: &BuildOptions, quiet: bool) -> ExitCode {
+fn run_build(options: &BuildOptions, quiet: bool, timings: bool) -> ExitCode {
     let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
     let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
     match build::build(options, progress) {
         Ok(summary) => {
             for note in &summary.notes {
                 eprintln!("warning: {note}");
+            }
+            if timings {
+                eprint!("{}", summary.timings.report());
             }
             if !quiet {
                 println!(

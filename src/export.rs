@@ -8,14 +8,15 @@
 //!   read Vietnamese), comma-separated, RFC 4180 quoting (the `csv` crate),
 //!   one header row of Vietnamese column names.
 //! - **JSON**: an object `{"columns": [{key, label}…], "rows": [{key: value}…]}`
-//!   with stable ASCII keys.
+//!   with stable ASCII keys, each row's in column order; compact, written
+//!   straight from the table (no `serde_json::Value` in between).
 //!
 //! Figures are written as machine numbers (`98.1`, `3322`, never `98,1` or
 //! `3.322`) so that they can be computed with; a fraction is written as
 //! `41/71` with its percentage in a separate column. This is the one place
 //! where Vietnamese number formatting is deliberately not used.
 
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::model::{Indicator, Site, Submission, Unit};
 use crate::target::Figure;
@@ -47,18 +48,6 @@ impl Cell {
             Cell::Int(n) => n.to_string(),
             Cell::Number(x) => number(*x),
             Cell::Bool(b) => b.to_string(),
-        }
-    }
-
-    fn json(&self) -> Value {
-        match self {
-            Cell::Empty => Value::Null,
-            Cell::Text(s) => Value::String(s.clone()),
-            Cell::Int(n) => Value::from(*n),
-            // Whole numbers as integers (`98`, not `98.0`), as written in content.
-            Cell::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => Value::from(*x as i64),
-            Cell::Number(x) => serde_json::Number::from_f64(*x).map_or(Value::Null, Value::Number),
-            Cell::Bool(b) => Value::Bool(*b),
         }
     }
 }
@@ -110,28 +99,101 @@ impl Table {
         out
     }
 
-    /// JSON: the columns and one object per row, keyed by column key.
+    /// JSON: the columns and one object per row, keyed by column key (in
+    /// the order of the columns), compact, written straight from the table.
     pub fn to_json(&self) -> Vec<u8> {
-        let columns: Vec<Value> = self
-            .columns
-            .iter()
-            .map(|(key, label)| serde_json::json!({ "key": key, "label": label }))
-            .collect();
-        let rows: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|row| {
-                let mut obj = Map::new();
-                for ((key, _), cell) in self.columns.iter().zip(row) {
-                    obj.insert(key.clone(), cell.json());
-                }
-                Value::Object(obj)
-            })
-            .collect();
-        let doc = serde_json::json!({ "columns": columns, "rows": rows });
-        let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+        let mut out = Vec::with_capacity(256 + self.rows.len() * self.columns.len() * 24);
+        // Serializing plain strings and numbers into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, &JsonTable(self));
         out.push(b'\n');
         out
+    }
+}
+
+/// A table as its JSON document, serialized without an intermediate
+/// `serde_json::Value`.
+struct JsonTable<'a>(&'a Table);
+
+struct JsonColumns<'a>(&'a [(String, String)]);
+
+struct JsonRows<'a>(&'a Table);
+
+struct JsonRow<'a>(&'a [(String, String)], &'a [Cell]);
+
+impl Serialize for JsonTable<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(2))?;
+        map.serialize_entry("columns", &JsonColumns(&self.0.columns))?;
+        map.serialize_entry("rows", &JsonRows(self.0))?;
+        map.end()
+    }
+}
+
+impl Serialize for JsonColumns<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (key, label) in self.0 {
+            seq.serialize_element(
+                &[("key", key), ("label", label)]
+                    .into_iter()
+                    .collect::<JsonPairs>(),
+            )?;
+        }
+        seq.end()
+    }
+}
+
+/// A small object of string pairs, in order.
+struct JsonPairs<'a>(Vec<(&'static str, &'a String)>);
+
+impl<'a> FromIterator<(&'static str, &'a String)> for JsonPairs<'a> {
+    fn from_iter<I: IntoIterator<Item = (&'static str, &'a String)>>(iter: I) -> Self {
+        JsonPairs(iter.into_iter().collect())
+    }
+}
+
+impl Serialize for JsonPairs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.rows.len()))?;
+        for row in &self.0.rows {
+            seq.serialize_element(&JsonRow(&self.0.columns, row))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.1.len()))?;
+        for ((key, _), cell) in self.0.iter().zip(self.1) {
+            map.serialize_entry(key, cell)?;
+        }
+        map.end()
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Empty => s.serialize_none(),
+            Cell::Text(t) => s.serialize_str(t),
+            Cell::Int(n) => s.serialize_i64(*n),
+            // Whole numbers as integers (`98`, not `98.0`), as written in content.
+            Cell::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => s.serialize_i64(*x as i64),
+            Cell::Number(x) if x.is_finite() => s.serialize_f64(*x),
+            Cell::Number(_) => s.serialize_none(),
+            Cell::Bool(b) => s.serialize_bool(*b),
+        }
     }
 }
 
@@ -372,6 +434,7 @@ pub fn catalogue(site: &Site) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn sample() -> Table {
         let mut t = Table::new(&[("name", "Tên"), ("n", "Số"), ("x", "Tỷ lệ")]);
@@ -404,6 +467,17 @@ mod tests {
         assert_eq!(json["rows"][1]["name"], Value::Null);
         assert_eq!(json["rows"][1]["x"], Value::Null);
         assert_eq!(json["columns"][2]["label"], "Tỷ lệ");
+    }
+
+    #[test]
+    fn json_is_compact_with_keys_in_column_order() {
+        let json = String::from_utf8(sample().to_json()).unwrap();
+        assert_eq!(
+            json,
+            "{\"columns\":[{\"key\":\"name\",\"label\":\"Tên\"},{\"key\":\"n\",\"label\":\"Số\"},\
+             {\"key\":\"x\",\"label\":\"Tỷ lệ\"}],\"rows\":[{\"name\":\"Đảng bộ \\\"Khối\\\", tỉnh\",\
+             \"n\":3322,\"x\":57.75},{\"name\":null,\"n\":0,\"x\":null}]}\n"
+        );
     }
 
     #[test]

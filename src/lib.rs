@@ -24,6 +24,7 @@ pub mod search;
 pub mod serve;
 pub mod target;
 pub mod theme;
+pub mod timings;
 pub mod vi;
 pub mod view;
 pub mod write;

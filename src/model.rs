@@ -266,6 +266,19 @@ impl Site {
 /// with errors must not be rendered.
 /// `today` is the date deadlines are judged at when site.toml gives no `as_of`.
 pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics, today: Date) -> Site {
+    let site = resolve(source, sources, diags, today);
+    crate::consistency::check(&site, sources, diags);
+    site
+}
+
+/// Resolves a loaded site without the consistency checks (`build` runs
+/// them after): `build::check` times the two apart.
+pub fn resolve(
+    source: SiteSource,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+    today: Date,
+) -> Site {
     let config = resolve_config(source.config.as_ref(), today, diags);
     let catalogue = source
         .catalogue
@@ -311,15 +324,13 @@ pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics, tod
     link_parents(&mut out, &kept_sources, &source.unit_folders, diags);
     assign_slugs(&mut out, &kept_sources, diags);
     let (children, roots) = hierarchy(&out);
-    let site = Site {
+    Site {
         config,
         units: out,
         children,
         roots,
         catalogue,
-    };
-    crate::consistency::check(&site, sources, diags);
-    site
+    }
 }
 
 /// Resolves site.toml. Problems are reported and replaced by defaults, so

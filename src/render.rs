@@ -4,6 +4,9 @@
 //!
 //! Every figure is formatted here, through `vi`, so templates never format.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
@@ -16,18 +19,43 @@ use crate::model::{Indicator, Level, Site, Submission, Unit};
 use crate::rollup::{self, Shared, Submissions, Tally};
 use crate::target::{self, Figure, Status, Target, TargetKind};
 use crate::theme::Theme;
+use crate::timings::Counter;
 use crate::vi;
 use crate::view::*;
 
-/// A page to render: where it goes, which template, and its own variables.
+/// A page to render: where it goes, which template, and what it shows.
 pub struct Page {
     pub path: String,
     pub template: &'static str,
     pub kind: &'static str,
     pub title: String,
-    pub vars: Value,
+    /// The page's own variables, built when the page is rendered.
+    pub view: View,
     /// The table written beside the page as CSV and JSON.
     pub export: Option<Export>,
+}
+
+/// What a page shows. A page carries this small description, not its
+/// variables: they are built inside the parallel render loop and dropped
+/// once the page is written, so a large site never holds every page's view
+/// at once.
+#[derive(Debug, Clone)]
+pub enum View {
+    /// The dashboard.
+    Home,
+    /// The index of every unit.
+    Units,
+    Progress,
+    /// The index of one level's units.
+    Level(Level),
+    /// The catalogue of shared indicators.
+    Catalogue,
+    /// One catalogue indicator across units.
+    Indicator(usize),
+    /// One unit.
+    Unit(usize),
+    /// Variables made up front (an empty context for pages with none).
+    Vars(Value),
 }
 
 /// Which table a page exports (see `export.rs`).
@@ -57,6 +85,40 @@ pub struct Renderer<'a> {
     env: Environment<'a>,
     site: &'a Site,
     strings: Strings,
+    work: Work,
+}
+
+/// Time spent in the parts of the render loop, summed over threads (see
+/// `timings.rs`).
+#[derive(Debug, Default)]
+pub struct Work {
+    pub views: Counter,
+    /// Rendering pages, views and charts included.
+    pub templates: Counter,
+    /// Drawing charts (called from templates).
+    pub charts: Arc<Counter>,
+    pub exports: Counter,
+    /// Handing files to the sink (the writer).
+    pub write: Counter,
+}
+
+impl Work {
+    /// The figures for `Timings::work`, charts apart from templates.
+    pub fn report(&self) -> Vec<(&'static str, Duration)> {
+        vec![
+            ("views", self.views.get()),
+            (
+                "templates",
+                self.templates
+                    .get()
+                    .saturating_sub(self.charts.get())
+                    .saturating_sub(self.views.get()),
+            ),
+            ("charts", self.charts.get()),
+            ("exports", self.exports.get()),
+            ("write", self.write.get()),
+        ]
+    }
 }
 
 impl<'a> Renderer<'a> {
@@ -72,7 +134,14 @@ impl<'a> Renderer<'a> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_formatter(html_formatter);
-        crate::chart::register(&mut env);
+        let work = Work::default();
+        let charts = Arc::clone(&work.charts);
+        env.add_function(
+            "chart",
+            move |kind: &str, data: Value, kwargs: minijinja::value::Kwargs| {
+                charts.time(|| crate::chart::template_chart(kind, data, kwargs))
+            },
+        );
         let before = diags.errors();
         for t in &theme.templates {
             if let Err(err) =
@@ -126,12 +195,21 @@ impl<'a> Renderer<'a> {
             ]
             .map(|s| submission_status(s, &strings))),
         );
-        Some(Renderer { env, site, strings })
+        Some(Renderer {
+            env,
+            site,
+            strings,
+            work,
+        })
+    }
+
+    /// Where the render loop's time went.
+    pub fn work(&self) -> &Work {
+        &self.work
     }
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
-        let ctx = ViewContext::new(self.site, &self.strings);
         let site = self.site;
         let mut pages = Vec::with_capacity(site.units.len() + site.catalogue.len() + 12);
         let all: Vec<usize> = (0..site.units.len()).collect();
@@ -140,16 +218,15 @@ impl<'a> Renderer<'a> {
             template: "index.html",
             kind: "home",
             title: site.config.title.clone(),
-            vars: context! { dashboard => val(dashboard(&ctx)) },
+            view: View::Home,
             export: None,
         });
-        let heading = self.strings.get("all_units").to_string();
         pages.push(Page {
             path: "units.html".into(),
             template: "units.html",
             kind: "units",
-            title: heading.clone(),
-            vars: context! { index => val(index_page(&ctx, heading, None, &all)) },
+            title: self.strings.get("all_units").to_string(),
+            view: View::Units,
             export: Some(Export::Units(all.clone())),
         });
         pages.push(Page {
@@ -157,7 +234,7 @@ impl<'a> Renderer<'a> {
             template: "progress.html",
             kind: "progress",
             title: self.strings.get("progress_title").to_string(),
-            vars: context! { progress => val(progress_page(&ctx)) },
+            view: View::Progress,
             export: Some(Export::Units(progress_order(site))),
         });
         for level in Level::ALL {
@@ -175,7 +252,7 @@ impl<'a> Renderer<'a> {
                 template: "level.html",
                 kind: "level",
                 title: lv.label.clone(),
-                vars: context! { index => val(index_page(&ctx, lv.label.clone(), Some(lv), &members)) },
+                view: View::Level(level),
                 export: Some(Export::Units(members)),
             });
         }
@@ -185,7 +262,7 @@ impl<'a> Renderer<'a> {
                 template: "indicators.html",
                 kind: "indicators",
                 title: self.strings.get("catalogue_title").to_string(),
-                vars: context! { catalogue => val(catalogue_page(&ctx)) },
+                view: View::Catalogue,
                 export: Some(Export::Catalogue),
             });
         }
@@ -195,7 +272,7 @@ impl<'a> Renderer<'a> {
                 template: "indicator.html",
                 kind: "indicator",
                 title: entry.description.clone(),
-                vars: context! { indicator => val(indicator_page(&ctx, c)) },
+                view: View::Indicator(c),
                 export: Some(Export::Uses(c)),
             });
         }
@@ -205,7 +282,7 @@ impl<'a> Renderer<'a> {
             template: "search.html",
             kind: "search",
             title: self.strings.get("search_title").to_string(),
-            vars: context! {},
+            view: View::Vars(context! {}),
             export: None,
         });
         pages.push(Page {
@@ -213,7 +290,7 @@ impl<'a> Renderer<'a> {
             template: "404.html",
             kind: "404",
             title: self.strings.get("not_found").to_string(),
-            vars: context! {},
+            view: View::Vars(context! {}),
             export: None,
         });
         pages
@@ -221,14 +298,13 @@ impl<'a> Renderer<'a> {
 
     /// The page of unit `i`.
     pub fn unit_page(&self, i: usize) -> Page {
-        let ctx = ViewContext::new(self.site, &self.strings);
         let unit = &self.site.units[i];
         Page {
             path: unit_url(unit),
             template: "unit.html",
             kind: "unit",
             title: unit.name.clone(),
-            vars: context! { unit => val(unit_page(&ctx, i)) },
+            view: View::Unit(i),
             export: (!unit.indicators.is_empty()).then_some(Export::Indicators(i)),
         }
     }
@@ -259,12 +335,39 @@ impl<'a> Renderer<'a> {
         crate::search::unit_document(&self.site.units[i], &self.strings)
     }
 
+    /// The variables of a page (`View`), built on demand.
+    pub fn vars(&self, view: &View) -> Value {
+        let ctx = ViewContext::new(self.site, &self.strings);
+        let site = self.site;
+        match view {
+            View::Home => context! { dashboard => val(dashboard(&ctx)) },
+            View::Units => {
+                let all: Vec<usize> = (0..site.units.len()).collect();
+                let heading = self.strings.get("all_units").to_string();
+                context! { index => val(index_page(&ctx, heading, None, &all)) }
+            }
+            View::Progress => context! { progress => val(progress_page(&ctx)) },
+            View::Level(level) => {
+                let members: Vec<usize> = (0..site.units.len())
+                    .filter(|&i| site.units[i].level == *level)
+                    .collect();
+                let lv = level_view(*level, &self.strings);
+                context! { index => val(index_page(&ctx, lv.label.clone(), Some(lv), &members)) }
+            }
+            View::Catalogue => context! { catalogue => val(catalogue_page(&ctx)) },
+            View::Indicator(c) => context! { indicator => val(indicator_page(&ctx, *c)) },
+            View::Unit(i) => context! { unit => val(unit_page(&ctx, *i)) },
+            View::Vars(vars) => vars.clone(),
+        }
+    }
+
     /// Renders one page to HTML.
     pub fn render(&self, page: &Page) -> Result<String, minijinja::Error> {
         let depth = page.path.matches('/').count();
         let root = "../".repeat(depth);
         let template = self.env.get_template(page.template)?;
         let (csv, json) = page.export_paths().unwrap_or_default();
+        let vars = self.work.views.time(|| self.vars(&page.view));
         template.render(context! {
             root => root,
             page => context! {
@@ -274,7 +377,7 @@ impl<'a> Renderer<'a> {
                 csv => csv,
                 json => json,
             },
-            ..page.vars.clone()
+            ..vars
         })
     }
 
@@ -292,13 +395,18 @@ impl<'a> Renderer<'a> {
     {
         pages.par_iter().try_for_each(|page| {
             let html = self
-                .render(page)
+                .work
+                .templates
+                .time(|| self.render(page))
                 .map_err(|err| template_diagnostic(&err, theme, sources))?;
             sink(&page.path, html.as_bytes())?;
             if let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) {
-                let table = self.export_table(export);
-                sink(&csv, &table.to_csv())?;
-                sink(&json, &table.to_json())?;
+                let (csv_bytes, json_bytes) = self.work.exports.time(|| {
+                    let table = self.export_table(export);
+                    (table.to_csv(), table.to_json())
+                });
+                sink(&csv, &csv_bytes)?;
+                sink(&json, &json_bytes)?;
             }
             Ok(())
         })

