@@ -27,7 +27,7 @@
 //! Words are the runs of letters and digits of the text folded by
 //! [`vi::fold`], so "Đảng bộ" and "dang bo" are the same words.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -67,8 +67,12 @@ pub struct Doc {
 
 /// The documents of a site: each unit, then each catalogue indicator.
 pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
-    let mut docs = Vec::with_capacity(site.units.len() + site.catalogue.len());
-    docs.extend(site.units.iter().map(|unit| unit_document(unit, strings)));
+    let mut docs: Vec<Doc> = site
+        .units
+        .par_iter()
+        .map(|unit| unit_document(unit, strings))
+        .collect();
+    docs.reserve(site.catalogue.len());
     for entry in &site.catalogue {
         let mut passages = vec![entry.group.clone()];
         push_text(&mut passages, &entry.note);
@@ -124,11 +128,17 @@ fn level_key(level: Level) -> &'static str {
 
 /// Adds the non-empty lines of `text` as passages.
 fn push_text(passages: &mut Vec<String>, text: &str) {
-    passages.extend(
-        text.lines()
-            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|l| !l.is_empty()),
-    );
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        let mut passage = String::with_capacity(line.len());
+        passage.push_str(first);
+        for w in words {
+            passage.push(' ');
+            passage.push_str(w);
+        }
+        passages.push(passage);
+    }
 }
 
 /// The text of rendered HTML, one line per block (paragraph, heading, list
@@ -141,7 +151,7 @@ pub fn html_text(html: &str) -> String {
     let mut skip: Vec<&str> = Vec::new();
     while let Some(lt) = rest.find('<') {
         if skip.is_empty() {
-            out.push_str(&decode(&rest[..lt]));
+            decode_into(&mut out, &rest[..lt]);
         }
         let Some(gt) = rest[lt..].find('>') else {
             rest = "";
@@ -150,12 +160,12 @@ pub fn html_text(html: &str) -> String {
         let tag = &rest[lt + 1..lt + gt];
         rest = &rest[lt + gt + 1..];
         let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
+        let name = tag.trim_start_matches('/');
+        let name = &name[..name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len())];
+        let name = lowercase_tag(name);
+        let name = name.as_ref();
         if closing {
             if skip.last().is_some_and(|s| *s == name) {
                 skip.pop();
@@ -166,7 +176,7 @@ pub fn html_text(html: &str) -> String {
             skip.push(if name == "sup" { "sup" } else { "a" });
         }
         if matches!(
-            name.as_str(),
+            name,
             "p" | "h1"
                 | "h2"
                 | "h3"
@@ -186,15 +196,29 @@ pub fn html_text(html: &str) -> String {
         }
     }
     if skip.is_empty() {
-        out.push_str(&decode(rest));
+        decode_into(&mut out, rest);
     }
     out
 }
 
-fn decode(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
+/// A tag name in lowercase, copied only when it has capitals.
+fn lowercase_tag(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        name.to_ascii_lowercase().into()
+    } else {
+        name.into()
     }
+}
+
+fn decode_into(out: &mut String, text: &str) {
+    if text.contains('&') {
+        out.push_str(&decode(text));
+    } else {
+        out.push_str(text);
+    }
+}
+
+fn decode(text: &str) -> String {
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -207,11 +231,7 @@ fn decode(text: &str) -> String {
 /// The words of `text`: runs of letters and digits of its folded form.
 /// "Đảng bộ Khối" → ["dang", "bo", "khoi"].
 pub fn words(text: &str) -> Vec<String> {
-    vi::fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+    folded_words(&vi::fold(text)).map(str::to_string).collect()
 }
 
 /// The shard key of a folded word: its first two characters, or three when
@@ -260,23 +280,37 @@ pub struct Entry {
 
 impl Entry {
     /// Folds a document's text into words: the costly part of indexing,
-    /// done for each document apart (in parallel).
+    /// done for each document apart (in parallel). The words are counted
+    /// as slices of the folded text, and only the distinct ones copied.
     pub fn new(doc: Doc) -> Entry {
-        let mut counts: BTreeMap<String, (u32, bool)> = BTreeMap::new();
-        for w in words(&doc.title) {
+        let title = vi::fold(&doc.title);
+        // One fold of all passages: a line break between two passages
+        // separates their words as the passages' ends would.
+        let mut all = String::with_capacity(doc.passages.iter().map(|p| p.len() + 1).sum());
+        for p in &doc.passages {
+            all.push_str(p);
+            all.push('\n');
+        }
+        let text = vi::fold(&all);
+        let mut counts: HashMap<&str, (u32, bool)> = HashMap::new();
+        for w in folded_words(&title) {
             let e = counts.entry(w).or_default();
             e.0 += 1;
             e.1 = true;
         }
-        for p in &doc.passages {
-            for w in words(p) {
-                counts.entry(w).or_default().0 += 1;
-            }
+        for w in folded_words(&text) {
+            counts.entry(w).or_default().0 += 1;
         }
-        let words = counts
+        let mut words: Vec<(String, u8)> = counts
             .into_iter()
-            .map(|(w, (count, in_title))| (w, count.min(3) as u8 + if in_title { 4 } else { 0 }))
+            .map(|(w, (count, in_title))| {
+                (
+                    w.to_string(),
+                    count.min(3) as u8 + if in_title { 4 } else { 0 },
+                )
+            })
             .collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Entry {
             excerpt: excerpt_passages(&doc.passages)
                 .into_iter()
@@ -288,6 +322,13 @@ impl Entry {
             words,
         }
     }
+}
+
+/// The words of folded text (see [`words`]), as slices of it.
+fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// The inverted index of a set of documents.
@@ -340,21 +381,23 @@ impl Index {
             .filter(|d| d.public || !public_only)
             .map(Entry::new)
             .collect();
-        let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
+        // Postings gathered in a hash map (a word is looked up once per
+        // document that has it), then sorted once into the ordered map.
+        let mut postings: HashMap<&str, Vec<Posting>> = HashMap::new();
         for (id, doc) in docs.iter().enumerate() {
             for (w, weight) in &doc.words {
-                let posting = Posting {
+                postings.entry(w.as_str()).or_default().push(Posting {
                     doc: id as u32,
                     weight: *weight,
-                };
-                match terms.get_mut(w) {
-                    Some(postings) => postings.push(posting),
-                    None => {
-                        terms.insert(w.clone(), vec![posting]);
-                    }
-                }
+                });
             }
         }
+        let mut sorted: Vec<(&str, Vec<Posting>)> = postings.into_iter().collect();
+        sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let terms: BTreeMap<String, Vec<Posting>> = sorted
+            .into_iter()
+            .map(|(w, p)| (w.to_string(), p))
+            .collect();
         let mut index = Index {
             docs,
             terms,

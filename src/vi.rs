@@ -231,24 +231,56 @@ pub fn slugify(text: &str) -> String {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_whitespace() {
-            pending_space = true;
+    for c in text.chars() {
+        // ASCII (most of any text, even Vietnamese) needs no table lookup.
+        if c.is_ascii() {
+            // The ASCII characters of `char::is_whitespace`.
+            if matches!(c, '\t'..='\r' | ' ') {
+                pending_space = true;
+                continue;
+            }
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c.to_ascii_lowercase());
             continue;
         }
-        if is_invisible(c) || is_combining_mark(c) {
+        // A Latin letter folds to the lowercase of its base letters
+        // whatever its case, without the lowercase table lookup (the test
+        // `latin_letters_fold_as_their_lowercase_does` checks every one).
+        if let Some(base) = latin_base(c).filter(|_| case_free_fold(c)) {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(base.chars().map(|b| b.to_ascii_lowercase()));
             continue;
         }
-        if pending_space && !out.is_empty() {
-            out.push(' ');
-        }
-        pending_space = false;
-        match latin_base(c) {
-            Some(base) => out.extend(base.chars().map(|b| b.to_ascii_lowercase())),
-            None => out.push(c),
+        for c in c.to_lowercase() {
+            fold_char(c, &mut out, &mut pending_space);
         }
     }
     out
+}
+
+/// Folds one lowercased non-ASCII character into `out` (see [`fold`]).
+fn fold_char(c: char, out: &mut String, pending_space: &mut bool) {
+    if c.is_whitespace() {
+        *pending_space = true;
+        return;
+    }
+    if is_invisible(c) || is_combining_mark(c) {
+        return;
+    }
+    if *pending_space && !out.is_empty() {
+        out.push(' ');
+    }
+    *pending_space = false;
+    match latin_base(c) {
+        Some(base) => out.extend(base.chars().map(|b| b.to_ascii_lowercase())),
+        None => out.push(c),
+    }
 }
 
 /// The ASCII letters of a non-ASCII Latin letter ("ờ" → "o", "đ" → "d",
@@ -261,11 +293,30 @@ fn latin_base(c: char) -> Option<&'static str> {
         | '\u{A720}'..='\u{A7FF}' // Latin Extended-D
         | '\u{AB30}'..='\u{AB6F}' // Latin Extended-E
     );
-    if !latin || !c.is_alphabetic() {
+    if !latin || !is_latin_letter(c) {
         return None;
     }
     deunicode::deunicode_char(c)
         .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// Whether `c`, when a letter, folds the same as its lowercase: the Latin
+/// blocks of Vietnamese (Latin-1 Supplement, Extended-A, ơ and ư,
+/// Extended Additional); not, for example, Ɓ whose lowercase ɓ is kept.
+fn case_free_fold(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{017F}' | '\u{01A0}' | '\u{01A1}' | '\u{01AF}' | '\u{01B0}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+/// `c.is_alphabetic()` for `c` in the Latin blocks of [`latin_base`],
+/// without a table lookup for the blocks that hold only letters (Latin-1
+/// Supplement but for × and ÷, Extended-A and -B, Extended Additional:
+/// every Vietnamese letter).
+fn is_latin_letter(c: char) -> bool {
+    match c {
+        '\u{00D7}' | '\u{00F7}' => false,
+        '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => true,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// Combining marks, as found in NFD text (tones and vowel marks of decomposed
@@ -553,6 +604,44 @@ mod tests {
             assert_eq!(fold(text), "hoa binh", "{text:?}");
         }
         assert_eq!(fold("Đa\u{0309}ng bo\u{0302}\u{0323}"), "dang bo");
+    }
+
+    #[test]
+    fn fold_treats_ascii_control_characters_as_unicode_does() {
+        // U+000B is white space to Unicode, U+001C is not.
+        assert_eq!(fold("A\u{0B}B\u{1C}C"), "a b\u{1c}c");
+        // A non-ASCII letter whose lowercase is ASCII (the Kelvin sign).
+        assert_eq!(fold("\u{212A}m"), "km");
+    }
+
+    #[test]
+    fn latin_letter_blocks_are_all_alphabetic() {
+        for c in ('\u{00C0}'..='\u{024F}').chain('\u{1E00}'..='\u{1EFF}') {
+            assert_eq!(is_latin_letter(c), c.is_alphabetic(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn latin_letters_fold_as_their_lowercase_does() {
+        let ranges = [
+            '\u{00C0}'..='\u{024F}',
+            '\u{1E00}'..='\u{1EFF}',
+            '\u{2C60}'..='\u{2C7F}',
+            '\u{A720}'..='\u{A7FF}',
+            '\u{AB30}'..='\u{AB6F}',
+        ];
+        for c in ranges.into_iter().flatten() {
+            let Some(base) = latin_base(c).filter(|_| case_free_fold(c)) else {
+                continue;
+            };
+            let mut slow = String::new();
+            let mut pending = false;
+            for l in c.to_lowercase() {
+                fold_char(l, &mut slow, &mut pending);
+            }
+            assert_eq!(slow, base.to_ascii_lowercase(), "{c:?}");
+            assert!(!pending, "{c:?}");
+        }
     }
 
     #[test]
