@@ -423,20 +423,30 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     match (state.auto_escape(), value.as_str()) {
         (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
-            let mut escaped = String::with_capacity(text.len() + 8);
-            for c in text.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    c => escaped.push(c),
-                }
+            // The text between special characters is written as it is.
+            let mut start = 0;
+            let mut write = |piece: &str| {
+                out.write_str(piece).map_err(|_| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::WriteFailure,
+                        "cannot write the page",
+                    )
+                })
+            };
+            for (i, b) in text.bytes().enumerate() {
+                let replacement = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                write(&text[start..i])?;
+                write(replacement)?;
+                start = i + 1;
             }
-            out.write_str(&escaped).map_err(|_| {
-                minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write the page")
-            })
+            write(&text[start..])
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

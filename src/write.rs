@@ -8,9 +8,11 @@
 //! destroy or re-read the site (the site folder itself, or its inputs) is
 //! refused before anything is written.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diag::Diagnostic;
 
@@ -25,6 +27,9 @@ pub struct Staging {
     /// Missing parents of the target made by `create`, outermost first:
     /// removed again when the build is not committed.
     created: Vec<PathBuf>,
+    /// Folders inside the staging folder already made, so that writing
+    /// thousands of files into one folder asks the file system once.
+    folders: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -105,6 +110,7 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             created,
+            folders: Mutex::default(),
             committed: false,
         };
         fs::write(staging.dir.join(MARKER), b"").map_err(at(&staging.dir))?;
@@ -115,19 +121,35 @@ impl Staging {
     /// Safe to call from several threads.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.path_of(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(at(parent))?;
-        }
+        self.make_parent(&path)?;
         fs::write(&path, bytes).map_err(at(&path))
     }
 
     /// Copies a file into the output.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), WriteError> {
         let path = self.path_of(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(at(parent))?;
-        }
+        self.make_parent(&path)?;
         fs::copy(from, &path).map(|_| ()).map_err(at(from))
+    }
+
+    /// Makes the folder of `path`, unless this staging made it already.
+    fn make_parent(&self, path: &Path) -> Result<(), WriteError> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        // A poisoned lock only means another writer panicked; the set is
+        // still a correct cache (at worst, a folder is made twice).
+        let folders = || {
+            self.folders
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if folders().contains(parent) {
+            return Ok(());
+        }
+        fs::create_dir_all(parent).map_err(at(parent))?;
+        folders().insert(parent.to_path_buf());
+        Ok(())
     }
 
     fn path_of(&self, rel: &str) -> PathBuf {

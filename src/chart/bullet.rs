@@ -34,7 +34,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         w!(
             body,
             r#"<g class="row"><title>{}</title>"#,
-            svg::escape(&row.label)
+            svg::Escaped(&row.label)
         );
         svg::label_text(
             &mut body,
@@ -64,8 +64,8 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 svg::num(cy - track_h / 2.0 - 2.0),
                 svg::num((b - a).max(1.0)),
                 svg::num(track_h + 4.0),
-                svg::escape(&opts.text.target),
-                svg::escape(&target_display(row))
+                svg::Escaped(&opts.text.target),
+                svg::Escaped(&target_display(row))
             );
         }
         let actual = row.actual.filter(|v| v.is_finite());
@@ -78,8 +78,8 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 svg::num(cy - bar_h / 2.0),
                 svg::num(pos(a) - x0),
                 svg::num(bar_h),
-                svg::escape(&opts.text.actual),
-                svg::escape(&figure(row, &row.actual_text, row.actual)),
+                svg::Escaped(&opts.text.actual),
+                svg::Escaped(&figure(row, &row.actual_text, row.actual)),
                 status_suffix(row)
             );
         }
@@ -92,8 +92,8 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"><title>{}: {}</title></line>"#,
                 svg::num(cy + track_h / 2.0),
                 svg::num(cy + track_h / 2.0 + 5.0),
-                svg::escape(&opts.text.baseline),
-                svg::escape(&figure(row, &row.baseline_text, row.baseline)),
+                svg::Escaped(&opts.text.baseline),
+                svg::Escaped(&figure(row, &row.baseline_text, row.baseline)),
                 x = svg::num(x)
             );
         }
@@ -104,7 +104,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 svg::num(pos(year.value)),
                 svg::num(cy),
                 year.year,
-                svg::escape(&figure(row, &year.text, Some(year.value)))
+                svg::Escaped(&figure(row, &year.text, Some(year.value)))
             );
         }
         if let Target::Single(t) = target {
@@ -114,8 +114,8 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"><title>{}: {}</title></line>"#,
                 svg::num(cy - track_h / 2.0 - 4.0),
                 svg::num(cy + track_h / 2.0 + 4.0),
-                svg::escape(&opts.text.target),
-                svg::escape(&target_display(row))
+                svg::Escaped(&opts.text.target),
+                svg::Escaped(&target_display(row))
             );
         }
         if actual.is_none() {
@@ -124,7 +124,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 r#"<text class="no-data" x="{}" y="{}">{}</text>"#,
                 svg::num(x0 + 6.0),
                 svg::num(cy + FONT_SMALL * 0.35),
-                svg::escape(&opts.text.no_data)
+                svg::Escaped(&opts.text.no_data)
             );
         }
 
@@ -141,7 +141,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
             r#"<text class="value" x="{}" y="{}" text-anchor="end">{}</text>"#,
             svg::num(width),
             svg::num(value_y),
-            svg::escape(&value)
+            svg::Escaped(&value)
         );
         if two_lines {
             let (status, _) = svg::truncate(
@@ -153,7 +153,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 r#"<text class="status-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
                 svg::num(width),
                 svg::num(cy + 12.0),
-                svg::escape(&status)
+                svg::Escaped(&status)
             );
         }
         body.push_str("</g>");
@@ -294,7 +294,7 @@ fn status_suffix(row: &BulletRow) -> String {
     if row.status_label.trim().is_empty() {
         String::new()
     } else {
-        format!(" ({})", svg::escape(&row.status_label))
+        format!(" ({})", svg::Escaped(&row.status_label))
     }
 }
 

@@ -45,7 +45,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         w!(
             body,
             r#"<g class="row"><title>{}</title>"#,
-            svg::escape(&row.label)
+            svg::Escaped(&row.label)
         );
         svg::label_text(
             &mut body,
@@ -69,7 +69,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
                 svg::num(cy - bar_h / 2.0),
                 svg::num(pos(v) - x0),
                 svg::num(bar_h),
-                svg::escape(&value_text)
+                svg::Escaped(&value_text)
             );
         }
         w!(
@@ -77,7 +77,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
             r#"<text class="value" x="{}" y="{}" text-anchor="end">{}</text></g>"#,
             svg::num(width),
             svg::num(cy + FONT * 0.35),
-            svg::escape(&value_text)
+            svg::Escaped(&value_text)
         );
     }
     let bottom = top + rows.len() as f64 * rh;
@@ -105,7 +105,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
             svg::num(top - 8.0),
             svg::num(bottom),
             svg::num(top - 12.0),
-            svg::escape(label),
+            svg::Escaped(label),
             x = svg::num(x)
         );
     }
@@ -149,7 +149,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
     let foot = target_label.as_ref().map(|label| {
         let mut tr = format!(
             r#"<tr><td></td><th scope="row">{}</th>{}"#,
-            svg::escape(&opts.text.target),
+            svg::Escaped(&opts.text.target),
             svg::td(label)
         );
         if with_status {

@@ -43,7 +43,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
             svg::num(y + 3.0),
             svg::num(x + 16.0),
             svg::num(y + 13.5),
-            svg::escape(&key.label)
+            svg::Escaped(&key.label)
         );
         x += item;
     }
@@ -68,7 +68,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
         w!(
             body,
             r#"<g class="row"><title>{}</title>"#,
-            svg::escape(&row.label)
+            svg::Escaped(&row.label)
         );
         svg::label_text(
             &mut body,
@@ -109,7 +109,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
                 svg::num(bar_y),
                 svg::num(seg_w),
                 svg::num(bar_h),
-                svg::escape(seg_label(&seg.label, &seg.key)),
+                svg::Escaped(seg_label(&seg.label, &seg.key)),
                 count,
                 svg::share(seg.value / positive * 100.0)
             );

@@ -29,29 +29,74 @@ const CHAR_EM: f64 = 0.6;
 /// than tab, newline and carriage return; U+FFFE, U+FFFF) are dropped, so the
 /// output stays well-formed whatever the input.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
+    Escaped(text).to_string()
+}
+
+/// [`escape`] as a `Display` value, written without a string of its own.
+#[derive(Debug, Clone, Copy)]
+pub struct Escaped<'a>(pub &'a str);
+
+impl std::fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0;
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            let replacement = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                '\t' | '\n' | '\r' => continue,
+                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
+                _ => continue,
+            };
+            f.write_str(&text[start..i])?;
+            f.write_str(replacement)?;
+            start = i + c.len_utf8();
         }
+        f.write_str(&text[start..])
     }
-    out
 }
 
 /// A coordinate with at most one decimal and a dot, for SVG attributes:
 /// 12.345 → "12.3", 40.0 → "40", -0.01 → "0". Non-finite values (which the
-/// charts never compute, but defensively) print as "0".
-pub(super) fn num(x: f64) -> String {
-    if !x.is_finite() {
-        return "0".to_owned();
+/// charts never compute, but defensively) print as "0". A `Display` value:
+/// written where it is used, without a string of its own.
+pub(super) fn num(x: f64) -> Num {
+    Num(x)
+}
+
+/// See [`num`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        if !x.is_finite() {
+            return f.write_str("0");
+        }
+        // Tenths by integer arithmetic when `x × 10` is clearly not half-way
+        // between two integers: its rounding error (below 2⁻²² here) cannot
+        // then change the nearest tenth, so the digits are those of
+        // `format!("{x:.1}")` (test `num_is_rounded_as_format_does`).
+        let y = x * 10.0;
+        if y.abs() < 1e9 && ((y - y.trunc()).abs() - 0.5).abs() > 1e-6 {
+            let r = y.round() as i64;
+            let (sign, a) = if r < 0 { ("-", -r) } else { ("", r) };
+            let sign = if r == 0 { "" } else { sign };
+            return match a % 10 {
+                0 => write!(f, "{sign}{}", a / 10),
+                d => write!(f, "{sign}{}.{d}", a / 10),
+            };
+        }
+        f.write_str(&num_slow(x))
     }
+}
+
+/// [`num`] through the standard formatting (exact decimal rounding).
+fn num_slow(x: f64) -> String {
     let s = format!("{:.1}", x);
     let s = s.strip_suffix(".0").unwrap_or(&s);
     if s == "-0" {
@@ -215,7 +260,7 @@ pub(super) fn label_text(out: &mut String, x: f64, y: f64, anchor: &str, class: 
         r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
         num(x),
         num(y),
-        escape(text)
+        Escaped(text)
     );
 }
 
@@ -224,10 +269,10 @@ pub(super) fn row_header(label: &str, url: Option<&str>) -> String {
     match safe_url(url) {
         Some(href) => format!(
             r#"<th scope="row"><a href="{}">{}</a></th>"#,
-            escape(href),
-            escape(label)
+            Escaped(href),
+            Escaped(label)
         ),
-        None => format!(r#"<th scope="row">{}</th>"#, escape(label)),
+        None => format!(r#"<th scope="row">{}</th>"#, Escaped(label)),
     }
 }
 
@@ -240,7 +285,7 @@ pub(super) fn table(headers: &[Header<'_>], rows: &[String], foot: Option<&str>)
     let mut out = String::from(r#"<table class="chart-table"><thead><tr>"#);
     for (text, numeric) in headers {
         let class = if *numeric { r#" class="num""# } else { "" };
-        w!(out, r#"<th scope="col"{class}>{}</th>"#, escape(text));
+        w!(out, r#"<th scope="col"{class}>{}</th>"#, Escaped(text));
     }
     out.push_str("</tr></thead><tbody>");
     for r in rows {
@@ -256,12 +301,12 @@ pub(super) fn table(headers: &[Header<'_>], rows: &[String], foot: Option<&str>)
 
 /// A numeric data cell.
 pub(super) fn td(text: &str) -> String {
-    format!(r#"<td class="num">{}</td>"#, escape(text))
+    format!(r#"<td class="num">{}</td>"#, Escaped(text))
 }
 
 /// A text data cell.
 pub(super) fn td_text(text: &str) -> String {
-    format!("<td>{}</td>", escape(text))
+    format!("<td>{}</td>", Escaped(text))
 }
 
 /// Sizes taken from the options, made safe.
@@ -327,7 +372,7 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
         parts.kind
     );
     if !opts.caption.trim().is_empty() {
-        w!(out, "<figcaption>{}</figcaption>", escape(&opts.caption));
+        w!(out, "<figcaption>{}</figcaption>", Escaped(&opts.caption));
     }
     // The SVG sits in a focusable, named box: on a narrow screen the chart
     // keeps a readable size and scrolls sideways, and a scrolling region
@@ -392,4 +437,57 @@ pub(super) fn empty(kind: &'static str, opts: &ChartOptions) -> String {
         auto_desc: label.to_owned(),
         table: None,
     })
+}
+
+#[cfg(test)]
+mod num_tests {
+    use super::{Escaped, num, num_slow};
+
+    #[test]
+    fn num_is_rounded_as_format_does() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.05,
+            -0.05,
+            0.25,
+            0.35,
+            0.45,
+            1.05,
+            2.675,
+            -0.04,
+            -0.06,
+            12.345,
+            40.0,
+            1e8,
+            -1e8,
+            99.95,
+            123456789.25,
+            1e12,
+            0.1 + 0.2,
+        ];
+        // Tenths, hundredths and thousandths from -2,000 to 2,000, as
+        // coordinates are, and values spread over many magnitudes.
+        values.extend((-200_000..=200_000).map(|i| f64::from(i) / 100.0));
+        values.extend((-20_000..=20_000).map(|i| f64::from(i) / 1000.0 * 7.0));
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let scale = 10f64.powi((state % 12) as i32 - 3);
+            values.push((unit - 0.5) * scale);
+        }
+        for x in values {
+            assert_eq!(num(x).to_string(), num_slow(x), "{x:?}");
+        }
+        assert_eq!(num(f64::NAN).to_string(), "0");
+    }
+
+    #[test]
+    fn escaped_writes_what_escape_did() {
+        let text = "a<b>&\"c'\u{1}\td\u{FFFE}ê";
+        assert_eq!(Escaped(text).to_string(), "a&lt;b&gt;&amp;&quot;c&#39;\tdê");
+    }
 }

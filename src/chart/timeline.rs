@@ -194,12 +194,12 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
         w!(
             body,
             r#"<g class="rule"><title>{}</title><line class="{class}" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"/><text class="rule-label" x="{}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
-            svg::escape(full),
+            svg::Escaped(full),
             svg::num(label_y - 10.0),
             svg::num(bottom),
             svg::num(lx),
             svg::num(label_y),
-            svg::escape(label),
+            svg::Escaped(label),
             x = svg::num(xx)
         );
     }
@@ -230,7 +230,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
             body,
             r#"<path class="line series-{}" d="{d}" vector-effect="non-scaling-stroke"><title>{}: {}</title></path>"#,
             p.class,
-            svg::escape(&p.series.label),
+            svg::Escaped(&p.series.label),
             figure
         );
         end_labels.push((
@@ -249,7 +249,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
             r#"<text class="series-label label-{class}" x="{}" y="{}">{}</text>"#,
             svg::num(label_x),
             svg::num(*ly),
-            svg::escape(&shown)
+            svg::Escaped(&shown)
         );
     }
 
