@@ -275,7 +275,41 @@ pub struct Entry {
     pub url: String,
     /// The passages shown as its excerpt (see [`EXCERPT_BYTES`]).
     pub excerpt: Vec<String>,
-    pub words: Vec<(String, u8)>,
+    pub words: Words,
+}
+
+/// A document's distinct words, in order, with their weights, packed: the
+/// words in one string, each ended by a line break (a folded word has none),
+/// and their weights apart. A few bytes a word, where a `String` each would
+/// take ten times as much on a large site.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Words {
+    text: String,
+    weights: Vec<u8>,
+}
+
+impl Words {
+    /// The words (sorted) with their weights.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
+        self.text
+            .split_terminator('\n')
+            .zip(self.weights.iter().copied())
+    }
+}
+
+impl<'a> FromIterator<(&'a str, u8)> for Words {
+    /// From words in order (each without a line break).
+    fn from_iter<I: IntoIterator<Item = (&'a str, u8)>>(iter: I) -> Words {
+        let mut words = Words::default();
+        for (w, weight) in iter {
+            words.text.push_str(w);
+            words.text.push('\n');
+            words.weights.push(weight);
+        }
+        words.text.shrink_to_fit();
+        words.weights.shrink_to_fit();
+        words
+    }
 }
 
 impl Entry {
@@ -301,16 +335,12 @@ impl Entry {
         for w in folded_words(&text) {
             counts.entry(w).or_default().0 += 1;
         }
-        let mut words: Vec<(String, u8)> = counts
+        let mut words: Vec<(&str, u8)> = counts
             .into_iter()
-            .map(|(w, (count, in_title))| {
-                (
-                    w.to_string(),
-                    count.min(3) as u8 + if in_title { 4 } else { 0 },
-                )
-            })
+            .map(|(w, (count, in_title))| (w, count.min(3) as u8 + if in_title { 4 } else { 0 }))
             .collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let words: Words = words.into_iter().collect();
         Entry {
             excerpt: excerpt_passages(&doc.passages)
                 .into_iter()
@@ -385,10 +415,10 @@ impl Index {
         // document that has it), then sorted once into the ordered map.
         let mut postings: HashMap<&str, Vec<Posting>> = HashMap::new();
         for (id, doc) in docs.iter().enumerate() {
-            for (w, weight) in &doc.words {
-                postings.entry(w.as_str()).or_default().push(Posting {
+            for (w, weight) in doc.words.iter() {
+                postings.entry(w).or_default().push(Posting {
                     doc: id as u32,
-                    weight: *weight,
+                    weight,
                 });
             }
         }
@@ -551,9 +581,9 @@ impl Index {
         let new = &self.docs[id];
         let id32 = id as u32;
         // Words whose posting for this document changed, by group.
-        let old_words: BTreeMap<&str, u8> =
-            old.words.iter().map(|(w, x)| (w.as_str(), *x)).collect();
-        let new_words: BTreeMap<String, u8> = new.words.iter().cloned().collect();
+        let old_words: BTreeMap<&str, u8> = old.words.iter().collect();
+        let new_words: BTreeMap<String, u8> =
+            new.words.iter().map(|(w, x)| (w.to_string(), x)).collect();
         let mut changed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (w, x) in old_words
             .iter()
