@@ -258,15 +258,15 @@ pub fn generate(
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
     let files = pages.len() + exports + search.len();
     progress.start(files + theme.statics.len());
-    let started = Instant::now();
+    let started = Timings::mark();
     let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
         renderer.work().write.time(|| sink(path, bytes))?;
         progress.advance();
         Ok(())
     });
-    timings.phases.push(("render+write", started.elapsed()));
+    timings.record("render+write", started);
     timings.work = renderer.work().report();
-    let started = Instant::now();
+    let started = Timings::mark();
     let result = result.and_then(|()| {
         search.iter().try_for_each(|(rel, bytes)| {
             sink(rel, bytes)?;
@@ -274,7 +274,7 @@ pub fn generate(
             Ok(())
         })
     });
-    timings.phases.push(("write search", started.elapsed()));
+    timings.record("write search", started);
     if let Err(d) = result {
         progress.finish();
         diags.push(d);
@@ -324,7 +324,7 @@ fn render_and_write(
         timings,
         &sink,
     )?;
-    let started = Instant::now();
+    let started = Timings::mark();
     for (rel, file) in &theme.statics {
         let result = match file {
             StaticFile::Embedded(bytes) => staging.write(rel, bytes),
@@ -338,10 +338,10 @@ fn render_and_write(
         progress.advance();
     }
     progress.finish();
-    timings.phases.push(("write rest", started.elapsed()));
-    let started = Instant::now();
+    timings.record("write rest", started);
+    let started = Timings::mark();
     let committed = staging.commit();
-    timings.phases.push(("commit", started.elapsed()));
+    timings.record("commit", started);
     let notes = match committed {
         Ok(None) => Vec::new(),
         Ok(Some(leftover)) => vec![format!(

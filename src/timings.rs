@@ -6,6 +6,10 @@
 //!   (building views, templates, charts, exports, writing), so their shares
 //!   of the loop are visible although they run interleaved.
 //!
+//! Each phase also has its CPU time (user + system, all threads of the
+//! process; on Linux), which a loaded machine inflates far less than wall
+//! time, and which shows how well a phase uses the cores.
+//!
 //! Counters are atomics owned by the renderer: no global state.
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,15 +19,40 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Default)]
 pub struct Timings {
     pub phases: Vec<(&'static str, Duration)>,
+    /// CPU time of each phase, where the platform tells it.
+    pub cpu: Vec<(&'static str, Duration)>,
     pub work: Vec<(&'static str, Duration)>,
 }
 
+/// The start of a phase (see [`Timings::record`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    wall: Instant,
+    cpu: Option<Duration>,
+}
+
 impl Timings {
-    /// Runs `f` and records its wall time as `phase`.
+    /// Now, to time a phase from.
+    pub fn mark() -> Mark {
+        Mark {
+            wall: Instant::now(),
+            cpu: process_cpu(),
+        }
+    }
+
+    /// Records the time from `started` to now as `phase`.
+    pub fn record(&mut self, phase: &'static str, started: Mark) {
+        self.phases.push((phase, started.wall.elapsed()));
+        if let (Some(before), Some(now)) = (started.cpu, process_cpu()) {
+            self.cpu.push((phase, now.saturating_sub(before)));
+        }
+    }
+
+    /// Runs `f` and records its time as `phase`.
     pub fn time<T>(&mut self, phase: &'static str, f: impl FnOnce() -> T) -> T {
-        let started = Instant::now();
+        let started = Timings::mark();
         let out = f();
-        self.phases.push((phase, started.elapsed()));
+        self.record(phase, started);
         out
     }
 
@@ -35,6 +64,14 @@ impl Timings {
             out.push_str(&format!("  {name:<14}{:>10.1} ms\n", ms(*d)));
         }
         out.push_str(&format!("  {:<14}{:>10.1} ms\n", "total", ms(total)));
+        if !self.cpu.is_empty() {
+            out.push_str("cpu time (user + system, all threads):\n");
+            let total: Duration = self.cpu.iter().map(|(_, d)| *d).sum();
+            for (name, d) in &self.cpu {
+                out.push_str(&format!("  {name:<14}{:>10.1} ms\n", ms(*d)));
+            }
+            out.push_str(&format!("  {:<14}{:>10.1} ms\n", "total", ms(total)));
+        }
         if !self.work.is_empty() {
             out.push_str("inside render and write (summed over threads):\n");
             for (name, d) in &self.work {
@@ -43,6 +80,28 @@ impl Timings {
         }
         out
     }
+}
+
+/// The CPU time the process has used so far (user + system).
+#[cfg(target_os = "linux")]
+fn process_cpu() -> Option<Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is valid.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    Some(time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_cpu() -> Option<Duration> {
+    None
 }
 
 fn ms(d: Duration) -> f64 {
@@ -69,5 +128,31 @@ impl Counter {
 
     pub fn get(&self) -> Duration {
         Duration::from_nanos(self.0.load(Ordering::Relaxed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Timings;
+
+    #[test]
+    fn each_phase_is_reported_with_its_cpu_time_where_known() {
+        let mut timings = Timings::default();
+        let sum = timings.time("spin", || {
+            (0..1_000_000u64).map(std::hint::black_box).sum::<u64>()
+        });
+        assert_eq!(sum, 499_999_500_000);
+        timings.time("other", || ());
+        let report = timings.report();
+        let names: Vec<&str> = timings.phases.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["spin", "other"]);
+        if cfg!(target_os = "linux") {
+            let cpu: Vec<&str> = timings.cpu.iter().map(|(n, _)| *n).collect();
+            assert_eq!(cpu, ["spin", "other"]);
+            assert!(
+                report.contains("cpu time (user + system, all threads):\n  spin"),
+                "{report}"
+            );
+        }
     }
 }
