@@ -1,6 +1,6 @@
 /// mimalloc instead of the system allocator: a build makes and frees many
 /// small strings on every thread, where glibc's malloc spends a tenth of
-/// the time (see ARCHITECTURE.md, "Performance").
+/// the time (see ARCHITECTURE.md, "Dependencies and why").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -27,7 +27,10 @@
 //! Words are the runs of letters and digits of the text folded by
 //! [`vi::fold`], so "Đảng bộ" and "dang bo" are the same words.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -326,7 +329,7 @@ impl Entry {
             all.push('\n');
         }
         let text = vi::fold(&all);
-        let mut counts: HashMap<&str, (u32, bool)> = HashMap::new();
+        let mut counts: HashMap<&str, (u32, bool)> = HashMap::default();
         for w in folded_words(&title) {
             let e = counts.entry(w).or_default();
             e.0 += 1;
@@ -413,7 +416,7 @@ impl Index {
             .collect();
         // Postings gathered in a hash map (a word is looked up once per
         // document that has it), then sorted once into the ordered map.
-        let mut postings: HashMap<&str, Vec<Posting>> = HashMap::new();
+        let mut postings: HashMap<&str, Vec<Posting>> = HashMap::default();
         for (id, doc) in docs.iter().enumerate() {
             for (w, weight) in doc.words.iter() {
                 postings.entry(w).or_default().push(Posting {
@@ -732,7 +735,8 @@ fn encode_postings(postings: &[Posting]) -> String {
             out.push(',');
         }
         let delta = u64::from(p.doc - last);
-        out.push_str(&(delta * 8 + u64::from(p.weight)).to_string());
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{}", delta * 8 + u64::from(p.weight));
         last = p.doc;
     }
     out
