@@ -216,21 +216,37 @@ pub struct Generated {
     pub index: search::Index,
 }
 
+/// What [`generate`] renders from: a checked site, its theme and sources,
+/// and the site folder.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub sources: &'a Sources,
+    pub root: &'a Path,
+}
+
+/// Where [`generate`] hands each file (path from the output root, bytes).
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// Renders every generated file of a checked site (the pages, their CSV and
 /// JSON exports, the search index) and hands each to `sink`, in parallel.
 /// Static files are the caller's. `None` when a diagnostic was pushed.
 /// `build` writes what it is given to the staging folder; `serve` keeps it
 /// in memory: both see the same bytes.
 pub fn generate(
-    site: &Site,
-    theme: &Theme,
-    sources: &Sources,
+    input: &Input<'_>,
     diags: &mut Diagnostics,
-    root: &Path,
     progress: &dyn Progress,
     timings: &mut Timings,
-    sink: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    sink: &Sink<'_>,
 ) -> Option<Generated> {
+    let Input {
+        site,
+        theme,
+        sources,
+        root,
+    } = *input;
     if diags.has_errors() {
         return None;
     }
@@ -314,16 +330,13 @@ fn render_and_write(
             .write(path, bytes)
             .map_err(|err| Diagnostic::error(format!("cannot write {err}")))
     };
-    let generated = generate(
+    let input = Input {
         site,
         theme,
         sources,
-        diags,
-        &options.root,
-        progress,
-        timings,
-        &sink,
-    )?;
+        root: &options.root,
+    };
+    let generated = generate(&input, diags, progress, timings, &sink)?;
     let started = Instant::now();
     for (rel, file) in &theme.statics {
         let result = match file {

@@ -397,21 +397,25 @@ impl Server {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        let mut port = None;
+        while port.is_none() {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = rx
-                .recv_timeout(left)
-                .expect("ketqua serve printed no address");
+            let Ok(line) = rx.recv_timeout(left) else {
+                break;
+            };
             if let Some(at) = line.find("http://127.0.0.1:") {
                 let rest = &line[at + "http://127.0.0.1:".len()..];
-                let port = rest[..rest.find('/').unwrap()].parse().unwrap();
-                return Server {
-                    child,
-                    port,
-                    stdout: rx,
-                };
+                port = rest[..rest.find('/').unwrap_or(0)].parse().ok();
             }
         }
+        let server = Server {
+            child,
+            port: port.unwrap_or_default(),
+            stdout: rx,
+        };
+        // Dropping the server stops the process.
+        assert!(port.is_some(), "ketqua serve printed no address");
+        server
     }
 
     fn get(&self, path: &str) -> Reply {
@@ -827,6 +831,9 @@ fn many_connections_do_not_stall() {
 }
 
 #[test]
+// The child is killed and waited for at the end; a failed assertion before
+// that ends the test process anyway.
+#[allow(clippy::zombie_processes)]
 fn listens_on_loopback_unless_told() {
     let site = served_site();
     let server = Server::start(site.path(), &[]);
