@@ -20,8 +20,12 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
-    /// The date deadlines are judged at when site.toml gives no `as_of`.
+    /// The date deadlines are judged at when site.toml gives no `as_of`,
+    /// and the build date embargoes are judged at.
     pub today: jiff::civil::Date,
+    /// Build the press site: only what the content marks public
+    /// (see `public.rs`).
+    pub public: bool,
 }
 
 /// The outcome of checking a site: its sources (for quoting in messages),
@@ -119,6 +123,18 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         Some(site) if !blocked => &*site,
         _ => return Err(Box::new(checked)),
     };
+    // The public build renders a copy of the model with everything internal
+    // removed, so no page, chart, export or index can show it.
+    let public_copy;
+    let site = if options.public {
+        public_copy = crate::public::public_site(site, sources);
+        if public_copy.config.base_url.is_empty() {
+            diagnostics.push(crate::public::no_base_url(sources));
+        }
+        &public_copy
+    } else {
+        site
+    };
     let result = render_and_write(site, theme, sources, diagnostics, options, progress);
     match result {
         Some(Written {
@@ -193,12 +209,15 @@ fn render_and_write(
     let renderer = Renderer::new(site, theme, sources, diags)?;
     let pages = renderer.pages();
     let index_started = Instant::now();
-    let search = renderer.search_files();
+    let mut search = renderer.search_files();
     let search_index = index_started.elapsed();
+    search.extend(renderer.press_files());
+    let copies = renderer.press_copies();
     let generated: Vec<&str> = pages
         .iter()
         .map(|p| p.path.as_str())
         .chain(search.iter().map(|(path, _)| path.as_str()))
+        .chain(copies.iter().map(|(path, _)| path.as_str()))
         .collect();
     let shadowed = shadowed_pages(&options.root, &generated, theme);
     if !shadowed.is_empty() {
@@ -217,7 +236,7 @@ fn render_and_write(
         }
     };
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
-    let files = pages.len() + exports + search.len() + theme.statics.len();
+    let files = pages.len() + exports + search.len() + copies.len() + theme.statics.len();
     progress.start(files);
     let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
         staging
@@ -233,6 +252,14 @@ fn render_and_write(
     }
     for (rel, bytes) in &search {
         if let Err(err) = staging.write(rel, bytes) {
+            progress.finish();
+            diags.push(Diagnostic::error(format!("cannot write {err}")));
+            return None;
+        }
+        progress.advance();
+    }
+    for (rel, path) in &copies {
+        if let Err(err) = staging.copy(rel, path) {
             progress.finish();
             diags.push(Diagnostic::error(format!("cannot write {err}")));
             return None;

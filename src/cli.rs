@@ -56,6 +56,11 @@ pub enum Command {
         /// Print nothing but problems.
         #[arg(short, long)]
         quiet: bool,
+        /// Build the press site: highlights, public units and public
+        /// indicator results only, nothing marked internal
+        /// [default output: press].
+        #[arg(long)]
+        public: bool,
     },
     /// Check every file of the site and report every problem, writing nothing.
     ///
@@ -100,12 +105,15 @@ pub fn main() -> ExitCode {
             output,
             deny_warnings,
             quiet,
+            public,
         } => {
+            let default_output = if public { "press" } else { "public" };
             let options = BuildOptions {
-                output: within(&cli.root, output.unwrap_or_else(|| "public".into())),
+                output: within(&cli.root, output.unwrap_or_else(|| default_output.into())),
                 root: cli.root,
                 deny_warnings,
                 today,
+                public,
             };
             run_build(&options, quiet)
         }

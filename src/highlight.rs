@@ -188,6 +188,7 @@ fn resolve_one(
         image,
         public: raw.public,
         body,
+        body_source: body_text.trim().to_string(),
     })
 }
 

@@ -318,6 +318,8 @@ pub struct Highlight {
     pub public: bool,
     /// The body, rendered.
     pub body: markdown::Report,
+    /// The body as written (Markdown), for the press kit.
+    pub body_source: String,
 }
 
 #[derive(Debug, Clone)]

@@ -19,6 +19,8 @@ use crate::theme::Theme;
 use crate::vi;
 use crate::view::*;
 
+mod press;
+
 /// A page to render: where it goes, which template, and its own variables.
 pub struct Page {
     pub path: String,
@@ -131,6 +133,9 @@ impl<'a> Renderer<'a> {
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
+        if self.site.public {
+            return press::public_pages(self);
+        }
         let ctx = ViewContext::new(self.site, &self.strings);
         let site = self.site;
         let mut pages = Vec::with_capacity(site.units.len() + site.catalogue.len() + 12);
@@ -205,10 +210,14 @@ impl<'a> Renderer<'a> {
                 template: "unit.html",
                 kind: "unit",
                 title: site.units[i].name.clone(),
-                vars: context! { unit => val(unit_page(&ctx, i)) },
+                vars: context! {
+                    unit => val(unit_page(&ctx, i)),
+                    highlights => val(press::unit_highlights(&ctx, i)),
+                },
                 export: (!site.units[i].indicators.is_empty()).then_some(Export::Indicators(i)),
             });
         }
+        pages.extend(press::highlight_pages(&ctx));
         pages.push(Page {
             path: "search.html".into(),
             template: "search.html",
@@ -419,6 +428,8 @@ fn site_view(ctx: &ViewContext<'_>) -> SiteView {
             .collect(),
         levels,
         has_catalogue: !ctx.site.catalogue.is_empty(),
+        public: ctx.site.public,
+        has_highlights: !ctx.site.highlights.is_empty(),
     }
 }
 
