@@ -784,12 +784,14 @@ fn load_highlight(
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         diags.push(
-            Diagnostic::error(format!("the highlight file name `{name}` is not a valid slug"))
-                .at(file, 0..0)
-                .hint(format!(
-                    "the file name is the highlight's address: a-z, 0-9 and '-' only, e.g. `{}.md`",
-                    crate::vi::slugify(&slug)
-                )),
+            Diagnostic::error(format!(
+                "the highlight file name `{name}` is not a valid slug"
+            ))
+            .at(file, 0..0)
+            .hint(format!(
+                "the file name is the highlight's address: a-z, 0-9 and '-' only, e.g. `{}.md`",
+                crate::vi::slugify(&slug)
+            )),
         );
         return None;
     }

@@ -80,9 +80,8 @@ const MAX_LABEL_BYTES: usize = 1000;
 const HINT_BUDGET: usize = 20_000;
 
 fn options(footnotes: bool) -> Options {
-    let mut options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
     if footnotes {
         options |= Options::ENABLE_FOOTNOTES;
     }

@@ -526,8 +526,16 @@ fn resolve_config(
         as_of: as_of.unwrap_or(today),
         deadlines,
         public: PublicProfile {
-            title: raw.public.title.clone().unwrap_or_else(|| raw.title.get_ref().clone()),
-            subtitle: raw.public.subtitle.clone().unwrap_or_else(|| raw.subtitle.clone()),
+            title: raw
+                .public
+                .title
+                .clone()
+                .unwrap_or_else(|| raw.title.get_ref().clone()),
+            subtitle: raw
+                .public
+                .subtitle
+                .clone()
+                .unwrap_or_else(|| raw.subtitle.clone()),
             description: raw
                 .public
                 .description
@@ -543,7 +551,11 @@ fn resolve_config(
 }
 
 /// A TOML value that must be a plain date.
-pub(crate) fn date(file: FileId, value: &Spanned<Datetime>, diags: &mut Diagnostics) -> Option<Date> {
+pub(crate) fn date(
+    file: FileId,
+    value: &Spanned<Datetime>,
+    diags: &mut Diagnostics,
+) -> Option<Date> {
     let dt = value.get_ref();
     let parsed = match (&dt.date, &dt.time, &dt.offset) {
         (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),

@@ -33,8 +33,11 @@ pub fn public_site(site: &Site, sources: &Sources) -> Site {
     let kept: Vec<usize> = (0..site.units.len())
         .filter(|&i| site.units[i].public)
         .collect();
-    let new_index: HashMap<usize, usize> =
-        kept.iter().enumerate().map(|(new, &old)| (old, new)).collect();
+    let new_index: HashMap<usize, usize> = kept
+        .iter()
+        .enumerate()
+        .map(|(new, &old)| (old, new))
+        .collect();
     let units: Vec<Unit> = kept
         .iter()
         .map(|&i| public_unit(&site.units[i], &new_index, sources))
@@ -173,7 +176,11 @@ mod tests {
 
     fn unit(name: &str, parent: Option<&str>, public: bool) -> String {
         let parent = parent.map_or(String::new(), |p| format!("parent = \"{p}\"\n"));
-        let level = if parent.is_empty() { "province" } else { "district" };
+        let level = if parent.is_empty() {
+            "province"
+        } else {
+            "district"
+        };
         format!(
             "name = \"{name}\"\nlevel = \"{level}\"\n{parent}public = {public}\ndocument_number = \"Số 1-BC\"\nsigner = \"Nguyễn Văn A\"\nsubmitted = 2023-07-01\n\
              [[indicators]]\nid = \"1\"\ndescription = \"Công khai\"\ntarget = \">= 90%\"\nactual = 95\nstated = \"Đạt\"\npublic = true\n\
@@ -186,8 +193,14 @@ mod tests {
         let (site, sources) = site(&[
             ("site.toml", CONFIG),
             ("content/units/tinh/unit.toml", &unit("Tỉnh", None, true)),
-            ("content/units/huyen/unit.toml", &unit("Huyện", Some("tinh"), false)),
-            ("content/units/xa/unit.toml", &unit("Xã", Some("tinh"), true)),
+            (
+                "content/units/huyen/unit.toml",
+                &unit("Huyện", Some("tinh"), false),
+            ),
+            (
+                "content/units/xa/unit.toml",
+                &unit("Xã", Some("tinh"), true),
+            ),
         ]);
         let public = public_site(&site, &sources);
         assert!(public.public);
@@ -214,7 +227,10 @@ mod tests {
         let (site, sources) = site(&[
             ("site.toml", CONFIG),
             ("content/units/tinh/unit.toml", &unit("Tỉnh", None, false)),
-            ("content/units/xa/unit.toml", &unit("Xã", Some("tinh"), true)),
+            (
+                "content/units/xa/unit.toml",
+                &unit("Xã", Some("tinh"), true),
+            ),
         ]);
         let public = public_site(&site, &sources);
         assert_eq!(public.units.len(), 1);
@@ -232,18 +248,40 @@ mod tests {
         let (site, sources) = site(&[
             ("site.toml", CONFIG),
             ("content/units/tinh/unit.toml", &unit("Tỉnh", None, true)),
-            ("content/units/huyen/unit.toml", &unit("Huyện", Some("tinh"), false)),
-            ("content/highlights/a-public.md", &highlight("tinh", true, "2023-08-01")),
-            ("content/highlights/b-unmarked.md", &highlight("tinh", false, "2023-08-01")),
-            ("content/highlights/c-embargoed.md", &highlight("tinh", true, "2023-09-02")),
-            ("content/highlights/d-released-today.md", &highlight("tinh", true, "2023-09-01")),
-            ("content/highlights/e-internal-unit.md", &highlight("huyen", true, "2023-08-01")),
+            (
+                "content/units/huyen/unit.toml",
+                &unit("Huyện", Some("tinh"), false),
+            ),
+            (
+                "content/highlights/a-public.md",
+                &highlight("tinh", true, "2023-08-01"),
+            ),
+            (
+                "content/highlights/b-unmarked.md",
+                &highlight("tinh", false, "2023-08-01"),
+            ),
+            (
+                "content/highlights/c-embargoed.md",
+                &highlight("tinh", true, "2023-09-02"),
+            ),
+            (
+                "content/highlights/d-released-today.md",
+                &highlight("tinh", true, "2023-09-01"),
+            ),
+            (
+                "content/highlights/e-internal-unit.md",
+                &highlight("huyen", true, "2023-08-01"),
+            ),
         ]);
         assert_eq!(site.highlights.len(), 5);
         let public = public_site(&site, &sources);
         let slugs: Vec<&str> = public.highlights.iter().map(|h| h.slug.as_str()).collect();
         assert_eq!(slugs, ["a-public", "d-released-today"]);
-        assert_eq!(public.highlights[0].indicators, ["1"], "indicator 2 is internal");
+        assert_eq!(
+            public.highlights[0].indicators,
+            ["1"],
+            "indicator 2 is internal"
+        );
     }
 
     #[test]
@@ -256,13 +294,30 @@ mod tests {
         ]);
         let internal = site.units[0].report.as_ref().unwrap();
         assert!(internal.html.contains("Tự phê bình"));
-        assert!(!internal.html.contains("{.public}"), "the attribute is not shown");
+        assert!(
+            !internal.html.contains("{.public}"),
+            "the attribute is not shown"
+        );
         let public = public_site(&site, &sources);
         let html = &public.units[0].report.as_ref().unwrap().html;
-        for kept in ["II. Kết quả", "305 đảng viên", "1. Chi tiết", "Vẫn công khai", "Chú thích C"] {
+        for kept in [
+            "II. Kết quả",
+            "305 đảng viên",
+            "1. Chi tiết",
+            "Vẫn công khai",
+            "Chú thích C",
+        ] {
             assert!(html.contains(kept), "{kept} missing from {html}");
         }
-        for gone in ["Mở đầu", "I. Nội bộ", "Tự phê bình", "Hạn chế", "Kỷ luật", "Chú thích A", "Chú thích B"] {
+        for gone in [
+            "Mở đầu",
+            "I. Nội bộ",
+            "Tự phê bình",
+            "Hạn chế",
+            "Kỷ luật",
+            "Chú thích A",
+            "Chú thích B",
+        ] {
             assert!(!html.contains(gone), "{gone} leaked into {html}");
         }
     }

@@ -54,10 +54,14 @@ fn card(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightCard {
         unit_id: unit.id.clone(),
         unit_name: unit.name.clone(),
         unit_url: unit_url(unit),
-        image: h.image.as_ref().zip(image_path(h)).map(|(i, url)| ImageView {
-            url,
-            alt: i.alt.clone(),
-        }),
+        image: h
+            .image
+            .as_ref()
+            .zip(image_path(h))
+            .map(|(i, url)| ImageView {
+                url,
+                alt: i.alt.clone(),
+            }),
     }
 }
 
@@ -120,7 +124,14 @@ fn cited(unit: &Unit, ids: &[String]) -> Unit {
                 .cloned()
                 .collect();
             (!parts.is_empty()).then(|| {
+                // Shown with only the cited parts, the indicator takes the
+                // worst status of those, as the model's rule does for all.
                 let mut c = i.clone();
+                c.assessment.status = parts
+                    .iter()
+                    .map(Indicator::status)
+                    .min()
+                    .unwrap_or(target::Status::NotAssessed);
                 c.parts = parts;
                 c
             })
@@ -285,13 +296,14 @@ impl Renderer<'_> {
     pub fn press_files(&self) -> Vec<(String, Vec<u8>)> {
         let ctx = ViewContext::new(self.site, &self.strings);
         let mut files = Vec::new();
+        let png = (!self.site.highlights.is_empty()).then(crate::chart::png::PngRenderer::new);
         for h in &self.site.highlights {
             let page = highlight_page(&ctx, h);
             files.push((page.kit.text.clone(), kit_text(&ctx, h, &page).into_bytes()));
             if !page.kit.svg.is_empty() {
                 let svg = standalone_svg(&page.chart_indicators, &self.strings);
-                if let Some(png) = Option::<Vec<u8>>::None {
-                    files.push((page.kit.png.clone(), png));
+                if let Some(bytes) = png.as_ref().and_then(|r| r.render(&svg)) {
+                    files.push((page.kit.png.clone(), bytes));
                 }
                 files.push((page.kit.svg.clone(), svg.into_bytes()));
             }
@@ -362,7 +374,11 @@ fn kit_text(ctx: &ViewContext<'_>, h: &Highlight, page: &HighlightPage) -> Strin
                         cell(&v.id),
                         cell(&v.description),
                         cell(&v.target),
-                        cell(&v.actual),
+                        cell(&if v.period.is_empty() {
+                            v.actual.clone()
+                        } else {
+                            format!("{} ({} {})", v.actual, s.get("period"), v.period)
+                        }),
                         cell(&status)
                     ));
                 }
@@ -414,15 +430,91 @@ fn standalone_svg(rows: &[crate::chart::BulletRow], strings: &Strings) -> String
     let css = css
         .find("@media screen and (prefers-color-scheme: dark)")
         .map_or(css, |end| &css[..end]);
+    let css = resolve_vars(css);
     // The figure's classes: the chart's styles are scoped under `.chart`.
     let open_end = svg.find('>').unwrap_or(0);
     let (open, rest) = svg.split_at(open_end);
     let open = open.replacen("class=\"chart-svg\"", "class=\"chart chart-svg\"", 1);
     format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{open} font-family=\"'Be Vietnam Pro', 'Noto Sans', Arial, sans-serif\"><style>{}</style><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>{}\n",
-        xml_escape_text(css),
+        xml_escape_text(&css),
         &rest[1..]
     )
+}
+
+/// The style sheet with every `var(--name, fallback)` replaced by the
+/// value declared for `--name` in it (or the fallback): SVG viewers and
+/// resvg read plain CSS values, not custom properties.
+fn resolve_vars(css: &str) -> String {
+    let css = &strip_comments(css);
+    let mut declared: Vec<(String, String)> = Vec::new();
+    for decl in css.split([';', '{', '}']) {
+        if let Some((name, value)) = decl.trim().split_once(':')
+            && let Some(name) = name.trim().strip_prefix("--")
+        {
+            declared.push((name.to_string(), value.trim().to_string()));
+        }
+    }
+    let mut out = css.to_string();
+    // Values may refer to other variables: a few passes settle them.
+    for _ in 0..4 {
+        let Some(start) = out.find("var(--") else {
+            break;
+        };
+        let mut result = String::with_capacity(out.len());
+        let mut rest = &out[..];
+        let mut at = Some(start);
+        while let Some(i) = at {
+            result.push_str(&rest[..i]);
+            let inner_start = i + 4;
+            let mut depth = 1;
+            let mut end = rest.len();
+            for (k, c) in rest[inner_start..].char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = inner_start + k;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let inner = &rest[inner_start..end.min(rest.len())];
+            let (name, fallback) = match inner.split_once(',') {
+                Some((n, f)) => (n.trim(), f.trim()),
+                None => (inner.trim(), ""),
+            };
+            let name = name.trim_start_matches("--");
+            let value = declared
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map_or(fallback, |(_, v)| v.as_str());
+            result.push_str(value);
+            rest = &rest[(end + 1).min(rest.len())..];
+            at = rest.find("var(--");
+        }
+        result.push_str(rest);
+        out = result;
+    }
+    out
+}
+
+/// CSS without its `/* … */` comments.
+fn strip_comments(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..]
+            .find("*/")
+            .map_or("", |end| &rest[start + 2 + end + 2..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Escapes text for XML content and attribute values.
@@ -470,7 +562,11 @@ fn feed(ctx: &ViewContext<'_>) -> String {
         .unwrap_or(c.cutoff);
     let link = |path: &str| {
         let abs = absolute(base, path);
-        if abs.is_empty() { path.to_string() } else { abs }
+        if abs.is_empty() {
+            path.to_string()
+        } else {
+            abs
+        }
     };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str(&format!(
@@ -521,8 +617,14 @@ fn feed(ctx: &ViewContext<'_>) -> String {
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             xml_escape(&link(&url))
         ));
-        out.push_str(&format!("    <published>{}</published>\n", atom_date(h.date)));
-        out.push_str(&format!("    <updated>{}</updated>\n", atom_date(h.release)));
+        out.push_str(&format!(
+            "    <published>{}</published>\n",
+            atom_date(h.date)
+        ));
+        out.push_str(&format!(
+            "    <updated>{}</updated>\n",
+            atom_date(h.release)
+        ));
         out.push_str(&format!(
             "    <category term=\"{}\" label=\"{}\"/>\n",
             kind.key,
@@ -555,7 +657,10 @@ fn sitemap(site: &Site) -> String {
             lastmod.map_or(String::new(), |d| format!("<lastmod>{d}</lastmod>"))
         ));
     };
-    url("index.html", site.highlights.iter().map(|h| h.release).max());
+    url(
+        "index.html",
+        site.highlights.iter().map(|h| h.release).max(),
+    );
     for h in &site.highlights {
         url(&highlight_url(&h.slug), Some(h.release));
     }
