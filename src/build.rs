@@ -126,10 +126,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     // The public build renders a copy of the model with everything internal
     // removed, so no page, chart, export or index can show it.
     let public_copy;
+    let mut notes = Vec::new();
     let site = if options.public {
         public_copy = crate::public::public_site(site, sources);
         if public_copy.config.base_url.is_empty() {
-            diagnostics.push(crate::public::no_base_url(sources));
+            notes.push(crate::public::NO_BASE_URL.to_string());
         }
         &public_copy
     } else {
@@ -140,7 +141,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         Some(Written {
             pages,
             files,
-            notes,
+            notes: written_notes,
             search_index,
         }) => Ok(Summary {
             pages,
@@ -148,7 +149,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             search_index,
             units: site.units.len(),
             warnings: diagnostics.warnings(),
-            notes,
+            notes: notes.into_iter().chain(written_notes).collect(),
             elapsed: started.elapsed(),
         }),
         None => {

@@ -78,18 +78,11 @@ fn public_config(config: &Config) -> Config {
     c
 }
 
-/// The warning of a public build without an absolute address: feeds and
-/// sitemaps need absolute URLs, and so do Open Graph tags.
-pub fn no_base_url(sources: &Sources) -> crate::diag::Diagnostic {
-    let d = crate::diag::Diagnostic::warning(
-        "the public build has no `base_url`: sitemap.xml, og:url and og:image are left out, and the feed's links are relative",
-    )
-    .hint("set `base_url = \"https://…/\"` under `[public]` in site.toml (the address the press site is published at)");
-    match (0..sources.len()).find(|&f| sources.name(f) == "site.toml") {
-        Some(file) => d.at(file, 0..0),
-        None => d,
-    }
-}
+/// What a public build without an absolute address leaves out (printed
+/// as a warning; the build goes on): feeds and sitemaps need absolute URLs,
+/// and so do Open Graph tags.
+pub const NO_BASE_URL: &str = "the public build has no `base_url`: sitemap.xml, og:url and og:image are left out, \
+and the feed's links are relative; set `base_url = \"https://…/\"` under `[public]` in site.toml";
 
 fn has_id(indicator: &Indicator, id: &str) -> bool {
     indicator.id == id || indicator.parts.iter().any(|p| p.id == id)

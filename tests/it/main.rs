@@ -9,5 +9,6 @@ mod example;
 mod export;
 mod init;
 mod links;
+mod public;
 mod search;
 mod support;
