@@ -1338,12 +1338,18 @@ mod tests {
     }
 
     #[test]
-    fn strikethrough_on_and_smart_punctuation_and_heading_attributes_off() {
-        let report = render("## Tiêu đề {#rieng}\n\n~~cũ~~ \"mới\" -- ...\n", "r");
+    fn strikethrough_on_smart_punctuation_off_heading_attributes_read_not_rendered() {
+        let report = render(
+            "## Tiêu đề {#rieng .public}\n\n~~cũ~~ \"mới\" -- ...\n",
+            "r",
+        );
         assert!(report.html.contains("<del>cũ</del>"));
         assert!(report.html.contains("\"mới\" -- ..."));
-        assert_eq!(report.headings[0].title, "Tiêu đề {#rieng}");
-        assert_eq!(report.headings[0].id, "r-tieu-de-rieng");
+        // `{.public}` marks a section for the public build (`public_source`);
+        // attributes never reach the page, and ids stay ours.
+        assert_eq!(report.headings[0].title, "Tiêu đề");
+        assert_eq!(report.headings[0].id, "r-tieu-de");
+        assert!(!report.html.contains("rieng") && !report.html.contains("public"));
     }
 
     #[test]
