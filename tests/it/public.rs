@@ -409,3 +409,23 @@ fn bad_highlight_fields_are_located_with_a_hint() {
         run.stderr
     );
 }
+
+#[test]
+fn every_link_of_the_public_builds_resolves() {
+    // The example site's press site, and the fixture's: the internal pages
+    // they would link to (units index, progress, catalogue) do not exist.
+    let example = crate::support::example_site();
+    let run = ketqua(example.path(), &["build", "--public", "-o", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (_dir, fixture) = build(true, TODAY);
+    for out in [example.path().join("out"), fixture] {
+        let report = crate::links::check_links(&out);
+        assert!(report.pages >= 5, "only {} pages in {}", report.pages, out.display());
+        assert!(
+            report.broken.is_empty(),
+            "{} broken links:\n{}",
+            report.broken.len(),
+            report.broken.join("\n")
+        );
+    }
+}
