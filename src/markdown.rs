@@ -198,8 +198,38 @@ pub fn public_source(source: &str) -> String {
             out.push_str("\n\n");
         }
     };
+    // Without the sections between them, the kept headings would skip
+    // levels (a `####` under the page's `##`): each is raised to at most one
+    // level below the one before it, the first to `##`.
+    let mut previous = 1u8;
+    let mut relevelled: Vec<(usize, usize, u8)> = Vec::new();
+    for &(level, _, start) in &headings {
+        if !pieces.iter().any(|p| p.contains(&start)) {
+            continue;
+        }
+        let new = level.min(previous + 1);
+        previous = new;
+        if new != level {
+            let indent = source[start..].len() - source[start..].trim_start_matches(' ').len();
+            let hashes = source[start + indent..]
+                .bytes()
+                .take_while(|&b| b == b'#')
+                .count();
+            if hashes == usize::from(level) {
+                relevelled.push((start + indent, hashes, new));
+            }
+        }
+    }
     for piece in pieces {
-        push(&source[piece]);
+        let mut text = String::new();
+        let mut from = piece.start;
+        for &(at, hashes, new) in relevelled.iter().filter(|(at, _, _)| piece.contains(at)) {
+            text.push_str(&source[from..at]);
+            text.push_str(&"#".repeat(usize::from(new)));
+            from = at + hashes;
+        }
+        text.push_str(&source[from..piece.end]);
+        push(&text);
     }
     for (key, def) in &definitions {
         if used.contains(key.as_str()) && seen.insert(key.as_str()) {

@@ -313,5 +313,42 @@ mod tests {
         ] {
             assert!(!html.contains(gone), "{gone} leaked into {html}");
         }
+        // The kept headings keep their order without skipping a level.
+        let levels: Vec<u8> = public.units[0]
+            .report
+            .as_ref()
+            .unwrap()
+            .headings
+            .iter()
+            .map(|h| h.level)
+            .collect();
+        assert_eq!(levels, [2, 3]);
+    }
+
+    #[test]
+    fn kept_sections_deeper_than_their_neighbours_are_raised_to_no_gap() {
+        let report = "## A\n\n### 1. Ưu điểm {.public}\n\nTốt.\n\n### 2. Hạn chế\n\nNội bộ.\n\n## B\n\n#### 3.1. Đề án {.public}\n\nKết quả.\n\n##### a) Chi tiết\n\nThêm.\n";
+        let (site, sources) = site(&[
+            ("site.toml", CONFIG),
+            ("content/units/tinh/unit.toml", &unit("Tỉnh", None, true)),
+            ("content/units/tinh/report.md", report),
+        ]);
+        let public = public_site(&site, &sources);
+        let headings: Vec<(u8, String)> = public.units[0]
+            .report
+            .as_ref()
+            .unwrap()
+            .headings
+            .iter()
+            .map(|h| (h.level, h.title.clone()))
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                (2, "1. Ưu điểm".to_string()),
+                (3, "3.1. Đề án".to_string()),
+                (4, "a) Chi tiết".to_string())
+            ]
+        );
     }
 }

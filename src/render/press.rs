@@ -435,6 +435,9 @@ fn standalone_svg(rows: &[crate::chart::BulletRow], strings: &Strings) -> String
     let open_end = svg.find('>').unwrap_or(0);
     let (open, rest) = svg.split_at(open_end);
     let open = open.replacen("class=\"chart-svg\"", "class=\"chart chart-svg\"", 1);
+    // SVG 1.1 (what a file is checked against) has no `vector-effect`; a
+    // file is not rescaled inside a page anyway.
+    let rest = rest.replace(" vector-effect=\"non-scaling-stroke\"", "");
     format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{open} font-family=\"'Be Vietnam Pro', 'Noto Sans', Arial, sans-serif\"><style>{}</style><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>{}\n",
         xml_escape_text(&css),

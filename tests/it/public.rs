@@ -420,7 +420,12 @@ fn every_link_of_the_public_builds_resolves() {
     let (_dir, fixture) = build(true, TODAY);
     for out in [example.path().join("out"), fixture] {
         let report = crate::links::check_links(&out);
-        assert!(report.pages >= 5, "only {} pages in {}", report.pages, out.display());
+        assert!(
+            report.pages >= 5,
+            "only {} pages in {}",
+            report.pages,
+            out.display()
+        );
         assert!(
             report.broken.is_empty(),
             "{} broken links:\n{}",
