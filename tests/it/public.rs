@@ -434,3 +434,16 @@ fn every_link_of_the_public_builds_resolves() {
         );
     }
 }
+
+#[test]
+fn the_public_build_is_deterministic() {
+    // The feed, the kit's PNG and SVG included: same content, same bytes.
+    let (_a, first) = build(true, TODAY);
+    let (_b, second) = build(true, TODAY);
+    let (first, second) = (snapshot(&first), snapshot(&second));
+    assert_eq!(first.len(), second.len());
+    for ((path, a), (other, b)) in first.iter().zip(&second) {
+        assert_eq!(path, other);
+        assert!(a == b, "{path} differs between two builds");
+    }
+}
