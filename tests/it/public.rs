@@ -162,6 +162,15 @@ fn public_content_is_in_the_public_build() {
     ] {
         assert!(unit.contains(shown), "{shown} missing from the unit page");
     }
+    // The search index holds the public highlight (its words, folded).
+    let words: String = snapshot(&out.join("search"))
+        .into_iter()
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .collect();
+    assert!(
+        words.contains("Điểm nổi bật công khai"),
+        "highlight not indexed"
+    );
     // Internal pages do not exist.
     for absent in [
         "progress.html",
