@@ -93,7 +93,10 @@ impl<'a> Renderer<'a> {
             "indicator.html",
             "404.html",
             "search.html",
-        ] {
+        ]
+        .into_iter()
+        .chain(press::required_templates(site).iter().copied())
+        {
             if env.get_template(required).is_err()
                 && !theme.templates.iter().any(|t| t.name == required)
             {

@@ -9,6 +9,18 @@ use std::path::PathBuf;
 use super::*;
 use crate::model::{Highlight, HighlightKind};
 
+/// The templates the pages of this file need, besides the theme's usual
+/// ones: a theme made before highlights lacks them, and is told so.
+pub(super) fn required_templates(site: &Site) -> &'static [&'static str] {
+    if site.public {
+        &["press.html", "highlight.html"]
+    } else if !site.highlights.is_empty() {
+        &["highlights.html", "highlight.html"]
+    } else {
+        &[]
+    }
+}
+
 /// Where a highlight's page and files go.
 pub fn highlight_url(slug: &str) -> String {
     format!("highlights/{slug}.html")
