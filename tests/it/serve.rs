@@ -24,6 +24,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         output: out.path().join("site"),
         deny_warnings: false,
         today: today(),
+        public: false,
     };
     if let Err(checked) = build::build(&options, &Silent) {
         panic!(
