@@ -22,8 +22,12 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
-    /// The date deadlines are judged at when site.toml gives no `as_of`.
+    /// The date deadlines are judged at when site.toml gives no `as_of`,
+    /// and the build date embargoes are judged at.
     pub today: jiff::civil::Date,
+    /// Build the press site: only what the content marks public
+    /// (see `public.rs`).
+    pub public: bool,
 }
 
 /// The outcome of checking a site: its sources (for quoting in messages),
@@ -138,6 +142,19 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         Some(site) if !blocked => &*site,
         _ => return Err(Box::new(checked)),
     };
+    // The public build renders a copy of the model with everything internal
+    // removed, so no page, chart, export or index can show it.
+    let public_copy;
+    let mut notes = Vec::new();
+    let site = if options.public {
+        public_copy = crate::public::public_site(site, sources);
+        if public_copy.config.base_url.is_empty() {
+            notes.push(crate::public::NO_BASE_URL.to_string());
+        }
+        &public_copy
+    } else {
+        site
+    };
     let result = render_and_write(
         site,
         theme,
@@ -151,7 +168,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         Some(Written {
             pages,
             files,
-            notes,
+            notes: written_notes,
             search_index,
         }) => Ok(Summary {
             pages,
@@ -160,7 +177,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             timings: std::mem::take(timings),
             units: site.units.len(),
             warnings: diagnostics.warnings(),
-            notes,
+            notes: notes.into_iter().chain(written_notes).collect(),
             elapsed: started.elapsed(),
         }),
         None => {
@@ -216,37 +233,58 @@ pub struct Generated {
     pub index: search::Index,
 }
 
+/// What [`generate`] renders from: a checked site, its theme and sources,
+/// and the site folder.
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub sources: &'a Sources,
+    pub root: &'a Path,
+}
+
+/// Where [`generate`] hands each file (path from the output root, bytes).
+pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
 /// Renders every generated file of a checked site (the pages, their CSV and
 /// JSON exports, the search index) and hands each to `sink`, in parallel.
 /// Static files are the caller's. `None` when a diagnostic was pushed.
 /// `build` writes what it is given to the staging folder; `serve` keeps it
 /// in memory: both see the same bytes.
 pub fn generate(
-    site: &Site,
-    theme: &Theme,
-    sources: &Sources,
+    input: &Input<'_>,
     diags: &mut Diagnostics,
-    root: &Path,
     progress: &dyn Progress,
     timings: &mut Timings,
-    sink: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    sink: &Sink<'_>,
 ) -> Option<Generated> {
+    let Input {
+        site,
+        theme,
+        sources,
+        root,
+    } = *input;
     if diags.has_errors() {
         return None;
     }
     let renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
-    let (index, search) = timings.time("search index", || {
+    let (index, mut search) = timings.time("search index", || {
         let index = renderer.search_index();
         let files = index.files();
         (index, files)
     });
     let search_index = index_started.elapsed();
+    // The press files (feed, sitemap, press kits) and the highlights'
+    // pictures, copied as they are.
+    search.extend(renderer.press_files());
+    let copies = renderer.press_copies();
     let generated: Vec<&str> = pages
         .iter()
         .map(|p| p.path.as_str())
         .chain(search.iter().map(|(path, _)| path.as_str()))
+        .chain(copies.iter().map(|(path, _)| path.as_str()))
         .collect();
     let shadowed = shadowed_pages(root, &generated, theme);
     if !shadowed.is_empty() {
@@ -256,7 +294,7 @@ pub fn generate(
         return None;
     }
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
-    let files = pages.len() + exports + search.len();
+    let files = pages.len() + exports + search.len() + copies.len();
     progress.start(files + theme.statics.len());
     let started = Timings::mark();
     let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
@@ -267,13 +305,24 @@ pub fn generate(
     timings.record("render+write", started);
     timings.work = renderer.work().report();
     let started = Timings::mark();
-    let result = result.and_then(|()| {
-        search.iter().try_for_each(|(rel, bytes)| {
-            sink(rel, bytes)?;
-            progress.advance();
-            Ok(())
+    let result = result
+        .and_then(|()| {
+            search.iter().try_for_each(|(rel, bytes)| {
+                sink(rel, bytes)?;
+                progress.advance();
+                Ok(())
+            })
         })
-    });
+        .and_then(|()| {
+            copies.iter().try_for_each(|(rel, path)| {
+                let bytes = std::fs::read(path).map_err(|err| {
+                    Diagnostic::error(format!("cannot read {}: {err}", path.display()))
+                })?;
+                sink(rel, &bytes)?;
+                progress.advance();
+                Ok(())
+            })
+        });
     timings.record("write search", started);
     if let Err(d) = result {
         progress.finish();
@@ -314,16 +363,13 @@ fn render_and_write(
             .write(path, bytes)
             .map_err(|err| Diagnostic::error(format!("cannot write {err}")))
     };
-    let generated = generate(
+    let input = Input {
         site,
         theme,
         sources,
-        diags,
-        &options.root,
-        progress,
-        timings,
-        &sink,
-    )?;
+        root: &options.root,
+    };
+    let generated = generate(&input, diags, progress, timings, &sink)?;
     let started = Timings::mark();
     for (rel, file) in &theme.statics {
         let result = match file {

@@ -103,6 +103,7 @@ use serde::{Deserialize, Serialize};
 use crate::vi;
 
 mod bullet;
+pub mod png;
 mod ranked;
 mod stacked;
 mod svg;

@@ -56,6 +56,11 @@ pub enum Command {
         /// Print nothing but problems.
         #[arg(short, long)]
         quiet: bool,
+        /// Build the press site: highlights, public units and public
+        /// indicator results only, nothing marked internal
+        /// [default output: press].
+        #[arg(long)]
+        public: bool,
         /// Print where the time went, stage by stage (for the benchmark).
         #[arg(long, hide = true)]
         timings: bool,
@@ -120,13 +125,16 @@ pub fn main() -> ExitCode {
             output,
             deny_warnings,
             quiet,
+            public,
             timings,
         } => {
+            let default_output = if public { "press" } else { "public" };
             let options = BuildOptions {
-                output: within(&cli.root, output.unwrap_or_else(|| "public".into())),
+                output: within(&cli.root, output.unwrap_or_else(|| default_output.into())),
                 root: cli.root,
                 deny_warnings,
                 today,
+                public,
             };
             run_build(&options, quiet, timings)
         }

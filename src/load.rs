@@ -31,6 +31,39 @@ pub struct SiteSource {
     /// Every unit folder, also those whose unit.toml could not be used, so
     /// that a child of a broken unit is not told its parent does not exist.
     pub unit_folders: Vec<String>,
+    /// The highlights under `content/highlights/`, in file-name order.
+    pub highlights: Vec<HighlightSource>,
+}
+
+/// A highlight file: `content/highlights/<slug>.md`, TOML front matter
+/// between `+++` lines, then the body in Markdown.
+#[derive(Debug)]
+pub struct HighlightSource {
+    /// The file name without `.md`: the highlight's slug.
+    pub slug: String,
+    pub file: FileId,
+    pub data: RawHighlight,
+    /// The Markdown body's byte range in the file.
+    pub body: std::ops::Range<usize>,
+    /// The image file on disk, when `image` names one that exists.
+    pub image: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHighlight {
+    pub title: Spanned<String>,
+    pub unit: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub summary: Spanned<String>,
+    pub date: Spanned<Datetime>,
+    pub release: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub indicators: Vec<Spanned<String>>,
+    pub image: Option<Spanned<String>>,
+    pub image_alt: Option<Spanned<String>>,
+    #[serde(default)]
+    pub public: bool,
 }
 
 #[derive(Debug)]
@@ -60,6 +93,21 @@ pub struct RawConfig {
     pub review: RawReview,
     #[serde(default)]
     pub deadlines: RawDeadlines,
+    /// The press site's own title, subtitle, description and address
+    /// (`ketqua build --public`).
+    #[serde(default)]
+    pub public: RawPublicProfile,
+}
+
+/// `[public]` in site.toml: what the press site says about itself where it
+/// differs from the internal site. Every key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublicProfile {
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub base_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,6 +158,9 @@ pub struct RawUnit {
     pub illustrative: bool,
     #[serde(default)]
     pub summary: String,
+    /// Whether the unit and its public facts appear in the public build.
+    #[serde(default)]
+    pub public: bool,
     #[serde(default)]
     pub indicators: Vec<Spanned<RawIndicator>>,
 }
@@ -136,6 +187,8 @@ pub struct RawIndicator {
     pub actuals: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
     pub parts: Vec<Spanned<RawIndicator>>,
+    /// Whether the indicator appears in the public build (of a public unit).
+    pub public: Option<Spanned<bool>>,
 }
 
 /// A figure as written: a number, a string such as "41/71" or "57,7", or a boolean.
@@ -213,6 +266,15 @@ const CONFIG_SCHEMA: Schema = Table(&[
             ("branch", Value),
         ]),
     ),
+    (
+        "public",
+        Table(&[
+            ("title", Value),
+            ("subtitle", Value),
+            ("description", Value),
+            ("base_url", Value),
+        ]),
+    ),
 ]);
 
 /// A unit's indicator and a part of one share their keys. A static, not a
@@ -233,6 +295,7 @@ static INDICATOR_SCHEMA: Schema = Table(&[
     ("denominator", Value),
     ("actuals", Map),
     ("parts", Array(&INDICATOR_SCHEMA)),
+    ("public", Value),
 ]);
 
 const UNIT_SCHEMA: Schema = Table(&[
@@ -251,7 +314,21 @@ const UNIT_SCHEMA: Schema = Table(&[
     ("signer_title", Value),
     ("illustrative", Value),
     ("summary", Value),
+    ("public", Value),
     ("indicators", Array(&INDICATOR_SCHEMA)),
+]);
+
+const HIGHLIGHT_SCHEMA: Schema = Table(&[
+    ("title", Value),
+    ("unit", Value),
+    ("kind", Value),
+    ("summary", Value),
+    ("date", Value),
+    ("release", Value),
+    ("indicators", Value),
+    ("image", Value),
+    ("image_alt", Value),
+    ("public", Value),
 ]);
 
 const CATALOGUE_SCHEMA: Schema = Table(&[(
@@ -299,12 +376,14 @@ pub fn load_site(
     };
 
     let (units, unit_folders) = load_units(root, sources, diags);
+    let highlights = load_highlights(root, sources, diags);
     Some(SiteSource {
         root: root.to_path_buf(),
         config,
         catalogue,
         units,
         unit_folders,
+        highlights,
     })
 }
 
@@ -550,6 +629,17 @@ fn read_toml<T: serde::de::DeserializeOwned>(
 ) -> Option<(FileId, T)> {
     let file = read_text(root, path, sources, diags)?;
     let text = sources.text(file);
+    parse_toml(file, text, schema, diags).map(|value| (file, value))
+}
+
+/// Parses TOML text already in `sources` as `file`, checking its keys
+/// against `schema`. Spans are byte offsets into `text`.
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    file: FileId,
+    text: &str,
+    schema: &Schema,
+    diags: &mut Diagnostics,
+) -> Option<T> {
     let (table, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for err in errors {
@@ -563,7 +653,7 @@ fn read_toml<T: serde::de::DeserializeOwned>(
         return None;
     }
     match T::deserialize(toml::de::Deserializer::from(table)) {
-        Ok(value) => Some((file, value)),
+        Ok(value) => Some(value),
         Err(err) => {
             diags.push(toml_error(file, &err, text.len()));
             None
@@ -640,6 +730,146 @@ fn check_value(file: FileId, value: &DeValue<'_>, schema: &Schema, diags: &mut D
         // Wrong shapes are left to serde, which names the expected type.
         _ => {}
     }
+}
+
+/// Reads every `content/highlights/*.md`, in file-name order.
+fn load_highlights(
+    root: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Vec<HighlightSource> {
+    let dir = root.join("content").join("highlights");
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    match fs::read_dir(&dir) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !name.starts_with('.') && path.is_file() && name.ends_with(".md") {
+                    files.push((name, path));
+                }
+            }
+        }
+        Err(err) => {
+            diags.push(Diagnostic::error(format!(
+                "cannot read the highlights folder {}: {err}",
+                display_path(root, &dir)
+            )));
+            return Vec::new();
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|(name, path)| load_highlight(root, &dir, &name, &path, sources, diags))
+        .collect()
+}
+
+fn load_highlight(
+    root: &Path,
+    dir: &Path,
+    name: &str,
+    path: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Option<HighlightSource> {
+    let slug = name.strip_suffix(".md").unwrap_or(name).to_string();
+    let file = read_text(root, path, sources, diags)?;
+    if slug.is_empty()
+        || !slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        diags.push(
+            Diagnostic::error(format!(
+                "the highlight file name `{name}` is not a valid slug"
+            ))
+            .at(file, 0..0)
+            .hint(format!(
+                "the file name is the highlight's address: a-z, 0-9 and '-' only, e.g. `{}.md`",
+                crate::vi::slugify(&slug)
+            )),
+        );
+        return None;
+    }
+    let text = sources.text(file);
+    let Some((front, body)) = front_matter(text) else {
+        diags.push(
+            Diagnostic::error("a highlight starts with its front matter between `+++` lines")
+                .at(file, 0..text.find('\n').unwrap_or(text.len()))
+                .hint("begin the file with a line `+++`, the keys (title, unit, kind, summary, date…), and another line `+++`; the text follows"),
+        );
+        return None;
+    };
+    // The front matter is parsed in place (the rest blanked out, byte for
+    // byte), so the spans of its values are offsets into the file.
+    let masked: String = text
+        .char_indices()
+        .map(|(i, c)| {
+            if front.contains(&i) || c == '\n' {
+                c.to_string()
+            } else {
+                " ".repeat(c.len_utf8())
+            }
+        })
+        .collect();
+    let data: RawHighlight = parse_toml(file, &masked, &HIGHLIGHT_SCHEMA, diags)?;
+    let image = data.image.as_ref().and_then(|image| {
+        let written = image.get_ref();
+        let ok_name = !written.is_empty()
+            && !written.contains(['/', '\\'])
+            && !written.starts_with('.');
+        let ext = written.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        let known = matches!(ext.as_deref(), Some("png" | "jpg" | "jpeg" | "webp" | "gif"));
+        let path = dir.join(written);
+        if !ok_name || !known {
+            diags.push(
+                Diagnostic::error(format!("`{written}` is not an image file name ketqua can use"))
+                    .at(file, image.span())
+                    .hint("name a .png, .jpg, .webp or .gif file in content/highlights/, beside this one (a name, not a path)"),
+            );
+            None
+        } else if !path.is_file() {
+            diags.push(
+                Diagnostic::error(format!("no image file `{written}` beside this highlight"))
+                    .at(file, image.span())
+                    .hint("put the image in content/highlights/, next to the .md file"),
+            );
+            None
+        } else {
+            Some(path)
+        }
+    });
+    Some(HighlightSource {
+        slug,
+        file,
+        data,
+        body,
+        image,
+    })
+}
+
+/// The byte ranges of the front matter (between the `+++` lines) and of the
+/// body after it, when the text starts with a `+++` line and has another.
+fn front_matter(text: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let first = text.find('\n')?;
+    if text[..first].trim_end() != "+++" {
+        return None;
+    }
+    let start = first + 1;
+    let mut pos = start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |n| pos + n);
+        if text[pos..end].trim_end() == "+++" {
+            let body = (end + 1).min(text.len());
+            return Some((start..pos, body..text.len()));
+        }
+        pos = end + 1;
+    }
+    None
 }
 
 /// The path shown to people: relative to the site root when inside it.

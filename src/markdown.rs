@@ -1,8 +1,8 @@
 //! Markdown for unit reports and summaries.
 //!
 //! This module owns the Markdown dialect of the site (CommonMark with GitHub
-//! tables, strikethrough and footnotes; no raw HTML, no heading attributes, no
-//! smart punctuation) and everything the HTML of a report is made of beyond
+//! tables, strikethrough and footnotes; no raw HTML, no smart punctuation;
+//! heading attributes are read, for `{.public}`, and never rendered) and everything the HTML of a report is made of beyond
 //! what `pulldown-cmark` renders by itself:
 //!
 //! - heading ids made from the heading text with [`crate::vi::slugify`],
@@ -80,7 +80,8 @@ const MAX_LABEL_BYTES: usize = 1000;
 const HINT_BUDGET: usize = 20_000;
 
 fn options(footnotes: bool) -> Options {
-    let mut options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
     if footnotes {
         options |= Options::ENABLE_FOOTNOTES;
     }
@@ -118,6 +119,124 @@ pub fn render(source: &str, ns: &str) -> Report {
         footnotes: order.len(),
         problems,
     }
+}
+
+/// The public part of a report's source: every section whose heading has
+/// the class `public` (`## Kết quả nổi bật {.public}`: the heading and all
+/// that follows it up to the next heading of the same or a higher level),
+/// then the definitions of the footnotes those sections reference. Text
+/// before the first heading, other sections, and footnotes referenced only
+/// from them are left out. The result is Markdown, rendered like a report.
+pub fn public_source(source: &str) -> String {
+    let mut headings: Vec<(u8, bool, usize)> = Vec::new();
+    let mut definitions: Vec<(String, Range<usize>)> = Vec::new();
+    let mut references: Vec<(String, usize)> = Vec::new();
+    let mut in_definition = 0usize;
+    for (event, range) in Parser::new_ext(source, options(true)).into_offset_iter() {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                in_definition += 1;
+                definitions.push((label_key(&label), range));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                in_definition = in_definition.saturating_sub(1);
+            }
+            Event::Start(Tag::Heading { level, classes, .. }) if in_definition == 0 => {
+                let public = classes.iter().any(|c| c.as_ref() == "public");
+                headings.push((level as u8, public, range.start));
+            }
+            Event::FootnoteReference(label) if in_definition == 0 => {
+                references.push((label_key(&label), range.start));
+            }
+            _ => {}
+        }
+    }
+    // The kept ranges, in order and without overlaps.
+    let mut kept: Vec<Range<usize>> = Vec::new();
+    for (i, &(level, public, start)) in headings.iter().enumerate() {
+        if !public {
+            continue;
+        }
+        let end = headings[i + 1..]
+            .iter()
+            .find(|(l, _, _)| *l <= level)
+            .map_or(source.len(), |h| h.2);
+        match kept.last_mut() {
+            Some(last) if last.end >= start => last.end = last.end.max(end),
+            _ => kept.push(start..end),
+        }
+    }
+    // Footnote definitions are cut out of the sections (a definition sits
+    // wherever its author put it) and added back only when referenced.
+    let mut pieces: Vec<Range<usize>> = Vec::new();
+    for range in &kept {
+        let mut from = range.start;
+        for (_, def) in definitions
+            .iter()
+            .filter(|(_, d)| d.start >= range.start && d.start < range.end)
+        {
+            if def.start > from {
+                pieces.push(from..def.start);
+            }
+            from = from.max(def.end);
+        }
+        if from < range.end {
+            pieces.push(from..range.end);
+        }
+    }
+    let used: HashSet<&str> = references
+        .iter()
+        .filter(|(_, at)| pieces.iter().any(|p| p.contains(at)))
+        .map(|(key, _)| key.as_str())
+        .collect();
+    let mut seen = HashSet::new();
+    let mut out = String::new();
+    let mut push = |text: &str| {
+        let text = text.trim_end();
+        if !text.is_empty() {
+            out.push_str(text);
+            out.push_str("\n\n");
+        }
+    };
+    // Without the sections between them, the kept headings would skip
+    // levels (a `####` under the page's `##`): each is raised to at most one
+    // level below the one before it, the first to `##`.
+    let mut previous = 1u8;
+    let mut relevelled: Vec<(usize, usize, u8)> = Vec::new();
+    for &(level, _, start) in &headings {
+        if !pieces.iter().any(|p| p.contains(&start)) {
+            continue;
+        }
+        let new = level.min(previous + 1);
+        previous = new;
+        if new != level {
+            let indent = source[start..].len() - source[start..].trim_start_matches(' ').len();
+            let hashes = source[start + indent..]
+                .bytes()
+                .take_while(|&b| b == b'#')
+                .count();
+            if hashes == usize::from(level) {
+                relevelled.push((start + indent, hashes, new));
+            }
+        }
+    }
+    for piece in pieces {
+        let mut text = String::new();
+        let mut from = piece.start;
+        for &(at, hashes, new) in relevelled.iter().filter(|(at, _, _)| piece.contains(at)) {
+            text.push_str(&source[from..at]);
+            text.push_str(&"#".repeat(usize::from(new)));
+            from = at + hashes;
+        }
+        text.push_str(&source[from..piece.end]);
+        push(&text);
+    }
+    for (key, def) in &definitions {
+        if used.contains(key.as_str()) && seen.insert(key.as_str()) {
+            push(&source[def.clone()]);
+        }
+    }
+    out
 }
 
 /// Renders one paragraph of inline Markdown (a unit's summary) without the
@@ -1249,12 +1368,18 @@ mod tests {
     }
 
     #[test]
-    fn strikethrough_on_and_smart_punctuation_and_heading_attributes_off() {
-        let report = render("## Tiêu đề {#rieng}\n\n~~cũ~~ \"mới\" -- ...\n", "r");
+    fn strikethrough_on_smart_punctuation_off_heading_attributes_read_not_rendered() {
+        let report = render(
+            "## Tiêu đề {#rieng .public}\n\n~~cũ~~ \"mới\" -- ...\n",
+            "r",
+        );
         assert!(report.html.contains("<del>cũ</del>"));
         assert!(report.html.contains("\"mới\" -- ..."));
-        assert_eq!(report.headings[0].title, "Tiêu đề {#rieng}");
-        assert_eq!(report.headings[0].id, "r-tieu-de-rieng");
+        // `{.public}` marks a section for the public build (`public_source`);
+        // attributes never reach the page, and ids stay ours.
+        assert_eq!(report.headings[0].title, "Tiêu đề");
+        assert_eq!(report.headings[0].id, "r-tieu-de");
+        assert!(!report.html.contains("rieng") && !report.html.contains("public"));
     }
 
     #[test]

@@ -92,6 +92,18 @@ pub struct Config {
     pub as_of: Date,
     /// Indexed by [`Level::index`].
     pub deadlines: [Option<Date>; 4],
+    /// What the press site (`build --public`) says about itself.
+    pub public: PublicProfile,
+}
+
+/// The press site's title, subtitle, description and address: `[public]`
+/// in site.toml, each defaulting to the internal site's.
+#[derive(Debug, Clone, Default)]
+pub struct PublicProfile {
+    pub title: String,
+    pub subtitle: String,
+    pub description: String,
+    pub base_url: String,
 }
 
 impl Config {
@@ -113,7 +125,7 @@ pub enum Submission {
     NotDue,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Unit {
     pub id: String,
     pub file: FileId,
@@ -140,6 +152,8 @@ pub struct Unit {
     pub report_file: Option<FileId>,
     pub members_span: Option<Range<usize>>,
     pub organisations_span: Option<Range<usize>>,
+    /// `public = true`: the unit and its public facts are in the public build.
+    pub public: bool,
 }
 
 impl Unit {
@@ -153,7 +167,7 @@ impl Unit {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Indicator {
     pub id: String,
     /// Where it is written: its id, else its `ref`, else its table.
@@ -178,6 +192,8 @@ pub struct Indicator {
     pub spans: IndicatorSpans,
     pub parts: Vec<Indicator>,
     pub assessment: Assessment,
+    /// `public = true` (on a top-level indicator; its parts follow it).
+    pub public: bool,
 }
 
 /// What a fraction's denominator counts, so it can be compared with the
@@ -224,7 +240,7 @@ impl Indicator {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CatalogueEntry {
     pub id: String,
     pub group: String,
@@ -234,7 +250,7 @@ pub struct CatalogueEntry {
     pub note: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Site {
     pub config: Config,
     /// In Vietnamese collation order of their names.
@@ -243,6 +259,83 @@ pub struct Site {
     pub children: Vec<Vec<usize>>,
     pub roots: Vec<usize>,
     pub catalogue: Vec<CatalogueEntry>,
+    /// Newest first (by date, then slug).
+    pub highlights: Vec<Highlight>,
+    /// Whether this is the public copy made by [`crate::public::public_site`].
+    pub public: bool,
+}
+
+/// What a highlight shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HighlightKind {
+    /// An outstanding result (kết quả nổi bật).
+    Result,
+    /// A good model or practice (mô hình, cách làm hay).
+    Model,
+    /// A lesson learnt (bài học kinh nghiệm).
+    Lesson,
+}
+
+impl HighlightKind {
+    pub const ALL: [HighlightKind; 3] = [
+        HighlightKind::Result,
+        HighlightKind::Model,
+        HighlightKind::Lesson,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            HighlightKind::Result => "result",
+            HighlightKind::Model => "model",
+            HighlightKind::Lesson => "lesson",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<HighlightKind> {
+        HighlightKind::ALL.into_iter().find(|k| k.key() == key)
+    }
+}
+
+/// A highlight for the press: `content/highlights/<slug>.md`.
+#[derive(Debug, Clone)]
+pub struct Highlight {
+    pub slug: String,
+    pub file: FileId,
+    pub title: String,
+    /// Index into `Site::units`.
+    pub unit: usize,
+    pub kind: HighlightKind,
+    /// Plain text.
+    pub summary: String,
+    pub date: Date,
+    /// Not public before this date (the embargo); `date` when not given.
+    pub release: Date,
+    /// Whether the build date has reached `release`.
+    pub released: bool,
+    /// Ids of the unit's indicators (top-level or parts) it cites, in order.
+    pub indicators: Vec<String>,
+    pub image: Option<HighlightImage>,
+    pub public: bool,
+    /// The body, rendered.
+    pub body: markdown::Report,
+    /// The body as written (Markdown), for the press kit.
+    pub body_source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct HighlightImage {
+    /// The file on disk (read by `write` when the site is written).
+    pub path: std::path::PathBuf,
+    /// Its extension, lowercase ("png").
+    pub extension: String,
+    pub alt: String,
+}
+
+impl Highlight {
+    /// Whether the highlight goes into the public build.
+    pub fn is_public(&self) -> bool {
+        self.public && self.released
+    }
 }
 
 impl Site {
@@ -324,13 +417,19 @@ pub fn resolve(
     link_parents(&mut out, &kept_sources, &source.unit_folders, diags);
     assign_slugs(&mut out, &kept_sources, diags);
     let (children, roots) = hierarchy(&out);
-    Site {
+    let highlights =
+        crate::highlight::resolve(&source.highlights, &out, &catalogue, sources, diags, today);
+    let site = Site {
         config,
         units: out,
         children,
         roots,
         catalogue,
-    }
+        highlights,
+        public: false,
+    };
+    crate::highlight::check_public(&site, diags);
+    site
 }
 
 /// Resolves site.toml. Problems are reported and replaced by defaults, so
@@ -360,6 +459,7 @@ fn resolve_config(
             plan: String::new(),
             as_of: today,
             deadlines: [None; 4],
+            public: PublicProfile::default(),
         };
     };
     let file = *file;
@@ -437,11 +537,37 @@ fn resolve_config(
         plan: review.plan.clone(),
         as_of: as_of.unwrap_or(today),
         deadlines,
+        public: PublicProfile {
+            title: raw
+                .public
+                .title
+                .clone()
+                .unwrap_or_else(|| raw.title.get_ref().clone()),
+            subtitle: raw
+                .public
+                .subtitle
+                .clone()
+                .unwrap_or_else(|| raw.subtitle.clone()),
+            description: raw
+                .public
+                .description
+                .clone()
+                .unwrap_or_else(|| raw.description.clone()),
+            base_url: raw
+                .public
+                .base_url
+                .clone()
+                .unwrap_or_else(|| raw.base_url.clone()),
+        },
     }
 }
 
 /// A TOML value that must be a plain date.
-fn date(file: FileId, value: &Spanned<Datetime>, diags: &mut Diagnostics) -> Option<Date> {
+pub(crate) fn date(
+    file: FileId,
+    value: &Spanned<Datetime>,
+    diags: &mut Diagnostics,
+) -> Option<Date> {
     let dt = value.get_ref();
     let parsed = match (&dt.date, &dt.time, &dt.offset) {
         (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
@@ -672,6 +798,7 @@ fn resolve_unit(
         report_file: src.report,
         members_span: raw.members.as_ref().map(|v| v.span()),
         organisations_span: raw.organisations.as_ref().map(|v| v.span()),
+        public: raw.public,
     })
 }
 
@@ -970,7 +1097,25 @@ fn resolve_indicator(
         },
         parts,
         assessment,
+        public: public_flag(file, raw, top, diags),
     })
+}
+
+/// An indicator's `public` key: allowed on a top-level indicator only (its
+/// parts are shown with it or not at all).
+fn public_flag(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnostics) -> bool {
+    match &raw.public {
+        Some(flag) if !top => {
+            diags.push(
+                Diagnostic::error("`public` is set on the indicator, not on one of its parts")
+                    .at(file, flag.span())
+                    .hint("move `public = true` to the indicator above: its parts are published with it"),
+            );
+            false
+        }
+        Some(flag) => *flag.get_ref(),
+        None => false,
+    }
 }
 
 /// Sets each unit's parent, reporting unknown parents, levels out of order
@@ -1117,7 +1262,7 @@ fn assign_slugs(units: &mut [Unit], sources: &[&UnitSource], diags: &mut Diagnos
     }
 }
 
-fn hierarchy(units: &[Unit]) -> (Vec<Vec<usize>>, Vec<usize>) {
+pub(crate) fn hierarchy(units: &[Unit]) -> (Vec<Vec<usize>>, Vec<usize>) {
     let mut children = vec![Vec::new(); units.len()];
     let mut roots = Vec::new();
     for (i, unit) in units.iter().enumerate() {

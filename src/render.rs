@@ -23,6 +23,8 @@ use crate::timings::Counter;
 use crate::vi;
 use crate::view::*;
 
+mod press;
+
 /// A page to render: where it goes, which template, and what it shows.
 pub struct Page {
     pub path: String,
@@ -160,7 +162,10 @@ impl<'a> Renderer<'a> {
             "indicator.html",
             "404.html",
             "search.html",
-        ] {
+        ]
+        .into_iter()
+        .chain(press::required_templates(site).iter().copied())
+        {
             if env.get_template(required).is_err()
                 && !theme.templates.iter().any(|t| t.name == required)
             {
@@ -210,6 +215,10 @@ impl<'a> Renderer<'a> {
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
+        if self.site.public {
+            return press::public_pages(self);
+        }
+        let ctx = ViewContext::new(self.site, &self.strings);
         let site = self.site;
         let mut pages = Vec::with_capacity(site.units.len() + site.catalogue.len() + 12);
         let all: Vec<usize> = (0..site.units.len()).collect();
@@ -277,6 +286,7 @@ impl<'a> Renderer<'a> {
             });
         }
         pages.extend((0..site.units.len()).map(|i| self.unit_page(i)));
+        pages.extend(press::highlight_pages(&ctx));
         pages.push(Page {
             path: "search.html".into(),
             template: "search.html",
@@ -356,7 +366,10 @@ impl<'a> Renderer<'a> {
             }
             View::Catalogue => context! { catalogue => val(catalogue_page(&ctx)) },
             View::Indicator(c) => context! { indicator => val(indicator_page(&ctx, *c)) },
-            View::Unit(i) => context! { unit => val(unit_page(&ctx, *i)) },
+            View::Unit(i) => context! {
+                unit => val(unit_page(&ctx, *i)),
+                highlights => val(press::unit_highlights(&ctx, *i)),
+            },
             View::Vars(vars) => vars.clone(),
         }
     }
@@ -547,6 +560,8 @@ fn site_view(ctx: &ViewContext<'_>) -> SiteView {
             .collect(),
         levels,
         has_catalogue: !ctx.site.catalogue.is_empty(),
+        public: ctx.site.public,
+        has_highlights: !ctx.site.highlights.is_empty(),
     }
 }
 

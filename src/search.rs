@@ -36,7 +36,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::i18n::Strings;
-use crate::model::{Level, Site, Unit};
+use crate::model::{HighlightKind, Level, Site, Unit};
 use crate::render::{indicator_url, unit_url};
 use crate::vi;
 
@@ -68,7 +68,8 @@ pub struct Doc {
     pub passages: Vec<String>,
 }
 
-/// The documents of a site: each unit, then each catalogue indicator.
+/// The documents of a site: each unit, then each catalogue indicator, then
+/// each highlight.
 pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
     let mut docs: Vec<Doc> = site
         .units
@@ -85,6 +86,23 @@ pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
             url: indicator_url(&entry.id),
             public: true,
             passages: passages.into_iter().filter(|p| !p.is_empty()).collect(),
+        });
+    }
+    for h in &site.highlights {
+        let mut passages = vec![h.summary.clone()];
+        push_text(&mut passages, &html_text(&h.body.html));
+        docs.push(Doc {
+            title: h.title.clone(),
+            level: strings
+                .get(match h.kind {
+                    HighlightKind::Result => "highlight_kind_result",
+                    HighlightKind::Model => "highlight_kind_model",
+                    HighlightKind::Lesson => "highlight_kind_lesson",
+                })
+                .to_string(),
+            url: format!("highlights/{}.html", h.slug),
+            public: h.is_public(),
+            passages,
         });
     }
     docs

@@ -131,17 +131,31 @@ fn listen(options: &ServeOptions) -> Result<tiny_http::Server, String> {
     };
     let mut last = String::new();
     for port in ports {
-        match tiny_http::Server::http(SocketAddr::new(options.bind, port)) {
+        let addr = SocketAddr::new(options.bind, port);
+        match bind(addr).and_then(|listener| {
+            tiny_http::Server::from_listener(listener, None)
+                .map_err(|err| std::io::Error::other(err.to_string()))
+        }) {
             Ok(server) => return Ok(server),
-            Err(err) => {
-                last = format!(
-                    "cannot listen on {}: {err}",
-                    SocketAddr::new(options.bind, port)
-                )
-            }
+            Err(err) => last = format!("cannot listen on {addr}: {err}"),
         }
     }
     Err(format!("{last} (choose another port with --port)"))
+}
+
+/// A listening socket with Nagle's algorithm off (the sockets it accepts
+/// inherit it): tiny_http writes a response in several small pieces, and
+/// with Nagle the second response on a kept-alive connection waits for the
+/// browser's delayed acknowledgement, 40 ms a file.
+fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
 }
 
 fn rebuild_loop(
@@ -161,10 +175,10 @@ fn rebuild_loop(
         let outcome = preview.rebuild(&change);
         shared.publish(preview.output());
         report(log, &outcome, &preview);
-        if outcome.full {
-            if let Err(err) = watcher.watch_folders() {
-                log.warn(&err);
-            }
+        if outcome.full
+            && let Err(err) = watcher.watch_folders()
+        {
+            log.warn(&err);
         }
     }
 }

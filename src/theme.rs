@@ -69,6 +69,14 @@ pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnost
     }
 }
 
+/// A file of the built-in default theme (`css/charts.css`), for what is
+/// made from it outside a page (the press kit's standalone charts).
+pub fn default_file(rel: &str) -> Option<&'static [u8]> {
+    DEFAULT_THEME
+        .get_file(format!("static/{rel}"))
+        .map(|f| f.contents())
+}
+
 impl Theme {
     /// Where the static file `rel` comes from, for messages:
     /// `static/logo.svg`, `themes/x/static/logo.svg` (relative to the site

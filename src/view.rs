@@ -36,6 +36,12 @@ pub struct SiteView {
     /// Whether indicators.toml defines shared indicators (and so there is an
     /// `indicators.html`).
     pub has_catalogue: bool,
+    /// Whether this is the press site (`build --public`): no progress,
+    /// levels, catalogue or units index; highlights on the home page.
+    pub public: bool,
+    /// Whether there are highlights (and so a `highlights.html` in the
+    /// internal site, a `feed.xml` in the public one).
+    pub has_highlights: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -410,4 +416,107 @@ pub struct ProgressPage {
     pub reviewed_text: String,
     /// Chart data: reports received over time, per level.
     pub chart_timeline: Vec<Series>,
+}
+
+/// A highlight for the press, in lists and on its own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct HighlightCard {
+    pub slug: String,
+    /// "highlights/<slug>.html".
+    pub url: String,
+    pub title: String,
+    /// Plain text.
+    pub summary: String,
+    pub kind: HighlightKindView,
+    /// "1/8/2023" and "2023-08-01".
+    pub date: String,
+    pub date_iso: String,
+    /// The embargo: "15/9/2023" and "2023-09-15".
+    pub release: String,
+    pub release_iso: String,
+    /// Not yet released at the build date (internal site only).
+    pub embargoed: bool,
+    /// Marked `public = true` (internal site only: in the press site every
+    /// highlight is public).
+    pub public: bool,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub unit_url: String,
+    pub image: Option<ImageView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HighlightKindView {
+    /// "result" | "model" | "lesson".
+    pub key: &'static str,
+    /// "Kết quả nổi bật", "Mô hình, cách làm hay", "Bài học kinh nghiệm".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    /// From the output root.
+    pub url: String,
+    pub alt: String,
+}
+
+/// `highlights/<slug>.html`.
+#[derive(Debug, Serialize)]
+pub struct HighlightPage {
+    pub card: HighlightCard,
+    /// The body, safe HTML.
+    pub html: String,
+    pub footnotes: usize,
+    /// The cited indicators, grouped like a unit's table.
+    pub indicator_groups: Vec<IndicatorGroup>,
+    pub years: Vec<i32>,
+    /// The cited indicators against their targets.
+    pub chart_indicators: Vec<BulletRow>,
+    /// The press kit's files, from the output root.
+    pub kit: KitView,
+    /// Open Graph and Twitter card values; absolute URLs are empty without
+    /// `base_url`.
+    pub meta: MetaView,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KitView {
+    /// The text and figures as Markdown.
+    pub text: String,
+    /// The chart as SVG and PNG ("" when there are no figures).
+    pub svg: String,
+    pub png: String,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct MetaView {
+    pub title: String,
+    pub description: String,
+    /// Absolute URL of the page, or "".
+    pub url: String,
+    /// Absolute URL of the image (the highlight's picture, else its chart
+    /// as PNG), or "".
+    pub image: String,
+    pub image_alt: String,
+    /// "summary_large_image" with an image, else "summary".
+    pub card: &'static str,
+}
+
+/// `highlights.html` (internal) and the press site's home page.
+#[derive(Debug, Serialize)]
+pub struct HighlightsPage {
+    /// Newest first.
+    pub highlights: Vec<HighlightCard>,
+    /// The kinds present, for the filter.
+    pub kinds: Vec<HighlightKindView>,
+    /// The units with highlights (id and name), in collation order, for the filter.
+    pub units: Vec<UnitOption>,
+    /// The press site's units, in the hierarchy's order.
+    pub public_units: Vec<UnitRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitOption {
+    pub id: String,
+    pub name: String,
 }

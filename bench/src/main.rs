@@ -4,7 +4,8 @@
 //! peak RSS of each, their ratios, and where ketqua's time went.
 //!
 //! `cargo run --release -p ketqua-bench -- --units 10000` (see README,
-//! "Benchmark"); `… -- generate --units N --out DIR` only writes a site.
+//! "Benchmark"); `… -- generate --units N --out DIR` only writes a site;
+//! `… -- serve --units N` times `ketqua serve` (save a report → reload).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use ketqua_bench::Spec;
+
+mod serve;
 
 #[derive(Debug, Parser)]
 #[command(name = "ketqua-bench", about = "Benchmark ketqua against Hugo")]
@@ -57,6 +60,16 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         hugo: Option<PathBuf>,
     },
+    /// Time `ketqua serve`: saving a report to the reload event at the page.
+    Serve {
+        #[arg(long, default_value_t = 10_000)]
+        units: usize,
+        #[arg(long, default_value_t = 2023)]
+        seed: u64,
+        /// Reports saved, one after another.
+        #[arg(long, default_value_t = 40)]
+        edits: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -68,6 +81,7 @@ fn main() -> ExitCode {
             out,
             hugo,
         }) => generate(Spec { units, seed }, &out, hugo.as_deref()),
+        Some(Cmd::Serve { units, seed, edits }) => serve_bench(Spec { units, seed }, edits),
         None => run(&cli.run),
     };
     match result {
@@ -104,6 +118,19 @@ fn generate(spec: Spec, out: &Path, hugo: Option<&Path>) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// Generates (once) the site of `spec` and times `ketqua serve` on it.
+fn serve_bench(spec: Spec, edits: usize) -> Result<(), String> {
+    let work = repo().join(format!("target/bench/serve-{}-{}", spec.units, spec.seed));
+    let site = work.join("site");
+    if !work.join("generated").exists() {
+        let _ = std::fs::remove_dir_all(&work);
+        generate(spec, &site, None)?;
+        std::fs::write(work.join("generated"), "").map_err(|e| e.to_string())?;
+    }
+    let ketqua = ketqua_binary()?;
+    serve::run(&ketqua, &site, spec.units, edits)
 }
 
 /// The workspace root (the benchmark lives in `bench/`).

@@ -445,7 +445,8 @@ fn replacing_documents_gives_the_files_of_a_fresh_index() {
     let mut index = Index::build(docs.clone(), false);
     let mut files = file_map(&index);
     let filler: String = (0..10_000).map(|k| format!("zq{k} ")).collect();
-    let edits: Vec<(usize, Box<dyn Fn(&mut Doc)>)> = vec![
+    type Edit = (usize, Box<dyn Fn(&mut Doc)>);
+    let edits: Vec<Edit> = vec![
         (3, Box::new(|d| d.passages[0].push_str(" Hòa Bình mới"))),
         (3, Box::new(|d| d.passages.truncate(2))),
         (17, Box::new(|d| d.title = "Đảng bộ xã Bản Giàng 17".into())),

@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tiny_http::{Method, Request, StatusCode};
 
 use super::preview::{Lookup, Output};
 
@@ -190,26 +190,19 @@ impl Shared {
 pub fn handle(shared: &Arc<Shared>, request: Request) {
     let method = request.method().clone();
     if method != Method::Get && method != Method::Head {
-        let response = with_header(
-            text_response(405, "Method not allowed\n"),
-            "Allow",
-            "GET, HEAD",
-        );
-        let _ = request.respond(response);
+        let headers = [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Allow", "GET, HEAD"),
+        ];
+        send(request, 405, &headers, b"Method not allowed\n");
         return;
     }
     match resolve(request.url()) {
-        Err(Refusal::BadRequest) => {
-            let _ = request.respond(text_response(400, "Bad request\n"));
-        }
-        Err(Refusal::Forbidden) => {
-            let _ = request.respond(text_response(403, "Forbidden\n"));
-        }
+        Err(Refusal::BadRequest) => send_text(request, 400, "Bad request\n"),
+        Err(Refusal::Forbidden) => send_text(request, 403, "Forbidden\n"),
         Ok(Target::LiveScript) => {
-            let response = Response::from_data(LIVE_SCRIPT.as_bytes());
-            let response = with_header(response, "Content-Type", content_type("live.js"));
-            let response = with_header(response, "Cache-Control", "no-store");
-            let _ = request.respond(response);
+            let headers = [("Content-Type", content_type("live.js"))];
+            send(request, 200, &headers, LIVE_SCRIPT.as_bytes());
         }
         Ok(Target::Events) => match shared.listen() {
             Some(rx) => {
@@ -219,9 +212,7 @@ pub fn handle(shared: &Arc<Shared>, request: Request) {
                     .name("ketqua-reload".into())
                     .spawn(move || stream_events(request, generation, &rx));
             }
-            None => {
-                let _ = request.respond(text_response(503, "Too many open pages\n"));
-            }
+            None => send_text(request, 503, "Too many open pages\n"),
         },
         Ok(Target::File(path)) => serve_file(shared, request, &path),
     }
@@ -231,17 +222,16 @@ fn serve_file(shared: &Shared, request: Request, path: &str) {
     let output = shared.current();
     let (status, path, bytes) = match output.get(&shared.root, path) {
         Lookup::Found(bytes) => (200, path.to_string(), Some(bytes)),
-        Lookup::Outside => {
-            let _ = request.respond(text_response(403, "Forbidden\n"));
-            return;
-        }
+        Lookup::Outside => return send_text(request, 403, "Forbidden\n"),
         Lookup::Missing => {
             let folder = format!("{path}/index.html");
             if matches!(output.get(&shared.root, &folder), Lookup::Found(_)) {
                 let location = format!("/{}/", percent_encode(path));
-                let response = with_header(text_response(301, "Moved\n"), "Location", &location);
-                let _ = request.respond(response);
-                return;
+                let headers = [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Location", location.as_str()),
+                ];
+                return send(request, 301, &headers, b"Moved\n");
             }
             match output.get(&shared.root, "404.html") {
                 Lookup::Found(bytes) => (404, "404.html".to_string(), Some(bytes)),
@@ -262,11 +252,11 @@ fn serve_file(shared: &Shared, request: Request, path: &str) {
             with_live_reload(EMPTY_PAGE, &output).into_bytes(),
         ),
     };
-    let response = Response::from_data(body).with_status_code(StatusCode(status));
-    let response = with_header(response, "Content-Type", kind);
-    let response = with_header(response, "Cache-Control", "no-store");
-    let response = with_header(response, "X-Content-Type-Options", "nosniff");
-    let _ = request.respond(response);
+    let headers = [
+        ("Content-Type", kind),
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    send(request, status, &headers, &body);
 }
 
 /// What is shown when there is no page to show the problems over.
@@ -344,19 +334,44 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Adds a header; one tiny_http cannot take (not ASCII) is left out.
-fn with_header<R: std::io::Read>(response: Response<R>, name: &str, value: &str) -> Response<R> {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(header) => response.with_header(header),
-        Err(()) => response,
+/// Writes a whole response and closes the connection. tiny_http keeps
+/// connections open between requests, one thread each, and takes a new
+/// connection on a waiting thread only: with the reload streams holding
+/// connections for good, a browser's burst of new connections could wait
+/// behind idle kept-alive ones. Closing after each response frees the
+/// thread at once (on loopback a new connection costs next to nothing).
+fn send(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let head_only = *request.method() == Method::Head;
+    let reason = StatusCode(status).default_reason_phrase();
+    let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    let mut out = request.into_writer();
+    // A page closed before its answer came: nothing to do.
+    let _ = out
+        .write_all(head.as_bytes())
+        .and_then(|()| {
+            if head_only {
+                Ok(())
+            } else {
+                out.write_all(body)
+            }
+        })
+        .and_then(|()| out.flush());
 }
 
-fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let response =
-        Response::from_data(text.as_bytes().to_vec()).with_status_code(StatusCode(status));
-    let response = with_header(response, "Content-Type", "text/plain; charset=utf-8");
-    with_header(response, "Cache-Control", "no-store")
+fn send_text(request: Request, status: u16, text: &str) {
+    send(
+        request,
+        status,
+        &[("Content-Type", "text/plain; charset=utf-8")],
+        text.as_bytes(),
+    );
 }
 
 /// Reloads the page when the site was rebuilt since it was served (its

@@ -285,16 +285,13 @@ impl Preview {
                 Ok(())
             };
             site.as_ref().and_then(|site| {
-                build::generate(
+                let input = build::Input {
                     site,
                     theme,
                     sources,
-                    diagnostics,
-                    &self.root,
-                    &Silent,
-                    &mut Timings::default(),
-                    &sink,
-                )
+                    root: &self.root,
+                };
+                build::generate(&input, diagnostics, &Silent, &mut Timings::default(), &sink)
             })
         } else {
             None

@@ -10,6 +10,7 @@ mod export;
 mod golden;
 mod init;
 mod links;
+mod public;
 mod search;
 mod serve;
 mod support;

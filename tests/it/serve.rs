@@ -24,6 +24,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         output: out.path().join("site"),
         deny_warnings: false,
         today: today(),
+        public: false,
     };
     if let Err(checked) = build::build(&options, &Silent) {
         panic!(
@@ -357,4 +358,529 @@ fn a_report_edit_rewrites_only_its_page_and_search_files() {
         "{changed:?}"
     );
     assert!(differing(&after, &fresh_build(root)).is_empty());
+}
+
+// ---------------------------------------------------------------- HTTP --
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// `ketqua serve` on a free loopback port, stopped with Ctrl-C (SIGINT)
+/// when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    /// What it printed on stdout after the address line.
+    stdout: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(root: &Path, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ketqua"))
+            .arg("-C")
+            .arg(root)
+            .args(["--today", "2023-09-01", "serve", "--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut port = None;
+        while port.is_none() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok(line) = rx.recv_timeout(left) else {
+                break;
+            };
+            if let Some(at) = line.find("http://127.0.0.1:") {
+                let rest = &line[at + "http://127.0.0.1:".len()..];
+                port = rest[..rest.find('/').unwrap_or(0)].parse().ok();
+            }
+        }
+        let server = Server {
+            child,
+            port: port.unwrap_or_default(),
+            stdout: rx,
+        };
+        // Dropping the server stops the process.
+        assert!(port.is_some(), "ketqua serve printed no address");
+        server
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        raw_request(
+            self.port,
+            &format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"),
+        )
+    }
+
+    fn events(&self) -> Events {
+        let stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut writer = stream.try_clone().unwrap();
+        writer
+            .write_all(b"GET /__ketqua/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
+        let mut events = Events {
+            reader: BufReader::new(stream),
+        };
+        let first = events
+            .next(Duration::from_secs(10))
+            .expect("the current generation");
+        assert!(first >= 1);
+        events
+    }
+
+    /// Stops the server as Ctrl-C does; returns its exit code and stderr.
+    fn interrupt(mut self) -> (Option<i32>, String) {
+        #[cfg(unix)]
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGINT);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let mut err = String::new();
+                self.child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .unwrap();
+                return (status.code(), err);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("ketqua serve did not stop on Ctrl-C");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.lines().find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+fn raw_request(port: u16, request: &str) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        headers: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+/// A page's reload stream.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// The generation of the next reload event, if one comes within `wait`.
+    fn next(&mut self, wait: Duration) -> Option<u64> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            self.reader.get_ref().set_read_timeout(Some(left)).unwrap();
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {
+                    if let Some(data) = line.strip_prefix("data: ") {
+                        return data.trim().parse().ok();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Asserts that exactly one reload comes for an action.
+    #[track_caller]
+    fn one(&mut self, what: &str) -> u64 {
+        let generation = self
+            .next(Duration::from_secs(20))
+            .unwrap_or_else(|| panic!("{what}: no reload"));
+        assert_eq!(
+            self.next(Duration::from_millis(700)),
+            None,
+            "{what}: a second reload"
+        );
+        generation
+    }
+
+    #[track_caller]
+    fn none(&mut self, what: &str) {
+        assert_eq!(
+            self.next(Duration::from_millis(700)),
+            None,
+            "{what}: a reload"
+        );
+    }
+}
+
+fn served_site() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&fixtures().join("minimal"), tmp.path());
+    tmp
+}
+
+const KHOI: &str = "/units/dang-bo-khoi.html";
+
+#[test]
+fn serves_pages_with_their_types() {
+    let site = served_site();
+    let server = Server::start(site.path(), &[]);
+    for (path, status, kind) in [
+        ("/", 200, "text/html; charset=utf-8"),
+        ("/index.html", 200, "text/html; charset=utf-8"),
+        (KHOI, 200, "text/html; charset=utf-8"),
+        ("/units/dang-bo-khoi.csv", 200, "text/csv; charset=utf-8"),
+        ("/units/dang-bo-khoi.json", 200, "application/json"),
+        ("/css/ketqua.css", 200, "text/css; charset=utf-8"),
+        ("/js/ketqua.js", 200, "text/javascript; charset=utf-8"),
+        (
+            "/fonts/be-vietnam-pro-latin-400-normal.woff2",
+            200,
+            "font/woff2",
+        ),
+        ("/search/meta.json", 200, "application/json"),
+        ("/__ketqua/live.js", 200, "text/javascript; charset=utf-8"),
+        ("/khong-co.html", 404, "text/html; charset=utf-8"),
+    ] {
+        let reply = server.get(path);
+        assert_eq!(reply.status, status, "{path}");
+        assert_eq!(reply.header("Content-Type"), Some(kind), "{path}");
+    }
+    let home = server.get("/");
+    assert!(home.body.contains("<script src=\"/__ketqua/live.js\""));
+    // The 404 page is the theme's.
+    assert!(
+        server
+            .get("/khong-co.html")
+            .body
+            .contains("Không tìm thấy trang")
+    );
+    // The reload script is served, never built.
+    let built = crate::support::build_ok(site.path());
+    assert!(!crate::support::read(&built.join("index.html")).contains("__ketqua"));
+    assert_eq!(
+        raw_request(server.port, "POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n").status,
+        405
+    );
+}
+
+/// Edits reach the browser: one reload per save whatever the editor's way
+/// of saving, the new text in the page; a broken save shows the problem
+/// over the last good page, the next good save clears it; units appear and
+/// disappear; reading files and building into the output folder do not
+/// reload.
+#[test]
+fn edits_reload_open_pages() {
+    let site = served_site();
+    let root = site.path();
+    let server = Server::start(root, &[]);
+    let mut events = server.events();
+    let dir = unit_dir(root, "huyen-a");
+    let report = dir.join("report.md");
+    let original = fs::read_to_string(&report).unwrap();
+    let text = |marker: &str| format!("{original}\nĐoạn mới {marker}.\n");
+
+    fs::write(&report, text("ghi-tai-cho")).unwrap();
+    let g1 = events.one("an in-place write");
+    assert!(server.get(KHOI).body.contains("ghi-tai-cho"));
+
+    // vim: a probe file, the old file renamed to a backup, a new file.
+    fs::write(dir.join("4913"), "").unwrap();
+    fs::remove_file(dir.join("4913")).unwrap();
+    fs::write(dir.join(".report.md.swp"), "swap").unwrap();
+    fs::rename(&report, dir.join("report.md~")).unwrap();
+    fs::write(&report, text("kieu-vim")).unwrap();
+    fs::remove_file(dir.join("report.md~")).unwrap();
+    let g2 = events.one("vim's save");
+    assert!(g2 > g1);
+    assert!(server.get(KHOI).body.contains("kieu-vim"));
+    fs::remove_file(dir.join(".report.md.swp")).unwrap();
+    events.none("a swap file removed");
+
+    // A temporary file renamed over the report.
+    fs::write(dir.join(".report.md.tmp"), text("doi-ten")).unwrap();
+    fs::rename(dir.join(".report.md.tmp"), &report).unwrap();
+    events.one("write to a temporary file, rename");
+    assert!(server.get(KHOI).body.contains("doi-ten"));
+
+    // JetBrains' safe write.
+    fs::write(dir.join("report.md___jb_tmp___"), text("jetbrains")).unwrap();
+    fs::rename(&report, dir.join("report.md___jb_old___")).unwrap();
+    fs::rename(dir.join("report.md___jb_tmp___"), &report).unwrap();
+    fs::remove_file(dir.join("report.md___jb_old___")).unwrap();
+    events.one("JetBrains' safe write");
+    assert!(server.get(KHOI).body.contains("jetbrains"));
+
+    // Reading files, as a build does, and a build into the output folder.
+    for entry in fs::read_dir(&dir).unwrap() {
+        let _ = fs::read(entry.unwrap().path());
+    }
+    crate::support::build_ok(root);
+    events.none("reading files and building into public/");
+
+    // A broken save: the problem over the last good page.
+    fs::write(
+        &report,
+        format!("{}\nSai chú thích.[^khong-co]\n", text("loi")),
+    )
+    .unwrap();
+    events.one("a broken save");
+    let page = server.get(KHOI).body;
+    assert!(page.contains("id=\"ketqua-problems\""), "no overlay");
+    assert!(
+        page.contains("content/units/huyen-a/report.md:"),
+        "the overlay names the file"
+    );
+    assert!(page.contains("[^khong-co]"), "the overlay quotes the line");
+    assert!(
+        page.contains("jetbrains"),
+        "the last good page stays under it"
+    );
+    fs::write(&report, text("sua-xong")).unwrap();
+    events.one("the fix");
+    let page = server.get(KHOI).body;
+    assert!(!page.contains("ketqua-problems"));
+    assert!(page.contains("sua-xong"));
+
+    // Broken TOML, then fixed.
+    let unit_toml = dir.join("unit.toml");
+    let toml = fs::read_to_string(&unit_toml).unwrap();
+    fs::write(&unit_toml, format!("{toml}\nmembers = = 3\n")).unwrap();
+    events.one("broken TOML");
+    assert!(
+        server
+            .get("/")
+            .body
+            .contains("content/units/huyen-a/unit.toml:")
+    );
+    fs::write(&unit_toml, &toml).unwrap();
+    events.one("TOML fixed");
+    assert!(!server.get("/").body.contains("ketqua-problems"));
+
+    // A unit appears, then goes, leaving no page behind.
+    let new = unit_dir(root, "chi-bo-moi");
+    fs::create_dir_all(&new).unwrap();
+    fs::write(
+        new.join("unit.toml.tmp"),
+        "name = \"Chi bộ Mới Thành Lập\"\nlevel = \"branch\"\nparent = \"huyen-a\"\nmembers = 7\n",
+    )
+    .unwrap();
+    fs::rename(new.join("unit.toml.tmp"), new.join("unit.toml")).unwrap();
+    events.one("a new unit");
+    let page = server.get("/units/chi-bo-moi-thanh-lap.html");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Chi bộ Mới Thành Lập"));
+    assert!(
+        server
+            .get("/units.html")
+            .body
+            .contains("Chi bộ Mới Thành Lập")
+    );
+    fs::remove_dir_all(&new).unwrap();
+    events.one("a unit deleted");
+    assert_eq!(server.get("/units/chi-bo-moi-thanh-lap.html").status, 404);
+    assert!(
+        !server
+            .get("/units.html")
+            .body
+            .contains("Chi bộ Mới Thành Lập")
+    );
+
+    let (code, stderr) = server.interrupt();
+    assert_eq!(code, Some(0), "Ctrl-C stops it cleanly:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// Requests for anything outside the output are refused, however written;
+/// a static file that links outside the site folder is not served.
+#[test]
+fn refuses_paths_outside_the_output() {
+    let site = served_site();
+    let root = site.path();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("secret.txt"), "BI-MAT-NOI-BO").unwrap();
+    fs::create_dir_all(root.join("static/docs")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.txt"),
+            root.join("static/docs/link.txt"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("static/docs/folder")).unwrap();
+    }
+    fs::write(root.join("static/docs/inside.txt"), "trong site").unwrap();
+    let server = Server::start(root, &[]);
+    assert_eq!(server.get("/docs/inside.txt").status, 200);
+    let corpus = [
+        "/../site.toml",
+        "/../../../../etc/passwd",
+        "/%2e%2e/site.toml",
+        "/%2E%2E%2Fsite.toml",
+        "/css/..%2f..%2fsite.toml",
+        "/..%5csite.toml",
+        "/css/%2e%2e/%2e%2e/site.toml",
+        "/units/%00.html",
+        "/./site.toml",
+        "/docs/link.txt",
+        "/docs/folder/secret.txt",
+        "/site.toml",
+        "/content/units/huyen-a/report.md",
+        "/etc/passwd",
+        "http://127.0.0.1/../site.toml",
+    ];
+    for path in corpus {
+        let reply = server.get(path);
+        assert!(
+            matches!(reply.status, 400 | 403 | 404),
+            "{path}: {} {}",
+            reply.status,
+            reply.body
+        );
+        assert!(
+            !reply.body.contains("BI-MAT-NOI-BO"),
+            "{path} leaked a file"
+        );
+        assert!(!reply.body.contains("[review]"), "{path} served site.toml");
+    }
+    assert_eq!(server.get("/docs/link.txt").status, 403);
+    assert_eq!(server.get("/../site.toml").status, 403);
+}
+
+/// Many open pages and a burst of requests do not stall the server, and
+/// every page still gets its reload.
+#[test]
+fn many_connections_do_not_stall() {
+    let site = served_site();
+    let root = site.path();
+    let server = Server::start(root, &[]);
+    let mut pages: Vec<Events> = (0..40).map(|_| server.events()).collect();
+    let port = server.port;
+    let fetchers: Vec<_> = (0..16)
+        .map(|n| {
+            std::thread::spawn(move || {
+                (0..25)
+                    .map(|k| {
+                        let path = if (n + k) % 2 == 0 { "/" } else { KHOI };
+                        raw_request(port, &format!("GET {path} HTTP/1.0\r\n\r\n")).status
+                    })
+                    .filter(|&s| s == 200)
+                    .count()
+            })
+        })
+        .collect();
+    let ok: usize = fetchers.into_iter().map(|f| f.join().unwrap()).sum();
+    assert_eq!(ok, 16 * 25);
+    let report = unit_dir(root, "huyen-a").join("report.md");
+    let mut text = fs::read_to_string(&report).unwrap();
+    text.push_str("\nThêm một đoạn.\n");
+    fs::write(&report, text).unwrap();
+    for (n, page) in pages.iter_mut().enumerate() {
+        assert!(
+            page.next(Duration::from_secs(20)).is_some(),
+            "page {n} got no reload"
+        );
+    }
+}
+
+#[test]
+// The child is killed and waited for at the end; a failed assertion before
+// that ends the test process anyway.
+#[allow(clippy::zombie_processes)]
+fn listens_on_loopback_unless_told() {
+    let site = served_site();
+    let server = Server::start(site.path(), &[]);
+    let first = server.stdout.recv_timeout(Duration::from_millis(100)).ok();
+    drop(first);
+    let (code, stderr) = server.interrupt();
+    assert_eq!(code, Some(0));
+    assert!(!stderr.contains("warning: listening"), "{stderr}");
+    // Another address: a warning, and the address printed.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ketqua"))
+        .arg("-C")
+        .arg(site.path())
+        .args(["serve", "--port", "0", "--bind", "0.0.0.0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("http://") {
+        line.clear();
+        assert!(out.read_line(&mut line).unwrap() > 0, "no address printed");
+    }
+    assert!(line.contains("http://0.0.0.0:"), "{line}");
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("warning: listening on 0.0.0.0"), "{stderr}");
+}
+
+#[test]
+fn errors_before_serving() {
+    let empty = tempfile::tempdir().unwrap();
+    let run = crate::support::ketqua(empty.path(), &["serve", "--port", "0"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("no site.toml"), "{}", run.stderr);
+    // A port that is taken, when asked for.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let site = served_site();
+    let run = crate::support::ketqua(site.path(), &["serve", "--port", &port]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("cannot listen on 127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--port"), "{}", run.stderr);
 }
