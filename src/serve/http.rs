@@ -170,11 +170,6 @@ impl Shared {
         }
     }
 
-    /// The number of pages listening for reloads.
-    pub fn listeners(&self) -> usize {
-        self.listeners.lock().map_or(0, |l| l.len())
-    }
-
     fn listen(&self) -> Option<Receiver<u64>> {
         let mut listeners = self.listeners.lock().ok()?;
         if listeners.len() >= MAX_LISTENERS {

@@ -153,14 +153,6 @@ impl Files {
         }
         files
     }
-
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// What [`Output::get`] found.
