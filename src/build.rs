@@ -52,8 +52,10 @@ impl Checked {
 }
 
 /// Loads and checks a site without writing anything. `today` is the date
-/// deadlines are judged at when site.toml gives no `as_of`.
-pub fn check(root: &Path, today: jiff::civil::Date) -> Checked {
+/// deadlines are judged at when site.toml gives no `as_of`. The reports'
+/// texts stay in `sources` only when `keep_reports` (the public build cuts
+/// reports from their source) or when a problem quotes them.
+pub fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::default();
@@ -62,7 +64,7 @@ pub fn check(root: &Path, today: jiff::civil::Date) -> Checked {
     });
     let site = source.map(|source| {
         let site = timings.time("model", || {
-            model::resolve(source, &sources, &mut diagnostics, today)
+            model::resolve(source, &mut sources, &mut diagnostics, today, keep_reports)
         });
         timings.time("consistency", || {
             crate::consistency::check(&site, &sources, &mut diagnostics)
@@ -125,7 +127,7 @@ impl Progress for Silent {
 /// the output folder; the returned `Checked` carries the diagnostics.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Box<Checked>> {
     let started = Instant::now();
-    let mut checked = check(&options.root, options.today);
+    let mut checked = check(&options.root, options.today, options.public);
     if let Some(problem) = write::output_problem(&options.root, &options.output) {
         checked.diagnostics.push(problem);
         checked.diagnostics.sort(&checked.sources);
@@ -146,6 +148,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     // removed, so no page, chart, export or index can show it.
     let public_copy;
     let mut notes = Vec::new();
+    let full = site;
     let site = if options.public {
         public_copy = crate::public::public_site(site, sources);
         if public_copy.config.base_url.is_empty() {
@@ -155,6 +158,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     } else {
         site
     };
+    // From here on the units' files are only quoted by the problems already
+    // found: the rest of their texts, the size of the content, go.
+    let unit_files = full
+        .units
+        .iter()
+        .flat_map(|u| std::iter::once(u.file).chain(u.report_file));
+    sources.release(unit_files, diagnostics);
     let result = render_and_write(
         site,
         theme,
@@ -225,12 +235,12 @@ pub fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<
 }
 
 /// What [`generate`] made: the page count, the files handed to the sink,
-/// and the search index (kept by `serve` to update it in place).
+/// and the search index when asked to keep it (`serve` updates it in place).
 pub struct Generated {
     pub pages: usize,
     pub files: usize,
     pub search_index: Duration,
-    pub index: search::Index,
+    pub index: Option<search::Index>,
 }
 
 /// What [`generate`] renders from: a checked site, its theme and sources,
@@ -241,6 +251,10 @@ pub struct Input<'a> {
     pub theme: &'a Theme,
     pub sources: &'a Sources,
     pub root: &'a Path,
+    /// Keep the search index in [`Generated`] (`serve`). Otherwise it is
+    /// dropped, its files written, before the pages are rendered: at 10,000
+    /// units it holds 150 MB.
+    pub keep_index: bool,
 }
 
 /// Where [`generate`] hands each file (path from the output root, bytes).
@@ -263,6 +277,7 @@ pub fn generate(
         theme,
         sources,
         root,
+        keep_index,
     } = *input;
     if diags.has_errors() {
         return None;
@@ -270,10 +285,10 @@ pub fn generate(
     let renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
-    let (index, mut search) = timings.time("search index", || {
+    let (mut index, mut search) = timings.time("search index", || {
         let index = renderer.search_index();
         let files = index.files();
-        (index, files)
+        (Some(index), files)
     });
     let search_index = index_started.elapsed();
     // The press files (feed, sitemap, press kits) and the highlights'
@@ -296,22 +311,15 @@ pub fn generate(
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
     let files = pages.len() + exports + search.len() + copies.len();
     progress.start(files + theme.statics.len());
+    // The search files and the press files first, so that what they take
+    // is let go of before the pages are rendered.
     let started = Timings::mark();
-    let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
-        renderer.work().write.time(|| sink(path, bytes))?;
-        progress.advance();
-        Ok(())
-    });
-    timings.record("render+write", started);
-    timings.work = renderer.work().report();
-    let started = Timings::mark();
-    let result = result
-        .and_then(|()| {
-            search.iter().try_for_each(|(rel, bytes)| {
-                sink(rel, bytes)?;
-                progress.advance();
-                Ok(())
-            })
+    let result = search
+        .drain(..)
+        .try_for_each(|(rel, bytes)| {
+            sink(&rel, &bytes)?;
+            progress.advance();
+            Ok(())
         })
         .and_then(|()| {
             copies.iter().try_for_each(|(rel, path)| {
@@ -323,7 +331,22 @@ pub fn generate(
                 Ok(())
             })
         });
+    drop(search);
+    if !keep_index {
+        index = None;
+    }
     timings.record("write search", started);
+    let result = result.and_then(|()| {
+        let started = Timings::mark();
+        let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
+            renderer.work().write.time(|| sink(path, bytes))?;
+            progress.advance();
+            Ok(())
+        });
+        timings.record("render+write", started);
+        timings.work = renderer.work().report();
+        result
+    });
     if let Err(d) = result {
         progress.finish();
         diags.push(d);
@@ -368,6 +391,7 @@ fn render_and_write(
         theme,
         sources,
         root: &options.root,
+        keep_index: false,
     };
     let generated = generate(&input, diags, progress, timings, &sink)?;
     let started = Timings::mark();

@@ -56,7 +56,6 @@ pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
                     }
                 }
             }
-            check_report(unit, sources, &mut local);
             children_totals(site, i, &mut local);
             local
         })
@@ -67,11 +66,17 @@ pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
 }
 
 /// The checks of a unit's report (the scan of its text): the only ones that
-/// read it, so an edit of the report needs no others.
+/// read it, so an edit of the report needs no others. The model runs them
+/// ([`scan_report`]) while it holds the report's text; `serve` after an edit.
 pub fn check_report(unit: &Unit, sources: &Sources, diags: &mut Diagnostics) {
     if let Some(report) = unit.report_file {
-        scan_text(unit, report, sources.text(report), 0, diags);
+        scan_report(unit, report, sources.text(report), diags);
     }
+}
+
+/// [`check_report`] of the text of the report `file`.
+pub fn scan_report(unit: &Unit, file: FileId, text: &str, diags: &mut Diagnostics) {
+    scan_text(unit, file, text, 0, diags);
 }
 
 /// The warnings of [`scan`] for a text that starts at byte `offset` of `file`.

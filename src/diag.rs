@@ -47,6 +47,20 @@ impl Sources {
         std::mem::take(&mut self.files[id].1)
     }
 
+    /// Lets go of the texts of `files` that no diagnostic in `quoted`
+    /// points into (their names stay): once a build's checks are done, the
+    /// content is only ever quoted by the problems already found, and the
+    /// texts are the size of the content.
+    pub fn release(&mut self, files: impl IntoIterator<Item = FileId>, quoted: &Diagnostics) {
+        let kept: std::collections::HashSet<FileId> =
+            quoted.iter().filter_map(quoted_file).collect();
+        for id in files {
+            if !kept.contains(&id) {
+                self.files[id].1 = String::new();
+            }
+        }
+    }
+
     /// Replaces the text of a file (an edited file, re-read by `serve`).
     pub fn replace(&mut self, id: FileId, text: String) {
         self.files[id].1 = text;
@@ -73,6 +87,14 @@ impl Sources {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = text[line_start..offset].chars().count() + 1;
         (line, col)
+    }
+}
+
+/// The file a diagnostic points into, if any.
+fn quoted_file(d: &Diagnostic) -> Option<FileId> {
+    match d.location {
+        Location::Span { file, .. } => Some(file),
+        _ => None,
     }
 }
 
@@ -223,6 +245,11 @@ impl Diagnostics {
         self.errors() > 0
     }
 
+    /// Whether a diagnostic points into `file` (and so quotes its text).
+    pub fn quote(&self, file: FileId) -> bool {
+        self.list.iter().any(|d| quoted_file(d) == Some(file))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter()
     }
@@ -345,6 +372,23 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn release_keeps_the_texts_diagnostics_quote() {
+        let mut sources = Sources::default();
+        let quoted = sources.add("a/unit.toml".into(), "name = 1\n".into());
+        let unquoted = sources.add("b/unit.toml".into(), "name = 2\n".into());
+        let other = sources.add("c/report.md".into(), "# Báo cáo\n".into());
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::warning("odd").at(quoted, 7..8));
+        sources.release([quoted, unquoted], &diags);
+        assert_eq!(sources.text(quoted), "name = 1\n");
+        assert_eq!(sources.text(unquoted), "");
+        assert_eq!(sources.name(unquoted), "b/unit.toml");
+        // Only the files it is given are released.
+        assert_eq!(sources.text(other), "# Báo cáo\n");
+        assert!(diags.render(&sources).contains("a/unit.toml:1:8"));
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

@@ -26,8 +26,9 @@ pub struct SiteSource {
     /// the units are still checked, with a default configuration.
     pub config: Option<(FileId, RawConfig)>,
     pub catalogue: Option<(FileId, RawCatalogue)>,
-    /// The units that were read, in folder-name order.
-    pub units: Vec<UnitSource>,
+    /// The units whose files could be read, in folder-name order; each is
+    /// parsed by [`parse_unit`] when the model resolves it.
+    pub units: Vec<UnitFiles>,
     /// Every unit folder, also those whose unit.toml could not be used, so
     /// that a child of a broken unit is not told its parent does not exist.
     pub unit_folders: Vec<String>,
@@ -66,6 +67,21 @@ pub struct RawHighlight {
     pub public: bool,
 }
 
+/// A unit folder's files, read into [`Sources`] but not parsed: the model
+/// parses each unit ([`parse_unit`]) in its parallel loop and keeps only
+/// what it resolves, so the raw values of every unit (larger than their
+/// text) are never held at once.
+#[derive(Debug)]
+pub struct UnitFiles {
+    /// The folder name.
+    pub id: String,
+    /// `unit.toml`.
+    pub file: FileId,
+    /// `report.md`, when present and readable.
+    pub report: Option<FileId>,
+}
+
+/// A unit as written: its files and its parsed unit.toml.
 #[derive(Debug)]
 pub struct UnitSource {
     /// The folder name.
@@ -74,6 +90,22 @@ pub struct UnitSource {
     pub data: RawUnit,
     /// `report.md`, when present and readable.
     pub report: Option<FileId>,
+}
+
+/// Parses a unit's unit.toml, whose text is in `sources`; its problems go
+/// into `diags`. `None` when it cannot be used.
+pub fn parse_unit(
+    files: &UnitFiles,
+    sources: &Sources,
+    diags: &mut Diagnostics,
+) -> Option<UnitSource> {
+    let data = parse_toml(files.file, sources.text(files.file), &UNIT_SCHEMA, diags)?;
+    Some(UnitSource {
+        id: files.id.clone(),
+        file: files.file,
+        data,
+        report: files.report,
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -417,13 +449,13 @@ fn check_theme(root: &Path, file: FileId, config: &RawConfig, diags: &mut Diagno
     }
 }
 
-/// One unit folder's files, read and parsed apart from the shared [`Sources`]
-/// so folders can be loaded in parallel; merged in folder order afterwards.
+/// One unit folder's files, read apart from the shared [`Sources`] so
+/// folders can be loaded in parallel; merged in folder order afterwards.
 struct LoadedUnit {
     id: String,
     sources: Sources,
     diags: Diagnostics,
-    data: Option<(FileId, RawUnit)>,
+    toml: Option<FileId>,
     report: Option<FileId>,
 }
 
@@ -431,7 +463,7 @@ fn load_units(
     root: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
-) -> (Vec<UnitSource>, Vec<String>) {
+) -> (Vec<UnitFiles>, Vec<String>) {
     let units_dir = root.join("content").join("units");
     let dirs = match list_unit_dirs(&units_dir) {
         Ok(dirs) => dirs,
@@ -453,11 +485,10 @@ fn load_units(
     for unit in loaded {
         let offset = sources.append(unit.sources);
         diags.extend(unit.diags.offset_files(offset));
-        if let Some((file, data)) = unit.data {
-            units.push(UnitSource {
+        if let Some(file) = unit.toml {
+            units.push(UnitFiles {
                 id: unit.id,
                 file: file + offset,
-                data,
                 report: unit.report.map(|f| f + offset),
             });
         }
@@ -506,8 +537,8 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
     // An entry that exists but cannot be read (a folder, a broken link) is
     // reported by `read_text`, not taken for a missing file.
     let present = |path: &Path| fs::symlink_metadata(path).is_ok();
-    let data = if present(&toml_path) {
-        read_toml::<RawUnit>(root, &toml_path, &UNIT_SCHEMA, &mut sources, &mut diags)
+    let toml = if present(&toml_path) {
+        read_text(root, &toml_path, &mut sources, &mut diags)
     } else {
         diags.push(
             Diagnostic::error(format!(
@@ -529,7 +560,7 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         id: id.to_string(),
         sources,
         diags,
-        data,
+        toml,
         report,
     }
 }

@@ -15,7 +15,8 @@ use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
 use crate::load::{
-    RawCatalogueEntry, RawConfig, RawFigure, RawIndicator, RawUnit, SiteSource, UnitSource,
+    RawCatalogueEntry, RawConfig, RawFigure, RawIndicator, RawUnit, SiteSource, UnitFiles,
+    UnitSource,
 };
 use crate::markdown;
 use crate::target::{self, Assessment, Figure, Observation, Status, Target};
@@ -358,19 +359,32 @@ impl Site {
 /// Resolves and checks a loaded site. Every problem goes into `diags`; a site
 /// with errors must not be rendered.
 /// `today` is the date deadlines are judged at when site.toml gives no `as_of`.
-pub fn build(source: SiteSource, sources: &Sources, diags: &mut Diagnostics, today: Date) -> Site {
-    let site = resolve(source, sources, diags, today);
+pub fn build(
+    source: SiteSource,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+    today: Date,
+    keep_reports: bool,
+) -> Site {
+    let site = resolve(source, sources, diags, today, keep_reports);
     crate::consistency::check(&site, sources, diags);
     site
 }
 
 /// Resolves a loaded site without the consistency checks (`build` runs
-/// them after): `build::check` times the two apart.
+/// them after): `build::check` times the two apart. The checks of a
+/// report's text (`consistency::scan_report`) run here, where the text is.
+///
+/// Each report's text is taken out of `sources` for its unit's turn in the
+/// parallel loop and given back only when a problem quotes it, or when
+/// `keep_reports` (the public build cuts reports from their source): the
+/// texts of every report are not held beside the whole model.
 pub fn resolve(
     source: SiteSource,
-    sources: &Sources,
+    sources: &mut Sources,
     diags: &mut Diagnostics,
     today: Date,
+    keep_reports: bool,
 ) -> Site {
     let config = resolve_config(source.config.as_ref(), today, diags);
     let catalogue = source
@@ -380,42 +394,62 @@ pub fn resolve(
         .unwrap_or_default();
     let collator = vi::Collator::new();
 
-    let mut units: Vec<(UnitSource, Option<Level>)> = source
+    // Each unit is parsed and resolved apart from the others (indicators,
+    // report), in parallel. Its raw values go as soon as it is resolved, all
+    // but what linking needs, so that the raw values of every unit and the
+    // model are never held whole at once (the peak of a build's memory).
+    let units: Vec<(UnitFiles, Option<String>)> = source
         .units
         .into_iter()
-        .map(|u| {
-            let level = Level::parse(u.data.level.get_ref());
-            (u, level)
+        .map(|files| {
+            let report = files.report.map(|id| sources.take_text(id));
+            (files, report)
         })
         .collect();
-    units.sort_by(|a, b| {
-        collator
-            .compare(a.0.data.name.get_ref(), b.0.data.name.get_ref())
-            .then_with(|| a.0.id.cmp(&b.0.id))
-    });
-
-    // Each unit resolves apart from the others (indicators, report), in parallel.
-    let resolved: Vec<(Option<Unit>, Diagnostics)> = units
-        .par_iter()
-        .map(|(u, level)| {
+    let shared: &Sources = sources;
+    let resolved: Vec<Resolved> = units
+        .into_par_iter()
+        .map(|(files, report)| {
             let mut local = Diagnostics::default();
-            let unit = resolve_unit(u, *level, &config, &catalogue, sources, &mut local);
-            (unit, local)
+            let text = files.report.zip(report.as_deref());
+            let unit = crate::load::parse_unit(&files, shared, &mut local).and_then(|src| {
+                let level = Level::parse(src.data.level.get_ref());
+                let unit =
+                    resolve_unit(&src, level, &config, &catalogue, shared, text, &mut local)?;
+                if let Some((file, text)) = text {
+                    crate::consistency::scan_report(&unit, file, text, &mut local);
+                }
+                Some((unit, Link::from(src)))
+            });
+            let report = files
+                .report
+                .zip(report)
+                .filter(|(id, _)| keep_reports || local.quote(*id));
+            Resolved {
+                unit,
+                diags: local,
+                report,
+            }
         })
         .collect();
 
-    let mut out = Vec::with_capacity(resolved.len());
-    let mut kept_sources = Vec::with_capacity(resolved.len());
-    for ((unit, local), (src, _)) in resolved.into_iter().zip(&units) {
-        diags.extend(local);
-        if let Some(unit) = unit {
-            out.push(unit);
-            kept_sources.push(src);
+    let mut kept = Vec::with_capacity(resolved.len());
+    for one in resolved {
+        diags.extend(one.diags);
+        kept.extend(one.unit);
+        if let Some((id, text)) = one.report {
+            sources.replace(id, text);
         }
     }
+    kept.sort_by(|(a, _), (b, _)| {
+        collator
+            .compare(&a.name, &b.name)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let (mut out, links): (Vec<Unit>, Vec<Link>) = kept.into_iter().unzip();
 
-    link_parents(&mut out, &kept_sources, &source.unit_folders, diags);
-    assign_slugs(&mut out, &kept_sources, diags);
+    link_parents(&mut out, &links, &source.unit_folders, diags);
+    assign_slugs(&mut out, &links, diags);
     let (children, roots) = hierarchy(&out);
     let highlights =
         crate::highlight::resolve(&source.highlights, &out, &catalogue, sources, diags, today);
@@ -710,6 +744,7 @@ fn resolve_unit(
     config: &Config,
     catalogue: &[CatalogueEntry],
     sources: &Sources,
+    report: Option<(FileId, &str)>,
     diags: &mut Diagnostics,
 ) -> Option<Unit> {
     let file = src.file;
@@ -727,7 +762,7 @@ fn resolve_unit(
         );
         return None;
     };
-    let mut indicators = Vec::new();
+    let mut indicators = Vec::with_capacity(raw.indicators.len());
     let mut ids = HashSet::new();
     let ctx = IndicatorContext {
         file,
@@ -771,9 +806,7 @@ fn resolve_unit(
         .as_ref()
         .and_then(|d| date(file, d, diags));
     let submitted = raw.submitted.as_ref().and_then(|d| date(file, d, diags));
-    let report = src
-        .report
-        .map(|report_file| render_report(report_file, sources, diags));
+    let report = report.map(|(file, text)| render_report_text(file, text, diags));
     Some(Unit {
         id: src.id.clone(),
         file,
@@ -804,7 +837,12 @@ fn resolve_unit(
 
 /// Renders a unit's report, its problems going into `diags`.
 pub fn render_report(file: FileId, sources: &Sources, diags: &mut Diagnostics) -> markdown::Report {
-    let rendered = markdown::render(sources.text(file), "bc");
+    render_report_text(file, sources.text(file), diags)
+}
+
+/// [`render_report`] of a text not in `Sources` (see [`resolve`]).
+fn render_report_text(file: FileId, text: &str, diags: &mut Diagnostics) -> markdown::Report {
+    let rendered = markdown::render(text, "bc");
     for p in &rendered.problems {
         let d = match p.severity {
             markdown::Severity::Error => Diagnostic::error(p.message.clone()),
@@ -1118,23 +1156,46 @@ fn public_flag(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnost
     }
 }
 
+/// A unit out of the parallel loop of [`resolve`]: the unit and what
+/// linking needs of it, its problems, and its report's text when it is kept.
+struct Resolved {
+    unit: Option<(Unit, Link)>,
+    diags: Diagnostics,
+    report: Option<(FileId, String)>,
+}
+
+/// What linking the hierarchy needs of a unit as written: kept from its
+/// raw values once it is resolved, the rest of them dropped.
+struct Link {
+    id: String,
+    file: FileId,
+    parent: Option<Spanned<String>>,
+    slug: Option<Spanned<String>>,
+}
+
+impl From<UnitSource> for Link {
+    fn from(src: UnitSource) -> Link {
+        Link {
+            id: src.id,
+            file: src.file,
+            parent: src.data.parent,
+            slug: src.data.slug,
+        }
+    }
+}
+
 /// Sets each unit's parent, reporting unknown parents, levels out of order
 /// and cycles.
 /// `folders` names every unit folder, also those that could not be used: a
 /// child of a unit with errors is not told its parent does not exist.
-fn link_parents(
-    units: &mut [Unit],
-    sources: &[&UnitSource],
-    folders: &[String],
-    diags: &mut Diagnostics,
-) {
+fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags: &mut Diagnostics) {
     let index: HashMap<&str, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
     for (i, src) in sources.iter().enumerate() {
-        let Some(parent) = &src.data.parent else {
+        let Some(parent) = &src.parent else {
             continue;
         };
         let name = parent.get_ref();
@@ -1181,11 +1242,7 @@ fn link_parents(
                 let first = *cycle.iter().min().unwrap_or(&p);
                 if reported.insert(first) {
                     let names: Vec<&str> = cycle.iter().map(|&u| sources[u].id.as_str()).collect();
-                    let span = sources[first]
-                        .data
-                        .parent
-                        .as_ref()
-                        .map_or(0..0, |s| s.span());
+                    let span = sources[first].parent.as_ref().map_or(0..0, |s| s.span());
                     diags.push(
                         Diagnostic::error(format!(
                             "the hierarchy has a cycle: {} → {}",
@@ -1209,10 +1266,10 @@ fn link_parents(
 
 /// Gives every unit a URL slug: its explicit `slug`, or one made from its
 /// short name (or name), with `-2`, `-3`… on collisions, in collation order.
-fn assign_slugs(units: &mut [Unit], sources: &[&UnitSource], diags: &mut Diagnostics) {
+fn assign_slugs(units: &mut [Unit], sources: &[Link], diags: &mut Diagnostics) {
     let mut taken: HashMap<String, usize> = HashMap::new();
     for (i, src) in sources.iter().enumerate() {
-        let Some(slug) = &src.data.slug else { continue };
+        let Some(slug) = &src.slug else { continue };
         let value = slug.get_ref();
         let valid = !value.is_empty()
             && value
@@ -1280,6 +1337,68 @@ mod tests {
 
     fn d(y: i16, m: i8, day: i8) -> Date {
         Date::new(y, m, day).unwrap()
+    }
+
+    /// Resolves a site of two units with reports, one of them with an
+    /// undefined footnote.
+    fn two_reports(keep_reports: bool) -> (Site, Sources, Diagnostics) {
+        let dir = tempfile::tempdir().unwrap();
+        let unit = |name: &str| format!("name = \"{name}\"\nlevel = \"district\"\n");
+        let files = [
+            (
+                "site.toml",
+                "title = \"T\"\n[review]\nterm_start = 2020\nterm_end = 2025\ncutoff = 2023-06-30\n"
+                    .to_string(),
+            ),
+            ("content/units/a/unit.toml", unit("Huyện A")),
+            ("content/units/a/report.md", "# Báo cáo\n\nĐúng hạn.\n".into()),
+            ("content/units/b/unit.toml", unit("Huyện B")),
+            ("content/units/b/report.md", "# Báo cáo\n\nThiếu[^1].\n".into()),
+        ];
+        for (path, text) in &files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut sources = Sources::default();
+        let mut diags = Diagnostics::default();
+        let source = crate::load::load_site(dir.path(), &mut sources, &mut diags).unwrap();
+        let site = resolve(
+            source,
+            &mut sources,
+            &mut diags,
+            d(2023, 9, 1),
+            keep_reports,
+        );
+        (site, sources, diags)
+    }
+
+    #[test]
+    fn a_report_text_is_kept_only_when_a_problem_quotes_it_or_when_asked() {
+        let (site, sources, diags) = two_reports(false);
+        let report = |id: &str| {
+            let unit = site.units.iter().find(|u| u.id == id).unwrap();
+            (
+                unit.report_file.unwrap(),
+                unit.report.as_ref().unwrap().html(),
+            )
+        };
+        let (clean, clean_html) = report("a");
+        let (quoted, _) = report("b");
+        assert!(clean_html.contains("Đúng hạn."), "rendered before it went");
+        assert_eq!(sources.text(clean), "");
+        assert!(sources.text(quoted).contains("Thiếu[^1]"));
+        assert!(
+            diags
+                .render(&sources)
+                .contains("content/units/b/report.md:3:6"),
+            "{}",
+            diags.render(&sources)
+        );
+
+        let (site, sources, _) = two_reports(true);
+        let a = site.units.iter().find(|u| u.id == "a").unwrap();
+        assert!(sources.text(a.report_file.unwrap()).contains("Đúng hạn."));
     }
 
     #[test]

@@ -160,7 +160,7 @@ mod tests {
         let mut diags = Diagnostics::default();
         let source = crate::load::load_site(dir.path(), &mut sources, &mut diags).unwrap();
         let today = jiff::civil::date(2023, 9, 1);
-        let site = crate::model::build(source, &sources, &mut diags, today);
+        let site = crate::model::build(source, &mut sources, &mut diags, today, true);
         assert!(!diags.has_errors(), "{}", diags.render(&sources));
         (site, sources)
     }
@@ -286,13 +286,13 @@ mod tests {
             ("content/units/tinh/report.md", report),
         ]);
         let internal = site.units[0].report.as_ref().unwrap();
-        assert!(internal.html.contains("Tự phê bình"));
+        assert!(internal.html().contains("Tự phê bình"));
         assert!(
-            !internal.html.contains("{.public}"),
+            !internal.html().contains("{.public}"),
             "the attribute is not shown"
         );
         let public = public_site(&site, &sources);
-        let html = &public.units[0].report.as_ref().unwrap().html;
+        let html = &public.units[0].report.as_ref().unwrap().html();
         for kept in [
             "II. Kết quả",
             "305 đảng viên",

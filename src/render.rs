@@ -336,8 +336,7 @@ impl<'a> Renderer<'a> {
 
     /// The search index of the site (`search.rs`).
     pub fn search_index(&self) -> crate::search::Index {
-        let docs = crate::search::documents(self.site, &self.strings);
-        crate::search::Index::build(docs, false)
+        crate::search::site_index(self.site, &self.strings)
     }
 
     /// The search document of unit `i`, as [`Renderer::search_index`] has it.
@@ -954,7 +953,7 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         document_number: u.document_number.clone(),
         indicator_groups: indicator_groups(u, s),
         report: u.report.as_ref().map(|r| ReportView {
-            html: r.html.clone(),
+            html: r.html(),
             toc: r
                 .headings
                 .iter()

@@ -258,7 +258,7 @@ mod tests {
     /// tinh → huyen-b (see its unit.toml files for the figures).
     fn hierarchy() -> Site {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hierarchy");
-        let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15));
+        let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15), false);
         assert!(!checked.diagnostics.has_errors());
         checked.site.expect("the fixture loads")
     }

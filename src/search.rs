@@ -76,7 +76,27 @@ pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
         .par_iter()
         .map(|unit| unit_document(unit, strings))
         .collect();
-    docs.reserve(site.catalogue.len());
+    docs.extend(other_documents(site, strings));
+    docs
+}
+
+/// The index of a site's [`documents`], made without holding every
+/// document at once: each unit's document (the whole text of its report)
+/// becomes its entry (its words, packed) in the parallel loop.
+pub fn site_index(site: &Site, strings: &Strings) -> Index {
+    let mut entries: Vec<Entry> = site
+        .units
+        .par_iter()
+        .map(|unit| Entry::new(unit_document(unit, strings)))
+        .collect();
+    entries.extend(other_documents(site, strings).into_iter().map(Entry::new));
+    Index::from_entries(entries)
+}
+
+/// The documents after the units': each catalogue indicator, then each
+/// highlight.
+fn other_documents(site: &Site, strings: &Strings) -> Vec<Doc> {
+    let mut docs = Vec::with_capacity(site.catalogue.len() + site.highlights.len());
     for entry in &site.catalogue {
         let mut passages = vec![entry.group.clone()];
         push_text(&mut passages, &entry.note);
@@ -90,7 +110,7 @@ pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
     }
     for h in &site.highlights {
         let mut passages = vec![h.summary.clone()];
-        push_text(&mut passages, &html_text(&h.body.html));
+        push_text(&mut passages, &html_text(&h.body.html()));
         docs.push(Doc {
             title: h.title.clone(),
             level: strings
@@ -127,7 +147,7 @@ pub fn unit_document(unit: &Unit, strings: &Strings) -> Doc {
         push_text(&mut passages, &ind.note);
     }
     if let Some(report) = &unit.report {
-        push_text(&mut passages, &html_text(&report.html));
+        push_text(&mut passages, &html_text(&report.html()));
     }
     Doc {
         title: unit.name.clone(),
@@ -427,11 +447,16 @@ fn group_of(word: &str) -> &str {
 impl Index {
     /// Indexes `docs` (only the public ones when `public_only`), in order.
     pub fn build(docs: Vec<Doc>, public_only: bool) -> Index {
-        let docs: Vec<Entry> = docs
-            .into_par_iter()
-            .filter(|d| d.public || !public_only)
-            .map(Entry::new)
-            .collect();
+        Index::from_entries(
+            docs.into_par_iter()
+                .filter(|d| d.public || !public_only)
+                .map(Entry::new)
+                .collect(),
+        )
+    }
+
+    /// The index of documents already made into entries, in order.
+    fn from_entries(docs: Vec<Entry>) -> Index {
         // Postings gathered in a hash map (a word is looked up once per
         // document that has it), then sorted once into the ordered map.
         let mut postings: HashMap<&str, Vec<Posting>> = HashMap::default();

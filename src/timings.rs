@@ -22,6 +22,9 @@ pub struct Timings {
     /// CPU time of each phase, where the platform tells it.
     pub cpu: Vec<(&'static str, Duration)>,
     pub work: Vec<(&'static str, Duration)>,
+    /// Resident memory at the end of each phase, in bytes, where the
+    /// platform tells it: what a phase leaves held for the next ones.
+    pub memory: Vec<(&'static str, u64)>,
 }
 
 /// The start of a phase (see [`Timings::record`]).
@@ -45,6 +48,9 @@ impl Timings {
         self.phases.push((phase, started.wall.elapsed()));
         if let (Some(before), Some(now)) = (started.cpu, process_cpu()) {
             self.cpu.push((phase, now.saturating_sub(before)));
+        }
+        if let Some(bytes) = resident_memory() {
+            self.memory.push((phase, bytes));
         }
     }
 
@@ -72,6 +78,12 @@ impl Timings {
             }
             out.push_str(&format!("  {:<14}{:>10.1} ms\n", "total", ms(total)));
         }
+        if !self.memory.is_empty() {
+            out.push_str("resident memory after each phase:\n");
+            for (name, bytes) in &self.memory {
+                out.push_str(&format!("  {name:<14}{:>10.1} MB\n", *bytes as f64 / 1e6));
+            }
+        }
         if !self.work.is_empty() {
             out.push_str("inside render and write (summed over threads):\n");
             for (name, d) in &self.work {
@@ -97,6 +109,22 @@ fn process_cpu() -> Option<Duration> {
         Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
     };
     Some(time(usage.ru_utime) + time(usage.ru_stime))
+}
+
+/// The process's resident memory now (the second field of
+/// `/proc/self/statm`, in pages).
+#[cfg(target_os = "linux")]
+fn resident_memory() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).ok()?)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn resident_memory() -> Option<u64> {
+    None
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -151,6 +179,13 @@ mod tests {
             assert_eq!(cpu, ["spin", "other"]);
             assert!(
                 report.contains("cpu time (user + system, all threads):\n  spin"),
+                "{report}"
+            );
+            let held: Vec<&str> = timings.memory.iter().map(|(n, _)| *n).collect();
+            assert_eq!(held, ["spin", "other"]);
+            assert!(timings.memory.iter().all(|(_, bytes)| *bytes > 0));
+            assert!(
+                report.contains("resident memory after each phase:\n  spin"),
                 "{report}"
             );
         }

@@ -278,7 +278,8 @@ fn summarise(ms: &[Measure]) -> Summary {
     }
 }
 
-/// `name   123.4 ms` lines of `ketqua build --timings`, in order.
+/// `name   123.4 ms` and `name   56.7 MB` lines of `ketqua build
+/// --timings`, in order, with the title of their section.
 fn timings(stderr: &str) -> Vec<(String, String, f64)> {
     let mut section = String::new();
     let mut out = Vec::new();
@@ -287,7 +288,11 @@ fn timings(stderr: &str) -> Vec<(String, String, f64)> {
             section = line.trim_end_matches(':').to_string();
             continue;
         }
-        let Some(rest) = line.trim().strip_suffix(" ms") else {
+        let line = line.trim();
+        let Some(rest) = line
+            .strip_suffix(" ms")
+            .or_else(|| line.strip_suffix(" MB"))
+        else {
             continue;
         };
         if let Some((name, value)) = rest.rsplit_once(' ')
@@ -406,7 +411,7 @@ fn run(args: &RunArgs) -> Result<(), String> {
     let parsed: Vec<Vec<(String, String, f64)>> =
         k_runs.iter().map(|m| timings(&m.stderr)).collect();
     if let Some(first) = parsed.first() {
-        println!("\nWhere ketqua's time goes (median ms):\n");
+        println!("\nWhere ketqua's time and memory go (medians; ms, memory in MB):\n");
         let mut section = String::new();
         for (k, (sec, name, _)) in first.iter().enumerate() {
             if *sec != section {
@@ -421,4 +426,29 @@ fn run(args: &RunArgs) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::timings;
+
+    #[test]
+    fn timings_reads_times_and_memory_by_section() {
+        let stderr = "timings (wall clock):\n  load               971.6 ms\n  total             9219.6 ms\n\
+                      resident memory after each phase:\n  load               318.7 MB\n\
+                      built 10019 pages (10000 units, 31710 files) into public in 9233 ms\n";
+        let read = timings(stderr);
+        let rows: Vec<(&str, &str, f64)> = read
+            .iter()
+            .map(|(s, n, v)| (s.as_str(), n.as_str(), *v))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("timings (wall clock)", "load", 971.6),
+                ("timings (wall clock)", "total", 9219.6),
+                ("resident memory after each phase", "load", 318.7),
+            ]
+        );
+    }
 }

@@ -186,7 +186,7 @@ fn highlight_page(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightPage {
         None => String::new(),
     };
     HighlightPage {
-        html: h.body.html.clone(),
+        html: h.body.html(),
         footnotes: h.body.footnotes,
         indicator_groups: indicator_groups(&unit, s),
         years: years.into_iter().collect(),
@@ -651,7 +651,7 @@ fn feed(ctx: &ViewContext<'_>) -> String {
         ));
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            xml_escape(&h.body.html)
+            xml_escape(&h.body.html())
         ));
         out.push_str("  </entry>\n");
     }

@@ -109,7 +109,7 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
 
 fn minimal() -> (Index, Vec<Doc>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
-    let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15));
+    let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15), false);
     let site = checked.site.expect("the fixture loads");
     let strings = Strings::new(site.config.language);
     let docs = documents(&site, &strings);
@@ -246,6 +246,22 @@ fn queries_on_the_written_files() {
     assert_eq!(block[0][0], "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh");
     assert_eq!(block[0][1], "Cấp huyện và tương đương");
     assert_eq!(block[0][2], "units/dang-bo-khoi.html");
+}
+
+#[test]
+fn the_site_index_is_the_index_of_the_site_documents() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public");
+    let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15), false);
+    let site = checked.site.expect("the fixture loads");
+    assert!(!site.highlights.is_empty() && !site.catalogue.is_empty());
+    let strings = Strings::new(site.config.language);
+    let streamed = site_index(&site, &strings);
+    let whole = Index::build(documents(&site, &strings), false);
+    assert_eq!(
+        streamed.docs.len(),
+        site.units.len() + site.catalogue.len() + site.highlights.len()
+    );
+    assert_eq!(file_map(&streamed), file_map(&whole));
 }
 
 #[test]

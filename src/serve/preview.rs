@@ -259,7 +259,7 @@ impl Preview {
     fn full(&mut self) -> Outcome {
         let started = Instant::now();
         self.live = None;
-        let mut checked = build::check(&self.root, self.today);
+        let mut checked = build::check(&self.root, self.today, false);
         let files = Mutex::new(Vec::new());
         let generated = if checked.ok(false) {
             let Checked {
@@ -282,6 +282,7 @@ impl Preview {
                     theme,
                     sources,
                     root: &self.root,
+                    keep_index: true,
                 };
                 build::generate(&input, diagnostics, &Silent, &mut Timings::default(), &sink)
             })
@@ -289,7 +290,11 @@ impl Preview {
             None
         };
         let warnings = checked.diagnostics.warnings();
-        let Some(generated) = generated else {
+        // `keep_index` is asked above, so a generated site has its index.
+        let Some(build::Generated {
+            index: Some(index), ..
+        }) = generated
+        else {
             checked.diagnostics.sort(&checked.sources);
             return self.failed(&checked.diagnostics, &checked.sources, true, started);
         };
@@ -305,7 +310,7 @@ impl Preview {
         });
         self.live = Some(Live {
             checked,
-            index: generated.index,
+            index,
             stale: BTreeSet::new(),
         });
         Outcome {
