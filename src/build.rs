@@ -286,7 +286,10 @@ pub fn generate(
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
     let (mut index, mut search) = timings.time("search index", || {
-        let index = renderer.search_index();
+        let mut index = renderer.search_index();
+        if !keep_index {
+            index.forget_words();
+        }
         let files = index.files();
         (Some(index), files)
     });
