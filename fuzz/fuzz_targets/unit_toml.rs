@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     // huyen-a has a parent, a child and a report: the model links all three.
     std::fs::write(root.join("content/units/huyen-a/unit.toml"), data).expect("a write");
     // The fixture's site.toml sets `as_of`; this date is only its fallback.
-    let mut checked = check(root, jiff::civil::date(2023, 9, 15));
+    let mut checked = check(root, jiff::civil::date(2023, 9, 15), false);
     let rendered = checked.diagnostics.render(&checked.sources);
     if checked.diagnostics.has_errors() {
         assert!(!rendered.is_empty(), "errors without a message");
