@@ -81,7 +81,11 @@ struct Html(Box<[u8]>);
 
 impl Html {
     fn new(text: &str) -> Html {
-        Html(lz4_flex::compress_prepend_size(text.as_bytes()).into_boxed_slice())
+        // Copied out of the buffer it was compressed in, which is as large
+        // as the text (an allocator may shrink a block in place).
+        Html(Box::from(
+            lz4_flex::compress_prepend_size(text.as_bytes()).as_slice(),
+        ))
     }
 
     fn text(&self) -> String {
