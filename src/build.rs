@@ -285,13 +285,13 @@ pub fn generate(
     let renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
-    let (mut index, mut search) = timings.time("search index", || {
+    let (index, mut search) = timings.time("search index", || {
         let mut index = renderer.search_index();
         if !keep_index {
             index.forget_words();
         }
         let files = index.files();
-        (Some(index), files)
+        (index, files)
     });
     let search_index = index_started.elapsed();
     // The press files (feed, sitemap, press kits) and the highlights'
@@ -318,7 +318,7 @@ pub fn generate(
     // is let go of before the pages are rendered.
     let started = Timings::mark();
     let result = search
-        .drain(..)
+        .into_iter()
         .try_for_each(|(rel, bytes)| {
             sink(&rel, &bytes)?;
             progress.advance();
@@ -334,10 +334,7 @@ pub fn generate(
                 Ok(())
             })
         });
-    drop(search);
-    if !keep_index {
-        index = None;
-    }
+    let index = keep_index.then_some(index);
     timings.record("write search", started);
     let result = result.and_then(|()| {
         let started = Timings::mark();

@@ -246,7 +246,7 @@ impl Diagnostics {
     }
 
     /// Whether a diagnostic points into `file` (and so quotes its text).
-    pub fn quote(&self, file: FileId) -> bool {
+    pub fn quotes(&self, file: FileId) -> bool {
         self.list.iter().any(|d| quoted_file(d) == Some(file))
     }
 

@@ -424,7 +424,7 @@ pub fn resolve(
             let report = files
                 .report
                 .zip(report)
-                .filter(|(id, _)| keep_reports || local.quote(*id));
+                .filter(|(id, _)| keep_reports || local.quotes(*id));
             Resolved {
                 unit,
                 diags: local,

@@ -634,9 +634,6 @@ impl Index {
         files
     }
 
-    /// Replaces document `id` (which must exist) and returns the files that
-    /// change: only the shards of words whose postings changed are written
-    /// again, so an edit of one report rewrites a few files.
     /// Lets go of the documents' words, which only [`Index::replace`] needs
     /// once the postings are made: a build, which replaces nothing, writes
     /// the files without them. `replace` must not be called after this.
@@ -646,6 +643,9 @@ impl Index {
         }
     }
 
+    /// Replaces document `id` (which must exist) and returns the files that
+    /// change: only the shards of words whose postings changed are written
+    /// again, so an edit of one report rewrites a few files.
     pub fn replace(&mut self, id: usize, doc: Doc) -> Vec<FileChange> {
         let entry = Entry::new(doc);
         let old = std::mem::replace(&mut self.docs[id], entry);
