@@ -89,9 +89,12 @@ impl Html {
     }
 
     fn text(&self) -> String {
-        // The bytes are only ever those `new` made from a string.
+        // The bytes are only ever those `new` made from a string. Checked
+        // with SIMD (the standard check took four fifths of the time here).
         let bytes = lz4_flex::decompress_size_prepended(&self.0).expect("compressed by Html::new");
-        String::from_utf8(bytes).expect("compressed from a string")
+        simdutf8::basic::from_utf8(&bytes)
+            .expect("compressed from a string")
+            .to_owned()
     }
 }
 
