@@ -251,9 +251,9 @@ pub struct Input<'a> {
     pub theme: &'a Theme,
     pub sources: &'a Sources,
     pub root: &'a Path,
-    /// Keep the search index in [`Generated`] (`serve`). Otherwise it is
-    /// dropped, its files written, before the pages are rendered: at 10,000
-    /// units it holds 150 MB.
+    /// Keep the search index in [`Generated`] (`serve`), with the words of
+    /// its documents for later replacements. Otherwise it is made without
+    /// them and dropped, its files written, before the pages are rendered.
     pub keep_index: bool,
 }
 
@@ -285,23 +285,29 @@ pub fn generate(
     let renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
-    let (index, mut search) = timings.time("search index", || {
-        let mut index = renderer.search_index();
-        if !keep_index {
-            index.forget_words();
-        }
-        let files = index.files();
-        (index, files)
-    });
+    let index = timings.time("search index", || renderer.search_index(keep_index));
     let search_index = index_started.elapsed();
+    // The search files first, each written as it is made, so that what the
+    // index takes is let go of before the pages are rendered. A static file
+    // in their way is found below, before anything else is written; the
+    // staging folder goes with the error.
+    let started = Timings::mark();
+    let mut search_paths = Vec::new();
+    let written = index.write_files(|path, bytes| {
+        sink(&path, &bytes)?;
+        search_paths.push(path);
+        Ok(())
+    });
+    let index = keep_index.then_some(index);
     // The press files (feed, sitemap, press kits) and the highlights'
     // pictures, copied as they are.
-    search.extend(renderer.press_files());
+    let press = renderer.press_files();
     let copies = renderer.press_copies();
     let generated: Vec<&str> = pages
         .iter()
         .map(|p| p.path.as_str())
-        .chain(search.iter().map(|(path, _)| path.as_str()))
+        .chain(search_paths.iter().map(String::as_str))
+        .chain(press.iter().map(|(path, _)| path.as_str()))
         .chain(copies.iter().map(|(path, _)| path.as_str()))
         .collect();
     let shadowed = shadowed_pages(root, &generated, theme);
@@ -311,13 +317,15 @@ pub fn generate(
         }
         return None;
     }
+    if let Err(d) = written {
+        diags.push(d);
+        return None;
+    }
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
-    let files = pages.len() + exports + search.len() + copies.len();
-    progress.start(files + theme.statics.len());
-    // The search files and the press files first, so that what they take
-    // is let go of before the pages are rendered.
-    let started = Timings::mark();
-    let result = search
+    let files = pages.len() + exports + search_paths.len() + press.len() + copies.len();
+    // The search files, already written, are not in the progress shown.
+    progress.start(files - search_paths.len() + theme.statics.len());
+    let result = press
         .into_iter()
         .try_for_each(|(rel, bytes)| {
             sink(&rel, &bytes)?;
@@ -334,7 +342,6 @@ pub fn generate(
                 Ok(())
             })
         });
-    let index = keep_index.then_some(index);
     timings.record("write search", started);
     let result = result.and_then(|()| {
         let started = Timings::mark();

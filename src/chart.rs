@@ -578,13 +578,28 @@ pub fn timeline(series: &[Series], opts: &ChartOptions) -> String {
 /// kind's type (`none` or undefined count as no rows). A value of the wrong
 /// shape is an [`ErrorKind::InvalidOperation`] naming the kind, the row and
 /// the expected fields.
+/// Rows that ketqua's views made ([`crate::view::Rows`]) are used as they
+/// are, without a round trip through template values.
 pub fn render_value(kind: Kind, data: &Value, opts: &ChartOptions) -> Result<String, Error> {
     Ok(match kind {
-        Kind::Stacked => stacked(&rows_from_value(kind, data)?, opts),
-        Kind::Bullet => bullet(&rows_from_value(kind, data)?, opts),
-        Kind::Ranked => ranked(&rows_from_value(kind, data)?, opts),
-        Kind::Timeline => timeline(&rows_from_value(kind, data)?, opts),
+        Kind::Stacked => with_rows(kind, data, |rows| stacked(rows, opts))?,
+        Kind::Bullet => with_rows(kind, data, |rows| bullet(rows, opts))?,
+        Kind::Ranked => with_rows(kind, data, |rows| ranked(rows, opts))?,
+        Kind::Timeline => with_rows(kind, data, |rows| timeline(rows, opts))?,
     })
+}
+
+/// `chart` of the rows of `data`: [`crate::view::Rows`] as they are, any
+/// other list read row by row.
+fn with_rows<T: DeserializeOwned + 'static>(
+    kind: Kind,
+    data: &Value,
+    chart: impl FnOnce(&[T]) -> String,
+) -> Result<String, Error> {
+    match crate::view::rows_of::<T>(data) {
+        Some(rows) => Ok(chart(rows)),
+        None => Ok(chart(&rows_from_value(kind, data)?)),
+    }
 }
 
 /// Adds the template function `chart(kind, data, **options)`, which returns

@@ -334,9 +334,10 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The search index of the site (`search.rs`).
-    pub fn search_index(&self) -> crate::search::Index {
-        crate::search::site_index(self.site, &self.strings)
+    /// The search index of the site (`search.rs`); see
+    /// [`crate::search::site_index`] for `keep_words`.
+    pub fn search_index(&self, keep_words: bool) -> crate::search::Index {
+        crate::search::site_index(self.site, &self.strings, keep_words)
     }
 
     /// The search document of unit `i`, as [`Renderer::search_index`] has it.
@@ -966,7 +967,7 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
                 .collect(),
             footnotes: r.footnotes,
         }),
-        children,
+        children: children.into(),
         children_counts,
         years: years.into_iter().collect(),
         disagreements,
@@ -988,8 +989,8 @@ fn index_page(
     IndexPage {
         heading,
         level,
-        chart_ranked: ranked_rows(&rows, root),
-        rows,
+        chart_ranked: ranked_rows(&rows, root).into(),
+        rows: rows.into(),
         counts,
     }
 }
@@ -1086,7 +1087,7 @@ fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
         units_total: rows.len(),
         by_level,
         indicators,
-        attention,
+        attention: attention.into(),
         roots,
         by_field,
         chart_levels,

@@ -82,15 +82,37 @@ pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
 
 /// The index of a site's [`documents`], made without holding every
 /// document at once: each unit's document (the whole text of its report)
-/// becomes its entry (its words, packed) in the parallel loop.
-pub fn site_index(site: &Site, strings: &Strings) -> Index {
-    let mut entries: Vec<Entry> = site
-        .units
-        .par_iter()
-        .map(|unit| Entry::new(unit_document(unit, strings)))
-        .collect();
-    entries.extend(other_documents(site, strings).into_iter().map(Entry::new));
-    Index::from_entries(entries)
+/// becomes its entry (its words, packed) in a parallel loop over a chunk of
+/// units, while the postings of the chunk before are gathered. Without
+/// `keep_words` each entry's words go once its postings are made: a build,
+/// which replaces nothing, needs only the postings; [`Index::replace`]
+/// must not be called on such an index.
+pub fn site_index(site: &Site, strings: &Strings, keep_words: bool) -> Index {
+    /// Units per chunk: large enough to keep both cores busy, small enough
+    /// that a chunk's words are a small part of the index.
+    const CHUNK: usize = 512;
+    let mut builder = Builder::new(keep_words);
+    let mut pending: Vec<Entry> = Vec::new();
+    for chunk in site.units.chunks(CHUNK) {
+        let (entries, ()) = rayon::join(
+            || {
+                chunk
+                    .par_iter()
+                    .map(|unit| Entry::new(unit_document(unit, strings)))
+                    .collect()
+            },
+            || builder.add(std::mem::take(&mut pending)),
+        );
+        pending = entries;
+    }
+    builder.add(pending);
+    builder.add(
+        other_documents(site, strings)
+            .into_iter()
+            .map(Entry::new)
+            .collect(),
+    );
+    builder.finish()
 }
 
 /// The documents after the units': each catalogue indicator, then each
@@ -458,40 +480,56 @@ fn group_of(word: &str) -> &str {
     }
 }
 
-impl Index {
-    /// Indexes `docs` (only the public ones when `public_only`), in order.
-    pub fn build(docs: Vec<Doc>, public_only: bool) -> Index {
-        Index::from_entries(
-            docs.into_par_iter()
-                .filter(|d| d.public || !public_only)
-                .map(Entry::new)
-                .collect(),
-        )
+/// Gathers an index's postings, entry by entry in document order.
+struct Builder {
+    docs: Vec<Entry>,
+    /// Each word and its postings, by document id: a word is looked up once
+    /// per document that has it, and the map is sorted once at the end.
+    postings: HashMap<Box<str>, Vec<Posting>>,
+    keep_words: bool,
+}
+
+impl Builder {
+    fn new(keep_words: bool) -> Builder {
+        Builder {
+            docs: Vec::new(),
+            postings: HashMap::default(),
+            keep_words,
+        }
     }
 
-    /// The index of documents already made into entries, in order.
-    fn from_entries(docs: Vec<Entry>) -> Index {
-        // Postings gathered in a hash map (a word is looked up once per
-        // document that has it), then sorted once into the ordered map.
-        let mut postings: HashMap<&str, Vec<Posting>> = HashMap::default();
-        for (id, doc) in docs.iter().enumerate() {
-            for (w, weight) in doc.words.iter() {
-                postings
-                    .entry(w)
-                    .or_default()
-                    .push(Posting::new(id as u32, weight));
+    /// Adds `entries` as the next documents.
+    fn add(&mut self, entries: Vec<Entry>) {
+        self.docs.reserve(entries.len());
+        for mut entry in entries {
+            let id = self.docs.len() as u32;
+            for (w, weight) in entry.words.iter() {
+                let posting = Posting::new(id, weight);
+                match self.postings.get_mut(w) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        self.postings.insert(w.into(), vec![posting]);
+                    }
+                }
             }
+            if !self.keep_words {
+                entry.words = Words::default();
+            }
+            self.docs.push(entry);
         }
-        let mut sorted: Vec<(&str, Vec<Posting>)> = postings.into_iter().collect();
-        sorted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    }
+
+    fn finish(self) -> Index {
+        let mut sorted: Vec<(Box<str>, Vec<Posting>)> = self.postings.into_iter().collect();
+        sorted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let terms: BTreeMap<String, Vec<Posting>> = sorted
             .into_iter()
             // Each list copied into one of its own size: the one it grew in
             // holds half as much again, for every word.
-            .map(|(w, p)| (w.to_string(), p.as_slice().to_vec()))
+            .map(|(w, p)| (String::from(w), p.as_slice().to_vec()))
             .collect();
         let mut index = Index {
-            docs,
+            docs: self.docs,
             terms,
             split: BTreeSet::new(),
             sizes: BTreeMap::new(),
@@ -508,6 +546,20 @@ impl Index {
             .map(|(g, _)| g.clone())
             .collect();
         index
+    }
+}
+
+impl Index {
+    /// Indexes `docs` (only the public ones when `public_only`), in order.
+    pub fn build(docs: Vec<Doc>, public_only: bool) -> Index {
+        let mut builder = Builder::new(true);
+        builder.add(
+            docs.into_par_iter()
+                .filter(|d| d.public || !public_only)
+                .map(Entry::new)
+                .collect(),
+        );
+        builder.finish()
     }
 
     /// Every group, in order.
@@ -618,29 +670,44 @@ impl Index {
     /// The index as files (path from the output root, bytes), in a fixed
     /// order; the same documents give the same bytes.
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
-        let groups: Vec<GroupFiles> = self
-            .groups()
-            .par_iter()
-            .map(|g| self.group_files(g, None))
-            .collect();
-        let blocks: Vec<(String, Vec<u8>)> = (0..self.docs.len().div_ceil(BLOCK))
-            .into_par_iter()
-            .map(|n| self.block(n))
-            .collect();
-        let mut files = Vec::with_capacity(blocks.len() + groups.len() * 2 + 1);
-        files.push(self.meta());
-        files.extend(groups.into_iter().flat_map(|g| g.files));
-        files.extend(blocks);
+        let mut files = Vec::new();
+        self.write_files(|path, bytes| {
+            files.push((path, bytes));
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap_or_else(|never| match never {});
         files
     }
 
-    /// Lets go of the documents' words, which only [`Index::replace`] needs
-    /// once the postings are made: a build, which replaces nothing, writes
-    /// the files without them. `replace` must not be called after this.
-    pub fn forget_words(&mut self) {
-        for doc in &mut self.docs {
-            doc.words = Words::default();
+    /// Hands the index's files to `write`, in the order of [`Index::files`],
+    /// made in parallel a few at a time: at 60,000 units they are 110 MB,
+    /// which a build need not hold at once. Stops at the first error.
+    pub fn write_files<E>(
+        &self,
+        mut write: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        /// Groups, or blocks, made at once: a group of common words may
+        /// take megabytes.
+        const BATCH: usize = 32;
+        let (path, bytes) = self.meta();
+        write(path, bytes)?;
+        for groups in self.groups().chunks(BATCH) {
+            let made: Vec<GroupFiles> = groups
+                .par_iter()
+                .map(|g| self.group_files(g, None))
+                .collect();
+            for (path, bytes) in made.into_iter().flat_map(|g| g.files) {
+                write(path, bytes)?;
+            }
         }
+        let blocks: Vec<usize> = (0..self.docs.len().div_ceil(BLOCK)).collect();
+        for blocks in blocks.chunks(BATCH) {
+            let made: Vec<(String, Vec<u8>)> = blocks.par_iter().map(|&n| self.block(n)).collect();
+            for (path, bytes) in made {
+                write(path, bytes)?;
+            }
+        }
+        Ok(())
     }
 
     /// Replaces document `id` (which must exist) and returns the files that

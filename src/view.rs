@@ -5,9 +5,76 @@
 //! This module is the contract between the Rust code and themes; the same
 //! shapes are described for theme authors in `docs/themes.md`.
 
-use serde::Serialize;
+use std::fmt::Debug;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use minijinja::Value;
+use minijinja::value::{DynObject, Enumerator, Object, ObjectRepr};
+use serde::{Serialize, Serializer};
 
 use crate::chart::{BulletRow, RankRow, Series, StackedRow};
+
+/// The rows of a table or a chart, as the template sees them: a list whose
+/// rows are made into template values one at a time, as the template
+/// reaches them. Serialized as a whole, as every other view is, a page
+/// that lists every unit would hold all its rows as template values at
+/// once, some seven times the size of the page; and a chart gets the rows
+/// themselves ([`rows_of`]), with nothing converted. Serialized outside a
+/// template (JSON), it is a list.
+#[derive(Debug)]
+pub struct Rows<T>(Arc<RowList<T>>);
+
+#[derive(Debug)]
+struct RowList<T>(Vec<T>);
+
+impl<T> From<Vec<T>> for Rows<T> {
+    fn from(rows: Vec<T>) -> Rows<T> {
+        Rows(Arc::new(RowList(rows)))
+    }
+}
+
+impl<T> FromIterator<T> for Rows<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(rows: I) -> Rows<T> {
+        Rows::from(rows.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<T> Deref for Rows<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0.0
+    }
+}
+
+impl<T: Serialize + Debug + Send + Sync + 'static> Object for RowList<T> {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let row = self.0.get(key.as_usize()?)?;
+        Some(Value::from(minijinja::value::Serde(row)))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.0.len())
+    }
+}
+
+impl<T: Serialize + Debug + Send + Sync + 'static> Serialize for Rows<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Value::from_dyn_object(DynObject::new(self.0.clone())).serialize(serializer)
+    }
+}
+
+/// The rows of a template value made from [`Rows`] of `T`, as they are.
+pub fn rows_of<T: 'static>(value: &Value) -> Option<&[T]> {
+    value
+        .downcast_object_ref::<RowList<T>>()
+        .map(|list| list.0.as_slice())
+}
 
 /// What every page receives besides its own data.
 #[derive(Debug, Serialize)]
@@ -236,7 +303,7 @@ pub struct UnitPage {
     pub document_number: String,
     pub indicator_groups: Vec<IndicatorGroup>,
     pub report: Option<ReportView>,
-    pub children: Vec<UnitRow>,
+    pub children: Rows<UnitRow>,
     /// Counts over the children's own indicators.
     pub children_counts: StatusCounts,
     /// The years with yearly figures in the indicator table, oldest first
@@ -261,9 +328,9 @@ pub struct Dashboard {
     pub by_level: Vec<LevelSummary>,
     pub indicators: StatusCounts,
     /// Units whose report is late or missing, latest first.
-    pub attention: Vec<UnitRow>,
+    pub attention: Rows<UnitRow>,
     /// Top of the hierarchy (usually the province) followed by its children.
-    pub roots: Vec<UnitRow>,
+    pub roots: Rows<UnitRow>,
     /// Indicator components by field (the `group` of each indicator), in
     /// order of first appearance.
     pub by_field: Vec<FieldCounts>,
@@ -303,10 +370,10 @@ pub struct IndexPage {
     pub heading: String,
     /// The level, on a level's page.
     pub level: Option<LevelView>,
-    pub rows: Vec<UnitRow>,
+    pub rows: Rows<UnitRow>,
     pub counts: StatusCounts,
     /// Chart data: units with indicators, by share of indicators met.
-    pub chart_ranked: Vec<RankRow>,
+    pub chart_ranked: Rows<RankRow>,
 }
 
 /// What a unit's page says about all the units below it (see `rollup.rs`).
@@ -395,10 +462,10 @@ pub struct IndicatorUse {
 pub struct IndicatorPage {
     pub entry: SharedView,
     pub note: String,
-    pub rows: Vec<IndicatorUse>,
+    pub rows: Rows<IndicatorUse>,
     /// Chart data: every unit's figure (or share of its own target, with
     /// `entry.relative`), with the common target as a rule.
-    pub chart_units: Vec<RankRow>,
+    pub chart_units: Rows<RankRow>,
     pub chart_target: Option<f64>,
     pub chart_target_text: String,
 }
@@ -409,7 +476,7 @@ pub struct ProgressPage {
     pub by_level: Vec<LevelSummary>,
     /// All units, late and missing first (see `Dashboard::attention`), then
     /// not yet due, then on time.
-    pub rows: Vec<UnitRow>,
+    pub rows: Rows<UnitRow>,
     /// Over all units: on time, late, missing, not due.
     pub submissions: Vec<StatusCount>,
     pub reviewed: usize,

@@ -1065,3 +1065,42 @@ fn kinds_parse() {
     }
     assert!("Bullet ".parse::<Kind>().is_err());
 }
+
+/// Rows made by the views reach `chart` as the rows themselves, through the
+/// serialized view, and give the same chart as the same rows written out.
+#[test]
+fn rows_from_views_are_charted_as_they_are() {
+    #[derive(serde::Serialize)]
+    struct View {
+        chart: crate::view::Rows<RankRow>,
+    }
+    let view = Value::from(minijinja::value::Serde(View {
+        chart: ranked_rows().into(),
+    }));
+    let data = view.get_attr("chart").expect("the view has its rows");
+    let rows = crate::view::rows_of::<RankRow>(&data).expect("the rows as they are");
+    assert_eq!(rows, ranked_rows().as_slice());
+    assert!(crate::view::rows_of::<StackedRow>(&data).is_none());
+    // The template sees a list of as many rows, each with its fields.
+    assert_eq!(data.len(), Some(rows.len()));
+    let first = data.get_item(&Value::from(0)).expect("a first row");
+    assert_eq!(
+        first
+            .get_attr("label")
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string)),
+        Some(rows[0].label.clone())
+    );
+    let written = Value::from(minijinja::value::Serde(ranked_rows()));
+    let options = opts("xep-hang", "Xếp hạng");
+    assert_eq!(
+        render_value(Kind::Ranked, &data, &options).expect("renders"),
+        render_value(Kind::Ranked, &written, &options).expect("renders")
+    );
+    // Outside a template, the rows serialize as a list.
+    let json = serde_json::to_value(View {
+        chart: ranked_rows().into(),
+    })
+    .expect("serializes");
+    assert_eq!(json["chart"].as_array().map(Vec::len), Some(rows.len()));
+}

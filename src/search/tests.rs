@@ -259,24 +259,41 @@ fn the_site_index_is_the_index_of_the_site_documents() {
     let site = checked.site.expect("the fixture loads");
     assert!(!site.highlights.is_empty() && !site.catalogue.is_empty());
     let strings = Strings::new(site.config.language);
-    let streamed = site_index(&site, &strings);
+    let streamed = site_index(&site, &strings, true);
     let whole = Index::build(documents(&site, &strings), false);
     assert_eq!(
         streamed.docs.len(),
         site.units.len() + site.catalogue.len() + site.highlights.len()
     );
     assert_eq!(file_map(&streamed), file_map(&whole));
+    // A build's index, made without the documents' words, has the same files.
+    let wordless = site_index(&site, &strings, false);
+    assert!(wordless.docs.iter().all(|d| d.words == Words::default()));
+    assert_eq!(file_map(&wordless), file_map(&whole));
 }
 
 #[test]
 fn the_same_documents_give_the_same_bytes() {
     let (a, docs) = minimal();
-    let mut b = Index::build(docs, false);
+    let b = Index::build(docs, false);
     assert_eq!(a.files(), b.files());
-    // A build's index, its words forgotten, writes the same files.
-    b.forget_words();
-    assert!(b.docs.iter().all(|d| d.words.iter().next().is_none()));
-    assert_eq!(a.files(), b.files());
+}
+
+#[test]
+fn writing_the_files_stops_at_the_first_error() {
+    let (index, _) = minimal();
+    let all = index.files();
+    assert!(all.len() > 3);
+    let mut seen = Vec::new();
+    let result = index.write_files(|path, _| {
+        if seen.len() == 2 {
+            return Err(format!("cannot write {path}"));
+        }
+        seen.push(path);
+        Ok(())
+    });
+    assert_eq!(result, Err(format!("cannot write {}", all[2].0)));
+    assert_eq!(seen, [all[0].0.clone(), all[1].0.clone()]);
 }
 
 #[test]
