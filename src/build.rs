@@ -67,7 +67,7 @@ pub fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Check
             model::resolve(source, &mut sources, &mut diagnostics, today, keep_reports)
         });
         timings.time("consistency", || {
-            crate::consistency::check(&site, &sources, &mut diagnostics)
+            crate::consistency::check(&site, &mut diagnostics)
         });
         site
     });

@@ -30,7 +30,7 @@ use crate::vi;
 /// Runs every consistency check over a resolved site. Units are checked in
 /// parallel (scanning reports is the costly part); the warnings keep the
 /// order of the units.
-pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
+pub fn check(site: &Site, diags: &mut Diagnostics) {
     let found: Vec<Diagnostics> = (0..site.units.len())
         .into_par_iter()
         .map(|i| {
@@ -40,19 +40,16 @@ pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
                 for one in std::iter::once(ind).chain(&ind.parts) {
                     stated_result(unit, one, &mut local);
                     denominators(unit, one, &mut local);
-                    if let Some((span, exact)) = &one.spans.note {
-                        let text = if *exact {
-                            sources.text(unit.file).get(span.clone())
-                        } else {
-                            None
-                        };
-                        match text {
-                            Some(text) => scan_text(unit, unit.file, text, span.start, &mut local),
-                            // A note with escapes: its findings point at the whole note.
-                            None => {
-                                scan_text_at(unit, unit.file, &one.note, span.clone(), &mut local)
-                            }
+                    // An exact span holds the note byte for byte.
+                    match &one.spans.note {
+                        Some((span, true)) => {
+                            scan_text(unit, unit.file, &one.note, span.start, &mut local)
                         }
+                        // A note with escapes: its findings point at the whole note.
+                        Some((span, false)) => {
+                            scan_text_at(unit, unit.file, &one.note, span.clone(), &mut local)
+                        }
+                        None => {}
                     }
                 }
             }
@@ -70,7 +67,7 @@ pub fn check(site: &Site, sources: &Sources, diags: &mut Diagnostics) {
 /// ([`scan_report`]) while it holds the report's text; `serve` after an edit.
 pub fn check_report(unit: &Unit, sources: &Sources, diags: &mut Diagnostics) {
     if let Some(report) = unit.report_file {
-        scan_report(unit, report, sources.text(report), diags);
+        scan_report(unit, report, &sources.text(report), diags);
     }
 }
 

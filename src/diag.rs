@@ -6,6 +6,7 @@
 //! [`Diagnostics`] list and go on, so `ketqua check` reports everything at
 //! once. Source texts are kept in [`Sources`] so the report can quote them.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -14,19 +15,48 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use codespan_reporting::term::termcolor::Buffer;
 
+use crate::packed::Packed;
+
 /// Index of a file in [`Sources`].
 pub type FileId = usize;
 
 /// The texts of every file read, so diagnostics can quote them.
 #[derive(Debug, Default)]
 pub struct Sources {
-    files: Vec<(String, String)>,
+    files: Vec<(String, Text)>,
+}
+
+/// A file's text as [`Sources`] holds it.
+#[derive(Debug, Clone)]
+enum Text {
+    Plain(String),
+    /// The units' files, compressed as they are read (see [`Sources::pack`]).
+    Packed(Packed),
+}
+
+/// A file's text taken out of [`Sources`], as it was held there.
+#[derive(Debug)]
+pub struct Held(Text);
+
+impl Held {
+    pub fn text(&self) -> Cow<'_, str> {
+        self.0.text()
+    }
+}
+
+impl Text {
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Text::Plain(text) => Cow::Borrowed(text),
+            Text::Packed(packed) => Cow::Owned(packed.text()),
+        }
+    }
 }
 
 impl Sources {
     /// Registers a file; `name` is the path shown to people (relative to the site).
     pub fn add(&mut self, name: String, text: String) -> FileId {
-        self.files.push((name, text));
+        self.files.push((name, Text::Plain(text)));
         self.files.len() - 1
     }
 
@@ -42,9 +72,15 @@ impl Sources {
         self.files.len()
     }
 
-    /// Takes the text of a file out of the store, leaving it empty.
-    pub fn take_text(&mut self, id: FileId) -> String {
-        std::mem::take(&mut self.files[id].1)
+    /// Compresses every text held (see [`crate::packed`]): a unit's files
+    /// are read whole but, until the build lets them go, only ever read
+    /// again one unit at a time, and they are the size of the content.
+    pub fn pack(&mut self) {
+        for (_, text) in &mut self.files {
+            if let Text::Plain(plain) = text {
+                *text = Text::Packed(Packed::new(plain));
+            }
+        }
     }
 
     /// Lets go of the texts of `files` that no diagnostic in `quoted`
@@ -56,14 +92,32 @@ impl Sources {
             quoted.iter().filter_map(quoted_file).collect();
         for id in files {
             if !kept.contains(&id) {
-                self.files[id].1 = String::new();
+                self.files[id].1 = Text::Plain(String::new());
             }
         }
     }
 
     /// Replaces the text of a file (an edited file, re-read by `serve`).
     pub fn replace(&mut self, id: FileId, text: String) {
-        self.files[id].1 = text;
+        self.files[id].1 = Text::Plain(text);
+    }
+
+    /// Takes the text of a file out of the store, leaving it empty.
+    pub fn take_text(&mut self, id: FileId) -> String {
+        self.take(id).text().into_owned()
+    }
+
+    /// Takes the text of a file out of the store as it is held (packed or
+    /// not), leaving it empty; [`Sources::put`] puts it back.
+    pub fn take(&mut self, id: FileId) -> Held {
+        Held(std::mem::replace(
+            &mut self.files[id].1,
+            Text::Plain(String::new()),
+        ))
+    }
+
+    pub fn put(&mut self, id: FileId, text: Held) {
+        self.files[id].1 = text.0;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -74,13 +128,16 @@ impl Sources {
         &self.files[id].0
     }
 
-    pub fn text(&self, id: FileId) -> &str {
-        &self.files[id].1
+    /// The text of a file; one that is packed is expanded, so a caller that
+    /// reads it more than once keeps what it is given.
+    pub fn text(&self, id: FileId) -> Cow<'_, str> {
+        self.files[id].1.text()
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
         let text = self.text(id);
+        let text = text.as_ref();
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
@@ -278,9 +335,22 @@ impl Diagnostics {
 
     /// Renders every diagnostic rustc-style, in colour (ANSI) when `color`.
     pub fn render_styled(&self, sources: &Sources, color: bool) -> String {
+        // Only the files quoted are expanded (a packed text is expanded
+        // once here); the others are there for their ids.
+        let quoted: std::collections::HashSet<FileId> =
+            self.list.iter().filter_map(quoted_file).collect();
+        let texts: Vec<Cow<'_, str>> = (0..sources.len())
+            .map(|id| {
+                if quoted.contains(&id) {
+                    sources.text(id)
+                } else {
+                    Cow::Borrowed("")
+                }
+            })
+            .collect();
         let mut files = SimpleFiles::new();
-        for (name, text) in &sources.files {
-            files.add(name.as_str(), text.as_str());
+        for (id, text) in texts.iter().enumerate() {
+            files.add(sources.name(id), text.as_ref());
         }
         let config = term::Config::default();
         let mut out = String::new();
@@ -440,5 +510,31 @@ mod tests {
         assert!(text.contains("memebrs = 3"), "{text}");
         assert!(text.contains("^^^^^^^"), "{text}");
         assert!(text.contains("did you mean `members`?"), "{text}");
+    }
+
+    #[test]
+    fn packed_texts_read_and_quote_as_they_were_written() {
+        let mut sources = Sources::default();
+        let toml = "name = \"Chi bộ Bản Chang\"\nmemebrs = 3\n";
+        let report = "# Báo cáo\n\nĐạt 99,2%.\n";
+        let a = sources.add("units/a/unit.toml".into(), toml.into());
+        let b = sources.add("units/a/report.md".into(), report.into());
+        sources.pack();
+        assert!(matches!(sources.files[a].1, Text::Packed(_)));
+        assert_eq!(sources.text(a), toml);
+        let offset = toml.find("memebrs").unwrap();
+        assert_eq!(sources.line_col(a, offset), (2, 1));
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::error("unknown key `memebrs`").at(a, offset..offset + 7));
+        let text = diags.render(&sources);
+        assert!(text.contains("units/a/unit.toml:2:1"), "{text}");
+        assert!(text.contains("memebrs = 3"), "{text}");
+        // Taken out and put back as it was held.
+        let held = sources.take(b);
+        assert_eq!(sources.text(b), "");
+        assert_eq!(held.text(), report);
+        sources.put(b, held);
+        assert!(matches!(sources.files[b].1, Text::Packed(_)));
+        assert_eq!(sources.take_text(b), report);
     }
 }

@@ -18,6 +18,7 @@ pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod packed;
 pub mod public;
 pub mod render;
 pub mod rollup;

@@ -23,6 +23,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::packed::Packed;
+
 /// How serious a [`Problem`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -54,8 +56,9 @@ pub struct Heading {
 /// A rendered report.
 #[derive(Debug, Clone)]
 pub struct Report {
-    /// Safe HTML (raw HTML of the source is escaped), compressed: see [`Html`].
-    html: Html,
+    /// Safe HTML (raw HTML of the source is escaped), held compressed
+    /// (see [`crate::packed`]).
+    html: Packed,
     /// Every heading of the report body, in order. Headings inside footnotes
     /// get ids but are not listed.
     pub headings: Vec<Heading>,
@@ -69,32 +72,6 @@ impl Report {
     /// The report's HTML (safe: raw HTML of the source is escaped).
     pub fn html(&self) -> String {
         self.html.text()
-    }
-}
-
-/// A report's HTML, held compressed (LZ4) from the model until its page is
-/// rendered: a build holds every report at once (740 MB of HTML at 60,000
-/// units), and report HTML compresses about 2.5 times, for some 40 µs a
-/// report one way and 5 µs the other.
-#[derive(Debug, Clone)]
-struct Html(Box<[u8]>);
-
-impl Html {
-    fn new(text: &str) -> Html {
-        // Copied out of the buffer it was compressed in, which is as large
-        // as the text (an allocator may shrink a block in place).
-        Html(Box::from(
-            lz4_flex::compress_prepend_size(text.as_bytes()).as_slice(),
-        ))
-    }
-
-    fn text(&self) -> String {
-        // The bytes are only ever those `new` made from a string. Checked
-        // with SIMD (the standard check took four fifths of the time here).
-        let bytes = lz4_flex::decompress_size_prepended(&self.0).expect("compressed by Html::new");
-        simdutf8::basic::from_utf8(&bytes)
-            .expect("compressed from a string")
-            .to_owned()
     }
 }
 
@@ -148,7 +125,7 @@ pub fn render(source: &str, ns: &str) -> Report {
     problems.extend(collected.problems);
     problems.sort_by_key(|p| (p.span.start, p.span.end));
     Report {
-        html: Html::new(&html),
+        html: Packed::new(&html),
         headings,
         footnotes: order.len(),
         problems,

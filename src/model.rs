@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Held, Sources, did_you_mean};
 use crate::load::{
     RawCatalogueEntry, RawConfig, RawFigure, RawIndicator, RawUnit, SiteSource, UnitFiles,
     UnitSource,
@@ -367,7 +367,7 @@ pub fn build(
     keep_reports: bool,
 ) -> Site {
     let site = resolve(source, sources, diags, today, keep_reports);
-    crate::consistency::check(&site, sources, diags);
+    crate::consistency::check(&site, diags);
     site
 }
 
@@ -398,32 +398,37 @@ pub fn resolve(
     // report), in parallel. Its raw values go as soon as it is resolved, all
     // but what linking needs, so that the raw values of every unit and the
     // model are never held whole at once (the peak of a build's memory).
-    let units: Vec<(UnitFiles, Option<String>)> = source
+    // The units' texts are held packed (see `load`): each is expanded here,
+    // once, for its unit's turn. The reports are taken along, and come back
+    // only when they are still needed.
+    let units: Vec<(UnitFiles, Option<Held>)> = source
         .units
         .into_iter()
         .map(|files| {
-            let report = files.report.map(|id| sources.take_text(id));
+            let report = files.report.map(|id| sources.take(id));
             (files, report)
         })
         .collect();
     let shared: &Sources = sources;
     let resolved: Vec<Resolved> = units
         .into_par_iter()
-        .map(|(files, report)| {
+        .map(|(files, held)| {
             let mut local = Diagnostics::default();
+            let toml = shared.text(files.file);
+            let report = held.as_ref().map(Held::text);
             let text = files.report.zip(report.as_deref());
-            let unit = crate::load::parse_unit(&files, shared, &mut local).and_then(|src| {
+            let unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
                 let level = Level::parse(src.data.level.get_ref());
-                let unit =
-                    resolve_unit(&src, level, &config, &catalogue, shared, text, &mut local)?;
+                let unit = resolve_unit(&src, level, &config, &catalogue, &toml, text, &mut local)?;
                 if let Some((file, text)) = text {
                     crate::consistency::scan_report(&unit, file, text, &mut local);
                 }
                 Some((unit, Link::from(src)))
             });
+            drop(report);
             let report = files
                 .report
-                .zip(report)
+                .zip(held)
                 .filter(|(id, _)| keep_reports || local.quotes(*id));
             Resolved {
                 unit,
@@ -437,8 +442,8 @@ pub fn resolve(
     for one in resolved {
         diags.extend(one.diags);
         kept.extend(one.unit);
-        if let Some((id, text)) = one.report {
-            sources.replace(id, text);
+        if let Some((id, held)) = one.report {
+            sources.put(id, held);
         }
     }
     kept.sort_by(|(a, _), (b, _)| {
@@ -623,6 +628,7 @@ fn resolve_catalogue(
     sources: &Sources,
     diags: &mut Diagnostics,
 ) -> Vec<CatalogueEntry> {
+    let text = sources.text(file);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for entry in entries {
@@ -653,7 +659,7 @@ fn resolve_catalogue(
         let target = entry
             .target
             .as_ref()
-            .and_then(|t| parse_target(file, t, sources, diags));
+            .and_then(|t| parse_target(file, t, &text, diags));
         out.push(CatalogueEntry {
             id: id.clone(),
             group: entry.group.clone(),
@@ -668,14 +674,8 @@ fn resolve_catalogue(
 
 /// The span of a string value's contents: inside the quotes when the source
 /// text between them is exactly the value (no escapes), else the whole value.
-fn inner_span(
-    sources: &Sources,
-    file: FileId,
-    value: &Spanned<String>,
-    inner: Range<usize>,
-) -> Range<usize> {
+fn inner_span(text: &str, value: &Spanned<String>, inner: Range<usize>) -> Range<usize> {
     let span = value.span();
-    let text = sources.text(file);
     let quoted = text.get(span.clone()).unwrap_or("");
     let body = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or("");
     if quoted.len() >= 2 && body == value.get_ref() {
@@ -689,7 +689,7 @@ fn inner_span(
 fn parse_target(
     file: FileId,
     value: &Spanned<String>,
-    sources: &Sources,
+    text: &str,
     diags: &mut Diagnostics,
 ) -> Option<Target> {
     match target::parse_target(value.get_ref()) {
@@ -697,7 +697,7 @@ fn parse_target(
         Err(err) => {
             diags.push(
                 Diagnostic::error(format!("invalid target: {}", err.message))
-                    .at(file, inner_span(sources, file, value, err.span))
+                    .at(file, inner_span(text, value, err.span))
                     .maybe_hint(err.hint),
             );
             None
@@ -708,7 +708,7 @@ fn parse_target(
 fn figure(
     file: FileId,
     value: &Spanned<RawFigure>,
-    sources: &Sources,
+    source: &str,
     diags: &mut Diagnostics,
 ) -> Option<Figure> {
     match value.get_ref() {
@@ -729,7 +729,7 @@ fn figure(
                 let spanned = Spanned::new(value.span(), text.clone());
                 diags.push(
                     Diagnostic::error(format!("invalid figure: {}", err.message))
-                        .at(file, inner_span(sources, file, &spanned, err.span))
+                        .at(file, inner_span(source, &spanned, err.span))
                         .maybe_hint(err.hint),
                 );
                 None
@@ -743,7 +743,7 @@ fn resolve_unit(
     level: Option<Level>,
     config: &Config,
     catalogue: &[CatalogueEntry],
-    sources: &Sources,
+    toml: &str,
     report: Option<(FileId, &str)>,
     diags: &mut Diagnostics,
 ) -> Option<Unit> {
@@ -767,7 +767,7 @@ fn resolve_unit(
     let ctx = IndicatorContext {
         file,
         catalogue,
-        sources,
+        toml,
     };
     for raw_ind in &raw.indicators {
         let Some(ind) = resolve_indicator(&ctx, raw_ind, Place::Top, diags) else {
@@ -837,7 +837,7 @@ fn resolve_unit(
 
 /// Renders a unit's report, its problems going into `diags`.
 pub fn render_report(file: FileId, sources: &Sources, diags: &mut Diagnostics) -> markdown::Report {
-    render_report_text(file, sources.text(file), diags)
+    render_report_text(file, &sources.text(file), diags)
 }
 
 /// [`render_report`] of a text not in `Sources` (see [`resolve`]).
@@ -868,7 +868,8 @@ pub fn submission(submitted: Option<Date>, deadline: Option<Date>, as_of: Date) 
 struct IndicatorContext<'a> {
     file: FileId,
     catalogue: &'a [CatalogueEntry],
-    sources: &'a Sources,
+    /// The text of the unit's unit.toml.
+    toml: &'a str,
 }
 
 /// Where an indicator is: its parent's id when it is a part, and its
@@ -956,12 +957,11 @@ fn resolve_indicator(
     }
 
     let target = match &raw.target {
-        Some(t) => parse_target(file, t, ctx.sources, diags),
+        Some(t) => parse_target(file, t, ctx.toml, diags),
         None => entry.and_then(|e| e.target.clone()),
     };
-    let mut fig = |v: &Option<Spanned<RawFigure>>| {
-        v.as_ref().and_then(|v| figure(file, v, ctx.sources, diags))
-    };
+    let mut fig =
+        |v: &Option<Spanned<RawFigure>>| v.as_ref().and_then(|v| figure(file, v, ctx.toml, diags));
     let baseline = fig(&raw.baseline);
     let actual = fig(&raw.actual);
     let estimate = fig(&raw.estimate);
@@ -988,7 +988,7 @@ fn resolve_indicator(
             Err(err) => {
                 diags.push(
                     Diagnostic::error(format!("invalid period: {}", err.message))
-                        .at(file, inner_span(ctx.sources, file, p, err.span))
+                        .at(file, inner_span(ctx.toml, p, err.span))
                         .maybe_hint(err.hint),
                 );
                 None
@@ -1128,7 +1128,7 @@ fn resolve_indicator(
             actual: raw.actual.as_ref().map(|s| s.span()),
             estimate: raw.estimate.as_ref().map(|s| s.span()),
             note: raw.note.as_ref().map(|n| {
-                let span = inner_span(ctx.sources, file, n, 0..n.get_ref().len());
+                let span = inner_span(ctx.toml, n, 0..n.get_ref().len());
                 let exact = span.len() == n.get_ref().len();
                 (span, exact)
             }),
@@ -1161,7 +1161,8 @@ fn public_flag(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnost
 struct Resolved {
     unit: Option<(Unit, Link)>,
     diags: Diagnostics,
-    report: Option<(FileId, String)>,
+    /// The report's text, when it is still needed.
+    report: Option<(FileId, Held)>,
 }
 
 /// What linking the hierarchy needs of a unit as written: kept from its

@@ -90,7 +90,7 @@ fn has_id(indicator: &Indicator, id: &str) -> bool {
 
 fn public_unit(unit: &Unit, new_index: &HashMap<usize, usize>, sources: &Sources) -> Unit {
     let report = unit.report_file.and_then(|file| {
-        let text = markdown::public_source(sources.text(file));
+        let text = markdown::public_source(&sources.text(file));
         (!text.trim().is_empty()).then(|| markdown::render(&text, "bc"))
     });
     Unit {
