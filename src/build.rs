@@ -257,8 +257,48 @@ pub struct Input<'a> {
     pub keep_index: bool,
 }
 
-/// Where [`generate`] hands each file (path from the output root, bytes).
-pub type Sink<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+/// Where [`generate`] hands each file (path from the output root). Any
+/// `Fn(&str, &[u8])` is one, given each file whole.
+pub trait Sink: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+
+    /// A file made by `fill` as it writes it (a page as it is rendered).
+    /// By default it is gathered and given to [`Sink::write`]; the build's
+    /// staging folder writes it as it comes, so that a page listing every
+    /// unit is never held whole.
+    fn write_with(&self, path: &str, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.write(path, &bytes)
+    }
+}
+
+/// What makes a file for [`Sink::write_with`].
+pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic> + 'a;
+
+impl<F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync> Sink for F {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self(path, bytes)
+    }
+}
+
+/// The build's sink: the staging folder.
+struct ToStaging<'a>(&'a Staging);
+
+impl Sink for ToStaging<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.0
+            .write(path, bytes)
+            .map_err(|err| Diagnostic::error(format!("cannot write {err}")))
+    }
+
+    fn write_with(&self, path: &str, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
+        self.0.write_with(path, fill).map_err(|err| match err {
+            write::Streamed::Write(err) => Diagnostic::error(format!("cannot write {err}")),
+            write::Streamed::Fill(d) => d,
+        })
+    }
+}
 
 /// Renders every generated file of a checked site (the pages, their CSV and
 /// JSON exports, the search index) and hands each to `sink`, in parallel.
@@ -270,7 +310,7 @@ pub fn generate(
     diags: &mut Diagnostics,
     progress: &dyn Progress,
     timings: &mut Timings,
-    sink: &Sink<'_>,
+    sink: &dyn Sink,
 ) -> Option<Generated> {
     let Input {
         site,
@@ -294,7 +334,7 @@ pub fn generate(
     let started = Timings::mark();
     let mut search_paths = Vec::new();
     let written = index.write_files(|path, bytes| {
-        sink(&path, &bytes)?;
+        sink.write(&path, &bytes)?;
         search_paths.push(path);
         Ok(())
     });
@@ -328,7 +368,7 @@ pub fn generate(
     let result = press
         .into_iter()
         .try_for_each(|(rel, bytes)| {
-            sink(&rel, &bytes)?;
+            sink.write(&rel, &bytes)?;
             progress.advance();
             Ok(())
         })
@@ -337,7 +377,7 @@ pub fn generate(
                 let bytes = std::fs::read(path).map_err(|err| {
                     Diagnostic::error(format!("cannot read {}: {err}", path.display()))
                 })?;
-                sink(rel, &bytes)?;
+                sink.write(rel, &bytes)?;
                 progress.advance();
                 Ok(())
             })
@@ -345,11 +385,7 @@ pub fn generate(
     timings.record("write search", started);
     let result = result.and_then(|()| {
         let started = Timings::mark();
-        let result = renderer.render_all(&pages, theme, sources, |path, bytes| {
-            renderer.work().write.time(|| sink(path, bytes))?;
-            progress.advance();
-            Ok(())
-        });
+        let result = renderer.render_all(&pages, theme, sources, sink, &|| progress.advance());
         timings.record("render+write", started);
         timings.work = renderer.work().report();
         result
@@ -388,11 +424,7 @@ fn render_and_write(
             return None;
         }
     };
-    let sink = |path: &str, bytes: &[u8]| {
-        staging
-            .write(path, bytes)
-            .map_err(|err| Diagnostic::error(format!("cannot write {err}")))
-    };
+    let sink = ToStaging(&staging);
     let input = Input {
         site,
         theme,

@@ -12,6 +12,7 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::build::Sink;
 use crate::chart::{BulletRow, RankRow, Segment, Series, StackedRow, YearPoint};
 use crate::diag::{Diagnostic, Diagnostics, Sources};
 use crate::i18n::Strings;
@@ -95,12 +96,13 @@ pub struct Renderer<'a> {
 #[derive(Debug, Default)]
 pub struct Work {
     pub views: Counter,
-    /// Rendering pages, views and charts included.
+    /// Rendering pages, views and charts included, and writing them, as
+    /// they are written while they are rendered.
     pub templates: Counter,
     /// Drawing charts (called from templates).
     pub charts: Arc<Counter>,
     pub exports: Counter,
-    /// Handing files to the sink (the writer).
+    /// Handing the exports to the sink (the writer).
     pub write: Counter,
 }
 
@@ -110,7 +112,7 @@ impl Work {
         vec![
             ("views", self.views.get()),
             (
-                "templates",
+                "templates+write",
                 self.templates
                     .get()
                     .saturating_sub(self.charts.get())
@@ -118,7 +120,7 @@ impl Work {
             ),
             ("charts", self.charts.get()),
             ("exports", self.exports.get()),
-            ("write", self.write.get()),
+            ("write exports", self.write.get()),
         ]
     }
 }
@@ -376,50 +378,72 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page to HTML.
     pub fn render(&self, page: &Page) -> Result<String, minijinja::Error> {
+        let mut out = Vec::new();
+        self.render_to(page, &mut out)?;
+        // minijinja writes only what templates and values hold: text.
+        String::from_utf8(out).map_err(|_| {
+            minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "the page is not UTF-8")
+        })
+    }
+
+    /// Renders one page to HTML into `out`, as it goes.
+    pub fn render_to(
+        &self,
+        page: &Page,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), minijinja::Error> {
         let depth = page.path.matches('/').count();
         let root = "../".repeat(depth);
         let template = self.env.get_template(page.template)?;
         let (csv, json) = page.export_paths().unwrap_or_default();
         let vars = self.work.views.time(|| self.vars(&page.view));
-        template.render(context! {
-            root => root,
-            page => context! {
-                kind => page.kind,
-                title => page.title.clone(),
-                path => page.path.clone(),
-                csv => csv,
-                json => json,
+        template.render_captured_to(
+            context! {
+                root => root,
+                page => context! {
+                    kind => page.kind,
+                    title => page.title.clone(),
+                    path => page.path.clone(),
+                    csv => csv,
+                    json => json,
+                },
+                ..vars
             },
-            ..vars
-        })
+            out,
+        )?;
+        Ok(())
     }
 
-    /// Renders every page in parallel, handing each to `sink`. Stops at the
-    /// first failure of either; template errors name their file and line.
-    pub fn render_all<F>(
+    /// Renders every page in parallel, handing each to `sink` as it is
+    /// rendered, and its exports; `advance` is called after each file.
+    /// Stops at the first failure; template errors name their file and line.
+    pub fn render_all(
         &self,
         pages: &[Page],
         theme: &Theme,
         sources: &Sources,
-        sink: F,
-    ) -> Result<(), Diagnostic>
-    where
-        F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
-    {
+        sink: &dyn Sink,
+        advance: &(dyn Fn() + Sync),
+    ) -> Result<(), Diagnostic> {
         pages.par_iter().try_for_each(|page| {
-            let html = self
-                .work
-                .templates
-                .time(|| self.render(page))
-                .map_err(|err| template_diagnostic(&err, theme, sources))?;
-            sink(&page.path, html.as_bytes())?;
+            // The page's time is the template's: it is written as it is
+            // rendered (see `Sink::write_with`).
+            sink.write_with(&page.path, &mut |out| {
+                self.work
+                    .templates
+                    .time(|| self.render_to(page, out))
+                    .map_err(|err| template_diagnostic(&err, theme, sources))
+            })?;
+            advance();
             if let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) {
                 let (csv_bytes, json_bytes) = self.work.exports.time(|| {
                     let table = self.export_table(export);
                     (table.to_csv(), table.to_json())
                 });
-                sink(&csv, &csv_bytes)?;
-                sink(&json, &json_bytes)?;
+                self.work.write.time(|| sink.write(&csv, &csv_bytes))?;
+                advance();
+                self.work.write.time(|| sink.write(&json, &json_bytes))?;
+                advance();
             }
             Ok(())
         })

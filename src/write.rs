@@ -46,6 +46,38 @@ impl std::fmt::Display for WriteError {
     }
 }
 
+/// Why [`Staging::write_with`] failed: writing, or what made the bytes.
+#[derive(Debug)]
+pub enum Streamed<E> {
+    Write(WriteError),
+    Fill(E),
+}
+
+/// A writer that keeps its first error, which a caller of `fill` may turn
+/// into one of its own.
+struct Recording<W> {
+    inner: W,
+    error: Option<io::Error>,
+}
+
+impl<W: io::Write> io::Write for Recording<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| {
+            if self.error.is_none() {
+                self.error = Some(io::Error::new(e.kind(), e.to_string()));
+            }
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().inspect_err(|e| {
+            if self.error.is_none() {
+                self.error = Some(io::Error::new(e.kind(), e.to_string()));
+            }
+        })
+    }
+}
+
 fn at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |error| WriteError {
         path: path.to_path_buf(),
@@ -123,6 +155,32 @@ impl Staging {
         let path = self.path_of(rel);
         self.make_parent(&path)?;
         fs::write(&path, bytes).map_err(at(&path))
+    }
+
+    /// Writes one file as `fill` makes it, through a buffer: a large page is
+    /// written as it is rendered, never held whole. When `fill` fails on a
+    /// write, the error is the write's; otherwise `fill`'s own.
+    pub fn write_with<E>(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn io::Write) -> Result<(), E>,
+    ) -> Result<(), Streamed<E>> {
+        let path = self.path_of(rel);
+        self.make_parent(&path).map_err(Streamed::Write)?;
+        let file = fs::File::create(&path).map_err(|e| Streamed::Write(at(&path)(e)))?;
+        let mut out = Recording {
+            inner: io::BufWriter::with_capacity(1 << 16, file),
+            error: None,
+        };
+        let filled = fill(&mut out);
+        if let Some(error) = out.error.take() {
+            return Err(Streamed::Write(WriteError { path, error }));
+        }
+        filled.map_err(Streamed::Fill)?;
+        out.inner
+            .into_inner()
+            .map_err(|e| Streamed::Write(at(&path)(e.into_error())))?;
+        Ok(())
     }
 
     /// Copies a file into the output.
@@ -359,6 +417,51 @@ fn resolve(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_file_is_written_whole_and_its_failures_are_told_apart() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::create(&out).unwrap();
+        let page = "<p>Đạt 99,2%</p>\n".repeat(10_000);
+        s.write_with("units/a.html", |w| {
+            for line in page.split_inclusive('\n') {
+                w.write_all(line.as_bytes()).map_err(|_| "write")?;
+            }
+            Ok::<(), &str>(())
+        })
+        .unwrap();
+        // What made the bytes failed: its own error.
+        let failed = s.write_with("units/b.html", |w| {
+            w.write_all(b"<p>").map_err(|_| "write")?;
+            Err("template")
+        });
+        assert!(matches!(failed, Err(Streamed::Fill("template"))));
+        s.commit().unwrap();
+        assert_eq!(fs::read_to_string(out.join("units/a.html")).unwrap(), page);
+    }
+
+    #[test]
+    fn a_failed_write_is_kept_for_the_caller() {
+        struct Full;
+        impl io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::Error::new(io::ErrorKind::StorageFull, "no space left"))
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Recording {
+            inner: Full,
+            error: None,
+        };
+        assert!(io::Write::write_all(&mut out, b"x").is_err());
+        assert!(io::Write::write_all(&mut out, b"y").is_err());
+        let error = out.error.expect("the first error is kept");
+        assert_eq!(error.kind(), io::ErrorKind::StorageFull);
+        assert_eq!(error.to_string(), "no space left");
+    }
 
     #[test]
     fn commit_replaces_previous_build_and_drop_cleans_up() {
