@@ -22,7 +22,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
-use crate::model::{Denominator, Indicator, Site, Unit};
+use crate::model::{Denominator, Indicator, Site, Span, Unit};
 use crate::scan::{self, FindingKind};
 use crate::target::{self, Figure, Margin, Status, Target};
 use crate::vi;
@@ -43,11 +43,11 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
                     // An exact span holds the note byte for byte.
                     match &one.spans.note {
                         Some((span, true)) => {
-                            scan_text(unit, unit.file, &one.note, span.start, &mut local)
+                            scan_text(unit, unit.file, &one.note, span.range().start, &mut local)
                         }
                         // A note with escapes: its findings point at the whole note.
                         Some((span, false)) => {
-                            scan_text_at(unit, unit.file, &one.note, span.clone(), &mut local)
+                            scan_text_at(unit, unit.file, &one.note, span.range(), &mut local)
                         }
                         None => {}
                     }
@@ -180,7 +180,8 @@ fn rounds_to(computed: f64, stated: f64, decimals: usize) -> bool {
 
 /// A stated result against the computed status and margin.
 fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
-    let (Some(stated_status), Some(span)) = (ind.stated_status, ind.spans.stated.clone()) else {
+    let (Some(stated_status), Some(span)) = (ind.stated_status, ind.spans.stated.map(Span::range))
+    else {
         return;
     };
     let computed = ind.status();
@@ -285,7 +286,7 @@ fn denominators(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
                     what.key(),
                     total
                 ))
-                .at(unit.file, span.clone())
+                .at(unit.file, span.range())
                 .hint(format!(
                     "the same count must be the same everywhere: correct the fraction or `{}`",
                     what.key()

@@ -59,9 +59,11 @@ pub struct Report {
     /// Safe HTML (raw HTML of the source is escaped), held compressed
     /// (see [`crate::packed`]).
     html: Packed,
-    /// Every heading of the report body, in order. Headings inside footnotes
-    /// get ids but are not listed.
-    pub headings: Vec<Heading>,
+    /// Every heading of the report body, in order (see [`Report::headings`]),
+    /// held packed like the HTML: a table of contents is read once, when its
+    /// page is rendered, and twenty headings a report would otherwise be
+    /// forty strings held for every unit.
+    headings: Packed,
     /// Number of footnotes rendered (referenced ones only).
     pub footnotes: usize,
     /// Problems found, ordered by position in the source.
@@ -73,6 +75,26 @@ impl Report {
     pub fn html(&self) -> String {
         self.html.text()
     }
+
+    /// Every heading of the report body, in order. Headings inside footnotes
+    /// get ids but are not listed.
+    pub fn headings(&self) -> Vec<Heading> {
+        let rows: Vec<(u8, String, String)> =
+            serde_json::from_str(&self.headings.text()).expect("written by pack_headings");
+        rows.into_iter()
+            .map(|(level, id, title)| Heading { level, id, title })
+            .collect()
+    }
+}
+
+/// [`Report::headings`] as they are held: a JSON list of
+/// `[level, id, title]`, packed.
+fn pack_headings(headings: &[Heading]) -> Packed {
+    let rows: Vec<(u8, &str, &str)> = headings
+        .iter()
+        .map(|h| (h.level, h.id.as_str(), h.title.as_str()))
+        .collect();
+    Packed::new(&serde_json::to_string(&rows).expect("a list of numbers and strings"))
 }
 
 /// `aria-label` of the self-link of a heading.
@@ -126,7 +148,7 @@ pub fn render(source: &str, ns: &str) -> Report {
     problems.sort_by_key(|p| (p.span.start, p.span.end));
     Report {
         html: Packed::new(&html),
-        headings,
+        headings: pack_headings(&headings),
         footnotes: order.len(),
         problems,
     }
@@ -1269,7 +1291,7 @@ mod tests {
         let src = "## I- BỐI CẢNH THỰC HIỆN NGHỊ QUYẾT\n\n### 2.1.1. Công tác kiểm tra\n\n#### 1.1. Thuận lợi\n";
         let report = render(src, "don-vi");
         assert_eq!(
-            report.headings,
+            report.headings(),
             vec![
                 Heading {
                     level: 2,
@@ -1298,7 +1320,7 @@ mod tests {
     fn duplicate_heading_ids_get_suffixes() {
         let src = "## Kết quả\n\n## Kết quả\n\n## Kết quả 2\n\n## Kết quả\n";
         let report = render(src, "r");
-        let ids: Vec<&str> = report.headings.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<String> = report.headings().into_iter().map(|h| h.id).collect();
         assert_eq!(
             ids,
             ["r-ket-qua", "r-ket-qua-2", "r-ket-qua-2-2", "r-ket-qua-3"]
@@ -1312,7 +1334,7 @@ mod tests {
     fn headings_without_slug_or_like_footnote_ids_are_renamed() {
         let src = "## ***\n\n## —\n\n## Fn 1\n\n## Section 2\n";
         let report = render(src, "r");
-        let ids: Vec<&str> = report.headings.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<String> = report.headings().into_iter().map(|h| h.id).collect();
         assert_eq!(
             ids,
             [
@@ -1328,7 +1350,7 @@ mod tests {
     fn heading_title_is_plain_text_without_notes_or_anchor() {
         let src = "## 1. Công tác *kiểm tra* `KT`[^1]\n\n[^1]: Ghi chú.\n";
         let report = render(src, "r");
-        assert_eq!(report.headings[0].title, "1. Công tác kiểm tra KT");
+        assert_eq!(report.headings()[0].title, "1. Công tác kiểm tra KT");
         assert!(
             report
                 .html()
@@ -1390,8 +1412,8 @@ mod tests {
         assert!(report.html().contains("\"mới\" -- ..."));
         // `{.public}` marks a section for the public build (`public_source`);
         // attributes never reach the page, and ids stay ours.
-        assert_eq!(report.headings[0].title, "Tiêu đề");
-        assert_eq!(report.headings[0].id, "r-tieu-de");
+        assert_eq!(report.headings()[0].title, "Tiêu đề");
+        assert_eq!(report.headings()[0].id, "r-tieu-de");
         assert!(!report.html().contains("rieng") && !report.html().contains("public"));
     }
 
@@ -1474,7 +1496,7 @@ mod tests {
             let again = render(src, "r");
             assert_eq!(again.html(), first.html());
             assert_eq!(again.problems, first.problems);
-            assert_eq!(again.headings, first.headings);
+            assert_eq!(again.headings(), first.headings());
         }
         let starts: Vec<usize> = first.problems.iter().map(|p| p.span.start).collect();
         assert!(starts.windows(2).all(|w| w[0] <= w[1]));
@@ -1483,7 +1505,7 @@ mod tests {
     #[test]
     fn namespace_is_escaped_in_html_but_raw_in_headings() {
         let report = render("## A\n\nx[^1]\n\n[^1]: y\n", "a\"b");
-        assert_eq!(report.headings[0].id, "a\"b-a");
+        assert_eq!(report.headings()[0].id, "a\"b-a");
         assert!(report.html().contains("id=\"a&quot;b-a\""));
         assert!(report.html().contains("href=\"#a&quot;b-fn-1\""));
         assert!(!report.html().contains("a\"b"));
@@ -1581,7 +1603,7 @@ mod tests {
             "# TÌNH HÌNH THỰC HIỆN NGHỊ QUYẾT ĐẠI HỘI ĐẢNG BỘ KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH LẦN THỨ IV\n",
             "bc",
         );
-        let id = &report.headings[0].id;
+        let id = &report.headings()[0].id;
         assert_eq!(
             id,
             "bc-tinh-hinh-thuc-hien-nghi-quyet-dai-hoi-dang-bo-khoi-cac-co"

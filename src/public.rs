@@ -318,7 +318,7 @@ mod tests {
             .report
             .as_ref()
             .unwrap()
-            .headings
+            .headings()
             .iter()
             .map(|h| h.level)
             .collect();
@@ -338,7 +338,7 @@ mod tests {
             .report
             .as_ref()
             .unwrap()
-            .headings
+            .headings()
             .iter()
             .map(|h| (h.level, h.title.clone()))
             .collect();

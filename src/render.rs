@@ -980,13 +980,13 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         report: u.report.as_ref().map(|r| ReportView {
             html: r.html(),
             toc: r
-                .headings
-                .iter()
+                .headings()
+                .into_iter()
                 .filter(|h| h.level <= 3)
                 .map(|h| TocEntry {
                     level: h.level,
-                    id: h.id.clone(),
-                    title: h.title.clone(),
+                    id: h.id,
+                    title: h.title,
                 })
                 .collect(),
             footnotes: r.footnotes,
