@@ -362,9 +362,10 @@ pub fn generate(
         return None;
     }
     let exports = 2 * pages.iter().filter(|p| p.export.is_some()).count();
-    let files = pages.len() + exports + search_paths.len() + press.len() + copies.len();
     // The search files, already written, are not in the progress shown.
-    progress.start(files - search_paths.len() + theme.statics.len());
+    let rest = pages.len() + exports + press.len() + copies.len();
+    let files = rest + search_paths.len();
+    progress.start(rest + theme.statics.len());
     let result = press
         .into_iter()
         .try_for_each(|(rel, bytes)| {

@@ -88,8 +88,7 @@ impl Sources {
     /// content is only ever quoted by the problems already found, and the
     /// texts are the size of the content.
     pub fn release(&mut self, files: impl IntoIterator<Item = FileId>, quoted: &Diagnostics) {
-        let kept: std::collections::HashSet<FileId> =
-            quoted.iter().filter_map(quoted_file).collect();
+        let kept = quoted.quoted_files();
         for id in files {
             if !kept.contains(&id) {
                 self.files[id].1 = Text::Plain(String::new());
@@ -307,6 +306,11 @@ impl Diagnostics {
         self.list.iter().any(|d| quoted_file(d) == Some(file))
     }
 
+    /// The files the diagnostics point into.
+    fn quoted_files(&self) -> std::collections::HashSet<FileId> {
+        self.list.iter().filter_map(quoted_file).collect()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter()
     }
@@ -337,8 +341,7 @@ impl Diagnostics {
     pub fn render_styled(&self, sources: &Sources, color: bool) -> String {
         // Only the files quoted are expanded (a packed text is expanded
         // once here); the others are there for their ids.
-        let quoted: std::collections::HashSet<FileId> =
-            self.list.iter().filter_map(quoted_file).collect();
+        let quoted = self.quoted_files();
         let texts: Vec<Cow<'_, str>> = (0..sources.len())
             .map(|id| {
                 if quoted.contains(&id) {

@@ -450,6 +450,7 @@ pub fn resolve(
                 }
                 Some((unit, Link::from(src)))
             });
+            // The expanded report goes before its packed text moves on.
             drop(report);
             let report = files
                 .report

@@ -471,6 +471,23 @@ struct GroupFiles {
     files: Vec<(String, Vec<u8>)>,
 }
 
+/// The files `make` makes of each item, made in parallel 32 items at a time
+/// (a group of common words may take megabytes) and handed to `write` in
+/// order.
+fn in_batches<T: Sync, E>(
+    items: &[T],
+    make: impl Fn(&T) -> Vec<(String, Vec<u8>)> + Sync,
+    write: &mut impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
+    for batch in items.chunks(32) {
+        let made: Vec<Vec<(String, Vec<u8>)>> = batch.par_iter().map(&make).collect();
+        for (path, bytes) in made.into_iter().flatten() {
+            write(path, bytes)?;
+        }
+    }
+    Ok(())
+}
+
 /// The group of a word: its first two characters (a one-letter word is its
 /// own group). A group's words are adjacent in sorted order.
 fn group_of(word: &str) -> &str {
@@ -686,28 +703,15 @@ impl Index {
         &self,
         mut write: impl FnMut(String, Vec<u8>) -> Result<(), E>,
     ) -> Result<(), E> {
-        /// Groups, or blocks, made at once: a group of common words may
-        /// take megabytes.
-        const BATCH: usize = 32;
         let (path, bytes) = self.meta();
         write(path, bytes)?;
-        for groups in self.groups().chunks(BATCH) {
-            let made: Vec<GroupFiles> = groups
-                .par_iter()
-                .map(|g| self.group_files(g, None))
-                .collect();
-            for (path, bytes) in made.into_iter().flat_map(|g| g.files) {
-                write(path, bytes)?;
-            }
-        }
+        in_batches(
+            &self.groups(),
+            |g| self.group_files(g, None).files,
+            &mut write,
+        )?;
         let blocks: Vec<usize> = (0..self.docs.len().div_ceil(BLOCK)).collect();
-        for blocks in blocks.chunks(BATCH) {
-            let made: Vec<(String, Vec<u8>)> = blocks.par_iter().map(|&n| self.block(n)).collect();
-            for (path, bytes) in made {
-                write(path, bytes)?;
-            }
-        }
-        Ok(())
+        in_batches(&blocks, |&n| vec![self.block(n)], &mut write)
     }
 
     /// Replaces document `id` (which must exist) and returns the files that

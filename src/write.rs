@@ -60,21 +60,28 @@ struct Recording<W> {
     error: Option<io::Error>,
 }
 
+impl<W> Recording<W> {
+    /// `result`, its error kept when it is the first (an `io::Error` is not
+    /// `Clone`: the copy keeps its kind and message).
+    fn keep<T>(&mut self, result: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &result
+            && self.error.is_none()
+        {
+            self.error = Some(io::Error::new(e.kind(), e.to_string()));
+        }
+        result
+    }
+}
+
 impl<W: io::Write> io::Write for Recording<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf).inspect_err(|e| {
-            if self.error.is_none() {
-                self.error = Some(io::Error::new(e.kind(), e.to_string()));
-            }
-        })
+        let result = self.inner.write(buf);
+        self.keep(result)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush().inspect_err(|e| {
-            if self.error.is_none() {
-                self.error = Some(io::Error::new(e.kind(), e.to_string()));
-            }
-        })
+        let result = self.inner.flush();
+        self.keep(result)
     }
 }
 
