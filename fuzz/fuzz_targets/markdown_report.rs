@@ -23,7 +23,7 @@ fuzz_target!(|source: &str| {
     for tag in ["<script", "<iframe", "<style", "<object", "<embed", "<form"] {
         assert!(!lower.contains(tag), "raw HTML `{tag}` came through");
     }
-    for heading in &report.headings {
+    for heading in &report.headings() {
         assert!(heading.id.starts_with("bc-"), "heading id {}", heading.id);
         assert!((1..=6).contains(&heading.level));
     }

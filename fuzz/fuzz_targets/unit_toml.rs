@@ -58,8 +58,9 @@ fuzz_target!(|data: &[u8]| {
         )
     {
         let pages = renderer.pages();
+        let discard = |_: &str, _: &[u8]| Ok(());
         renderer
-            .render_all(&pages, &checked.theme, &checked.sources, |_, _| Ok(()))
+            .render_all(&pages, &checked.theme, &checked.sources, &discard, &|| {})
             .expect("a site that checks clean renders");
     }
 });
