@@ -311,7 +311,7 @@ fn figure_cells(ind: &Indicator) -> Vec<Cell> {
         ind.assessment.compared.map_or(Cell::Empty, Cell::Number),
         Cell::text(ind.status().key()),
         margin,
-        Cell::text(&ind.stated),
+        Cell::text(ind.stated.as_str()),
         Cell::text(
             ind.actuals
                 .iter()
@@ -337,12 +337,12 @@ pub fn indicators(unit: &Unit) -> Table {
     for ind in &unit.indicators {
         let mut push = |one: &Indicator, parent: &str| {
             let mut row = vec![
-                Cell::text(&one.id),
+                Cell::text(one.id.as_str()),
                 Cell::text(parent),
-                Cell::text(&one.group),
-                Cell::text(&one.description),
-                Cell::text(&one.unit_of_measure),
-                Cell::text(one.catalogue.clone().unwrap_or_default()),
+                Cell::text(one.group.as_str()),
+                Cell::text(one.description.as_str()),
+                Cell::text(one.unit_of_measure.as_str()),
+                Cell::text(one.catalogue.as_deref().unwrap_or_default()),
             ];
             row.extend(figure_cells(one));
             t.rows.push(row);
@@ -372,8 +372,8 @@ pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)]) -> Table {
             Cell::text(&unit.id),
             Cell::text(&unit.name),
             Cell::text(unit.level.key()),
-            Cell::text(&ind.id),
-            Cell::text(&ind.description),
+            Cell::text(ind.id.as_str()),
+            Cell::text(ind.description.as_str()),
         ];
         row.extend(figure_cells(ind));
         t.rows.push(row);

@@ -203,7 +203,7 @@ fn find_indicator(unit: &Unit, written: &str) -> Option<String> {
     all()
         .find(|i: &&Indicator| i.id == written)
         .or_else(|| all().find(|i| i.catalogue.as_deref() == Some(written)))
-        .map(|i| i.id.clone())
+        .map(|i| i.id.to_string())
 }
 
 /// Warnings about public highlights that the public build will cut: their

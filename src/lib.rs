@@ -15,6 +15,7 @@ pub mod export;
 pub mod highlight;
 pub mod i18n;
 pub mod init;
+pub mod intern;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -14,6 +14,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Held, Sources, did_you_mean};
+use crate::intern::Interner;
 use crate::load::{
     RawCatalogueEntry, RawConfig, RawFigure, RawIndicator, RawUnit, SiteSource, UnitFiles,
     UnitSource,
@@ -21,6 +22,7 @@ use crate::load::{
 use crate::markdown;
 use crate::target::{self, Assessment, Figure, Observation, Status, Target};
 use crate::vi;
+use arcstr::ArcStr;
 
 /// Levels of the party hierarchy, top first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -170,23 +172,23 @@ impl Unit {
 
 #[derive(Debug, Clone)]
 pub struct Indicator {
-    pub id: String,
+    pub id: ArcStr,
     /// Where it is written: its id, else its `ref`, else its table.
     pub span: Span,
-    pub group: String,
-    pub description: String,
-    pub unit_of_measure: String,
+    pub group: ArcStr,
+    pub description: ArcStr,
+    pub unit_of_measure: ArcStr,
     pub target: Option<Target>,
     pub baseline: Option<Figure>,
     pub actual: Option<Figure>,
     pub period: Option<(i32, i32)>,
     pub actuals: BTreeMap<i32, f64>,
     pub estimate: Option<Figure>,
-    pub stated: String,
+    pub stated: ArcStr,
     pub stated_status: Option<Status>,
-    pub note: String,
+    pub note: ArcStr,
     /// The catalogue id, when the indicator comes from the catalogue.
-    pub catalogue: Option<String>,
+    pub catalogue: Option<ArcStr>,
     /// What the denominators of its fractions count, when declared.
     pub denominator: Option<Denominator>,
     /// Where its values are written in unit.toml, for later checks.
@@ -418,6 +420,12 @@ pub fn resolve(
         .map(|(file, raw)| resolve_catalogue(*file, &raw.indicator, sources, diags))
         .unwrap_or_default();
     let collator = vi::Collator::new();
+    let strings = Interner::default();
+    let common = Common {
+        config: &config,
+        catalogue: &catalogue,
+        strings: &strings,
+    };
 
     // Each unit is parsed and resolved apart from the others (indicators,
     // report), in parallel. Its raw values go as soon as it is resolved, all
@@ -444,7 +452,7 @@ pub fn resolve(
             let text = files.report.zip(report.as_deref());
             let unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
                 let level = Level::parse(src.data.level.get_ref());
-                let unit = resolve_unit(&src, level, &config, &catalogue, &toml, text, &mut local)?;
+                let unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
                 if let Some((file, text)) = text {
                     crate::consistency::scan_report(&unit, file, text, &mut local);
                 }
@@ -764,11 +772,17 @@ fn figure(
     }
 }
 
+/// What every unit is resolved against.
+struct Common<'a> {
+    config: &'a Config,
+    catalogue: &'a [CatalogueEntry],
+    strings: &'a Interner,
+}
+
 fn resolve_unit(
     src: &UnitSource,
     level: Option<Level>,
-    config: &Config,
-    catalogue: &[CatalogueEntry],
+    common: &Common<'_>,
     toml: &str,
     report: Option<(FileId, &str)>,
     diags: &mut Diagnostics,
@@ -790,10 +804,16 @@ fn resolve_unit(
     };
     let mut indicators = Vec::with_capacity(raw.indicators.len());
     let mut ids = HashSet::new();
+    let Common {
+        config,
+        catalogue,
+        strings,
+    } = *common;
     let ctx = IndicatorContext {
         file,
         catalogue,
         toml,
+        strings,
     };
     for raw_ind in &raw.indicators {
         let Some(ind) = resolve_indicator(&ctx, raw_ind, Place::Top, diags) else {
@@ -896,6 +916,8 @@ struct IndicatorContext<'a> {
     catalogue: &'a [CatalogueEntry],
     /// The text of the unit's unit.toml.
     toml: &'a str,
+    /// Where the indicators' texts are shared with other units'.
+    strings: &'a Interner,
 }
 
 /// Where an indicator is: its parent's id when it is a part, and its
@@ -948,9 +970,11 @@ fn resolve_indicator(
         }
     };
     let id = match (raw.id.as_ref().map(|s| s.get_ref().trim()), entry, place) {
-        (Some(id), _, _) if !id.is_empty() => id.to_string(),
-        (None, Some(e), _) => e.id.clone(),
-        (None, None, Place::Part { parent, position }) => format!("{parent}.{}", position + 1),
+        (Some(id), _, _) if !id.is_empty() => ctx.strings.get(id),
+        (None, Some(e), _) => ctx.strings.get(&e.id),
+        (None, None, Place::Part { parent, position }) => {
+            ctx.strings.get(&format!("{parent}.{}", position + 1))
+        }
         _ => {
             diags.push(
                 Diagnostic::error("an indicator without an id")
@@ -963,8 +987,8 @@ fn resolve_indicator(
     let description = raw
         .description
         .as_ref()
-        .map(|s| s.get_ref().clone())
-        .or_else(|| entry.map(|e| e.description.clone()));
+        .map(|s| s.get_ref().as_str())
+        .or_else(|| entry.map(|e| e.description.as_str()));
     let Some(description) = description.filter(|d| !d.trim().is_empty()) else {
         diags.push(
             Diagnostic::error(format!("indicator `{id}` has no description"))
@@ -1112,41 +1136,41 @@ fn resolve_indicator(
                 None
             }
         });
-    let stated = raw
-        .stated
-        .as_ref()
-        .map(|s| s.get_ref().clone())
-        .unwrap_or_default();
-    let stated_status = target::parse_stated(&stated);
+    let stated = raw.stated.as_ref().map_or("", |s| s.get_ref().as_str());
+    let stated_status = target::parse_stated(stated);
+    let strings = ctx.strings;
     Some(Indicator {
         id,
         span: span.into(),
-        group: raw
-            .group
-            .clone()
-            .or_else(|| entry.map(|e| e.group.clone()))
-            .unwrap_or_default(),
-        description,
-        unit_of_measure: raw
-            .unit_of_measure
-            .clone()
-            .or_else(|| entry.map(|e| e.unit_of_measure.clone()))
-            .unwrap_or_default(),
+        group: strings.get(
+            raw.group
+                .as_deref()
+                .or_else(|| entry.map(|e| e.group.as_str()))
+                .unwrap_or_default(),
+        ),
+        description: strings.get(description),
+        unit_of_measure: strings.get(
+            raw.unit_of_measure
+                .as_deref()
+                .or_else(|| entry.map(|e| e.unit_of_measure.as_str()))
+                .unwrap_or_default(),
+        ),
         target,
         baseline,
         actual,
         period,
         actuals,
         estimate,
-        stated,
+        stated: strings.get(stated),
         stated_status,
-        note: raw
-            .note
-            .as_ref()
-            .map(|n| n.get_ref().clone())
-            .or_else(|| entry.map(|e| e.note.clone()))
-            .unwrap_or_default(),
-        catalogue: entry.map(|e| e.id.clone()),
+        note: strings.get(
+            raw.note
+                .as_ref()
+                .map(|n| n.get_ref().as_str())
+                .or_else(|| entry.map(|e| e.note.as_str()))
+                .unwrap_or_default(),
+        ),
+        catalogue: entry.map(|e| strings.get(&e.id)),
         denominator,
         spans: IndicatorSpans {
             stated: raw.stated.as_ref().map(|s| s.span().into()),
@@ -1374,23 +1398,38 @@ mod tests {
         Date::new(y, m, day).unwrap()
     }
 
+    const SITE_TOML: &str =
+        "title = \"T\"\n[review]\nterm_start = 2020\nterm_end = 2025\ncutoff = 2023-06-30\n";
+
+    fn unit_toml(name: &str) -> String {
+        format!("name = \"{name}\"\nlevel = \"district\"\n")
+    }
+
     /// Resolves a site of two units with reports, one of them with an
     /// undefined footnote.
     fn two_reports(keep_reports: bool) -> (Site, Sources, Diagnostics) {
+        resolve_files(
+            &[
+                ("site.toml", SITE_TOML.to_string()),
+                ("content/units/a/unit.toml", unit_toml("Huyện A")),
+                (
+                    "content/units/a/report.md",
+                    "# Báo cáo\n\nĐúng hạn.\n".into(),
+                ),
+                ("content/units/b/unit.toml", unit_toml("Huyện B")),
+                (
+                    "content/units/b/report.md",
+                    "# Báo cáo\n\nThiếu[^1].\n".into(),
+                ),
+            ],
+            keep_reports,
+        )
+    }
+
+    /// Loads and resolves a site made of `files` (path, text).
+    fn resolve_files(files: &[(&str, String)], keep_reports: bool) -> (Site, Sources, Diagnostics) {
         let dir = tempfile::tempdir().unwrap();
-        let unit = |name: &str| format!("name = \"{name}\"\nlevel = \"district\"\n");
-        let files = [
-            (
-                "site.toml",
-                "title = \"T\"\n[review]\nterm_start = 2020\nterm_end = 2025\ncutoff = 2023-06-30\n"
-                    .to_string(),
-            ),
-            ("content/units/a/unit.toml", unit("Huyện A")),
-            ("content/units/a/report.md", "# Báo cáo\n\nĐúng hạn.\n".into()),
-            ("content/units/b/unit.toml", unit("Huyện B")),
-            ("content/units/b/report.md", "# Báo cáo\n\nThiếu[^1].\n".into()),
-        ];
-        for (path, text) in &files {
+        for (path, text) in files {
             let path = dir.path().join(path);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
@@ -1434,6 +1473,40 @@ mod tests {
         let (site, sources, _) = two_reports(true);
         let a = site.units.iter().find(|u| u.id == "a").unwrap();
         assert!(sources.text(a.report_file.unwrap()).contains("Đúng hạn."));
+    }
+
+    #[test]
+    fn units_share_the_texts_their_indicators_repeat() {
+        let indicator = |id: &str, description: &str| {
+            format!(
+                "[[indicators]]\nid = \"{id}\"\ngroup = \"Xây dựng Đảng\"\n\
+                 description = \"{description}\"\ntarget = \">= 90%\"\nactual = 93.6\nstated = \"Vượt\"\n"
+            )
+        };
+        let same = "Tỷ lệ tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ";
+        let a = unit_toml("Huyện A") + &indicator("1", same) + &indicator("2", "Riêng của A");
+        let b = unit_toml("Huyện B") + &indicator("1", same) + &indicator("2", "Riêng của B");
+        let (site, _, diags) = resolve_files(
+            &[
+                ("site.toml", SITE_TOML.to_string()),
+                ("content/units/a/unit.toml", a),
+                ("content/units/b/unit.toml", b),
+            ],
+            false,
+        );
+        assert!(!diags.has_errors(), "{diags:?}");
+        let [a, b] = [&site.units[0].indicators, &site.units[1].indicators];
+        for (x, y) in [
+            (&a[0].description, &b[0].description),
+            (&a[0].group, &b[1].group),
+            (&a[0].stated, &b[1].stated),
+            (&a[1].id, &b[1].id),
+        ] {
+            assert_eq!(x, y);
+            assert!(ArcStr::ptr_eq(x, y), "`{x}` is held twice");
+        }
+        assert_eq!(&*a[1].description, "Riêng của A");
+        assert_eq!(&*b[1].description, "Riêng của B");
     }
 
     #[test]

@@ -24,6 +24,8 @@
 
 use std::collections::HashMap;
 
+use arcstr::ArcStr;
+
 use crate::diag::Sources;
 use crate::markdown;
 use crate::model::{Config, Indicator, Site, Submission, Unit};
@@ -137,7 +139,7 @@ fn public_indicator(indicator: &Indicator) -> Indicator {
 
 /// What stays internal in a public indicator.
 fn strip(i: &mut Indicator) {
-    i.stated = String::new();
+    i.stated = ArcStr::new();
     i.stated_status = None;
     i.catalogue = None;
     i.spans = Default::default();

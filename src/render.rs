@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use arcstr::ArcStr;
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
@@ -1337,7 +1338,7 @@ fn progress_page(ctx: &ViewContext<'_>) -> ProgressPage {
 
 /// Indicator components by field, in order of first appearance.
 fn by_field(ctx: &ViewContext<'_>) -> Vec<FieldCounts> {
-    let mut fields: Vec<(String, Tally)> = Vec::new();
+    let mut fields: Vec<(ArcStr, Tally)> = Vec::new();
     for unit in &ctx.site.units {
         for ind in &unit.indicators {
             let at = match fields.iter().position(|(name, _)| *name == ind.group) {
@@ -1353,7 +1354,7 @@ fn by_field(ctx: &ViewContext<'_>) -> Vec<FieldCounts> {
     fields
         .into_iter()
         .map(|(name, t)| FieldCounts {
-            name,
+            name: name.to_string(),
             counts: tally_counts(&t, ctx.strings),
         })
         .collect()

@@ -160,7 +160,7 @@ pub fn unit_document(unit: &Unit, strings: &Strings) -> Doc {
     for ind in &unit.indicators {
         // A catalogue indicator's id is a word ("ket-nap"), not a number.
         passages.push(match ind.catalogue {
-            Some(_) => ind.description.clone(),
+            Some(_) => ind.description.to_string(),
             None => format!("{}. {}", ind.id, ind.description),
         });
         for part in &ind.parts {

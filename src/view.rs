@@ -9,6 +9,7 @@ use std::fmt::Debug;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use arcstr::ArcStr;
 use minijinja::Value;
 use minijinja::value::{DynObject, Enumerator, Object, ObjectRepr};
 use serde::{Serialize, Serializer};
@@ -228,10 +229,10 @@ pub struct UnitRow {
 
 #[derive(Debug, Serialize)]
 pub struct IndicatorView {
-    pub id: String,
-    pub group: String,
-    pub description: String,
-    pub unit_of_measure: String,
+    pub id: ArcStr,
+    pub group: ArcStr,
+    pub description: ArcStr,
+    pub unit_of_measure: ArcStr,
     /// The target as written for people: "> 95%", "≥ 100/năm", "3–5%/năm".
     pub target: String,
     pub baseline: String,
@@ -241,7 +242,7 @@ pub struct IndicatorView {
     pub actual: String,
     pub period: String,
     pub estimate: String,
-    pub stated: String,
+    pub stated: ArcStr,
     pub status: StatusView,
     /// "vượt 3,1 điểm %", "đạt 96,2% so với mục tiêu", "".
     pub margin: String,
@@ -249,9 +250,9 @@ pub struct IndicatorView {
     pub stated_status: Option<StatusView>,
     /// True when the stated result and the computed status disagree.
     pub disagrees: bool,
-    pub note: String,
+    pub note: ArcStr,
     /// The catalogue id when the indicator comes from the catalogue.
-    pub catalogue: String,
+    pub catalogue: ArcStr,
     pub parts: Vec<IndicatorView>,
 }
 
@@ -264,7 +265,7 @@ pub struct YearValue {
 /// A group of indicators under one heading (the `group` key).
 #[derive(Debug, Serialize)]
 pub struct IndicatorGroup {
-    pub name: String,
+    pub name: ArcStr,
     pub indicators: Vec<IndicatorView>,
 }
 
@@ -442,9 +443,9 @@ pub struct IndicatorUse {
     pub name_rank: usize,
     pub parent_name: String,
     /// The indicator's number in the unit's table.
-    pub id: String,
+    pub id: ArcStr,
     /// The unit's own wording.
-    pub description: String,
+    pub description: ArcStr,
     /// The unit's own target (it may differ from the catalogue's).
     pub target: String,
     pub actual: String,
@@ -452,7 +453,7 @@ pub struct IndicatorUse {
     pub compared_value: Option<f64>,
     pub status: StatusView,
     pub margin: String,
-    pub stated: String,
+    pub stated: ArcStr,
     pub disagrees: bool,
     pub illustrative: bool,
 }

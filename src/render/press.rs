@@ -126,13 +126,13 @@ fn cited(unit: &Unit, ids: &[String]) -> Unit {
         .indicators
         .iter()
         .filter_map(|i| {
-            if ids.contains(&i.id) {
+            if ids.iter().any(|id| *id == i.id) {
                 return Some(i.clone());
             }
             let parts: Vec<Indicator> = i
                 .parts
                 .iter()
-                .filter(|p| ids.contains(&p.id))
+                .filter(|p| ids.iter().any(|id| *id == p.id))
                 .cloned()
                 .collect();
             (!parts.is_empty()).then(|| {
