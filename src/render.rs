@@ -997,8 +997,8 @@ fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         years: years.into_iter().collect(),
         disagreements,
         rollup: rollup_view(ctx, i),
-        chart_indicators: bullet_rows(u, s),
-        chart_children,
+        chart_indicators: bullet_rows(u, s).into(),
+        chart_children: chart_children.into(),
     }
 }
 

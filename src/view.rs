@@ -317,9 +317,9 @@ pub struct UnitPage {
     pub rollup: Option<RollupView>,
     /// Chart data (see `src/chart.rs`; links relative to this page): each
     /// indicator component against its target…
-    pub chart_indicators: Vec<BulletRow>,
+    pub chart_indicators: Rows<BulletRow>,
     /// …and the indicator statuses of each child unit.
-    pub chart_children: Vec<StackedRow>,
+    pub chart_children: Rows<StackedRow>,
 }
 
 /// The home dashboard.
@@ -539,7 +539,7 @@ pub struct HighlightPage {
     pub indicator_groups: Vec<IndicatorGroup>,
     pub years: Vec<i32>,
     /// The cited indicators against their targets.
-    pub chart_indicators: Vec<BulletRow>,
+    pub chart_indicators: Rows<BulletRow>,
     /// The press kit's files, from the output root.
     pub kit: KitView,
     /// Open Graph and Twitter card values; absolute URLs are empty without

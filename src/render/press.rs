@@ -190,7 +190,7 @@ fn highlight_page(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightPage {
         footnotes: h.body.footnotes,
         indicator_groups: indicator_groups(&unit, s),
         years: years.into_iter().collect(),
-        chart_indicators: rows,
+        chart_indicators: rows.into(),
         kit: KitView {
             text: format!("{dir}/{}.md", h.slug),
             svg: if has_chart {
