@@ -400,9 +400,8 @@ pub fn catalogue(site: &Site) -> Table {
         ("max", "Cao nhất"),
     ]);
     let all: Vec<usize> = (0..site.units.len()).collect();
-    for (c, entry) in site.catalogue.iter().enumerate() {
-        let used = crate::rollup::uses(site, &all, &entry.id);
-        let s = crate::rollup::summarise(site, c, &used);
+    let summaries = crate::rollup::summarise_all(site, &all);
+    for (entry, s) in site.catalogue.iter().zip(&summaries) {
         let n = |n: usize| Cell::Int(n as i64);
         let x = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Number);
         t.rows.push(vec![

@@ -1201,11 +1201,9 @@ fn rollup_view(ctx: &ViewContext<'_>, i: usize) -> Option<RollupView> {
 fn catalogue_page(ctx: &ViewContext<'_>) -> CataloguePage {
     let site = ctx.site;
     let all: Vec<usize> = (0..site.units.len()).collect();
-    let rows = (0..site.catalogue.len())
-        .map(|c| {
-            let used = rollup::uses(site, &all, &site.catalogue[c].id);
-            shared_view(ctx, &rollup::summarise(site, c, &used))
-        })
+    let rows = rollup::summarise_all(site, &all)
+        .iter()
+        .map(|s| shared_view(ctx, s))
         .collect();
     CataloguePage { rows }
 }

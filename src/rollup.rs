@@ -18,6 +18,8 @@
 //!   it, in `consistency`), and percentages of units of different sizes are
 //!   not averaged — the median and the range are shown instead.
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::model::{Indicator, Site, Submission};
 use crate::target::{Status, Target, TargetKind};
 
@@ -173,10 +175,42 @@ pub fn uses<'a>(
     out
 }
 
+/// [`uses`] of every catalogue indicator at once, by catalogue position:
+/// one pass over the units' indicators instead of one per entry.
+pub fn uses_by_entry<'a>(site: &'a Site, units: &[usize]) -> Vec<Vec<(usize, &'a Indicator)>> {
+    let position: HashMap<&str, usize> = site
+        .catalogue
+        .iter()
+        .enumerate()
+        .map(|(c, e)| (e.id.as_str(), c))
+        .collect();
+    let mut out = vec![Vec::new(); site.catalogue.len()];
+    for &u in units {
+        for ind in &site.units[u].indicators {
+            for one in std::iter::once(ind).chain(&ind.parts) {
+                if let Some(&c) = one.catalogue.as_deref().and_then(|id| position.get(id)) {
+                    out[c].push((u, one));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The distribution of every catalogue indicator over `units`, in catalogue
+/// order, used or not.
+pub fn summarise_all(site: &Site, units: &[usize]) -> Vec<Shared> {
+    uses_by_entry(site, units)
+        .iter()
+        .enumerate()
+        .map(|(c, used)| summarise(site, c, used))
+        .collect()
+}
+
 /// The catalogue indicators used by `units`, with their distribution.
 pub fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
-    (0..site.catalogue.len())
-        .map(|c| summarise(site, c, &uses(site, units, &site.catalogue[c].id)))
+    summarise_all(site, units)
+        .into_iter()
         .filter(|s| s.units > 0)
         .collect()
 }
@@ -333,6 +367,30 @@ mod tests {
             rollup(&site, unit(&site, "chi-bo-d"))
                 .descendants
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn one_pass_finds_the_uses_of_every_entry_as_a_pass_per_entry_does() {
+        let site = hierarchy();
+        for units in [
+            (0..site.units.len()).collect::<Vec<_>>(),
+            rollup(&site, unit(&site, "huyen-a")).descendants,
+        ] {
+            let all = uses_by_entry(&site, &units);
+            assert_eq!(all.len(), site.catalogue.len());
+            for (entry, found) in site.catalogue.iter().zip(&all) {
+                let one = uses(&site, &units, &entry.id);
+                let key = |v: &[(usize, &Indicator)]| -> Vec<(usize, String)> {
+                    v.iter().map(|(u, i)| (*u, i.id.to_string())).collect()
+                };
+                assert_eq!(key(found), key(&one), "{}", entry.id);
+            }
+        }
+        let everything = uses_by_entry(&site, &(0..site.units.len()).collect::<Vec<_>>());
+        assert!(
+            everything.iter().all(|u| !u.is_empty()),
+            "the fixture uses every entry"
         );
     }
 
