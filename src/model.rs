@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
+use arcstr::ArcStr;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use toml::Spanned;
@@ -22,7 +23,6 @@ use crate::load::{
 use crate::markdown;
 use crate::target::{self, Assessment, Figure, Observation, Status, Target};
 use crate::vi;
-use arcstr::ArcStr;
 
 /// Levels of the party hierarchy, top first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -317,6 +317,34 @@ fn count_files(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// Removes the outputs of an earlier benchmark before the first run, and
+/// waits a minute. Nothing is removed while the builds are measured: each
+/// run writes a folder of its own. On ext4 without a journal (and with
+/// online discard), a build made within minutes of removing a large output
+/// is slow to create its files: at 60,000 units, a run after removing the
+/// run before's 187,000 files took 98–101 s instead of 69 s, a minute's
+/// wait notwithstanding; at 10,000 units the spread of ketqua's runs was
+/// several seconds. The folders stay until the next benchmark.
+fn clear_outputs(outputs: &Path) -> Result<(), String> {
+    if !outputs.exists() {
+        return Ok(());
+    }
+    eprintln!("removing the outputs of the last benchmark, then waiting a minute…");
+    std::fs::remove_dir_all(outputs)
+        .map_err(|e| format!("cannot remove {}: {e}", outputs.display()))?;
+    settle();
+    std::thread::sleep(Duration::from_secs(61));
+    Ok(())
+}
+
+/// Writes every file the last run left in the page cache to disk, outside
+/// the measurement: otherwise a run pays for the writing of the run before
+/// it (ketqua's output at 10,000 units is 900 MB, Hugo's 200 MB).
+fn settle() {
+    // SAFETY: sync has no preconditions.
+    unsafe { libc::sync() };
+}
+
 fn run(args: &RunArgs) -> Result<(), String> {
     let spec = Spec {
         units: args.units,
@@ -339,13 +367,14 @@ fn run(args: &RunArgs) -> Result<(), String> {
     } else {
         Some(hugo_binary()?)
     };
-    let out_k = work.join("out-ketqua");
-    let out_h = work.join("out-hugo");
-    let cache = work.join("hugo-cache");
+    let outputs = work.join("out");
+    clear_outputs(&outputs)?;
+    let out_k = |run: usize| outputs.join(format!("ketqua-{run}"));
+    let out_h = |run: usize| outputs.join(format!("hugo-{run}"));
     let mut k_runs = Vec::new();
     let mut h_runs = Vec::new();
     for run in 1..=args.runs {
-        let _ = std::fs::remove_dir_all(&out_k);
+        let out_k = out_k(run);
         let m = measure(
             Command::new(&ketqua)
                 .arg("-C")
@@ -360,17 +389,16 @@ fn run(args: &RunArgs) -> Result<(), String> {
             m.rss as f64 / 1e6
         );
         k_runs.push(m);
+        settle();
         if let Some(hugo) = &hugo {
-            let _ = std::fs::remove_dir_all(&out_h);
-            let _ = std::fs::remove_dir_all(&cache);
             let m = measure(
                 Command::new(hugo)
                     .arg("--source")
                     .arg(&hugo_site)
                     .arg("--destination")
-                    .arg(&out_h)
+                    .arg(out_h(run))
                     .arg("--cacheDir")
-                    .arg(&cache)
+                    .arg(outputs.join(format!("hugo-cache-{run}")))
                     .arg("--quiet"),
             )?;
             eprintln!(
@@ -380,6 +408,7 @@ fn run(args: &RunArgs) -> Result<(), String> {
                 m.rss as f64 / 1e6
             );
             h_runs.push(m);
+            settle();
         }
     }
     let k = summarise(&k_runs);
@@ -387,8 +416,8 @@ fn run(args: &RunArgs) -> Result<(), String> {
         "\n{} units, {} runs each, median (ketqua {} files, Hugo {} files)\n",
         spec.units,
         args.runs,
-        count_files(&out_k),
-        count_files(&out_h)
+        count_files(&out_k(args.runs)),
+        count_files(&out_h(args.runs))
     );
     println!("| | wall | CPU (user+sys) | peak RSS |\n|---|--:|--:|--:|");
     println!(
