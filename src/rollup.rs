@@ -155,6 +155,22 @@ pub fn rollup(site: &Site, unit: usize) -> Rollup {
     }
 }
 
+/// Every indicator and part of `units` that refers to the catalogue, with
+/// its unit.
+fn catalogue_refs<'a>(
+    site: &'a Site,
+    units: &[usize],
+) -> impl Iterator<Item = (usize, &'a Indicator)> {
+    units.iter().flat_map(move |&u| {
+        site.units[u]
+            .indicators
+            .iter()
+            .flat_map(|ind| std::iter::once(ind).chain(&ind.parts))
+            .filter(|one| one.catalogue.is_some())
+            .map(move |one| (u, one))
+    })
+}
+
 /// Each catalogue indicator used by `units`: every unit's indicators and
 /// parts that refer to it.
 pub fn uses<'a>(
@@ -162,17 +178,9 @@ pub fn uses<'a>(
     units: &[usize],
     catalogue_id: &str,
 ) -> Vec<(usize, &'a Indicator)> {
-    let mut out = Vec::new();
-    for &u in units {
-        for ind in &site.units[u].indicators {
-            for one in std::iter::once(ind).chain(&ind.parts) {
-                if one.catalogue.as_deref() == Some(catalogue_id) {
-                    out.push((u, one));
-                }
-            }
-        }
-    }
-    out
+    catalogue_refs(site, units)
+        .filter(|(_, one)| one.catalogue.as_deref() == Some(catalogue_id))
+        .collect()
 }
 
 /// [`uses`] of every catalogue indicator at once, by catalogue position:
@@ -185,13 +193,9 @@ pub fn uses_by_entry<'a>(site: &'a Site, units: &[usize]) -> Vec<Vec<(usize, &'a
         .map(|(c, e)| (e.id.as_str(), c))
         .collect();
     let mut out = vec![Vec::new(); site.catalogue.len()];
-    for &u in units {
-        for ind in &site.units[u].indicators {
-            for one in std::iter::once(ind).chain(&ind.parts) {
-                if let Some(&c) = one.catalogue.as_deref().and_then(|id| position.get(id)) {
-                    out[c].push((u, one));
-                }
-            }
+    for (u, one) in catalogue_refs(site, units) {
+        if let Some(&c) = one.catalogue.as_deref().and_then(|id| position.get(id)) {
+            out[c].push((u, one));
         }
     }
     out
