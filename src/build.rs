@@ -11,7 +11,7 @@ use crate::render::Renderer;
 use crate::search;
 use crate::theme::{self, StaticFile, Theme};
 use crate::timings::Timings;
-use crate::write::{self, Staging};
+use crate::write::{self, Previous, Staging};
 
 /// What a build or check is asked to do.
 #[derive(Debug, Clone)]
@@ -416,7 +416,8 @@ fn render_and_write(
     if diags.has_errors() {
         return None;
     }
-    let staging = match Staging::create(&options.output) {
+    let previous = Previous::for_output(&options.root, &options.output);
+    let staging = match Staging::create(&options.output, previous) {
         Ok(s) => s,
         Err(err) => {
             diags.push(Diagnostic::error(format!(

@@ -1,24 +1,64 @@
 //! Writing: the only code that touches the output folder.
 //!
-//! A build writes into a fresh staging folder beside the output and, once
-//! every file is there, swaps it into place in one step (an atomic exchange
-//! of the two folders on Linux). A failed or interrupted build leaves the
-//! previous output untouched; the staging folder, and any folder made to hold
-//! the output, is removed on failure. An output folder where a build would
+//! A build writes into a staging folder beside the output and, once every
+//! file is there, swaps it into place in one step (an atomic exchange of the
+//! two folders on Linux). A failed or interrupted build leaves the previous
+//! output untouched; the staging folder, and any folder made to hold the
+//! output, is removed on failure. An output folder where a build would
 //! destroy or re-read the site (the site folder itself, or its inputs) is
 //! refused before anything is written.
+//!
+//! On Linux, when the output is inside the site folder (the default `public/`
+//! and `press/`), the output a build replaces is not removed: it is kept
+//! beside the new one as the spare (`.public.spare`), and the next build
+//! stages into it, writing each file over the one of the same name. Writing
+//! over a file is cheaper than making a new one, and far cheaper on a file
+//! system that has just removed thousands (see ARCHITECTURE.md). Files the
+//! build does not write are removed before the swap, so the result is the
+//! same as a fresh folder's.
 
 use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rustc_hash::FxHashSet;
 
 use crate::diag::Diagnostic;
 
 /// The file that marks a folder as ketqua's output, so a build never replaces
 /// a folder it did not make.
 pub const MARKER: &str = ".ketqua-build";
+
+/// The previous output is kept as `.<name>.spare` beside the output.
+const SPARE: &str = "spare";
+
+/// What becomes of the output a build replaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Previous {
+    /// Kept beside the output as the spare, for the next build to write over.
+    Keep,
+    Removed,
+}
+
+impl Previous {
+    /// Keeps the previous output only when the output is inside the site
+    /// folder `root`. A folder elsewhere may be published with what lies
+    /// beside it, say in a web server's folder: an old copy of the site must
+    /// not linger there.
+    pub fn for_output(root: &Path, output: &Path) -> Previous {
+        let inside = fs::canonicalize(root)
+            .ok()
+            .zip(resolve(output))
+            .is_some_and(|(root, out)| out.parent().is_some_and(|p| p.starts_with(&root)));
+        if inside {
+            Previous::Keep
+        } else {
+            Previous::Removed
+        }
+    }
+}
 
 #[derive(Debug)]
 pub struct Staging {
@@ -30,6 +70,12 @@ pub struct Staging {
     /// Folders inside the staging folder already made, so that writing
     /// thousands of files into one folder asks the file system once.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Where the output this build replaces is kept for the next build, when
+    /// it is kept.
+    spare: Option<PathBuf>,
+    /// When the staging folder is the previous build's spare: every file
+    /// written, so that the others are removed before the swap.
+    reused: Option<Mutex<FxHashSet<PathBuf>>>,
     committed: bool,
 }
 
@@ -106,7 +152,7 @@ impl Staging {
     /// file, or a folder that is not empty and was not made by ketqua.
     /// Creates the target's missing parents (removed again if the build is
     /// not committed).
-    pub fn create(target: &Path) -> Result<Staging, WriteError> {
+    pub fn create(target: &Path, previous: Previous) -> Result<Staging, WriteError> {
         if fs::symlink_metadata(target).is_ok() {
             if !target.is_dir() {
                 return Err(WriteError {
@@ -144,15 +190,22 @@ impl Staging {
                 });
             }
         };
+        let spare = (previous == Previous::Keep).then(|| parent.join(format!(".{name}.{SPARE}")));
+        let reused = spare
+            .as_deref()
+            .is_some_and(|spare| claim(spare, &dir))
+            .then(Mutex::default);
         // From here on, dropping the staging cleans up.
         let staging = Staging {
             dir,
             target: target.to_path_buf(),
             created,
             folders: Mutex::default(),
+            spare,
+            reused,
             committed: false,
         };
-        fs::write(staging.dir.join(MARKER), b"").map_err(at(&staging.dir))?;
+        staging.write(MARKER, b"")?;
         Ok(staging)
     }
 
@@ -161,7 +214,10 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.path_of(rel);
         self.make_parent(&path)?;
-        fs::write(&path, bytes).map_err(at(&path))
+        let mut file = self.open(&path).map_err(at(&path))?;
+        io::Write::write_all(&mut file, bytes)
+            .and_then(|()| self.cut(&file, bytes.len() as u64))
+            .map_err(at(&path))
     }
 
     /// Writes one file as `fill` makes it, through a buffer: a large page is
@@ -174,7 +230,9 @@ impl Staging {
     ) -> Result<(), Streamed<E>> {
         let path = self.path_of(rel);
         self.make_parent(&path).map_err(Streamed::Write)?;
-        let file = fs::File::create(&path).map_err(|e| Streamed::Write(at(&path)(e)))?;
+        let file = self
+            .open(&path)
+            .map_err(|e| Streamed::Write(at(&path)(e)))?;
         let mut out = Recording {
             inner: io::BufWriter::with_capacity(1 << 16, file),
             error: None,
@@ -184,17 +242,43 @@ impl Staging {
             return Err(Streamed::Write(WriteError { path, error }));
         }
         filled.map_err(Streamed::Fill)?;
-        out.inner
+        let mut file = out
+            .inner
             .into_inner()
             .map_err(|e| Streamed::Write(at(&path)(e.into_error())))?;
-        Ok(())
+        io::Seek::stream_position(&mut file)
+            .and_then(|len| self.cut(&file, len))
+            .map_err(|e| Streamed::Write(at(&path)(e)))
     }
 
     /// Copies a file into the output.
     pub fn copy(&self, rel: &str, from: &Path) -> Result<(), WriteError> {
         let path = self.path_of(rel);
         self.make_parent(&path)?;
-        fs::copy(from, &path).map(|_| ()).map_err(at(from))
+        let mut source = fs::File::open(from).map_err(at(from))?;
+        let mut file = self.open(&path).map_err(at(&path))?;
+        io::copy(&mut source, &mut file)
+            .and_then(|len| self.cut(&file, len))
+            .map_err(at(&path))
+    }
+
+    /// Opens `path` for writing from its start: a new file in a fresh
+    /// staging folder; in the spare, the file already there, if it is one
+    /// this build may write over.
+    fn open(&self, path: &Path) -> io::Result<fs::File> {
+        let Some(written) = &self.reused else {
+            return fs::File::create(path);
+        };
+        locked(written).insert(path.to_path_buf());
+        reopen(path)
+    }
+
+    /// Ends a file written over an older one at `len`, the length written.
+    fn cut(&self, file: &fs::File, len: u64) -> io::Result<()> {
+        match self.reused {
+            Some(_) => file.set_len(len),
+            None => Ok(()),
+        }
     }
 
     /// Makes the folder of `path`, unless this staging made it already.
@@ -202,19 +286,33 @@ impl Staging {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
-        // A poisoned lock only means another writer panicked; the set is
-        // still a correct cache (at worst, a folder is made twice).
-        let folders = || {
-            self.folders
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if folders().contains(parent) {
+        if locked(&self.folders).contains(parent) {
             return Ok(());
         }
+        if self.reused.is_some() {
+            clear_way(&self.dir, parent).map_err(at(parent))?;
+        }
         fs::create_dir_all(parent).map_err(at(parent))?;
-        folders().insert(parent.to_path_buf());
+        locked(&self.folders).insert(parent.to_path_buf());
         Ok(())
+    }
+
+    /// Removes what this build did not write from the spare it reuses: the
+    /// files, and the folders holding none of its files.
+    fn prune(&self) -> io::Result<()> {
+        let Some(written) = &self.reused else {
+            return Ok(());
+        };
+        let written = locked(written);
+        let mut folders = HashSet::new();
+        for folder in locked(&self.folders).iter() {
+            for f in folder.ancestors() {
+                if !folders.insert(f.to_path_buf()) || f == self.dir {
+                    break;
+                }
+            }
+        }
+        prune(&self.dir, &written, &folders)
     }
 
     fn path_of(&self, rel: &str) -> PathBuf {
@@ -234,13 +332,20 @@ impl Staging {
     /// one, set aside at `problem.path`, could not be removed: not a failed
     /// build, but something to tell the user.
     pub fn commit(self) -> Result<Option<WriteError>, WriteError> {
-        self.commit_with(|old| fs::remove_dir_all(old))
+        let spare = self.spare.clone();
+        self.commit_with(|old| match spare {
+            Some(spare) if keep(old, &spare).is_ok() => Ok(()),
+            _ => fs::remove_dir_all(old),
+        })
     }
 
+    /// Puts the staged build in place, then hands the previous output to
+    /// `remove`, which keeps it as the spare or removes it.
     fn commit_with(
         mut self,
         remove: impl FnOnce(&Path) -> io::Result<()>,
     ) -> Result<Option<WriteError>, WriteError> {
+        self.prune().map_err(at(&self.dir))?;
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target).map_err(at(&self.target))?;
             self.committed = true;
@@ -262,6 +367,108 @@ impl Drop for Staging {
             remove_created(&self.created);
         }
     }
+}
+
+/// A lock on `m`. A poisoned lock only means another writer panicked; the
+/// sets behind these locks stay correct (at worst, a folder is made twice).
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Makes the spare, if there is one that a build left, the staging folder
+/// `dir` (a new empty folder, which the rename replaces). A folder without
+/// the marker is not ketqua's: it stays where it is.
+fn claim(spare: &Path, dir: &Path) -> bool {
+    cfg!(target_os = "linux") && spare.join(MARKER).is_file() && fs::rename(spare, dir).is_ok()
+}
+
+/// Keeps the previous output `old` as the spare, where no other is.
+fn keep(old: &Path, spare: &Path) -> io::Result<()> {
+    if !cfg!(target_os = "linux") || !old.join(MARKER).is_file() {
+        return Err(io::Error::other("not kept"));
+    }
+    // Fails when a spare is already there (only an empty folder is replaced).
+    fs::rename(old, spare)
+}
+
+/// Opens a file of the spare for writing over it. What is not a file of its
+/// own (a folder, a link, a file with other names elsewhere, say a backup
+/// made with hard links) is removed and made anew: the build never writes
+/// through it.
+#[cfg(target_os = "linux")]
+fn reopen(path: &Path) -> io::Result<fs::File> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let opened = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        // A link is not followed; a pipe does not block the build.
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path);
+    if let Ok(file) = opened {
+        let meta = file.metadata()?;
+        if meta.is_file() && meta.nlink() == 1 {
+            return Ok(file);
+        }
+    }
+    remove_any(path)?;
+    fs::File::create_new(path)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn reopen(path: &Path) -> io::Result<fs::File> {
+    remove_any(path)?;
+    fs::File::create_new(path)
+}
+
+/// Removes whatever is at `path`, if anything, without following a link.
+fn remove_any(path: &Path) -> io::Result<()> {
+    let result = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Removes from the spare `root` what stands where the folder `dir` is to be:
+/// a file, or a link the build must not write through.
+fn clear_way(root: &Path, dir: &Path) -> io::Result<()> {
+    let Ok(inside) = dir.strip_prefix(root) else {
+        return Ok(());
+    };
+    let mut path = root.to_path_buf();
+    for part in inside.components() {
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => fs::remove_file(&path)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Removes from `dir` the files not `written` and the folders not among
+/// `folders` (the folders of the files written and their parents).
+fn prune(dir: &Path, written: &FxHashSet<PathBuf>, folders: &HashSet<PathBuf>) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            if folders.contains(&path) {
+                prune(&path, written, folders)?;
+            } else {
+                fs::remove_dir_all(&path)?;
+            }
+        } else if !written.contains(&path) {
+            fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the missing folders of `dir`, returning them outermost first. On
@@ -429,7 +636,7 @@ mod tests {
     fn a_streamed_file_is_written_whole_and_its_failures_are_told_apart() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Keep).unwrap();
         let page = "<p>Đạt 99,2%</p>\n".repeat(10_000);
         s.write_with("units/a.html", |w| {
             for line in page.split_inclusive('\n') {
@@ -474,18 +681,18 @@ mod tests {
     fn commit_replaces_previous_build_and_drop_cleans_up() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Removed).unwrap();
         s.write("a/b.html", b"one").unwrap();
         s.commit().unwrap();
         assert_eq!(fs::read(out.join("a/b.html")).unwrap(), b"one");
 
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Removed).unwrap();
         s.write("c.html", b"two").unwrap();
         s.commit().unwrap();
         assert!(!out.join("a/b.html").exists(), "stale file left behind");
         assert_eq!(fs::read(out.join("c.html")).unwrap(), b"two");
 
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Removed).unwrap();
         s.write("d.html", b"three").unwrap();
         drop(s);
         assert!(
@@ -493,21 +700,140 @@ mod tests {
             "an abandoned build touched the output"
         );
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "staging folder left behind");
+        assert_eq!(leftovers.len(), 1, "staging folder or spare left behind");
+    }
+
+    /// Every file below `dir`, relative, with its bytes.
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut todo = vec![dir.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for entry in fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    todo.push(path);
+                } else {
+                    let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into();
+                    out.push((rel, fs::read(&path).unwrap()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_next_build_writes_over_the_previous_output_and_ends_as_a_fresh_one() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let spare = tmp.path().join(".public.spare");
+        let s = Staging::create(&out, Previous::Keep).unwrap();
+        s.write("units/a.html", "<p>Kết quả đạt 99,2%</p>".as_bytes())
+            .unwrap();
+        s.write("units/gone.html", b"removed unit").unwrap();
+        s.write("levels/old/index.html", b"a level no longer there")
+            .unwrap();
+        s.write("same.css", b"body{}").unwrap();
+        s.commit().unwrap();
+        assert!(!spare.exists(), "a first build has nothing to keep");
+
+        let s = Staging::create(&out, Previous::Keep).unwrap();
+        s.write("index.html", b"second").unwrap();
+        s.commit().unwrap();
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+        let kept = inode(&spare.join("units/a.html"));
+
+        let s = Staging::create(&out, Previous::Keep).unwrap();
+        assert!(!spare.exists(), "the spare was not taken up");
+        s.write("units/a.html", b"<p>short</p>").unwrap();
+        s.write_with("same.css", |w| w.write_all(b"body{}"))
+            .map_err(|_| "write")
+            .unwrap();
+        s.write("new/b.html", b"new").unwrap();
+        s.commit().unwrap();
+
+        let fresh = tmp.path().join("fresh");
+        let s = Staging::create(&fresh, Previous::Removed).unwrap();
+        s.write("units/a.html", b"<p>short</p>").unwrap();
+        s.write("same.css", b"body{}").unwrap();
+        s.write("new/b.html", b"new").unwrap();
+        s.commit().unwrap();
+        assert_eq!(files(&out), files(&fresh));
+        assert!(!out.join("levels").exists(), "an emptied folder was left");
+        assert_eq!(inode(&out.join("units/a.html")), kept, "not written over");
+        assert_eq!(
+            files(&spare)[1].1,
+            b"second",
+            "the second build is the spare"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_build_never_writes_through_what_the_spare_holds() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        for _ in 0..2 {
+            let s = Staging::create(&out, Previous::Keep).unwrap();
+            s.write("index.html", b"old").unwrap();
+            s.commit().unwrap();
+        }
+        let spare = tmp.path().join(".public.spare");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("backup.html"), "backup").unwrap();
+        fs::write(elsewhere.join("target.html"), "target").unwrap();
+        // A backup made with hard links, a linked file, a linked folder.
+        fs::remove_file(spare.join("index.html")).unwrap();
+        fs::hard_link(elsewhere.join("backup.html"), spare.join("index.html")).unwrap();
+        symlink(elsewhere.join("target.html"), spare.join("page.html")).unwrap();
+        symlink(&elsewhere, spare.join("units")).unwrap();
+        fs::create_dir(spare.join("folder.html")).unwrap();
+
+        let s = Staging::create(&out, Previous::Keep).unwrap();
+        for rel in ["index.html", "page.html", "units/a.html", "folder.html"] {
+            s.write(rel, b"new").unwrap();
+        }
+        s.commit().unwrap();
+        assert_eq!(fs::read(elsewhere.join("backup.html")).unwrap(), b"backup");
+        assert_eq!(fs::read(elsewhere.join("target.html")).unwrap(), b"target");
+        assert!(
+            !elsewhere.join("a.html").exists(),
+            "wrote through a linked folder"
+        );
+        assert!(fs::symlink_metadata(out.join("units")).unwrap().is_dir());
+        for rel in ["index.html", "page.html", "units/a.html", "folder.html"] {
+            assert_eq!(fs::read(out.join(rel)).unwrap(), b"new", "{rel}");
+        }
+    }
+
+    #[test]
+    fn only_an_output_inside_the_site_keeps_the_previous_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path().join("site");
+        fs::create_dir(&site).unwrap();
+        let keeps = |out: &Path| Previous::for_output(&site, out);
+        assert_eq!(keeps(&site.join("public")), Previous::Keep);
+        assert_eq!(keeps(&site.join("build/press")), Previous::Keep);
+        assert_eq!(keeps(&tmp.path().join("www/press")), Previous::Removed);
+        assert_eq!(keeps(&site.join("../public")), Previous::Removed);
     }
 
     #[test]
     fn refuses_a_folder_it_did_not_make() {
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
-        let err = Staging::create(tmp.path()).unwrap_err();
+        let err = Staging::create(tmp.path(), Previous::Keep).unwrap_err();
         assert!(err.to_string().contains("refusing to replace"));
     }
 
     #[test]
     fn paths_cannot_escape_the_output() {
         let tmp = tempfile::tempdir().unwrap();
-        let s = Staging::create(&tmp.path().join("out")).unwrap();
+        let s = Staging::create(&tmp.path().join("out"), Previous::Keep).unwrap();
         s.write("../../escape.html", b"x").unwrap();
         s.commit().unwrap();
         assert!(tmp.path().join("out/escape.html").exists());
@@ -517,11 +843,11 @@ mod tests {
     fn a_previous_build_that_cannot_be_removed_does_not_fail_the_commit() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Keep).unwrap();
         s.write("old.html", b"old").unwrap();
         assert!(s.commit().unwrap().is_none());
 
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Keep).unwrap();
         s.write("new.html", b"new").unwrap();
         let leftover = s
             .commit_with(|_| Err(io::Error::other("busy")))
@@ -538,9 +864,9 @@ mod tests {
     fn two_builds_in_one_process_keep_their_own_staging_folders() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let first = Staging::create(&out).unwrap();
+        let first = Staging::create(&out, Previous::Keep).unwrap();
         first.write("a.html", b"first").unwrap();
-        let second = Staging::create(&out).unwrap();
+        let second = Staging::create(&out, Previous::Keep).unwrap();
         second.write("b.html", b"second").unwrap();
         assert_ne!(first.dir, second.dir);
         assert!(
@@ -587,12 +913,12 @@ mod tests {
     fn an_abandoned_build_removes_the_parents_it_made() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("new/deep/out");
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Keep).unwrap();
         s.write("index.html", b"x").unwrap();
         drop(s);
         assert!(!tmp.path().join("new").exists(), "new/deep left behind");
 
-        let s = Staging::create(&out).unwrap();
+        let s = Staging::create(&out, Previous::Keep).unwrap();
         s.write("index.html", b"x").unwrap();
         s.commit().unwrap();
         assert!(out.join("index.html").exists());
@@ -602,7 +928,7 @@ mod tests {
     fn an_abandoned_build_keeps_parents_it_did_not_make() {
         let tmp = tempfile::tempdir().unwrap();
         fs::create_dir(tmp.path().join("there")).unwrap();
-        let s = Staging::create(&tmp.path().join("there/new/out")).unwrap();
+        let s = Staging::create(&tmp.path().join("there/new/out"), Previous::Keep).unwrap();
         drop(s);
         assert!(tmp.path().join("there").is_dir());
         assert!(!tmp.path().join("there/new").exists());
@@ -613,7 +939,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("site.toml");
         fs::write(&file, "title = \"x\"\n").unwrap();
-        let err = Staging::create(&file).unwrap_err().to_string();
+        let err = Staging::create(&file, Previous::Keep)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("is a file"), "{err}");
         assert!(!err.contains("folder: it is not empty"), "{err}");
         assert_eq!(fs::read(&file).unwrap(), b"title = \"x\"\n");

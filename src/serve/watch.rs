@@ -94,7 +94,7 @@ fn touched(root: &Path, output: &Path, path: &Path) -> Option<Touched> {
 /// Files that editors and tools write beside the real ones, and that are
 /// never content: hidden files (vim's `.report.md.swp`, emacs's
 /// `.#report.md`, Kate's and gedit's temporaries, and ketqua's own staging
-/// folders), backups (`report.md~`), emacs's `#report.md#`, vim's `4913`
+/// and spare folders), backups (`report.md~`), emacs's `#report.md#`, vim's `4913`
 /// probe, JetBrains' `___jb_tmp___`/`___jb_old___` safe-write files, and
 /// other `.swp`, `.tmp`, `.bak` files.
 pub fn is_scratch(name: &str) -> bool {

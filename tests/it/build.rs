@@ -154,6 +154,25 @@ fn a_deleted_unit_leaves_no_stale_page() {
     assert!(!out.join("units/dang-bo-xa-ban-giang.html").exists());
 }
 
+/// The third build stages into the output the second replaced (kept as
+/// `.public.spare`), writing over its files: what it leaves must be exactly
+/// what a build into a new folder makes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_over_the_kept_previous_output_equals_a_fresh_build() {
+    let dir = site(&[]);
+    build_ok(dir.path());
+    build_ok(dir.path());
+    let spare = dir.path().join(".public.spare");
+    assert!(spare.join(".ketqua-build").is_file(), "no spare kept");
+    fs::remove_dir_all(dir.path().join("content/units/xa-b")).unwrap();
+    let out = build_ok(dir.path());
+    assert!(!out.join("units/dang-bo-xa-ban-giang.html").exists());
+    let run = ketqua(dir.path(), &["build", "-o", "fresh"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(snapshot(&out), snapshot(&dir.path().join("fresh")));
+}
+
 #[test]
 fn build_refuses_to_replace_a_folder_it_did_not_make() {
     let dir = site(&[]);
