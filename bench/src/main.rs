@@ -317,23 +317,31 @@ fn count_files(dir: &Path) -> usize {
         .unwrap_or(0)
 }
 
+/// How long ext4 without a journal holds back the inodes of removed files,
+/// at most: 60 s, or 360 s while their inode table block is not yet written
+/// (`recently_deleted` in the kernel's `fs/ext4/ialloc.c`). Making files
+/// meanwhile means skipping them, reading inode tables: writing the 31,711
+/// files of a 10,000-unit output took 4.8 s 65 s after removing as many,
+/// 1.5 s 370 s after.
+const INODES_HELD_BACK: Duration = Duration::from_secs(370);
+
 /// Removes the outputs of an earlier benchmark before the first run, and
-/// waits a minute. Nothing is removed while the builds are measured: each
-/// run writes a folder of its own. On ext4 without a journal (and with
-/// online discard), a build made within minutes of removing a large output
-/// is slow to create its files: at 60,000 units, a run after removing the
-/// run before's 187,000 files took 98–101 s instead of 69 s, a minute's
-/// wait notwithstanding; at 10,000 units the spread of ketqua's runs was
-/// several seconds. The folders stay until the next benchmark.
+/// waits until the file system gives out their inodes again
+/// ([`INODES_HELD_BACK`]). Nothing is removed while the builds are measured:
+/// each run writes a folder of its own. The folders stay until the next
+/// benchmark.
 fn clear_outputs(outputs: &Path) -> Result<(), String> {
     if !outputs.exists() {
         return Ok(());
     }
-    eprintln!("removing the outputs of the last benchmark, then waiting a minute…");
+    eprintln!(
+        "removing the outputs of the last benchmark, then waiting {} s for the file system…",
+        INODES_HELD_BACK.as_secs()
+    );
     std::fs::remove_dir_all(outputs)
         .map_err(|e| format!("cannot remove {}: {e}", outputs.display()))?;
     settle();
-    std::thread::sleep(Duration::from_secs(61));
+    std::thread::sleep(INODES_HELD_BACK);
     Ok(())
 }
 
