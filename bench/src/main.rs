@@ -34,6 +34,10 @@ struct RunArgs {
     /// Builds of each generator (alternating).
     #[arg(long, default_value_t = 5)]
     runs: usize,
+    /// Rebuilds of each generator over its previous output, after the
+    /// builds into fresh folders (0: none).
+    #[arg(long, default_value_t = 3)]
+    rebuilds: usize,
     /// Seed of the generated content.
     #[arg(long, default_value_t = 2023)]
     seed: u64,
@@ -330,16 +334,19 @@ const INODES_HELD_BACK: Duration = Duration::from_secs(370);
 /// ([`INODES_HELD_BACK`]). Nothing is removed while the builds are measured:
 /// each run writes a folder of its own. The folders stay until the next
 /// benchmark.
-fn clear_outputs(outputs: &Path) -> Result<(), String> {
-    if !outputs.exists() {
+fn clear_outputs(outputs: &[&Path]) -> Result<(), String> {
+    let there: Vec<&&Path> = outputs.iter().filter(|p| p.exists()).collect();
+    if there.is_empty() {
         return Ok(());
     }
     eprintln!(
         "removing the outputs of the last benchmark, then waiting {} s for the file system…",
         INODES_HELD_BACK.as_secs()
     );
-    std::fs::remove_dir_all(outputs)
-        .map_err(|e| format!("cannot remove {}: {e}", outputs.display()))?;
+    for path in there {
+        std::fs::remove_dir_all(path)
+            .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    }
     settle();
     std::thread::sleep(INODES_HELD_BACK);
     Ok(())
@@ -376,50 +383,39 @@ fn run(args: &RunArgs) -> Result<(), String> {
         Some(hugo_binary()?)
     };
     let outputs = work.join("out");
-    clear_outputs(&outputs)?;
+    // A rebuild's output is inside the site folder, as `public/` is: only
+    // there does ketqua keep the previous output to write over.
+    let rebuilt = site.join("public");
+    clear_outputs(&[&outputs, &rebuilt, &site.join(".public.spare")])?;
+    let ketqua_into = |out: &Path| {
+        let mut cmd = Command::new(&ketqua);
+        cmd.arg("-C")
+            .arg(&site)
+            .args(["build", "--quiet", "--timings", "-o"])
+            .arg(out);
+        cmd
+    };
+    let hugo_into = |hugo: &Path, out: &Path, cache: &Path| {
+        let mut cmd = Command::new(hugo);
+        cmd.arg("--source")
+            .arg(&hugo_site)
+            .arg("--destination")
+            .arg(out)
+            .arg("--cacheDir")
+            .arg(cache)
+            .arg("--quiet");
+        cmd
+    };
     let out_k = |run: usize| outputs.join(format!("ketqua-{run}"));
     let out_h = |run: usize| outputs.join(format!("hugo-{run}"));
-    let mut k_runs = Vec::new();
-    let mut h_runs = Vec::new();
-    for run in 1..=args.runs {
-        let out_k = out_k(run);
-        let m = measure(
-            Command::new(&ketqua)
-                .arg("-C")
-                .arg(&site)
-                .args(["build", "--quiet", "--timings", "-o"])
-                .arg(&out_k),
-        )?;
-        eprintln!(
-            "run {run}: ketqua {:.2} s wall, {:.2} s CPU, {:.0} MB",
-            m.wall.as_secs_f64(),
-            m.cpu.as_secs_f64(),
-            m.rss as f64 / 1e6
-        );
-        k_runs.push(m);
-        settle();
-        if let Some(hugo) = &hugo {
-            let m = measure(
-                Command::new(hugo)
-                    .arg("--source")
-                    .arg(&hugo_site)
-                    .arg("--destination")
-                    .arg(out_h(run))
-                    .arg("--cacheDir")
-                    .arg(outputs.join(format!("hugo-cache-{run}")))
-                    .arg("--quiet"),
-            )?;
-            eprintln!(
-                "run {run}: hugo   {:.2} s wall, {:.2} s CPU, {:.0} MB",
-                m.wall.as_secs_f64(),
-                m.cpu.as_secs_f64(),
-                m.rss as f64 / 1e6
-            );
-            h_runs.push(m);
-            settle();
-        }
-    }
-    let k = summarise(&k_runs);
+    let (k_runs, h_runs) = alternate(args.runs, "run", |run| {
+        let k = ketqua_into(&out_k(run));
+        let h = hugo.as_deref().map(|hugo| {
+            let cache = outputs.join(format!("hugo-cache-{run}"));
+            hugo_into(hugo, &out_h(run), &cache)
+        });
+        (k, h)
+    })?;
     println!(
         "\n{} units, {} runs each, median (ketqua {} files, Hugo {} files)\n",
         spec.units,
@@ -427,24 +423,45 @@ fn run(args: &RunArgs) -> Result<(), String> {
         count_files(&out_k(args.runs)),
         count_files(&out_h(args.runs))
     );
-    println!("| | wall | CPU (user+sys) | peak RSS |\n|---|--:|--:|--:|");
-    println!(
-        "| ketqua | {:.2} s | {:.2} s | {:.0} MB |",
-        k.wall, k.cpu, k.rss
-    );
-    if !h_runs.is_empty() {
-        let h = summarise(&h_runs);
+    print_table(&k_runs, &h_runs);
+    print_breakdown(&k_runs);
+
+    if args.rebuilds > 0 {
+        // Two builds before the first measured one: the second keeps the
+        // first's output as ketqua's spare.
+        let hugo_rebuilt = outputs.join("hugo-rebuilt");
+        let hugo_cache = outputs.join("hugo-cache-rebuilt");
+        let rebuild = || {
+            let k = ketqua_into(&rebuilt);
+            let h = hugo
+                .as_deref()
+                .map(|hugo| hugo_into(hugo, &hugo_rebuilt, &hugo_cache));
+            (k, h)
+        };
+        eprintln!("building twice into the rebuilds' folders, unmeasured…");
+        for _ in 0..2 {
+            let (mut k, h) = rebuild();
+            measure(&mut k)?;
+            settle();
+            if let Some(mut h) = h {
+                measure(&mut h)?;
+                settle();
+            }
+        }
+        let (k_rebuilds, h_rebuilds) = alternate(args.rebuilds, "rebuild", |_| rebuild())?;
         println!(
-            "| Hugo 0.168 | {:.2} s | {:.2} s | {:.0} MB |",
-            h.wall, h.cpu, h.rss
+            "\nRebuilds over the previous output, {} each, median (ketqua writes over its spare, \
+             Hugo over its folder)\n",
+            args.rebuilds
         );
-        println!(
-            "| Hugo ÷ ketqua | {:.2}× | {:.2}× | {:.2}× |",
-            h.wall / k.wall,
-            h.cpu / k.cpu,
-            h.rss / k.rss
-        );
+        print_table(&k_rebuilds, &h_rebuilds);
     }
+
+    Ok(())
+}
+
+/// Where ketqua's time and memory went: the medians of `--timings`.
+fn print_breakdown(k_runs: &[Measure]) {
     let parsed: Vec<Vec<(String, String, f64)>> =
         k_runs.iter().map(|m| timings(&m.stderr)).collect();
     if let Some(first) = parsed.first() {
@@ -462,7 +479,64 @@ fn run(args: &RunArgs) -> Result<(), String> {
             println!("  {name:<14}{:>10.1}", median(values));
         }
     }
-    Ok(())
+}
+
+/// Runs ketqua's and Hugo's commands for each of `runs` runs, alternately,
+/// each written out to disk before the next starts.
+fn alternate(
+    runs: usize,
+    label: &str,
+    mut commands: impl FnMut(usize) -> (Command, Option<Command>),
+) -> Result<(Vec<Measure>, Vec<Measure>), String> {
+    let mut k_runs = Vec::new();
+    let mut h_runs = Vec::new();
+    for run in 1..=runs {
+        let (mut k, h) = commands(run);
+        let m = measure(&mut k)?;
+        eprintln!(
+            "{label} {run}: ketqua {:.2} s wall, {:.2} s CPU, {:.0} MB",
+            m.wall.as_secs_f64(),
+            m.cpu.as_secs_f64(),
+            m.rss as f64 / 1e6
+        );
+        k_runs.push(m);
+        settle();
+        if let Some(mut h) = h {
+            let m = measure(&mut h)?;
+            eprintln!(
+                "{label} {run}: hugo   {:.2} s wall, {:.2} s CPU, {:.0} MB",
+                m.wall.as_secs_f64(),
+                m.cpu.as_secs_f64(),
+                m.rss as f64 / 1e6
+            );
+            h_runs.push(m);
+            settle();
+        }
+    }
+    Ok((k_runs, h_runs))
+}
+
+/// The medians of both generators' runs and their ratios, as a Markdown table.
+fn print_table(k_runs: &[Measure], h_runs: &[Measure]) {
+    let k = summarise(k_runs);
+    println!("| | wall | CPU (user+sys) | peak RSS |\n|---|--:|--:|--:|");
+    println!(
+        "| ketqua | {:.2} s | {:.2} s | {:.0} MB |",
+        k.wall, k.cpu, k.rss
+    );
+    if !h_runs.is_empty() {
+        let h = summarise(h_runs);
+        println!(
+            "| Hugo 0.168 | {:.2} s | {:.2} s | {:.0} MB |",
+            h.wall, h.cpu, h.rss
+        );
+        println!(
+            "| Hugo ÷ ketqua | {:.2}× | {:.2}× | {:.2}× |",
+            h.wall / k.wall,
+            h.cpu / k.cpu,
+            h.rss / k.rss
+        );
+    }
 }
 
 #[cfg(test)]
