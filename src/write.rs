@@ -43,16 +43,17 @@ pub enum Previous {
 }
 
 impl Previous {
-    /// Keeps the previous output only when the output is inside the site
-    /// folder `root`. A folder elsewhere may be published with what lies
-    /// beside it, say in a web server's folder: an old copy of the site must
-    /// not linger there.
+    /// Keeps the previous output only on Linux, when the output is inside
+    /// the site folder `root`. A folder elsewhere may be published with what
+    /// lies beside it, say in a web server's folder: an old copy of the site
+    /// must not linger there. (Elsewhere than on Linux, a file to write over
+    /// cannot be told from one with other hard links.)
     pub fn for_output(root: &Path, output: &Path) -> Previous {
         let inside = fs::canonicalize(root)
             .ok()
             .zip(resolve(output))
             .is_some_and(|(root, out)| out.parent().is_some_and(|p| p.starts_with(&root)));
-        if inside {
+        if cfg!(target_os = "linux") && inside {
             Previous::Keep
         } else {
             Previous::Removed
@@ -333,8 +334,10 @@ impl Staging {
     /// build, but something to tell the user.
     pub fn commit(self) -> Result<Option<WriteError>, WriteError> {
         let spare = self.spare.clone();
+        // Renaming fails when a spare is already there (only an empty
+        // folder is replaced): then the previous output is removed.
         self.commit_with(|old| match spare {
-            Some(spare) if keep(old, &spare).is_ok() => Ok(()),
+            Some(spare) if old.join(MARKER).is_file() && fs::rename(old, &spare).is_ok() => Ok(()),
             _ => fs::remove_dir_all(old),
         })
     }
@@ -379,16 +382,7 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// `dir` (a new empty folder, which the rename replaces). A folder without
 /// the marker is not ketqua's: it stays where it is.
 fn claim(spare: &Path, dir: &Path) -> bool {
-    cfg!(target_os = "linux") && spare.join(MARKER).is_file() && fs::rename(spare, dir).is_ok()
-}
-
-/// Keeps the previous output `old` as the spare, where no other is.
-fn keep(old: &Path, spare: &Path) -> io::Result<()> {
-    if !cfg!(target_os = "linux") || !old.join(MARKER).is_file() {
-        return Err(io::Error::other("not kept"));
-    }
-    // Fails when a spare is already there (only an empty folder is replaced).
-    fs::rename(old, spare)
+    spare.join(MARKER).is_file() && fs::rename(spare, dir).is_ok()
 }
 
 /// Opens a file of the spare for writing over it. What is not a file of its
@@ -810,6 +804,7 @@ mod tests {
         }
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn only_an_output_inside_the_site_keeps_the_previous_one() {
         let tmp = tempfile::tempdir().unwrap();
