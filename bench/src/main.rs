@@ -427,7 +427,7 @@ fn run(args: &RunArgs) -> Result<(), String> {
     print_breakdown(&k_runs);
 
     if args.rebuilds > 0 {
-        // Two builds before the first measured one: the second keeps the
+        // Two builds before the first counted one: the second keeps the
         // first's output as ketqua's spare.
         let hugo_rebuilt = outputs.join("hugo-rebuilt");
         let hugo_cache = outputs.join("hugo-cache-rebuilt");
@@ -438,16 +438,7 @@ fn run(args: &RunArgs) -> Result<(), String> {
                 .map(|hugo| hugo_into(hugo, &hugo_rebuilt, &hugo_cache));
             (k, h)
         };
-        eprintln!("building twice into the rebuilds' folders, unmeasured…");
-        for _ in 0..2 {
-            let (mut k, h) = rebuild();
-            measure(&mut k)?;
-            settle();
-            if let Some(mut h) = h {
-                measure(&mut h)?;
-                settle();
-            }
-        }
+        alternate(2, "warm-up", |_| rebuild())?;
         let (k_rebuilds, h_rebuilds) = alternate(args.rebuilds, "rebuild", |_| rebuild())?;
         println!(
             "\nRebuilds over the previous output, {} each, median (ketqua writes over its spare, \
