@@ -1,17 +1,19 @@
-//! The pipeline: load → model (with checks) → render → write. `check` stops
+//! The pipeline: load → model → checks → render → write. `check` stops
 //! after the model; `build` goes on only when there are no errors.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::consistency;
 use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::highlight;
 use crate::load;
 use crate::model::{self, Site};
 use crate::render::Renderer;
 use crate::search;
 use crate::theme::{self, StaticFile, Theme};
 use crate::timings::Timings;
-use crate::write::{self, Previous, Staging};
+use crate::write::{self, Fill, Previous, Sink, Staging};
 
 /// What a build or check is asked to do.
 #[derive(Debug, Clone)]
@@ -62,12 +64,30 @@ pub fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Check
     let source = timings.time("load", || {
         load::load_site(root, &mut sources, &mut diagnostics)
     });
-    let site = source.map(|source| {
-        let site = timings.time("model", || {
-            model::resolve(source, &mut sources, &mut diagnostics, today, keep_reports)
+    let site = source.map(|mut source| {
+        let highlights = std::mem::take(&mut source.highlights);
+        let mut site = timings.time("model", || {
+            let scan = consistency::scan_report;
+            model::resolve(
+                source,
+                &mut sources,
+                &mut diagnostics,
+                today,
+                keep_reports,
+                &scan,
+            )
         });
         timings.time("consistency", || {
-            crate::consistency::check(&site, &mut diagnostics)
+            site.highlights = highlight::resolve(
+                &highlights,
+                &site.units,
+                &site.catalogue,
+                &sources,
+                &mut diagnostics,
+                today,
+            );
+            highlight::check_public(&site, &mut diagnostics);
+            consistency::check(&site, &mut diagnostics)
         });
         site
     });
@@ -255,31 +275,6 @@ pub struct Input<'a> {
     /// its documents for later replacements. Otherwise it is made without
     /// them and dropped, its files written, before the pages are rendered.
     pub keep_index: bool,
-}
-
-/// Where [`generate`] hands each file (path from the output root). Any
-/// `Fn(&str, &[u8])` is one, given each file whole.
-pub trait Sink: Sync {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
-
-    /// A file made by `fill` as it writes it (a page as it is rendered).
-    /// By default it is gathered and given to [`Sink::write`]; the build's
-    /// staging folder writes it as it comes, so that a page listing every
-    /// unit is never held whole.
-    fn write_with(&self, path: &str, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
-        let mut bytes = Vec::new();
-        fill(&mut bytes)?;
-        self.write(path, &bytes)
-    }
-}
-
-/// What makes a file for [`Sink::write_with`].
-pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic> + 'a;
-
-impl<F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync> Sink for F {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self(path, bytes)
-    }
 }
 
 /// The build's sink: the staging folder.

@@ -578,7 +578,7 @@ pub fn timeline(series: &[Series], opts: &ChartOptions) -> String {
 /// kind's type (`none` or undefined count as no rows). A value of the wrong
 /// shape is an [`ErrorKind::InvalidOperation`] naming the kind, the row and
 /// the expected fields.
-/// Rows that ketqua's views made ([`crate::view::Rows`]) are used as they
+/// Rows that ketqua's views made ([`crate::rows::Rows`]) are used as they
 /// are, without a round trip through template values.
 pub fn render_value(kind: Kind, data: &Value, opts: &ChartOptions) -> Result<String, Error> {
     Ok(match kind {
@@ -589,14 +589,14 @@ pub fn render_value(kind: Kind, data: &Value, opts: &ChartOptions) -> Result<Str
     })
 }
 
-/// `chart` of the rows of `data`: [`crate::view::Rows`] as they are, any
+/// `chart` of the rows of `data`: [`crate::rows::Rows`] as they are, any
 /// other list read row by row.
 fn with_rows<T: DeserializeOwned + 'static>(
     kind: Kind,
     data: &Value,
     chart: impl FnOnce(&[T]) -> String,
 ) -> Result<String, Error> {
-    match crate::view::rows_of::<T>(data) {
+    match crate::rows::rows_of::<T>(data) {
         Some(rows) => Ok(chart(rows)),
         None => Ok(chart(&rows_from_value(kind, data)?)),
     }

@@ -5,7 +5,21 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Language;
+/// The language of a site's interface (`language` in site.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Vi,
+    En,
+}
+
+impl Language {
+    pub fn key(self) -> &'static str {
+        match self {
+            Language::Vi => "vi",
+            Language::En => "en",
+        }
+    }
+}
 
 const VI: &str = include_str!("i18n/vi.toml");
 const EN: &str = include_str!("i18n/en.toml");

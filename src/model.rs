@@ -15,6 +15,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Held, Sources, did_you_mean};
+use crate::i18n::Language;
 use crate::intern::Interner;
 use crate::load::{
     RawCatalogueEntry, RawConfig, RawFigure, RawIndicator, RawUnit, SiteSource, UnitFiles,
@@ -56,21 +57,6 @@ impl Level {
 
     pub fn index(self) -> usize {
         self as usize
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Vi,
-    En,
-}
-
-impl Language {
-    pub fn key(self) -> &'static str {
-        match self {
-            Language::Vi => "vi",
-            Language::En => "en",
-        }
     }
 }
 
@@ -383,35 +369,30 @@ impl Site {
     }
 }
 
-/// Resolves and checks a loaded site. Every problem goes into `diags`; a site
-/// with errors must not be rendered.
-/// `today` is the date deadlines are judged at when site.toml gives no `as_of`.
-pub fn build(
-    source: SiteSource,
-    sources: &mut Sources,
-    diags: &mut Diagnostics,
-    today: Date,
-    keep_reports: bool,
-) -> Site {
-    let site = resolve(source, sources, diags, today, keep_reports);
-    crate::consistency::check(&site, diags);
-    site
-}
+/// What the model runs on each report's text while it holds it
+/// (`consistency::scan_report`, given by `build::check`): the model calls
+/// no checks of its own, and a report's text is never held for every unit
+/// at once.
+pub type ReportCheck<'a> = dyn Fn(&Unit, FileId, &str, &mut Diagnostics) + Sync + 'a;
 
-/// Resolves a loaded site without the consistency checks (`build` runs
-/// them after): `build::check` times the two apart. The checks of a
-/// report's text (`consistency::scan_report`) run here, where the text is.
+/// Resolves a loaded site: configuration, catalogue, units, hierarchy.
+/// Every problem goes into `diags`; a site with errors must not be
+/// rendered. `today` is the date deadlines are judged at when site.toml
+/// gives no `as_of`. The highlights and the checks across units are the
+/// check stage's (`build::check`).
 ///
 /// Each report's text is taken out of `sources` for its unit's turn in the
-/// parallel loop and given back only when a problem quotes it, or when
-/// `keep_reports` (the public build cuts reports from their source): the
-/// texts of every report are not held beside the whole model.
+/// parallel loop, given to `check_report`, and given back only when a
+/// problem quotes it, or when `keep_reports` (the public build cuts
+/// reports from their source): the texts of every report are not held
+/// beside the whole model.
 pub fn resolve(
     source: SiteSource,
     sources: &mut Sources,
     diags: &mut Diagnostics,
     today: Date,
     keep_reports: bool,
+    check_report: &ReportCheck<'_>,
 ) -> Site {
     let config = resolve_config(source.config.as_ref(), today, diags);
     let catalogue = source
@@ -454,7 +435,7 @@ pub fn resolve(
                 let level = Level::parse(src.data.level.get_ref());
                 let unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
                 if let Some((file, text)) = text {
-                    crate::consistency::scan_report(&unit, file, text, &mut local);
+                    check_report(&unit, file, text, &mut local);
                 }
                 Some((unit, Link::from(src)))
             });
@@ -490,19 +471,15 @@ pub fn resolve(
     link_parents(&mut out, &links, &source.unit_folders, diags);
     assign_slugs(&mut out, &links, diags);
     let (children, roots) = hierarchy(&out);
-    let highlights =
-        crate::highlight::resolve(&source.highlights, &out, &catalogue, sources, diags, today);
-    let site = Site {
+    Site {
         config,
         units: out,
         children,
         roots,
         catalogue,
-        highlights,
+        highlights: Vec::new(),
         public: false,
-    };
-    crate::highlight::check_public(&site, diags);
-    site
+    }
 }
 
 /// Resolves site.toml. Problems are reported and replaced by defaults, so
@@ -1443,6 +1420,7 @@ mod tests {
             &mut diags,
             d(2023, 9, 1),
             keep_reports,
+            &crate::consistency::scan_report,
         );
         (site, sources, diags)
     }

@@ -148,7 +148,6 @@ fn strip(i: &mut Indicator) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Diagnostics;
 
     /// A site built from files given as (path, text), through load and model.
     fn site(files: &[(&str, &str)]) -> (Site, Sources) {
@@ -158,13 +157,11 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let mut sources = Sources::default();
-        let mut diags = Diagnostics::default();
-        let source = crate::load::load_site(dir.path(), &mut sources, &mut diags).unwrap();
         let today = jiff::civil::date(2023, 9, 1);
-        let site = crate::model::build(source, &mut sources, &mut diags, today, true);
+        let checked = crate::build::check(dir.path(), today, true);
+        let (diags, sources) = (checked.diagnostics, checked.sources);
         assert!(!diags.has_errors(), "{}", diags.render(&sources));
-        (site, sources)
+        (checked.site.unwrap(), sources)
     }
 
     const CONFIG: &str = "title = \"T\"\n[review]\nterm_start = 2020\nterm_end = 2025\ncutoff = 2023-06-30\n[public]\ntitle = \"Báo chí\"\n";

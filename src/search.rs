@@ -37,7 +37,7 @@ use serde::Serialize;
 
 use crate::i18n::Strings;
 use crate::model::{HighlightKind, Level, Site, Unit};
-use crate::render::{indicator_url, unit_url};
+use crate::urls::{indicator_url, unit_url};
 use crate::vi;
 
 /// Documents per block file `d/<n>.json`: small, since the ten results

@@ -27,6 +27,31 @@ use rustc_hash::FxHashSet;
 
 use crate::diag::Diagnostic;
 
+/// Where the build (`build::generate`) hands each file (path from the output
+/// root). Any `Fn(&str, &[u8])` is one, given each file whole.
+pub trait Sink: Sync {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+
+    /// A file made by `fill` as it writes it (a page as it is rendered).
+    /// By default it is gathered and given to [`Sink::write`]; the build's
+    /// staging folder writes it as it comes, so that a page listing every
+    /// unit is never held whole.
+    fn write_with(&self, path: &str, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.write(path, &bytes)
+    }
+}
+
+/// What makes a file for [`Sink::write_with`].
+pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic> + 'a;
+
+impl<F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync> Sink for F {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self(path, bytes)
+    }
+}
+
 /// The file that marks a folder as ketqua's output, so a build never replaces
 /// a folder it did not make.
 pub const MARKER: &str = ".ketqua-build";

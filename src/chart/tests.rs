@@ -1072,15 +1072,15 @@ fn kinds_parse() {
 fn rows_from_views_are_charted_as_they_are() {
     #[derive(serde::Serialize)]
     struct View {
-        chart: crate::view::Rows<RankRow>,
+        chart: crate::rows::Rows<RankRow>,
     }
     let view = Value::from(minijinja::value::Serde(View {
         chart: ranked_rows().into(),
     }));
     let data = view.get_attr("chart").expect("the view has its rows");
-    let rows = crate::view::rows_of::<RankRow>(&data).expect("the rows as they are");
+    let rows = crate::rows::rows_of::<RankRow>(&data).expect("the rows as they are");
     assert_eq!(rows, ranked_rows().as_slice());
-    assert!(crate::view::rows_of::<StackedRow>(&data).is_none());
+    assert!(crate::rows::rows_of::<StackedRow>(&data).is_none());
     // The template sees a list of as many rows, each with its fields.
     assert_eq!(data.len(), Some(rows.len()));
     let first = data.get_item(&Value::from(0)).expect("a first row");

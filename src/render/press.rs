@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::*;
 use crate::model::{Highlight, HighlightKind};
+use crate::target;
 
 /// The templates the pages of this file need, besides the theme's usual
 /// ones: a theme made before highlights lacks them, and is told so.

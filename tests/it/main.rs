@@ -9,6 +9,7 @@ mod example;
 mod export;
 mod golden;
 mod init;
+mod layers;
 mod links;
 mod public;
 mod search;
