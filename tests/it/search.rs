@@ -72,9 +72,13 @@ fn answer(mut stream: TcpStream, dir: &Path) {
     let _ = stream.write_all(&response);
 }
 
-/// The DOM of `url` after its scripts ran, in headless Chromium.
-fn dump_dom(url: &str) -> String {
-    let browser = ["chromium", "chromium-browser", "google-chrome"]
+/// The Chromium to drive: `$CHROMIUM` when set (as in tests/browser), else
+/// the first of the usual names on the PATH.
+fn chromium() -> PathBuf {
+    if let Some(path) = std::env::var_os("CHROMIUM").filter(|p| !p.is_empty()) {
+        return path.into();
+    }
+    ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|b| {
             Command::new(b)
@@ -85,11 +89,17 @@ fn dump_dom(url: &str) -> String {
         .unwrap_or_else(|| {
             panic!(
                 "the search test needs headless Chromium: install `chromium` \
-                 (Debian/Ubuntu: apt-get install chromium) and run the tests again"
+                 (Debian/Ubuntu: apt-get install chromium) or set CHROMIUM to its path"
             )
-        });
+        })
+        .into()
+}
+
+/// The DOM of `url` after its scripts ran, in headless Chromium.
+fn dump_dom(url: &str) -> String {
+    let browser = chromium();
     let profile = tempfile::tempdir().unwrap();
-    let output = Command::new(browser)
+    let output = Command::new(&browser)
         .args([
             "--headless",
             "--no-sandbox",
@@ -102,7 +112,7 @@ fn dump_dom(url: &str) -> String {
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(url)
         .output()
-        .expect("run chromium");
+        .unwrap_or_else(|e| panic!("run {}: {e}", browser.display()));
     assert!(
         output.status.success(),
         "chromium failed: {}",
