@@ -143,10 +143,11 @@ impl<'a> Renderer<'a> {
         env.set_formatter(html_formatter);
         let work = Work::default();
         let charts = Arc::clone(&work.charts);
+        let words = crate::chart::ChartText::new(&strings);
         env.add_function(
             "chart",
             move |kind: &str, data: Value, kwargs: minijinja::value::Kwargs| {
-                charts.time(|| crate::chart::template_chart(kind, data, kwargs))
+                charts.time(|| crate::chart::template_chart(kind, data, kwargs, &words))
             },
         );
         let before = diags.errors();
