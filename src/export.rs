@@ -300,7 +300,7 @@ fn figure(f: &Option<Figure>) -> Cell {
 }
 
 /// The figure cells of an indicator, in the order of `FIGURE_COLUMNS`.
-fn figure_cells(ind: &Indicator) -> Vec<Cell> {
+fn figure_cells(ind: &Indicator, strings: &Strings) -> Vec<Cell> {
     let margin = ind.assessment.margin.map_or(Cell::Empty, |m| {
         let (crate::target::Margin::Points(x)
         | crate::target::Margin::Relative(x)
@@ -311,7 +311,7 @@ fn figure_cells(ind: &Indicator) -> Vec<Cell> {
         Cell::text(
             ind.target
                 .as_ref()
-                .map(|t| t.to_string())
+                .map(|t| t.text(strings))
                 .unwrap_or_default(),
         ),
         figure(&ind.baseline),
@@ -358,7 +358,7 @@ pub fn indicators(unit: &Unit, strings: &Strings) -> Table {
                 Cell::text(one.unit_of_measure.as_str()),
                 Cell::text(one.catalogue.as_deref().unwrap_or_default()),
             ];
-            row.extend(figure_cells(one));
+            row.extend(figure_cells(one, strings));
             t.rows.push(row);
         };
         push(ind, "");
@@ -389,7 +389,7 @@ pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)], strings: &Strin
             Cell::text(ind.id.as_str()),
             Cell::text(ind.description.as_str()),
         ];
-        row.extend(figure_cells(ind));
+        row.extend(figure_cells(ind, strings));
         t.rows.push(row);
     }
     t
@@ -430,7 +430,7 @@ pub fn catalogue(site: &Site, strings: &Strings) -> Table {
                 entry
                     .target
                     .as_ref()
-                    .map(|t| t.to_string())
+                    .map(|t| t.text(strings))
                     .unwrap_or_default(),
             ),
             n(s.units),
