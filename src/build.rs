@@ -85,6 +85,7 @@ pub fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Check
                 &sources,
                 &mut diagnostics,
                 today,
+                site.config.language,
             );
             highlight::check_public(&site, &mut diagnostics);
             consistency::check(&site, &mut diagnostics)

@@ -100,6 +100,7 @@ use minijinja::{Environment, Error, ErrorKind, Value};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Strings;
 use crate::vi;
 
 mod bullet;
@@ -266,10 +267,10 @@ pub struct ChartOptions {
     /// letters, digits, `-` and `_`.
     #[serde(deserialize_with = "de_text")]
     pub id: String,
-    /// The SVG `<title>`; required in practice ("Biểu đồ" when empty).
+    /// The SVG `<title>`; required in practice (`text.untitled` when empty).
     #[serde(deserialize_with = "de_text")]
     pub title: String,
-    /// The SVG `<desc>`; a Vietnamese summary of the data when empty.
+    /// The SVG `<desc>`; a summary of the data in the words of `text` when empty.
     #[serde(deserialize_with = "de_text")]
     pub desc: String,
     /// A visible `<figcaption>`, none when empty.
@@ -303,7 +304,8 @@ pub struct ChartOptions {
     pub label_header: String,
     /// Whether to add the data table.
     pub table: bool,
-    /// The other words of the charts, for another interface language.
+    /// The other words of the charts; those a template leaves empty are the
+    /// interface language's.
     pub text: ChartText,
 }
 
@@ -320,8 +322,8 @@ impl Default for ChartOptions {
             target: None,
             target_text: String::new(),
             as_of: None,
-            data_label: "Số liệu".to_owned(),
-            empty_label: "Chưa có số liệu".to_owned(),
+            data_label: String::new(),
+            empty_label: String::new(),
             label_header: String::new(),
             table: true,
             text: ChartText::default(),
@@ -330,35 +332,37 @@ impl Default for ChartOptions {
 }
 
 impl ChartOptions {
-    /// Options with a title; the rest default.
-    pub fn new(id: &str, title: &str) -> ChartOptions {
+    /// Options with a title and the words of a language; the rest default.
+    pub fn new(id: &str, title: &str, words: &ChartText) -> ChartOptions {
         ChartOptions {
             id: id.to_owned(),
             title: title.to_owned(),
+            text: words.clone(),
             ..ChartOptions::default()
         }
     }
 
-    /// Empty words replaced by their defaults.
+    /// The data table's summary and the empty chart's message, when not
+    /// given, from the chart's words.
     fn filled(&self) -> ChartOptions {
-        let defaults = ChartOptions::default();
         let mut opts = self.clone();
-        for (field, default) in [
-            (&mut opts.data_label, defaults.data_label),
-            (&mut opts.empty_label, defaults.empty_label),
+        for (field, word) in [
+            (&mut opts.data_label, &self.text.data),
+            (&mut opts.empty_label, &self.text.empty),
         ] {
             if field.trim().is_empty() {
-                *field = default;
+                field.clone_from(word);
             }
         }
-        opts.text.fill();
         opts
     }
 }
 
-/// The fixed words of the charts (table headers, rule labels). Vietnamese by
-/// default; an English interface passes its own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The fixed words of the charts (table headers, rule labels, the
+/// summaries of `desc`), in the interface language: [`ChartText::new`]
+/// takes them from the string tables (keys `chart_word_*`). A template may
+/// pass some of its own (`text={…}`); the others are the language's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChartText {
     /// First column of a `stacked` table.
@@ -406,62 +410,144 @@ pub struct ChartText {
     pub submitted: String,
     #[serde(deserialize_with = "de_text")]
     pub expected: String,
-}
-
-impl Default for ChartText {
-    fn default() -> ChartText {
-        let s = str::to_owned;
-        ChartText {
-            group: s("Nhóm"),
-            indicator: s("Chỉ tiêu"),
-            unit: s("Đơn vị"),
-            level: s("Cấp"),
-            total: s("Tổng"),
-            target: s("Mục tiêu"),
-            baseline: s("Ban đầu"),
-            years: s("Các năm"),
-            actual: s("Thực hiện"),
-            status: s("Đánh giá"),
-            value: s("Giá trị"),
-            rank: s("Hạng"),
-            no_data: s("chưa có số liệu"),
-            deadline: s("Hạn"),
-            as_of: s("Ngày lấy số liệu"),
-            on_time: s("Đúng hạn"),
-            late: s("Trễ hạn"),
-            submitted: s("Đã nộp"),
-            expected: s("Phải nộp"),
-        }
-    }
+    /// The `<title>` of a chart without a title.
+    #[serde(deserialize_with = "de_text")]
+    pub untitled: String,
+    /// The `<summary>` of the data table when `data_label` is empty.
+    #[serde(deserialize_with = "de_text")]
+    pub data: String,
+    /// The message of a chart without data when `empty_label` is empty.
+    #[serde(deserialize_with = "de_text")]
+    pub empty: String,
+    /// The summaries (`<desc>`) made when `desc` is empty; `{n}` a count.
+    #[serde(deserialize_with = "de_text")]
+    pub desc_bullet: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_indicators_missing: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_stacked: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_rows: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_sum: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_ranked: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_highest: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_lowest: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_rows_missing: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_timeline: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_levels: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_submitted: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_deadline: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_on_time: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_late: String,
+    #[serde(deserialize_with = "de_text")]
+    pub desc_as_of: String,
 }
 
 impl ChartText {
-    fn fill(&mut self) {
-        let d = ChartText::default();
+    /// The words of the language of `strings`.
+    pub fn new(strings: &Strings) -> ChartText {
+        let w = |key: &str| strings.get(key).to_owned();
+        ChartText {
+            group: w("chart_word_group"),
+            indicator: w("chart_word_indicator"),
+            unit: w("chart_word_unit"),
+            level: w("chart_word_level"),
+            total: w("chart_word_total"),
+            target: w("chart_word_target"),
+            baseline: w("chart_word_baseline"),
+            years: w("chart_word_years"),
+            actual: w("chart_word_actual"),
+            status: w("chart_word_status"),
+            value: w("chart_word_value"),
+            rank: w("chart_word_rank"),
+            no_data: w("chart_word_no_data"),
+            deadline: w("chart_word_deadline"),
+            as_of: w("chart_word_as_of"),
+            on_time: w("chart_word_on_time"),
+            late: w("chart_word_late"),
+            submitted: w("chart_word_submitted"),
+            expected: w("chart_word_expected"),
+            untitled: w("chart_word_untitled"),
+            data: w("chart_word_data"),
+            empty: w("chart_word_empty"),
+            desc_bullet: w("chart_word_desc_bullet"),
+            desc_indicators_missing: w("chart_word_desc_indicators_missing"),
+            desc_stacked: w("chart_word_desc_stacked"),
+            desc_rows: w("chart_word_desc_rows"),
+            desc_sum: w("chart_word_desc_sum"),
+            desc_ranked: w("chart_word_desc_ranked"),
+            desc_highest: w("chart_word_desc_highest"),
+            desc_lowest: w("chart_word_desc_lowest"),
+            desc_rows_missing: w("chart_word_desc_rows_missing"),
+            desc_timeline: w("chart_word_desc_timeline"),
+            desc_levels: w("chart_word_desc_levels"),
+            desc_submitted: w("chart_word_desc_submitted"),
+            desc_deadline: w("chart_word_desc_deadline"),
+            desc_on_time: w("chart_word_desc_on_time"),
+            desc_late: w("chart_word_desc_late"),
+            desc_as_of: w("chart_word_desc_as_of"),
+        }
+    }
+
+    /// Empty words replaced by those of `words`.
+    fn fill_from(&mut self, words: &ChartText) {
         let pairs = [
-            (&mut self.group, d.group),
-            (&mut self.indicator, d.indicator),
-            (&mut self.unit, d.unit),
-            (&mut self.level, d.level),
-            (&mut self.total, d.total),
-            (&mut self.target, d.target),
-            (&mut self.baseline, d.baseline),
-            (&mut self.years, d.years),
-            (&mut self.actual, d.actual),
-            (&mut self.status, d.status),
-            (&mut self.value, d.value),
-            (&mut self.rank, d.rank),
-            (&mut self.no_data, d.no_data),
-            (&mut self.deadline, d.deadline),
-            (&mut self.as_of, d.as_of),
-            (&mut self.on_time, d.on_time),
-            (&mut self.late, d.late),
-            (&mut self.submitted, d.submitted),
-            (&mut self.expected, d.expected),
+            (&mut self.group, &words.group),
+            (&mut self.indicator, &words.indicator),
+            (&mut self.unit, &words.unit),
+            (&mut self.level, &words.level),
+            (&mut self.total, &words.total),
+            (&mut self.target, &words.target),
+            (&mut self.baseline, &words.baseline),
+            (&mut self.years, &words.years),
+            (&mut self.actual, &words.actual),
+            (&mut self.status, &words.status),
+            (&mut self.value, &words.value),
+            (&mut self.rank, &words.rank),
+            (&mut self.no_data, &words.no_data),
+            (&mut self.deadline, &words.deadline),
+            (&mut self.as_of, &words.as_of),
+            (&mut self.on_time, &words.on_time),
+            (&mut self.late, &words.late),
+            (&mut self.submitted, &words.submitted),
+            (&mut self.expected, &words.expected),
+            (&mut self.untitled, &words.untitled),
+            (&mut self.data, &words.data),
+            (&mut self.empty, &words.empty),
+            (&mut self.desc_bullet, &words.desc_bullet),
+            (
+                &mut self.desc_indicators_missing,
+                &words.desc_indicators_missing,
+            ),
+            (&mut self.desc_stacked, &words.desc_stacked),
+            (&mut self.desc_rows, &words.desc_rows),
+            (&mut self.desc_sum, &words.desc_sum),
+            (&mut self.desc_ranked, &words.desc_ranked),
+            (&mut self.desc_highest, &words.desc_highest),
+            (&mut self.desc_lowest, &words.desc_lowest),
+            (&mut self.desc_rows_missing, &words.desc_rows_missing),
+            (&mut self.desc_timeline, &words.desc_timeline),
+            (&mut self.desc_levels, &words.desc_levels),
+            (&mut self.desc_submitted, &words.desc_submitted),
+            (&mut self.desc_deadline, &words.desc_deadline),
+            (&mut self.desc_on_time, &words.desc_on_time),
+            (&mut self.desc_late, &words.desc_late),
+            (&mut self.desc_as_of, &words.desc_as_of),
         ];
-        for (field, default) in pairs {
+        for (field, word) in pairs {
             if field.trim().is_empty() {
-                *field = default;
+                field.clone_from(word);
             }
         }
     }
@@ -608,15 +694,25 @@ fn with_rows<T: DeserializeOwned + 'static>(
 /// ```text
 /// {{ chart("stacked", rows, id="status", title="Kết quả các chỉ tiêu") }}
 /// ```
-pub fn register(env: &mut Environment<'_>) {
-    env.add_function("chart", template_chart);
+///
+/// The words a template does not give are those of `words`.
+pub fn register(env: &mut Environment<'_>, words: ChartText) {
+    env.add_function("chart", move |kind: &str, data: Value, kwargs: Kwargs| {
+        template_chart(kind, data, kwargs, &words)
+    });
 }
 
-pub(crate) fn template_chart(kind: &str, data: Value, kwargs: Kwargs) -> Result<Value, Error> {
+pub(crate) fn template_chart(
+    kind: &str,
+    data: Value,
+    kwargs: Kwargs,
+    words: &ChartText,
+) -> Result<Value, Error> {
     let kind: Kind = kind.parse().map_err(|e: UnknownKind| {
         Error::new(ErrorKind::InvalidOperation, format!("chart(): {e}"))
     })?;
-    let opts = options_from_kwargs(kind, &kwargs)?;
+    let mut opts = options_from_kwargs(kind, &kwargs)?;
+    opts.text.fill_from(words);
     kwargs.assert_all_used()?;
     Ok(Value::from_safe_string(render_value(kind, &data, &opts)?))
 }

@@ -22,6 +22,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
+use crate::i18n::{Language, Strings};
 use crate::model::{Denominator, Indicator, Site, Span, Unit};
 use crate::scan::{self, FindingKind};
 use crate::target::{self, Figure, Margin, Status, Target};
@@ -230,7 +231,8 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
                 "indicator `{}`: the report states “{}” but the figures give {} ({} against {target})",
                 ind.id,
                 ind.stated,
-                target::margin_text(margin, lower),
+                // A diagnostic: in Vietnamese, as the report states it.
+                target::margin_text(margin, lower, &Strings::new(Language::Vi)),
                 compared_text(ind)
             ))
             .at(unit.file, span)

@@ -6,7 +6,7 @@
 //!
 //! - **CSV**: UTF-8 with a byte-order mark (spreadsheet programs need it to
 //!   read Vietnamese), comma-separated, RFC 4180 quoting (the `csv` crate),
-//!   one header row of Vietnamese column names.
+//!   one header row of column names in the interface language.
 //! - **JSON**: an object `{"columns": [{key, label}…], "rows": [{key: value}…]}`
 //!   with stable ASCII keys, each row's in column order; compact, written
 //!   straight from the table (no `serde_json::Value` in between).
@@ -18,6 +18,7 @@
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use crate::i18n::Strings;
 use crate::model::{Indicator, Site, Submission, Unit};
 use crate::target::Figure;
 
@@ -80,6 +81,16 @@ impl Table {
                 .collect(),
             rows: Vec::new(),
         }
+    }
+
+    /// A table whose columns are `(key, label key)`: the labels are the
+    /// strings of those keys in the interface language.
+    fn labelled(strings: &Strings, columns: &[(&str, &str)]) -> Table {
+        let columns: Vec<(&str, &str)> = columns
+            .iter()
+            .map(|&(key, label)| (key, strings.get(label)))
+            .collect();
+        Table::new(&columns)
     }
 
     /// CSV with a UTF-8 byte-order mark and a header row of labels.
@@ -207,25 +218,28 @@ fn submission_key(s: Submission) -> &'static str {
 }
 
 /// A table of units (an index page, the progress page).
-pub fn units(site: &Site, members: &[usize]) -> Table {
-    let mut t = Table::new(&[
-        ("id", "Mã"),
-        ("name", "Tên đơn vị"),
-        ("level", "Cấp"),
-        ("parent", "Trực thuộc"),
-        ("members", "Số đảng viên"),
-        ("organisations", "Số tổ chức đảng"),
-        ("conference_date", "Ngày hội nghị"),
-        ("deadline", "Hạn gửi báo cáo"),
-        ("submitted", "Ngày gửi báo cáo"),
-        ("submission", "Tình trạng báo cáo"),
-        ("days_late", "Số ngày trễ"),
-        ("exceeded", "Vượt"),
-        ("achieved", "Đạt"),
-        ("not_achieved", "Không đạt"),
-        ("not_assessed", "Chưa đánh giá"),
-        ("indicators", "Tổng số chỉ tiêu"),
-    ]);
+pub fn units(site: &Site, members: &[usize], strings: &Strings) -> Table {
+    let mut t = Table::labelled(
+        strings,
+        &[
+            ("id", "export_id"),
+            ("name", "export_name"),
+            ("level", "export_level"),
+            ("parent", "export_parent"),
+            ("members", "export_members"),
+            ("organisations", "export_organisations"),
+            ("conference_date", "export_conference_date"),
+            ("deadline", "export_deadline"),
+            ("submitted", "export_submitted"),
+            ("submission", "export_submission"),
+            ("days_late", "export_days_late"),
+            ("exceeded", "export_exceeded"),
+            ("achieved", "export_achieved"),
+            ("not_achieved", "export_not_achieved"),
+            ("not_assessed", "export_not_assessed"),
+            ("indicators", "export_indicators"),
+        ],
+    );
     for &i in members {
         let u = &site.units[i];
         let mut tally = crate::rollup::Tally::default();
@@ -262,16 +276,16 @@ pub fn units(site: &Site, members: &[usize]) -> Table {
 }
 
 const FIGURE_COLUMNS: [(&str, &str); 10] = [
-    ("target", "Mục tiêu"),
-    ("baseline", "Đầu nhiệm kỳ"),
-    ("actual", "Thực hiện"),
-    ("period", "Giai đoạn"),
-    ("estimate", "Ước thực hiện"),
-    ("compared", "Số so sánh"),
-    ("status", "Kết quả"),
-    ("margin", "Mức chênh lệch"),
-    ("stated", "Báo cáo tự đánh giá"),
-    ("actuals", "Số liệu từng năm"),
+    ("target", "export_target"),
+    ("baseline", "export_baseline"),
+    ("actual", "export_actual"),
+    ("period", "export_period"),
+    ("estimate", "export_estimate"),
+    ("compared", "export_compared"),
+    ("status", "export_status"),
+    ("margin", "export_margin"),
+    ("stated", "export_stated"),
+    ("actuals", "export_actuals"),
 ];
 
 fn figure(f: &Option<Figure>) -> Cell {
@@ -286,7 +300,7 @@ fn figure(f: &Option<Figure>) -> Cell {
 }
 
 /// The figure cells of an indicator, in the order of `FIGURE_COLUMNS`.
-fn figure_cells(ind: &Indicator) -> Vec<Cell> {
+fn figure_cells(ind: &Indicator, strings: &Strings) -> Vec<Cell> {
     let margin = ind.assessment.margin.map_or(Cell::Empty, |m| {
         let (crate::target::Margin::Points(x)
         | crate::target::Margin::Relative(x)
@@ -297,7 +311,7 @@ fn figure_cells(ind: &Indicator) -> Vec<Cell> {
         Cell::text(
             ind.target
                 .as_ref()
-                .map(|t| t.to_string())
+                .map(|t| t.text(strings))
                 .unwrap_or_default(),
         ),
         figure(&ind.baseline),
@@ -323,17 +337,17 @@ fn figure_cells(ind: &Indicator) -> Vec<Cell> {
 }
 
 /// A unit's indicator table: each indicator, then its parts.
-pub fn indicators(unit: &Unit) -> Table {
+pub fn indicators(unit: &Unit, strings: &Strings) -> Table {
     let mut columns = vec![
-        ("id", "STT"),
-        ("parent", "Thuộc chỉ tiêu"),
-        ("group", "Lĩnh vực"),
-        ("description", "Chỉ tiêu"),
-        ("unit_of_measure", "Đơn vị tính"),
-        ("catalogue", "Mã danh mục"),
+        ("id", "export_number"),
+        ("parent", "export_parent_indicator"),
+        ("group", "export_group"),
+        ("description", "export_description"),
+        ("unit_of_measure", "export_unit_of_measure"),
+        ("catalogue", "export_catalogue"),
     ];
     columns.extend(FIGURE_COLUMNS);
-    let mut t = Table::new(&columns);
+    let mut t = Table::labelled(strings, &columns);
     for ind in &unit.indicators {
         let mut push = |one: &Indicator, parent: &str| {
             let mut row = vec![
@@ -344,7 +358,7 @@ pub fn indicators(unit: &Unit) -> Table {
                 Cell::text(one.unit_of_measure.as_str()),
                 Cell::text(one.catalogue.as_deref().unwrap_or_default()),
             ];
-            row.extend(figure_cells(one));
+            row.extend(figure_cells(one, strings));
             t.rows.push(row);
         };
         push(ind, "");
@@ -356,16 +370,16 @@ pub fn indicators(unit: &Unit) -> Table {
 }
 
 /// Every unit's use of one catalogue indicator.
-pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)]) -> Table {
+pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)], strings: &Strings) -> Table {
     let mut columns = vec![
-        ("unit", "Mã đơn vị"),
-        ("unit_name", "Tên đơn vị"),
-        ("level", "Cấp"),
-        ("id", "STT"),
-        ("description", "Chỉ tiêu"),
+        ("unit", "export_unit"),
+        ("unit_name", "export_unit_name"),
+        ("level", "export_level"),
+        ("id", "export_number"),
+        ("description", "export_description"),
     ];
     columns.extend(FIGURE_COLUMNS);
-    let mut t = Table::new(&columns);
+    let mut t = Table::labelled(strings, &columns);
     for &(u, ind) in uses {
         let unit = &site.units[u];
         let mut row = vec![
@@ -375,30 +389,33 @@ pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)]) -> Table {
             Cell::text(ind.id.as_str()),
             Cell::text(ind.description.as_str()),
         ];
-        row.extend(figure_cells(ind));
+        row.extend(figure_cells(ind, strings));
         t.rows.push(row);
     }
     t
 }
 
 /// The catalogue with how many units use each indicator and their statuses.
-pub fn catalogue(site: &Site) -> Table {
-    let mut t = Table::new(&[
-        ("id", "Mã"),
-        ("group", "Lĩnh vực"),
-        ("description", "Chỉ tiêu"),
-        ("unit_of_measure", "Đơn vị tính"),
-        ("target", "Mục tiêu"),
-        ("units", "Số đơn vị"),
-        ("exceeded", "Vượt"),
-        ("achieved", "Đạt"),
-        ("not_achieved", "Không đạt"),
-        ("not_assessed", "Chưa đánh giá"),
-        ("relative", "Phân bố theo % mục tiêu riêng"),
-        ("min", "Thấp nhất"),
-        ("median", "Trung vị"),
-        ("max", "Cao nhất"),
-    ]);
+pub fn catalogue(site: &Site, strings: &Strings) -> Table {
+    let mut t = Table::labelled(
+        strings,
+        &[
+            ("id", "export_id"),
+            ("group", "export_group"),
+            ("description", "export_description"),
+            ("unit_of_measure", "export_unit_of_measure"),
+            ("target", "export_target"),
+            ("units", "export_units"),
+            ("exceeded", "export_exceeded"),
+            ("achieved", "export_achieved"),
+            ("not_achieved", "export_not_achieved"),
+            ("not_assessed", "export_not_assessed"),
+            ("relative", "export_relative"),
+            ("min", "export_min"),
+            ("median", "export_median"),
+            ("max", "export_max"),
+        ],
+    );
     let all: Vec<usize> = (0..site.units.len()).collect();
     let summaries = crate::rollup::summarise_all(site, &all);
     for (entry, s) in site.catalogue.iter().zip(&summaries) {
@@ -413,7 +430,7 @@ pub fn catalogue(site: &Site) -> Table {
                 entry
                     .target
                     .as_ref()
-                    .map(|t| t.to_string())
+                    .map(|t| t.text(strings))
                     .unwrap_or_default(),
             ),
             n(s.units),

@@ -5,6 +5,7 @@
 use jiff::civil::Date;
 
 use crate::diag::{Diagnostic, Diagnostics, Sources, did_you_mean};
+use crate::i18n::{Language, Strings};
 use crate::load::HighlightSource;
 use crate::markdown;
 use crate::model::{
@@ -20,10 +21,12 @@ pub fn resolve(
     sources: &Sources,
     diags: &mut Diagnostics,
     today: Date,
+    language: Language,
 ) -> Vec<Highlight> {
+    let labels = markdown::Labels::new(&Strings::new(language));
     let mut out: Vec<Highlight> = sources_in
         .iter()
-        .filter_map(|h| resolve_one(h, units, catalogue, sources, diags, today))
+        .filter_map(|h| resolve_one(h, units, catalogue, sources, diags, today, &labels))
         .collect();
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     out
@@ -36,6 +39,7 @@ fn resolve_one(
     sources: &Sources,
     diags: &mut Diagnostics,
     today: Date,
+    labels: &markdown::Labels,
 ) -> Option<Highlight> {
     let file = src.file;
     let raw = &src.data;
@@ -161,7 +165,7 @@ fn resolve_one(
     };
     let text = sources.text(file);
     let body_text = text.get(src.body.clone()).unwrap_or("");
-    let body = markdown::render(body_text, "hl");
+    let body = markdown::render(body_text, "hl", labels);
     for p in &body.problems {
         let d = match p.severity {
             markdown::Severity::Error => Diagnostic::error(p.message.clone()),

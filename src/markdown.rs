@@ -23,6 +23,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::i18n::Strings;
 use crate::packed::Packed;
 
 /// How serious a [`Problem`] is.
@@ -97,15 +98,39 @@ fn pack_headings(headings: &[Heading]) -> Packed {
     Packed::new(&serde_json::to_string(&rows).expect("a list of numbers and strings"))
 }
 
-/// `aria-label` of the self-link of a heading.
-const HEADING_ANCHOR_LABEL: &str = "Liên kết đến mục này";
-/// Heading of the footnotes section.
-const FOOTNOTES_HEADING: &str = "Chú thích";
+/// The words a report's HTML holds that are not the report's own, in the
+/// interface language, escaped for HTML: `{n}` is a number, `{k}` the k-th
+/// reference to a note.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    /// `aria-label` of the self-link of a heading.
+    heading_anchor: String,
+    /// Heading of the footnotes section.
+    footnotes: String,
+    /// `aria-label` of a back-link from note `{n}`.
+    backlink: String,
+    /// `aria-label` of the back-link to the `{k}`-th reference to note `{n}`.
+    backlink_again: String,
+    /// `aria-label` of the scrolling wrapper of table `{n}`.
+    table: String,
+}
+
+impl Labels {
+    pub fn new(strings: &Strings) -> Labels {
+        let get = |key: &str| escape_html(strings.get(key));
+        Labels {
+            heading_anchor: get("report_heading_anchor"),
+            footnotes: get("footnotes"),
+            backlink: get("report_backlink"),
+            backlink_again: get("report_backlink_again"),
+            table: get("report_table"),
+        }
+    }
+}
+
 /// Heading ids are cut to about this many characters (at a word boundary):
 /// a report's headings can be whole sentences.
 const MAX_SLUG: usize = 60;
-/// `aria-label` of a back-link from a footnote, followed by the note number.
-const BACKLINK_LABEL: &str = "Quay lại chỗ dẫn chú thích";
 /// Longest label (in bytes) considered when scanning text for `[^label]`.
 const MAX_LABEL_BYTES: usize = 1000;
 /// Upper bound on the label comparisons spent on "did you mean" hints.
@@ -125,10 +150,11 @@ fn options(footnotes: bool) -> Options {
 /// `ns` namespaces every id the report creates so it can't clash with the
 /// page's own ids: heading ids are `{ns}-{slug}`, footnotes `{ns}-fn-{n}`,
 /// references `{ns}-fnref-{n}` and `{ns}-fnref-{n}-{k}` for the k-th
-/// reference (k ≥ 2) to the same note.
-pub fn render(source: &str, ns: &str) -> Report {
+/// reference (k ≥ 2) to the same note. The words the HTML adds (footnotes
+/// heading, link labels) are `labels`.
+pub fn render(source: &str, ns: &str, labels: &Labels) -> Report {
     let collected = collect(source);
-    let mut renderer = Renderer::new(source, ns, &collected);
+    let mut renderer = Renderer::new(source, ns, &collected, labels);
     let mut out: Vec<Event<'_>> = Vec::with_capacity(collected.body.len() + 16);
     renderer.convert(&collected.body, &mut out, false);
     renderer.render_footnotes(&mut out);
@@ -704,6 +730,7 @@ struct Renderer<'s, 'c> {
     ns: &'s str,
     ns_html: String,
     collected: &'c Collected<'s>,
+    labels: &'c Labels,
     /// Definition index → footnote number (1-based).
     numbers: HashMap<usize, usize>,
     /// Footnote number - 1 → definition index.
@@ -726,12 +753,13 @@ struct OpenHeading {
 }
 
 impl<'s, 'c> Renderer<'s, 'c> {
-    fn new(source: &'s str, ns: &'s str, collected: &'c Collected<'s>) -> Self {
+    fn new(source: &'s str, ns: &'s str, collected: &'c Collected<'s>, labels: &'c Labels) -> Self {
         Renderer {
             source,
             ns,
             ns_html: escape_html(ns),
             collected,
+            labels,
             numbers: HashMap::new(),
             order: Vec::new(),
             ref_counts: Vec::new(),
@@ -791,8 +819,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
                     // named region that takes focus, so that it can be
                     // scrolled with the keyboard.
                     tables += 1;
+                    let label = self.labels.table.replace("{n}", &tables.to_string());
                     out.push(Event::Html(CowStr::from(format!(
-                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Bảng {tables}\">\n"
+                        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">\n"
                     ))));
                     out.push(event.clone());
                 }
@@ -890,10 +919,11 @@ impl<'s, 'c> Renderer<'s, 'c> {
         let id = self.heading_id(&title);
         let id_html = escape_html(&id);
         let level = open.level;
+        let label = &self.labels.heading_anchor;
         out[open.placeholder] = Event::Html(format!("<h{level} id=\"{id_html}\">").into());
         out.push(Event::Html(
             format!(
-                " <a class=\"anchor\" href=\"#{id_html}\" aria-label=\"{HEADING_ANCHOR_LABEL}\">#</a></h{level}>\n"
+                " <a class=\"anchor\" href=\"#{id_html}\" aria-label=\"{label}\">#</a></h{level}>\n"
             )
             .into(),
         ));
@@ -936,8 +966,9 @@ impl<'s, 'c> Renderer<'s, 'c> {
         out.push(Event::Html(
             format!(
                 "<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"{ns}-footnotes\">\n\
-                 <h2 id=\"{ns}-footnotes\">{FOOTNOTES_HEADING}</h2>\n<ol>\n",
-                ns = escape_html(self.ns)
+                 <h2 id=\"{ns}-footnotes\">{heading}</h2>\n<ol>\n",
+                ns = escape_html(self.ns),
+                heading = self.labels.footnotes
             )
             .into(),
         ));
@@ -979,15 +1010,23 @@ impl<'s, 'c> Renderer<'s, 'c> {
         let ns = &self.ns_html;
         let mut html = String::new();
         for k in 1..=self.ref_counts[number - 1] {
+            let label = if k == 1 {
+                &self.labels.backlink
+            } else {
+                &self.labels.backlink_again
+            };
+            let label = label
+                .replace("{n}", &number.to_string())
+                .replace("{k}", &k.to_string());
             if k == 1 {
                 let _ = write!(
                     html,
-                    " <a href=\"#{ns}-fnref-{number}\" class=\"fnback\" role=\"doc-backlink\" aria-label=\"{BACKLINK_LABEL} {number}\">↩</a>"
+                    " <a href=\"#{ns}-fnref-{number}\" class=\"fnback\" role=\"doc-backlink\" aria-label=\"{label}\">↩</a>"
                 );
             } else {
                 let _ = write!(
                     html,
-                    " <a href=\"#{ns}-fnref-{number}-{k}\" class=\"fnback\" role=\"doc-backlink\" aria-label=\"{BACKLINK_LABEL} {number} (lần {k})\">↩<sup>{k}</sup></a>"
+                    " <a href=\"#{ns}-fnref-{number}-{k}\" class=\"fnback\" role=\"doc-backlink\" aria-label=\"{label}\">↩<sup>{k}</sup></a>"
                 );
             }
         }
@@ -1056,6 +1095,15 @@ fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A report rendered with the Vietnamese labels.
+    fn render(source: &str, ns: &str) -> Report {
+        super::render(
+            source,
+            ns,
+            &Labels::new(&Strings::new(crate::i18n::Language::Vi)),
+        )
+    }
 
     fn errors(report: &Report) -> Vec<&Problem> {
         report

@@ -15,7 +15,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Held, Sources, did_you_mean};
-use crate::i18n::Language;
+use crate::i18n::{Language, Strings};
 use crate::intern::Interner;
 use crate::load::{
     RawCatalogueEntry, RawConfig, RawFigure, RawIndicator, RawUnit, SiteSource, UnitFiles,
@@ -402,10 +402,12 @@ pub fn resolve(
         .unwrap_or_default();
     let collator = vi::Collator::new();
     let strings = Interner::default();
+    let labels = markdown::Labels::new(&Strings::new(config.language));
     let common = Common {
         config: &config,
         catalogue: &catalogue,
         strings: &strings,
+        labels: &labels,
     };
 
     // Each unit is parsed and resolved apart from the others (indicators,
@@ -754,6 +756,8 @@ struct Common<'a> {
     config: &'a Config,
     catalogue: &'a [CatalogueEntry],
     strings: &'a Interner,
+    /// The words reports' HTML adds, in the interface language.
+    labels: &'a markdown::Labels,
 }
 
 fn resolve_unit(
@@ -785,6 +789,7 @@ fn resolve_unit(
         config,
         catalogue,
         strings,
+        labels,
     } = *common;
     let ctx = IndicatorContext {
         file,
@@ -829,7 +834,7 @@ fn resolve_unit(
         .as_ref()
         .and_then(|d| date(file, d, diags));
     let submitted = raw.submitted.as_ref().and_then(|d| date(file, d, diags));
-    let report = report.map(|(file, text)| render_report_text(file, text, diags));
+    let report = report.map(|(file, text)| render_report_text(file, text, labels, diags));
     Some(Unit {
         id: src.id.clone(),
         file,
@@ -858,14 +863,26 @@ fn resolve_unit(
     })
 }
 
-/// Renders a unit's report, its problems going into `diags`.
-pub fn render_report(file: FileId, sources: &Sources, diags: &mut Diagnostics) -> markdown::Report {
-    render_report_text(file, &sources.text(file), diags)
+/// Renders a unit's report in the interface `language`, its problems
+/// going into `diags`.
+pub fn render_report(
+    file: FileId,
+    sources: &Sources,
+    language: Language,
+    diags: &mut Diagnostics,
+) -> markdown::Report {
+    let labels = markdown::Labels::new(&Strings::new(language));
+    render_report_text(file, &sources.text(file), &labels, diags)
 }
 
 /// [`render_report`] of a text not in `Sources` (see [`resolve`]).
-fn render_report_text(file: FileId, text: &str, diags: &mut Diagnostics) -> markdown::Report {
-    let rendered = markdown::render(text, "bc");
+fn render_report_text(
+    file: FileId,
+    text: &str,
+    labels: &markdown::Labels,
+    diags: &mut Diagnostics,
+) -> markdown::Report {
+    let rendered = markdown::render(text, "bc", labels);
     for p in &rendered.problems {
         let d = match p.severity {
             markdown::Severity::Error => Diagnostic::error(p.message.clone()),

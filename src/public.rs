@@ -27,6 +27,7 @@ use std::collections::HashMap;
 use arcstr::ArcStr;
 
 use crate::diag::Sources;
+use crate::i18n::Strings;
 use crate::markdown;
 use crate::model::{Config, Indicator, Site, Submission, Unit};
 
@@ -40,9 +41,10 @@ pub fn public_site(site: &Site, sources: &Sources) -> Site {
         .enumerate()
         .map(|(new, &old)| (old, new))
         .collect();
+    let labels = markdown::Labels::new(&Strings::new(site.config.language));
     let units: Vec<Unit> = kept
         .iter()
-        .map(|&i| public_unit(&site.units[i], &new_index, sources))
+        .map(|&i| public_unit(&site.units[i], &new_index, sources, &labels))
         .collect();
     let (children, roots) = crate::model::hierarchy(&units);
     let highlights = site
@@ -90,10 +92,15 @@ fn has_id(indicator: &Indicator, id: &str) -> bool {
     indicator.id == id || indicator.parts.iter().any(|p| p.id == id)
 }
 
-fn public_unit(unit: &Unit, new_index: &HashMap<usize, usize>, sources: &Sources) -> Unit {
+fn public_unit(
+    unit: &Unit,
+    new_index: &HashMap<usize, usize>,
+    sources: &Sources,
+    labels: &markdown::Labels,
+) -> Unit {
     let report = unit.report_file.and_then(|file| {
         let text = markdown::public_source(&sources.text(file));
-        (!text.trim().is_empty()).then(|| markdown::render(&text, "bc"))
+        (!text.trim().is_empty()).then(|| markdown::render(&text, "bc", labels))
     });
     Unit {
         id: unit.id.clone(),

@@ -143,10 +143,11 @@ impl<'a> Renderer<'a> {
         env.set_formatter(html_formatter);
         let work = Work::default();
         let charts = Arc::clone(&work.charts);
+        let words = crate::chart::ChartText::new(&strings);
         env.add_function(
             "chart",
             move |kind: &str, data: Value, kwargs: minijinja::value::Kwargs| {
-                charts.time(|| crate::chart::template_chart(kind, data, kwargs))
+                charts.time(|| crate::chart::template_chart(kind, data, kwargs, &words))
             },
         );
         let before = diags.errors();
@@ -328,13 +329,13 @@ impl<'a> Renderer<'a> {
     pub fn export_table(&self, export: &Export) -> crate::export::Table {
         let site = self.site;
         match export {
-            Export::Units(members) => crate::export::units(site, members),
-            Export::Indicators(i) => crate::export::indicators(&site.units[*i]),
-            Export::Catalogue => crate::export::catalogue(site),
+            Export::Units(members) => crate::export::units(site, members, &self.strings),
+            Export::Indicators(i) => crate::export::indicators(&site.units[*i], &self.strings),
+            Export::Catalogue => crate::export::catalogue(site, &self.strings),
             Export::Uses(c) => {
                 let all: Vec<usize> = (0..site.units.len()).collect();
                 let uses = rollup::uses(site, &all, &site.catalogue[*c].id);
-                crate::export::indicator_uses(site, &uses)
+                crate::export::indicator_uses(site, &uses, &self.strings)
             }
         }
     }

@@ -24,6 +24,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::i18n::Strings;
 use crate::vi::{fold, format_decimal};
 
 /// The general hint of a target that cannot be read.
@@ -136,11 +137,31 @@ pub enum TargetKind {
 
 /// People's form, with Vietnamese numbers: "> 95%", "≥ 90%", "≥ 100/năm",
 /// "3–5%/năm", "100%", "≤ 2%", "< 2%", "Có/không". [`parse_target`] reads it
-/// back.
+/// back. [`Target::text`] is the same in an interface language.
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, "/năm", "Có/không")
+    }
+}
+
+impl Target {
+    /// The target as [`fmt::Display`] writes it, with the words of the
+    /// interface language for "per year" and for a yes/no target.
+    pub fn text(&self, strings: &Strings) -> String {
+        let mut out = String::new();
+        let _ = fmt::write(
+            &mut out,
+            format_args!(
+                "{}",
+                TargetText(self, strings.get("per_year"), strings.get("target_yes_no"))
+            ),
+        );
+        out
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, per_year: &str, yes_no: &str) -> fmt::Result {
         let pct = if self.percent { "%" } else { "" };
-        let year = if self.per_year { "/năm" } else { "" };
+        let year = if self.per_year { per_year } else { "" };
         let n = |x: f64| format_decimal(x);
         match self.kind {
             TargetKind::AtLeast(x) => write!(f, "≥ {}{pct}{year}", n(x)),
@@ -149,8 +170,17 @@ impl fmt::Display for Target {
             TargetKind::LessThan(x) => write!(f, "< {}{pct}{year}", n(x)),
             TargetKind::Range(lo, hi) => write!(f, "{}–{}{pct}{year}", n(lo), n(hi)),
             TargetKind::Duty => write!(f, "100%{year}"),
-            TargetKind::Yes => f.write_str("Có/không"),
+            TargetKind::Yes => f.write_str(yes_no),
         }
+    }
+}
+
+/// A target with the words to write it with.
+struct TargetText<'a>(&'a Target, &'a str, &'a str);
+
+impl fmt::Display for TargetText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(f, self.1, self.2)
     }
 }
 
@@ -888,13 +918,14 @@ impl Target {
     }
 }
 
-/// Vietnamese text of a margin: Points(3.1) → "vượt 3,1 điểm %", Points(-2.3)
+/// The text of a margin in the interface language of `strings`; in
+/// Vietnamese: Points(3.1) → "vượt 3,1 điểm %", Points(-2.3)
 /// → "thấp hơn 2,3 điểm %", Relative(1.67) → "vượt 1,67%", Relative(-20.0) →
 /// "thấp hơn 20%", ShareOfTarget(96.17) → "đạt 96,17% so với mục tiêu"; a zero
 /// margin → "bằng mục tiêu"; a value that is not finite → "". For a
 /// lower-is-better target: "cao hơn mức tối đa 1,4 điểm %", "thấp hơn mức tối
 /// đa 0,5 điểm %".
-pub fn margin_text(m: Margin, lower_is_better: bool) -> String {
+pub fn margin_text(m: Margin, lower_is_better: bool, strings: &Strings) -> String {
     let (Margin::Points(x) | Margin::Relative(x) | Margin::ShareOfTarget(x)) = m;
     if !x.is_finite() {
         return String::new();
@@ -902,22 +933,38 @@ pub fn margin_text(m: Margin, lower_is_better: bool) -> String {
     // Above a limit is not "vượt" (exceeded, the word for a result better
     // than its target): say where the figure stands against the limit.
     if lower_is_better && !matches!(m, Margin::ShareOfTarget(_)) && round2(x) != 0.0 {
-        let side = if x > 0.0 { "cao hơn" } else { "thấp hơn" };
-        let unit = if matches!(m, Margin::Points(_)) {
-            " điểm %"
+        let side = if x > 0.0 {
+            "margin_above_limit"
         } else {
-            "%"
+            "margin_below_limit"
         };
-        return format!("{side} mức tối đa {}{unit}", format_decimal(x.abs()));
+        return fill(strings.get(side), &amount(m, x.abs(), strings));
     }
     match m {
-        Margin::ShareOfTarget(x) => format!("đạt {}% so với mục tiêu", format_decimal(x)),
-        Margin::Points(x) | Margin::Relative(x) if round2(x) == 0.0 => "bằng mục tiêu".to_string(),
-        Margin::Points(x) if x > 0.0 => format!("vượt {} điểm %", format_decimal(x)),
-        Margin::Points(x) => format!("thấp hơn {} điểm %", format_decimal(-x)),
-        Margin::Relative(x) if x > 0.0 => format!("vượt {}%", format_decimal(x)),
-        Margin::Relative(x) => format!("thấp hơn {}%", format_decimal(-x)),
+        Margin::ShareOfTarget(x) => fill(strings.get("margin_share"), &format_decimal(x)),
+        Margin::Points(x) | Margin::Relative(x) if round2(x) == 0.0 => {
+            strings.get("margin_equal").to_string()
+        }
+        Margin::Points(x) | Margin::Relative(x) if x > 0.0 => {
+            fill(strings.get("margin_over"), &amount(m, x, strings))
+        }
+        Margin::Points(x) | Margin::Relative(x) => {
+            fill(strings.get("margin_under"), &amount(m, -x, strings))
+        }
     }
+}
+
+/// A margin's size `x` (not negative): "3,1 điểm %" or "1,67%".
+fn amount(m: Margin, x: f64, strings: &Strings) -> String {
+    match m {
+        Margin::Points(_) => fill(strings.get("margin_points"), &format_decimal(x)),
+        _ => format!("{}%", format_decimal(x)),
+    }
+}
+
+/// `template` with `{x}` replaced.
+fn fill(template: &str, x: &str) -> String {
+    template.replace("{x}", x)
 }
 
 // ---------------------------------------------------------------------------
@@ -1121,6 +1168,11 @@ fn is_combining(ch: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::margin_text`] in Vietnamese.
+    fn margin_text(m: Margin, lower_is_better: bool) -> String {
+        super::margin_text(m, lower_is_better, &Strings::new(crate::i18n::Language::Vi))
+    }
 
     fn t(src: &str) -> Target {
         match parse_target(src) {

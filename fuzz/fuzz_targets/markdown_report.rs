@@ -3,11 +3,12 @@
 //! heading ids stay in the page's namespace.
 #![no_main]
 
-use ketqua::markdown::{render, render_inline};
+use ketqua::i18n::{Language, Strings};
+use ketqua::markdown::{Labels, render, render_inline};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|source: &str| {
-    let report = render(source, "bc");
+    let report = render(source, "bc", &Labels::new(&Strings::new(Language::Vi)));
     for problem in &report.problems {
         let span = &problem.span;
         assert!(

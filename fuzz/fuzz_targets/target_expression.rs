@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use ketqua::i18n::{Language, Strings};
 use ketqua::target::{
     Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure, parse_period,
     parse_stated, parse_target,
@@ -56,6 +57,7 @@ fuzz_target!(|data: &str| {
     };
     if let Ok(target) = &target {
         let _ = target.to_string();
+        let _ = target.text(&Strings::new(Language::En));
         if let Ok(figure) = &figure {
             assert_eq!(
                 compatible(target, figure),
@@ -65,7 +67,9 @@ fuzz_target!(|data: &str| {
         }
         let assessment = assess(Some(target), &observation);
         if let Some(margin) = assessment.margin {
-            let _ = margin_text(margin, target.lower_is_better());
+            for language in [Language::Vi, Language::En] {
+                let _ = margin_text(margin, target.lower_is_better(), &Strings::new(language));
+            }
         }
     }
     let _ = assess(None, &observation);

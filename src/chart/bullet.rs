@@ -2,7 +2,7 @@
 //! scale.
 
 use super::svg::{self, FONT, FONT_SMALL, Geometry, Parts, w};
-use super::{BulletRow, ChartOptions, label_header};
+use super::{BulletRow, ChartOptions, ChartText, label_header};
 use crate::vi;
 
 const KIND: &str = "bullet";
@@ -204,7 +204,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         width,
         height,
         body,
-        auto_desc: describe(rows),
+        auto_desc: describe(rows, &opts.text),
         table: Some(svg::table(&headers, &table_rows, None)),
     })
 }
@@ -300,7 +300,7 @@ fn status_suffix(row: &BulletRow) -> String {
 
 /// "Biểu đồ thực hiện so với mục tiêu: 14 chỉ tiêu; Vượt: 7, Đạt: 4;
 /// 1 chỉ tiêu chưa có số liệu."
-fn describe(rows: &[BulletRow]) -> String {
+fn describe(rows: &[BulletRow], words: &ChartText) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for row in rows {
         let label = row.status_label.trim();
@@ -312,10 +312,9 @@ fn describe(rows: &[BulletRow]) -> String {
             None => counts.push((label, 1)),
         }
     }
-    let mut out = format!(
-        "Biểu đồ thực hiện so với mục tiêu: {} chỉ tiêu",
-        vi::format_int(rows.len() as i64)
-    );
+    let mut out = words
+        .desc_bullet
+        .replace("{n}", &vi::format_int(rows.len() as i64));
     if !counts.is_empty() {
         let parts: Vec<String> = counts
             .iter()
@@ -329,10 +328,12 @@ fn describe(rows: &[BulletRow]) -> String {
         .filter(|r| !r.actual.is_some_and(f64::is_finite))
         .count();
     if missing > 0 {
-        out.push_str(&format!(
-            "; {} chỉ tiêu chưa có số liệu",
-            vi::format_int(missing as i64)
-        ));
+        out.push_str("; ");
+        out.push_str(
+            &words
+                .desc_indicators_missing
+                .replace("{n}", &vi::format_int(missing as i64)),
+        );
     }
     out.push('.');
     out

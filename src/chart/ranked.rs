@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use super::svg::{self, FONT, FONT_SMALL, Geometry, Parts, w};
-use super::{ChartOptions, RankRow, label_header};
+use super::{ChartOptions, ChartText, RankRow, label_header};
 use crate::vi;
 
 const KIND: &str = "ranked";
@@ -165,7 +165,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         width,
         height,
         body,
-        auto_desc: describe(rows, &order, target_label.as_deref()),
+        auto_desc: describe(rows, &order, target_label.as_deref(), &opts.text),
         table: Some(svg::table(&headers, &table_rows, foot.as_deref())),
     })
 }
@@ -222,10 +222,13 @@ fn scale(rows: &[RankRow], max: Option<f64>, target: Option<f64>) -> f64 {
 
 /// "Biểu đồ xếp hạng, 5 dòng: cao nhất A (98%), thấp nhất B (40%);
 /// 1 dòng chưa có số liệu; Mục tiêu 95%."
-fn describe(rows: &[RankRow], order: &[usize], target: Option<&str>) -> String {
+fn describe(rows: &[RankRow], order: &[usize], target: Option<&str>, words: &ChartText) -> String {
     let mut out = format!(
-        "Biểu đồ xếp hạng, {} dòng",
-        vi::format_int(rows.len() as i64)
+        "{}, {}",
+        words.desc_ranked,
+        words
+            .desc_rows
+            .replace("{n}", &vi::format_int(rows.len() as i64))
     );
     let valued: Vec<&RankRow> = order
         .iter()
@@ -234,13 +237,15 @@ fn describe(rows: &[RankRow], order: &[usize], target: Option<&str>) -> String {
         .collect();
     if let (Some(first), Some(last)) = (valued.first(), valued.last()) {
         out.push_str(&format!(
-            ": cao nhất {} ({})",
+            ": {} {} ({})",
+            words.desc_highest,
             first.label,
             svg::shown(&first.value_text, first.value)
         ));
         if valued.len() > 1 {
             out.push_str(&format!(
-                ", thấp nhất {} ({})",
+                ", {} {} ({})",
+                words.desc_lowest,
                 last.label,
                 svg::shown(&last.value_text, last.value)
             ));
@@ -248,10 +253,12 @@ fn describe(rows: &[RankRow], order: &[usize], target: Option<&str>) -> String {
     }
     let missing = rows.len() - valued.len();
     if missing > 0 {
-        out.push_str(&format!(
-            "; {} dòng chưa có số liệu",
-            vi::format_int(missing as i64)
-        ));
+        out.push_str("; ");
+        out.push_str(
+            &words
+                .desc_rows_missing
+                .replace("{n}", &vi::format_int(missing as i64)),
+        );
     }
     if let Some(t) = target {
         out.push_str("; ");

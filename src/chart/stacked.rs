@@ -204,14 +204,17 @@ fn describe(rows: &[StackedRow], keys: &[Key], opts: &ChartOptions) -> String {
     };
     match rows {
         [row] => format!(
-            "Biểu đồ thanh xếp chồng. {}: {figures}{}: {}.",
+            "{}. {}: {figures}{}: {}.",
+            opts.text.desc_stacked,
             row.label,
             opts.text.total,
             svg::decimal(total)
         ),
         _ => format!(
-            "Biểu đồ thanh xếp chồng, {} dòng. Cộng lại: {figures}{}: {}.",
-            rows.len(),
+            "{}, {}. {}: {figures}{}: {}.",
+            opts.text.desc_stacked,
+            opts.text.desc_rows.replace("{n}", &rows.len().to_string()),
+            opts.text.desc_sum,
             opts.text.total,
             svg::decimal(total)
         ),

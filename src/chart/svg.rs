@@ -357,7 +357,7 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
     let opts = parts.opts;
     let id = id_token(&opts.id);
     let title = match escape(&opts.title) {
-        t if t.trim().is_empty() => "Biểu đồ".to_owned(),
+        t if t.trim().is_empty() => escape(&opts.text.untitled),
         t => t,
     };
     let desc = match escape(&opts.desc) {
@@ -399,7 +399,7 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
     out.push_str("</svg></div>");
     if let Some(table) = parts.table.filter(|_| opts.table) {
         let summary = if opts.data_label.trim().is_empty() {
-            "Số liệu"
+            opts.text.data.as_str()
         } else {
             opts.data_label.as_str()
         };
@@ -417,7 +417,7 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
 pub(super) fn empty(kind: &'static str, opts: &ChartOptions) -> String {
     let geo = Geometry::new(opts, 0.0);
     let label = if escape(&opts.empty_label).trim().is_empty() {
-        "Chưa có số liệu"
+        opts.text.empty.as_str()
     } else {
         opts.empty_label.as_str()
     };

@@ -166,8 +166,13 @@ fn timeline_series() -> Vec<Series> {
     ]
 }
 
+/// The Vietnamese words of the charts.
+fn words() -> ChartText {
+    ChartText::new(&crate::i18n::Strings::new(crate::i18n::Language::Vi))
+}
+
 fn opts(id: &str, title: &str) -> ChartOptions {
-    ChartOptions::new(id, title)
+    ChartOptions::new(id, title, &words())
 }
 
 /// One line per element, so that snapshots can be read and diffed.
@@ -954,7 +959,7 @@ fn awkward_inputs_never_panic() {
 
 fn env() -> Environment<'static> {
     let mut env = Environment::new();
-    register(&mut env);
+    register(&mut env, words());
     env
 }
 

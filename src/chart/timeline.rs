@@ -4,7 +4,7 @@
 use jiff::civil::Date;
 
 use super::svg::{self, FONT_SMALL, Geometry, Parts, w};
-use super::{ChartOptions, Series, label_header};
+use super::{ChartOptions, ChartText, Series, label_header};
 use crate::vi;
 
 const KIND: &str = "timeline";
@@ -292,7 +292,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
         width,
         height,
         body,
-        auto_desc: describe(&parsed, as_of),
+        auto_desc: describe(&parsed, as_of, &opts.text),
         table: Some(svg::table(&headers, &table_rows, None)),
     })
 }
@@ -444,35 +444,42 @@ fn ticks_of(step: Step, start: Date, end: Date, limit: usize) -> Option<Vec<Date
 
 /// "Biểu đồ số báo cáo đã nộp theo ngày, 2 cấp. Tỉnh: đã nộp 12/14, hạn
 /// 30/7/2023, 10 đúng hạn, 2 trễ hạn; … Số liệu đến 31/7/2023."
-fn describe(parsed: &[Parsed<'_>], as_of: Option<Date>) -> String {
+fn describe(parsed: &[Parsed<'_>], as_of: Option<Date>, words: &ChartText) -> String {
     let parts: Vec<String> = parsed
         .iter()
         .map(|p| {
             let mut s = format!(
-                "{}: đã nộp {}",
+                "{}: {} {}",
                 p.series.label,
+                words.desc_submitted,
                 submitted_of(p.dates.len(), p.series.total)
             );
             if let Some(d) = p.deadline {
-                s.push_str(&format!(", hạn {}", vi::format_date(d)));
+                s.push_str(&format!(", {} {}", words.desc_deadline, vi::format_date(d)));
             }
             if let Some((on_time, late)) = p.on_time_and_late() {
+                let n = |x: usize| vi::format_int(x as i64);
                 s.push_str(&format!(
-                    ", {} đúng hạn, {} trễ hạn",
-                    vi::format_int(on_time as i64),
-                    vi::format_int(late as i64)
+                    ", {}, {}",
+                    words.desc_on_time.replace("{n}", &n(on_time)),
+                    words.desc_late.replace("{n}", &n(late))
                 ));
             }
             s
         })
         .collect();
     let mut out = format!(
-        "Biểu đồ số báo cáo đã nộp theo ngày, {} cấp. {}.",
-        vi::format_int(parsed.len() as i64),
+        "{}, {}. {}.",
+        words.desc_timeline,
+        words
+            .desc_levels
+            .replace("{n}", &vi::format_int(parsed.len() as i64)),
         parts.join("; ")
     );
     if let Some(d) = as_of {
-        out.push_str(&format!(" Số liệu đến {}.", vi::format_date(d)));
+        out.push(' ');
+        out.push_str(&words.desc_as_of.replace("{date}", &vi::format_date(d)));
+        out.push('.');
     }
     out
 }

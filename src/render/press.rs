@@ -430,7 +430,9 @@ fn standalone_svg(rows: &[crate::chart::BulletRow], strings: &Strings) -> String
             r
         })
         .collect();
-    let mut opts = crate::chart::ChartOptions::new("bieu-do", strings.get("chart_bullet_title"));
+    let words = crate::chart::ChartText::new(strings);
+    let mut opts =
+        crate::chart::ChartOptions::new("bieu-do", strings.get("chart_bullet_title"), &words);
     opts.table = false;
     let figure = crate::chart::bullet(&rows, &opts);
     let svg = match (figure.find("<svg"), figure.rfind("</svg>")) {

@@ -323,7 +323,7 @@ pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorVie
         group: ind.group.clone(),
         description: ind.description.clone(),
         unit_of_measure: ind.unit_of_measure.clone(),
-        target: t.map(ToString::to_string).unwrap_or_default(),
+        target: t.map(|t| t.text(strings)).unwrap_or_default(),
         baseline: fig(&ind.baseline),
         actuals: ind
             .actuals
@@ -350,7 +350,7 @@ pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorVie
         margin: ind
             .assessment
             .margin
-            .map(|m| target::margin_text(m, t.is_some_and(Target::lower_is_better)))
+            .map(|m| target::margin_text(m, t.is_some_and(Target::lower_is_better), strings))
             .unwrap_or_default(),
         stated_status: ind.stated_status.map(|s| status_view(s, strings)),
         disagrees,
@@ -636,7 +636,7 @@ pub(super) fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
         group: entry.group.clone(),
         description: entry.description.clone(),
         unit_of_measure: entry.unit_of_measure.clone(),
-        target: target.map(ToString::to_string).unwrap_or_default(),
+        target: target.map(|t| t.text(ctx.strings)).unwrap_or_default(),
         units: s.units,
         with_figure: s.with_figure,
         counts: tally_counts(&s.statuses, ctx.strings),
@@ -916,7 +916,7 @@ pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
                     (
                         Some(x),
                         if per_year {
-                            format!("{text}/năm")
+                            format!("{text}{}", strings.get("per_year"))
                         } else {
                             text
                         },

@@ -372,7 +372,12 @@ impl Preview {
             diagnostics
                 .retain(|d| !matches!(&d.location, Location::Span { file: f, .. } if *f == file));
             let mut found = Diagnostics::default();
-            site.units[i].report = Some(model::render_report(file, sources, &mut found));
+            site.units[i].report = Some(model::render_report(
+                file,
+                sources,
+                site.config.language,
+                &mut found,
+            ));
             consistency::check_report(&site.units[i], sources, &mut found);
             diagnostics.extend(found);
             live.stale.insert(i);

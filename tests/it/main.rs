@@ -8,6 +8,7 @@ mod crash;
 mod example;
 mod export;
 mod golden;
+mod i18n;
 mod init;
 mod layers;
 mod links;
