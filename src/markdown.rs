@@ -730,7 +730,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         Renderer {
             source,
             ns,
-            ns_html: escape_html(ns),
+            ns_html: crate::escape::html(ns),
             collected,
             numbers: HashMap::new(),
             order: Vec::new(),
@@ -888,7 +888,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         self.heading_count += 1;
         let title = open.title.split_whitespace().collect::<Vec<_>>().join(" ");
         let id = self.heading_id(&title);
-        let id_html = escape_html(&id);
+        let id_html = crate::escape::html(&id);
         let level = open.level;
         out[open.placeholder] = Event::Html(format!("<h{level} id=\"{id_html}\">").into());
         out.push(Event::Html(
@@ -937,7 +937,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             format!(
                 "<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"{ns}-footnotes\">\n\
                  <h2 id=\"{ns}-footnotes\">{FOOTNOTES_HEADING}</h2>\n<ol>\n",
-                ns = escape_html(self.ns)
+                ns = crate::escape::html(self.ns)
             )
             .into(),
         ));
@@ -1036,21 +1036,6 @@ fn shorten_slug(slug: String) -> String {
     }
     let cut = slug[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
     slug[..cut].to_string()
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

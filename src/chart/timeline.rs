@@ -5,6 +5,7 @@ use jiff::civil::Date;
 
 use super::svg::{self, FONT_SMALL, Geometry, Parts, w};
 use super::{ChartOptions, Series, label_header};
+use crate::escape::Xml;
 use crate::vi;
 
 const KIND: &str = "timeline";
@@ -194,12 +195,12 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
         w!(
             body,
             r#"<g class="rule"><title>{}</title><line class="{class}" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"/><text class="rule-label" x="{}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
-            svg::Escaped(full),
+            Xml(full),
             svg::num(label_y - 10.0),
             svg::num(bottom),
             svg::num(lx),
             svg::num(label_y),
-            svg::Escaped(label),
+            Xml(label),
             x = svg::num(xx)
         );
     }
@@ -230,7 +231,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
             body,
             r#"<path class="line series-{}" d="{d}" vector-effect="non-scaling-stroke"><title>{}: {}</title></path>"#,
             p.class,
-            svg::Escaped(&p.series.label),
+            Xml(&p.series.label),
             figure
         );
         end_labels.push((
@@ -249,7 +250,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
             r#"<text class="series-label label-{class}" x="{}" y="{}">{}</text>"#,
             svg::num(label_x),
             svg::num(*ly),
-            svg::Escaped(&shown)
+            Xml(&shown)
         );
     }
 

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::escape::Feed;
 use crate::model::{Highlight, HighlightKind};
 use crate::target;
 
@@ -533,22 +534,6 @@ fn strip_comments(css: &str) -> String {
     out
 }
 
-/// Escapes text for XML content and attribute values.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// Escapes a style sheet for a `<style>` element of XML (`>` in selectors
 /// is fine in XML text; `&` and `<` are not).
 fn xml_escape_text(text: &str) -> String {
@@ -589,26 +574,26 @@ fn feed(ctx: &ViewContext<'_>) -> String {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
         c.language.key()
     ));
-    out.push_str(&format!("  <title>{}</title>\n", xml_escape(&c.title)));
+    out.push_str(&format!("  <title>{}</title>\n", Feed(&c.title)));
     if !c.description.is_empty() {
         out.push_str(&format!(
             "  <subtitle>{}</subtitle>\n",
-            xml_escape(&c.description)
+            Feed(&c.description)
         ));
     }
     out.push_str(&format!(
         "  <id>{}</id>\n",
-        xml_escape(&id("", format!("urn:ketqua:{name}")))
+        Feed(&id("", format!("urn:ketqua:{name}")))
     ));
     if !base.is_empty() {
         out.push_str(&format!(
             "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-            xml_escape(&absolute(base, "feed.xml"))
+            Feed(&absolute(base, "feed.xml"))
         ));
     }
     out.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&link("index.html"))
+        Feed(&link("index.html"))
     ));
     out.push_str(&format!("  <updated>{}</updated>\n", atom_date(updated)));
     let author = if c.organisation.is_empty() {
@@ -618,20 +603,20 @@ fn feed(ctx: &ViewContext<'_>) -> String {
     };
     out.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        xml_escape(author)
+        Feed(author)
     ));
     for h in &site.highlights {
         let url = highlight_url(&h.slug);
         let kind = kind_view(h.kind, ctx.strings);
         out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", xml_escape(&h.title)));
+        out.push_str(&format!("    <title>{}</title>\n", Feed(&h.title)));
         out.push_str(&format!(
             "    <id>{}</id>\n",
-            xml_escape(&id(&url, format!("urn:ketqua:{name}:{}", h.slug)))
+            Feed(&id(&url, format!("urn:ketqua:{name}:{}", h.slug)))
         ));
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&link(&url))
+            Feed(&link(&url))
         ));
         out.push_str(&format!(
             "    <published>{}</published>\n",
@@ -644,15 +629,12 @@ fn feed(ctx: &ViewContext<'_>) -> String {
         out.push_str(&format!(
             "    <category term=\"{}\" label=\"{}\"/>\n",
             kind.key,
-            xml_escape(&kind.label)
+            Feed(&kind.label)
         ));
-        out.push_str(&format!(
-            "    <summary>{}</summary>\n",
-            xml_escape(&h.summary)
-        ));
+        out.push_str(&format!("    <summary>{}</summary>\n", Feed(&h.summary)));
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            xml_escape(&h.body.html())
+            Feed(&h.body.html())
         ));
         out.push_str("  </entry>\n");
     }
@@ -669,7 +651,7 @@ fn sitemap(site: &Site) -> String {
     let mut url = |path: &str, lastmod: Option<jiff::civil::Date>| {
         out.push_str(&format!(
             "  <url><loc>{}</loc>{}</url>\n",
-            xml_escape(&absolute(base, path)),
+            Feed(&absolute(base, path)),
             lastmod.map_or(String::new(), |d| format!("<lastmod>{d}</lastmod>"))
         ));
     };
