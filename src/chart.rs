@@ -106,6 +106,7 @@ mod bullet;
 pub mod png;
 mod ranked;
 mod stacked;
+mod style;
 mod svg;
 mod timeline;
 
@@ -301,6 +302,14 @@ pub struct ChartOptions {
     pub label_header: String,
     /// Whether to add the data table.
     pub table: bool,
+    /// A standalone SVG file instead of a `<figure>` for a page (the
+    /// press kit's chart): an XML declaration, the `<svg>` with its own
+    /// styles (the default theme's light colours, see `style.rs`), a white
+    /// background and the Be Vietnam Pro font named; no table, no
+    /// `vector-effect` (SVG 1.1 has none, and a file is not rescaled in a
+    /// page). Not a template argument.
+    #[serde(skip)]
+    pub standalone: bool,
     /// The other words of the charts, for another interface language.
     pub text: ChartText,
 }
@@ -322,6 +331,7 @@ impl Default for ChartOptions {
             empty_label: "Chưa có số liệu".to_owned(),
             label_header: String::new(),
             table: true,
+            standalone: false,
             text: ChartText::default(),
         }
     }

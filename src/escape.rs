@@ -162,7 +162,7 @@ mod tests {
         let mut text = String::new();
         for c in (0..0x250).chain(0xFFF0..0x10010).filter_map(char::from_u32) {
             text.push(c);
-            text.push_str("ả");
+            text.push('ả');
         }
         assert_eq!(html(&text), slow(&text, "&#39;", false));
         assert_eq!(xml(&text), slow(&text, "&#39;", true));

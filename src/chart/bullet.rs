@@ -15,6 +15,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         return svg::empty(KIND, opts);
     }
     let geo = Geometry::new(opts, 40.0);
+    let scaling = svg::scaling(opts);
     let width = geo.width;
     let rh = geo.row_height;
     let label_w = geo.label_width();
@@ -86,7 +87,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
             let x = pos(b);
             w!(
                 body,
-                r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"><title>{}: {}</title></line>"#,
+                r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
                 svg::num(cy + track_h / 2.0),
                 svg::num(cy + track_h / 2.0 + 5.0),
                 Xml(&opts.text.baseline),
@@ -108,7 +109,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
             let x = svg::num(pos(t));
             w!(
                 body,
-                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"><title>{}: {}</title></line>"#,
+                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
                 svg::num(cy - track_h / 2.0 - 4.0),
                 svg::num(cy + track_h / 2.0 + 4.0),
                 Xml(&opts.text.target),

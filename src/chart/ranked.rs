@@ -17,6 +17,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         return svg::empty(KIND, opts);
     }
     let geo = Geometry::new(opts, 24.0);
+    let scaling = svg::scaling(opts);
     let width = geo.width;
     let rh = geo.row_height;
     let label_w = geo.label_width();
@@ -98,7 +99,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         };
         w!(
             body,
-            r#"<g class="rule"><line class="target-rule" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"/><text class="target-label" x="{x}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
+            r#"<g class="rule"><line class="target-rule" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}/><text class="target-label" x="{x}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
             svg::num(top - 8.0),
             svg::num(bottom),
             svg::num(top - 12.0),

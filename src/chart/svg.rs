@@ -305,6 +305,21 @@ pub(super) struct Parts<'a> {
     pub table: Option<String>,
 }
 
+/// ` vector-effect="non-scaling-stroke"` for a line of a chart in a page
+/// (its width stays the same whatever the chart's scale); nothing in a
+/// standalone file, since SVG 1.1 has no `vector-effect`.
+pub(super) fn scaling(opts: &ChartOptions) -> &'static str {
+    if opts.standalone {
+        ""
+    } else {
+        r#" vector-effect="non-scaling-stroke""#
+    }
+}
+
+/// The font of a standalone chart: the theme's, which the PNG is drawn
+/// with (see `png.rs`), then common ones.
+const STANDALONE_FONT: &str = "'Be Vietnam Pro', 'Noto Sans', Arial, sans-serif";
+
 /// Assembles `<figure class="chart chart-KIND">` with the caption, the SVG
 /// (with `role="img"`, `<title>`, `<desc>` and `aria-labelledby`) and the
 /// data table in `<details>`.
@@ -321,6 +336,30 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
     };
     let (w, h) = (num(parts.width), num(parts.height));
     let mut out = String::new();
+    if opts.standalone {
+        w!(
+            out,
+            concat!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n",
+                r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" "#,
+                r#"viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-size="13" "#,
+                r#"role="img" aria-labelledby="{id}-title {id}-desc" font-family="{font}">"#,
+                r#"<style>{css}</style><rect width="100%" height="100%" fill="{bg}"/>"#,
+                r#"<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
+                "{body}</svg>\n"
+            ),
+            w = w,
+            h = h,
+            id = id,
+            font = STANDALONE_FONT,
+            css = super::style::standalone_css(),
+            bg = super::style::background(),
+            title = title,
+            desc = desc,
+            body = parts.body
+        );
+        return out;
+    }
     w!(
         out,
         r#"<figure class="chart chart-{}" id="{id}">"#,
