@@ -48,6 +48,18 @@ fn palette() -> HashMap<&'static str, &'static str> {
     tokens
 }
 
+/// The statuses of indicators and reports, in the order of `charts.css`.
+const STATUSES: [&str; 8] = [
+    "exceeded",
+    "achieved",
+    "not-achieved",
+    "not-assessed",
+    "on-time",
+    "late",
+    "missing",
+    "not-due",
+];
+
 /// The background of a standalone chart: the page's colour.
 pub(super) fn background() -> &'static str {
     palette().get("chart-bg").copied().unwrap_or("#ffffff")
@@ -77,31 +89,13 @@ pub(super) fn standalone_css() -> String {
         on_not_assessed = c("chart-on-not-assessed"),
         bar = c("chart-bar"),
     );
-    for status in [
-        "exceeded",
-        "achieved",
-        "not-achieved",
-        "not-assessed",
-        "on-time",
-        "late",
-        "missing",
-        "not-due",
-    ] {
+    for status in STATUSES {
         css.push_str(&format!(
             ".seg-{status},.status-{status}{{fill:{}}}",
             c(&format!("chart-{status}"))
         ));
     }
-    for status in [
-        "exceeded",
-        "achieved",
-        "not-achieved",
-        "not-assessed",
-        "on-time",
-        "late",
-        "missing",
-        "not-due",
-    ] {
+    for status in STATUSES {
         css.push_str(&format!(
             ".on-{status}{{fill:{}}}",
             c(&format!("chart-on-{status}"))
