@@ -107,13 +107,12 @@ mod bullet;
 pub mod png;
 mod ranked;
 mod stacked;
+mod style;
 mod svg;
 mod timeline;
 
 #[cfg(test)]
 mod tests;
-
-pub use svg::escape;
 
 // ---------------------------------------------------------------------------
 // Data
@@ -304,6 +303,14 @@ pub struct ChartOptions {
     pub label_header: String,
     /// Whether to add the data table.
     pub table: bool,
+    /// A standalone SVG file instead of a `<figure>` for a page (the
+    /// press kit's chart): an XML declaration, the `<svg>` with its own
+    /// styles (the default theme's light colours, see `style.rs`), a white
+    /// background and the Be Vietnam Pro font named; no table, no
+    /// `vector-effect` (SVG 1.1 has none, and a file is not rescaled in a
+    /// page). Not a template argument.
+    #[serde(skip)]
+    pub standalone: bool,
     /// The other words of the charts; those a template leaves empty are the
     /// interface language's.
     pub text: ChartText,
@@ -326,6 +333,7 @@ impl Default for ChartOptions {
             empty_label: String::new(),
             label_header: String::new(),
             table: true,
+            standalone: false,
             text: ChartText::default(),
         }
     }

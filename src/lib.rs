@@ -11,6 +11,7 @@ pub mod chart;
 pub mod cli;
 pub mod consistency;
 pub mod diag;
+pub mod escape;
 pub mod export;
 pub mod highlight;
 pub mod i18n;

@@ -65,6 +65,9 @@ pub struct Report {
     /// page is rendered, and twenty headings a report would otherwise be
     /// forty strings held for every unit.
     headings: Packed,
+    /// The plain text of the report, for the search index (see
+    /// [`Report::text`]), packed like the HTML.
+    text: Packed,
     /// Number of footnotes rendered (referenced ones only).
     pub footnotes: usize,
     /// Problems found, ordered by position in the source.
@@ -75,6 +78,19 @@ impl Report {
     /// The report's HTML (safe: raw HTML of the source is escaped).
     pub fn html(&self) -> String {
         self.html.text()
+    }
+
+    /// The report's plain text, taken from the events its HTML is written
+    /// from: one line for each block (paragraph, heading, list item, table
+    /// cell, line of a code block) and each line break of the source, the
+    /// text as written (not escaped), without what is not read as text:
+    /// heading anchors, footnote marks and back-links, images (their
+    /// description is an attribute) and links whose address or title holds
+    /// `fnback` (as the search index had it when it read the HTML: its
+    /// files stay the same; a link to a page named so is rare). The
+    /// footnotes follow under their heading.
+    pub fn text(&self) -> String {
+        self.text.text()
     }
 
     /// Every heading of the report body, in order. Headings inside footnotes
@@ -105,7 +121,8 @@ fn pack_headings(headings: &[Heading]) -> Packed {
 pub struct Labels {
     /// `aria-label` of the self-link of a heading.
     heading_anchor: String,
-    /// Heading of the footnotes section.
+    /// Heading of the footnotes section, as text (a text event: the
+    /// report's plain text has it).
     footnotes: String,
     /// `aria-label` of a back-link from note `{n}`.
     backlink: String,
@@ -117,10 +134,10 @@ pub struct Labels {
 
 impl Labels {
     pub fn new(strings: &Strings) -> Labels {
-        let get = |key: &str| escape_html(strings.get(key));
+        let get = |key: &str| crate::escape::html(strings.get(key));
         Labels {
             heading_anchor: get("report_heading_anchor"),
-            footnotes: get("footnotes"),
+            footnotes: strings.get("footnotes").to_owned(),
             backlink: get("report_backlink"),
             backlink_again: get("report_backlink_again"),
             table: get("report_table"),
@@ -160,6 +177,7 @@ pub fn render(source: &str, ns: &str, labels: &Labels) -> Report {
     renderer.render_footnotes(&mut out);
     renderer.report_unused();
 
+    let text = plain_text(&out);
     // Reports come out about 1.6 times the size of their source.
     let mut html = String::with_capacity(2 * source.len());
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
@@ -175,9 +193,50 @@ pub fn render(source: &str, ns: &str, labels: &Labels) -> Report {
     Report {
         html: Packed::new(&html),
         headings: pack_headings(&headings),
+        text: Packed::new(&text),
         footnotes: order.len(),
         problems,
     }
+}
+
+/// The plain text of the events given to the HTML writer (see
+/// [`Report::text`]). Every event but inline markup and text breaks a line:
+/// the `Html` events of [`Renderer`] are blocks, its inline pieces
+/// (footnote marks, back-links) are `InlineHtml`.
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut text = String::new();
+    // Depth inside what is not text: images, links to back-references.
+    let mut hidden = 0usize;
+    // One entry per open link: whether it is hidden.
+    let mut links: Vec<bool> = Vec::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if hidden == 0 {
+                    text.push_str(t);
+                }
+            }
+            Event::Start(Tag::Image { .. }) => hidden += 1,
+            Event::End(TagEnd::Image) => hidden = hidden.saturating_sub(1),
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) => {
+                let hide = dest_url.contains("fnback") || title.contains("fnback");
+                links.push(hide);
+                hidden += usize::from(hide);
+            }
+            Event::End(TagEnd::Link) => {
+                if links.pop() == Some(true) {
+                    hidden = hidden.saturating_sub(1);
+                }
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough)
+            | Event::InlineHtml(_) => {}
+            _ => text.push('\n'),
+        }
+    }
+    text
 }
 
 /// The public part of a report's source: every section whose heading has
@@ -757,7 +816,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         Renderer {
             source,
             ns,
-            ns_html: escape_html(ns),
+            ns_html: crate::escape::html(ns),
             collected,
             labels,
             numbers: HashMap::new(),
@@ -905,7 +964,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         } else {
             format!("{ns}-fnref-{number}-{count}")
         };
-        Event::Html(
+        Event::InlineHtml(
             format!(
                 "<sup class=\"fnref\"><a href=\"#{ns}-fn-{number}\" id=\"{id}\" role=\"doc-noteref\">{number}</a></sup>"
             )
@@ -917,7 +976,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         self.heading_count += 1;
         let title = open.title.split_whitespace().collect::<Vec<_>>().join(" ");
         let id = self.heading_id(&title);
-        let id_html = escape_html(&id);
+        let id_html = crate::escape::html(&id);
         let level = open.level;
         let label = &self.labels.heading_anchor;
         out[open.placeholder] = Event::Html(format!("<h{level} id=\"{id_html}\">").into());
@@ -963,15 +1022,17 @@ impl<'s, 'c> Renderer<'s, 'c> {
         if self.order.is_empty() {
             return;
         }
+        // The heading's text is a text event: the report's plain text has it.
         out.push(Event::Html(
             format!(
                 "<section class=\"footnotes\" role=\"doc-endnotes\" aria-labelledby=\"{ns}-footnotes\">\n\
-                 <h2 id=\"{ns}-footnotes\">{heading}</h2>\n<ol>\n",
-                ns = escape_html(self.ns),
-                heading = self.labels.footnotes
+                 <h2 id=\"{ns}-footnotes\">",
+                ns = self.ns_html
             )
             .into(),
         ));
+        out.push(Event::Text(CowStr::from(self.labels.footnotes.clone())));
+        out.push(Event::Html(CowStr::Borrowed("</h2>\n<ol>\n")));
         let collected = self.collected;
         // Index in `out` of the placeholder for each note's back-links.
         let mut backlinks = Vec::new();
@@ -988,13 +1049,13 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 Some((last, rest)) if ends_with_paragraph => {
                     self.convert(rest, out, true);
                     backlinks.push(out.len());
-                    out.push(Event::Html(CowStr::Borrowed("")));
+                    out.push(Event::InlineHtml(CowStr::Borrowed("")));
                     out.push(last.0.clone());
                 }
                 _ => {
                     self.convert(events, out, true);
                     backlinks.push(out.len());
-                    out.push(Event::Html(CowStr::Borrowed("")));
+                    out.push(Event::InlineHtml(CowStr::Borrowed("")));
                 }
             }
             out.push(Event::Html(CowStr::Borrowed("</li>\n")));
@@ -1002,7 +1063,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
         }
         out.push(Event::Html(CowStr::Borrowed("</ol>\n</section>\n")));
         for (i, &at) in backlinks.iter().enumerate() {
-            out[at] = Event::Html(self.backlinks(i + 1).into());
+            out[at] = Event::InlineHtml(self.backlinks(i + 1).into());
         }
     }
 
@@ -1075,21 +1136,6 @@ fn shorten_slug(slug: String) -> String {
     }
     let cut = slug[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
     slug[..cut].to_string()
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -454,8 +454,8 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Escapes strings for HTML like minijinja's default formatter, but leaves
-/// `/` alone: links stay readable (`../units/x.html`) and so do fractions
+/// Escapes strings for HTML ([`crate::escape::Html`]) like minijinja's
+/// default formatter, but leaves `/` alone: links stay readable (`../units/x.html`) and so do fractions
 /// ("41/71"), and `/` needs no escaping in HTML text or quoted attributes.
 fn html_formatter(
     out: &mut minijinja::Output<'_>,
@@ -464,30 +464,14 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     match (state.auto_escape(), value.as_str()) {
         (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
-            // The text between special characters is written as it is.
-            let mut start = 0;
-            let mut write = |piece: &str| {
-                out.write_str(piece).map_err(|_| {
+            std::fmt::Write::write_fmt(out, format_args!("{}", crate::escape::Html(text))).map_err(
+                |_| {
                     minijinja::Error::new(
                         minijinja::ErrorKind::WriteFailure,
                         "cannot write the page",
                     )
-                })
-            };
-            for (i, b) in text.bytes().enumerate() {
-                let replacement = match b {
-                    b'&' => "&amp;",
-                    b'<' => "&lt;",
-                    b'>' => "&gt;",
-                    b'"' => "&quot;",
-                    b'\'' => "&#39;",
-                    _ => continue,
-                };
-                write(&text[start..i])?;
-                write(replacement)?;
-                start = i + 1;
-            }
-            write(&text[start..])
+                },
+            )
         }
         _ => minijinja::escape_formatter(out, state, value),
     }

@@ -49,7 +49,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use crate::vi::{fold, format_decimal, format_fixed, format_int};
+use crate::vi::{fold, format_decimal, format_fixed, format_int, group_thousands};
 
 /// A figure found in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -474,24 +474,12 @@ fn number_guesses(text: &str) -> Vec<String> {
     }
     let digits: String = groups.concat();
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let regrouped = with_frac(group_by_three(&digits));
+        let regrouped = with_frac(group_thousands(&digits));
         if !guesses.contains(&regrouped) {
             guesses.push(regrouped);
         }
     }
     guesses
-}
-
-/// "151915" → "151.915".
-fn group_by_three(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------

@@ -132,7 +132,7 @@ fn other_documents(site: &Site, strings: &Strings) -> Vec<Doc> {
     }
     for h in &site.highlights {
         let mut passages = vec![h.summary.clone()];
-        push_text(&mut passages, &html_text(&h.body.html()));
+        push_text(&mut passages, &h.body.text());
         docs.push(Doc {
             title: h.title.clone(),
             level: strings
@@ -169,7 +169,7 @@ pub fn unit_document(unit: &Unit, strings: &Strings) -> Doc {
         push_text(&mut passages, &ind.note);
     }
     if let Some(report) = &unit.report {
-        push_text(&mut passages, &html_text(&report.html()));
+        push_text(&mut passages, &report.text());
     }
     Doc {
         title: unit.name.clone(),
@@ -207,6 +207,8 @@ fn push_text(passages: &mut Vec<String>, text: &str) {
 /// The text of rendered HTML, one line per block (paragraph, heading, list
 /// item, table cell), without the heading anchors ("#"), footnote marks and
 /// back-links ("↩"). Entities written by the Markdown renderer are decoded.
+/// Used for a unit's summary, which the model holds as HTML only; reports
+/// give their text themselves ([`crate::markdown::Report::text`]).
 pub fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;

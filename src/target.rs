@@ -25,7 +25,7 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::i18n::Strings;
-use crate::vi::{fold, format_decimal};
+use crate::vi::{fold, format_decimal, is_combining_mark};
 
 /// The general hint of a target that cannot be read.
 const TARGET_HINT: &str = "write the target as `>= 95%`, `3-5%/năm`, `100%` or `yes`";
@@ -235,7 +235,7 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
 
     // Anything after a yes/no word.
     let word_end = body
-        .find(|ch: char| !(ch.is_alphabetic() || is_combining(ch)))
+        .find(|ch: char| !(ch.is_alphabetic() || is_combining_mark(ch)))
         .unwrap_or(body.len());
     let word = body.get(..word_end).unwrap_or("");
     if matches!(fold(word).as_str(), "yes" | "co") {
@@ -326,7 +326,7 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
         let word_start = c.pos;
         while c
             .peek()
-            .is_some_and(|ch| ch.is_alphabetic() || is_combining(ch))
+            .is_some_and(|ch| ch.is_alphabetic() || is_combining_mark(ch))
         {
             c.bump();
         }
@@ -1158,11 +1158,6 @@ fn number_value(text: &str, span: Range<usize>, suffix: &str) -> Result<f64, Par
             "write a smaller number".to_string(),
         ),
     }
-}
-
-/// Combining diacritical marks (NFD input).
-fn is_combining(ch: char) -> bool {
-    ('\u{0300}'..='\u{036F}').contains(&ch)
 }
 
 #[cfg(test)]

@@ -136,8 +136,9 @@ fn round_up(digits: &mut Vec<u8>) {
     digits.insert(0, b'1');
 }
 
-/// "3445485" → "3.445.485".
-fn group_thousands(digits: &str) -> String {
+/// A string of digits with dot thousands: "3445485" → "3.445.485",
+/// "151915" → "151.915", "71" → "71".
+pub fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -319,9 +320,14 @@ fn is_latin_letter(c: char) -> bool {
     }
 }
 
-/// Combining marks, as found in NFD text (tones and vowel marks of decomposed
-/// Vietnamese are all in the first block).
-fn is_combining_mark(c: char) -> bool {
+/// Whether `c` is a combining mark that decomposed (NFD) text can hold
+/// over a letter: the blocks of combining diacritical marks (U+0300–036F,
+/// where every tone and vowel mark of Vietnamese is; Extended U+1AB0–1AFF;
+/// Supplement U+1DC0–1DFF; for Symbols U+20D0–20FF; Half Marks
+/// U+FE20–FE2F). The one definition of the crate: folding drops them, and
+/// the chart's text widths and the target parser count them with their
+/// letter.
+pub fn is_combining_mark(c: char) -> bool {
     matches!(c,
         '\u{0300}'..='\u{036F}'
         | '\u{1AB0}'..='\u{1AFF}'
@@ -584,6 +590,28 @@ mod tests {
     }
 
     // --- folding -----------------------------------------------------------
+
+    #[test]
+    fn combining_marks_are_the_four_blocks_and_nothing_else() {
+        // The tones and vowel marks of decomposed Vietnamese.
+        for c in [
+            '\u{0300}', '\u{0301}', '\u{0302}', '\u{0303}', '\u{0306}', '\u{0309}', '\u{031B}',
+            '\u{0323}',
+        ] {
+            assert!(is_combining_mark(c), "{c:?}");
+        }
+        for c in [
+            '\u{036F}', '\u{1AB0}', '\u{1DC0}', '\u{1DFF}', '\u{20D0}', '\u{20FF}', '\u{FE20}',
+            '\u{FE2F}',
+        ] {
+            assert!(is_combining_mark(c), "{c:?}");
+        }
+        for c in [
+            'a', 'đ', 'ơ', '\u{02FF}', '\u{0370}', '\u{1DBF}', '\u{2100}', '\u{FE30}', '\u{00AD}',
+        ] {
+            assert!(!is_combining_mark(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn fold_removes_diacritics_and_case() {

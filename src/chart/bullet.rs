@@ -3,6 +3,7 @@
 
 use super::svg::{self, FONT, FONT_SMALL, Geometry, Parts, w};
 use super::{BulletRow, ChartOptions, ChartText, label_header};
+use crate::escape::Xml;
 use crate::vi;
 
 const KIND: &str = "bullet";
@@ -14,6 +15,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         return svg::empty(KIND, opts);
     }
     let geo = Geometry::new(opts, 40.0);
+    let scaling = svg::scaling(opts);
     let width = geo.width;
     let rh = geo.row_height;
     let label_w = geo.label_width();
@@ -31,11 +33,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         let pos = |v: f64| x0 + v.clamp(0.0, scale) / scale * bar_w;
         let (shown, _) = svg::truncate(&row.label, max_chars);
 
-        w!(
-            body,
-            r#"<g class="row"><title>{}</title>"#,
-            svg::Escaped(&row.label)
-        );
+        w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
         svg::label_text(
             &mut body,
             x0 - 8.0,
@@ -64,8 +62,8 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 svg::num(cy - track_h / 2.0 - 2.0),
                 svg::num((b - a).max(1.0)),
                 svg::num(track_h + 4.0),
-                svg::Escaped(&opts.text.target),
-                svg::Escaped(&target_display(row))
+                Xml(&opts.text.target),
+                Xml(&target_display(row))
             );
         }
         let actual = row.actual.filter(|v| v.is_finite());
@@ -78,8 +76,8 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 svg::num(cy - bar_h / 2.0),
                 svg::num(pos(a) - x0),
                 svg::num(bar_h),
-                svg::Escaped(&opts.text.actual),
-                svg::Escaped(&figure(row, &row.actual_text, row.actual)),
+                Xml(&opts.text.actual),
+                Xml(&figure(row, &row.actual_text, row.actual)),
                 status_suffix(row)
             );
         }
@@ -89,11 +87,11 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
             let x = pos(b);
             w!(
                 body,
-                r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"><title>{}: {}</title></line>"#,
+                r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
                 svg::num(cy + track_h / 2.0),
                 svg::num(cy + track_h / 2.0 + 5.0),
-                svg::Escaped(&opts.text.baseline),
-                svg::Escaped(&figure(row, &row.baseline_text, row.baseline)),
+                Xml(&opts.text.baseline),
+                Xml(&figure(row, &row.baseline_text, row.baseline)),
                 x = svg::num(x)
             );
         }
@@ -104,18 +102,18 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 svg::num(pos(year.value)),
                 svg::num(cy),
                 year.year,
-                svg::Escaped(&figure(row, &year.text, Some(year.value)))
+                Xml(&figure(row, &year.text, Some(year.value)))
             );
         }
         if let Target::Single(t) = target {
             let x = svg::num(pos(t));
             w!(
                 body,
-                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"><title>{}: {}</title></line>"#,
+                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
                 svg::num(cy - track_h / 2.0 - 4.0),
                 svg::num(cy + track_h / 2.0 + 4.0),
-                svg::Escaped(&opts.text.target),
-                svg::Escaped(&target_display(row))
+                Xml(&opts.text.target),
+                Xml(&target_display(row))
             );
         }
         if actual.is_none() {
@@ -124,7 +122,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 r#"<text class="no-data" x="{}" y="{}">{}</text>"#,
                 svg::num(x0 + 6.0),
                 svg::num(cy + FONT_SMALL * 0.35),
-                svg::Escaped(&opts.text.no_data)
+                Xml(&opts.text.no_data)
             );
         }
 
@@ -141,7 +139,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
             r#"<text class="value" x="{}" y="{}" text-anchor="end">{}</text>"#,
             svg::num(width),
             svg::num(value_y),
-            svg::Escaped(&value)
+            Xml(&value)
         );
         if two_lines {
             let (status, _) = svg::truncate(
@@ -153,7 +151,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 r#"<text class="status-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
                 svg::num(width),
                 svg::num(cy + 12.0),
-                svg::Escaped(&status)
+                Xml(&status)
             );
         }
         body.push_str("</g>");
@@ -294,7 +292,7 @@ fn status_suffix(row: &BulletRow) -> String {
     if row.status_label.trim().is_empty() {
         String::new()
     } else {
-        format!(" ({})", svg::Escaped(&row.status_label))
+        format!(" ({})", Xml(&row.status_label))
     }
 }
 

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use super::svg::{self, FONT, FONT_SMALL, Geometry, Parts, w};
 use super::{ChartOptions, ChartText, RankRow, label_header};
+use crate::escape::Xml;
 use crate::vi;
 
 const KIND: &str = "ranked";
@@ -16,6 +17,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         return svg::empty(KIND, opts);
     }
     let geo = Geometry::new(opts, 24.0);
+    let scaling = svg::scaling(opts);
     let width = geo.width;
     let rh = geo.row_height;
     let label_w = geo.label_width();
@@ -42,11 +44,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         let row = &rows[i];
         let cy = top + place as f64 * rh + rh / 2.0;
         let (shown, _) = svg::truncate(&row.label, max_chars);
-        w!(
-            body,
-            r#"<g class="row"><title>{}</title>"#,
-            svg::Escaped(&row.label)
-        );
+        w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
         svg::label_text(
             &mut body,
             x0 - 8.0,
@@ -69,7 +67,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
                 svg::num(cy - bar_h / 2.0),
                 svg::num(pos(v) - x0),
                 svg::num(bar_h),
-                svg::Escaped(&value_text)
+                Xml(&value_text)
             );
         }
         w!(
@@ -77,7 +75,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
             r#"<text class="value" x="{}" y="{}" text-anchor="end">{}</text></g>"#,
             svg::num(width),
             svg::num(cy + FONT * 0.35),
-            svg::Escaped(&value_text)
+            Xml(&value_text)
         );
     }
     let bottom = top + rows.len() as f64 * rh;
@@ -101,11 +99,11 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         };
         w!(
             body,
-            r#"<g class="rule"><line class="target-rule" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"/><text class="target-label" x="{x}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
+            r#"<g class="rule"><line class="target-rule" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}/><text class="target-label" x="{x}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
             svg::num(top - 8.0),
             svg::num(bottom),
             svg::num(top - 12.0),
-            svg::Escaped(label),
+            Xml(label),
             x = svg::num(x)
         );
     }
@@ -149,7 +147,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
     let foot = target_label.as_ref().map(|label| {
         let mut tr = format!(
             r#"<tr><td></td><th scope="row">{}</th>{}"#,
-            svg::Escaped(&opts.text.target),
+            Xml(&opts.text.target),
             svg::td(label)
         );
         if with_status {

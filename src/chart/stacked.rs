@@ -2,6 +2,7 @@
 
 use super::svg::{self, FONT, FONT_SMALL, Geometry, Parts, w};
 use super::{ChartOptions, StackedRow, label_header};
+use crate::escape::Xml;
 
 const KIND: &str = "stacked";
 /// Width of the total column at the right.
@@ -43,7 +44,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
             svg::num(y + 3.0),
             svg::num(x + 16.0),
             svg::num(y + 13.5),
-            svg::Escaped(&key.label)
+            Xml(&key.label)
         );
         x += item;
     }
@@ -65,11 +66,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
         let cy = y0 + rh / 2.0;
         let bar_y = cy - bar_h / 2.0;
         let (shown, _) = svg::truncate(&row.label, max_chars);
-        w!(
-            body,
-            r#"<g class="row"><title>{}</title>"#,
-            svg::Escaped(&row.label)
-        );
+        w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
         svg::label_text(
             &mut body,
             x0 - 8.0,
@@ -109,7 +106,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
                 svg::num(bar_y),
                 svg::num(seg_w),
                 svg::num(bar_h),
-                svg::Escaped(seg_label(&seg.label, &seg.key)),
+                Xml(seg_label(&seg.label, &seg.key)),
                 count,
                 svg::share(seg.value / positive * 100.0)
             );

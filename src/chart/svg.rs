@@ -1,10 +1,11 @@
-//! Small pieces shared by every chart: escaping, coordinates, class and id
+//! Small pieces shared by every chart: coordinates, class and id
 //! tokens, label truncation, text width estimates, the `<figure>` frame and
 //! the data table.
 
 use jiff::civil::Date;
 
 use super::ChartOptions;
+use crate::escape::{Xml, xml};
 use crate::vi;
 
 /// Appends formatted text to a `String`; writing to a `String` cannot fail.
@@ -23,41 +24,6 @@ pub(super) const FONT_SMALL: f64 = 11.0;
 /// Mean advance of a character in em; generous so that estimated widths of
 /// Vietnamese text in Be Vietnam Pro or a system sans-serif are not too short.
 const CHAR_EM: f64 = 0.6;
-
-/// Escapes text for HTML and XML, in element content and in double- or
-/// single-quoted attributes. Characters XML does not allow (C0 controls other
-/// than tab, newline and carriage return; U+FFFE, U+FFFF) are dropped, so the
-/// output stays well-formed whatever the input.
-pub fn escape(text: &str) -> String {
-    Escaped(text).to_string()
-}
-
-/// [`escape`] as a `Display` value, written without a string of its own.
-#[derive(Debug, Clone, Copy)]
-pub struct Escaped<'a>(pub &'a str);
-
-impl std::fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = self.0;
-        let mut start = 0;
-        for (i, c) in text.char_indices() {
-            let replacement = match c {
-                '&' => "&amp;",
-                '<' => "&lt;",
-                '>' => "&gt;",
-                '"' => "&quot;",
-                '\'' => "&#39;",
-                '\t' | '\n' | '\r' => continue,
-                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "",
-                _ => continue,
-            };
-            f.write_str(&text[start..i])?;
-            f.write_str(replacement)?;
-            start = i + c.len_utf8();
-        }
-        f.write_str(&text[start..])
-    }
-}
 
 /// A coordinate with at most one decimal and a dot, for SVG attributes:
 /// 12.345 → "12.3", 40.0 → "40", -0.01 → "0". Non-finite values (which the
@@ -137,7 +103,7 @@ pub(super) fn id_token(id: &str) -> String {
 
 /// Estimated width of `text` at `font` size.
 pub(super) fn text_width(text: &str, font: f64) -> f64 {
-    text.chars().filter(|c| !is_combining(*c)).count() as f64 * font * CHAR_EM
+    text.chars().filter(|c| !vi::is_combining_mark(*c)).count() as f64 * font * CHAR_EM
 }
 
 /// How many characters fit in `width` at `font` size (at least 4).
@@ -155,7 +121,7 @@ pub(super) fn chars_fitting(width: f64, font: f64) -> usize {
 /// characters, never inside one or between a letter and its marks.
 /// Returns the text and whether it was shortened.
 pub(super) fn truncate(text: &str, max_chars: usize) -> (String, bool) {
-    let visible = text.chars().filter(|c| !is_combining(*c)).count();
+    let visible = text.chars().filter(|c| !vi::is_combining_mark(*c)).count();
     if visible <= max_chars {
         return (text.to_owned(), false);
     }
@@ -163,7 +129,7 @@ pub(super) fn truncate(text: &str, max_chars: usize) -> (String, bool) {
     let mut out = String::new();
     let mut count = 0;
     for c in text.chars() {
-        if !is_combining(c) {
+        if !vi::is_combining_mark(c) {
             if count == keep {
                 break;
             }
@@ -175,17 +141,6 @@ pub(super) fn truncate(text: &str, max_chars: usize) -> (String, bool) {
     out.truncate(trimmed);
     out.push('…');
     (out, true)
-}
-
-/// Combining marks of decomposed (NFD) text.
-fn is_combining(c: char) -> bool {
-    matches!(c,
-        '\u{0300}'..='\u{036F}'
-        | '\u{1AB0}'..='\u{1AFF}'
-        | '\u{1DC0}'..='\u{1DFF}'
-        | '\u{20D0}'..='\u{20FF}'
-        | '\u{FE20}'..='\u{FE2F}'
-    )
 }
 
 /// A link target that is safe to put in `href`: `None` for empty URLs and
@@ -260,7 +215,7 @@ pub(super) fn label_text(out: &mut String, x: f64, y: f64, anchor: &str, class: 
         r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
         num(x),
         num(y),
-        Escaped(text)
+        Xml(text)
     );
 }
 
@@ -269,10 +224,10 @@ pub(super) fn row_header(label: &str, url: Option<&str>) -> String {
     match safe_url(url) {
         Some(href) => format!(
             r#"<th scope="row"><a href="{}">{}</a></th>"#,
-            Escaped(href),
-            Escaped(label)
+            Xml(href),
+            Xml(label)
         ),
-        None => format!(r#"<th scope="row">{}</th>"#, Escaped(label)),
+        None => format!(r#"<th scope="row">{}</th>"#, Xml(label)),
     }
 }
 
@@ -285,7 +240,7 @@ pub(super) fn table(headers: &[Header<'_>], rows: &[String], foot: Option<&str>)
     let mut out = String::from(r#"<table class="chart-table"><thead><tr>"#);
     for (text, numeric) in headers {
         let class = if *numeric { r#" class="num""# } else { "" };
-        w!(out, r#"<th scope="col"{class}>{}</th>"#, Escaped(text));
+        w!(out, r#"<th scope="col"{class}>{}</th>"#, Xml(text));
     }
     out.push_str("</tr></thead><tbody>");
     for r in rows {
@@ -301,12 +256,12 @@ pub(super) fn table(headers: &[Header<'_>], rows: &[String], foot: Option<&str>)
 
 /// A numeric data cell.
 pub(super) fn td(text: &str) -> String {
-    format!(r#"<td class="num">{}</td>"#, Escaped(text))
+    format!(r#"<td class="num">{}</td>"#, Xml(text))
 }
 
 /// A text data cell.
 pub(super) fn td_text(text: &str) -> String {
-    format!("<td>{}</td>", Escaped(text))
+    format!("<td>{}</td>", Xml(text))
 }
 
 /// Sizes taken from the options, made safe.
@@ -350,29 +305,68 @@ pub(super) struct Parts<'a> {
     pub table: Option<String>,
 }
 
+/// ` vector-effect="non-scaling-stroke"` for a line of a chart in a page
+/// (its width stays the same whatever the chart's scale); nothing in a
+/// standalone file, since SVG 1.1 has no `vector-effect`.
+pub(super) fn scaling(opts: &ChartOptions) -> &'static str {
+    if opts.standalone {
+        ""
+    } else {
+        r#" vector-effect="non-scaling-stroke""#
+    }
+}
+
+/// The font of a standalone chart: the theme's, which the PNG is drawn
+/// with (see `png.rs`), then common ones.
+const STANDALONE_FONT: &str = "'Be Vietnam Pro', 'Noto Sans', Arial, sans-serif";
+
 /// Assembles `<figure class="chart chart-KIND">` with the caption, the SVG
 /// (with `role="img"`, `<title>`, `<desc>` and `aria-labelledby`) and the
 /// data table in `<details>`.
 pub(super) fn figure(parts: Parts<'_>) -> String {
     let opts = parts.opts;
     let id = id_token(&opts.id);
-    let title = match escape(&opts.title) {
-        t if t.trim().is_empty() => escape(&opts.text.untitled),
+    let title = match xml(&opts.title) {
+        t if t.trim().is_empty() => xml(&opts.text.untitled),
         t => t,
     };
-    let desc = match escape(&opts.desc) {
-        d if d.trim().is_empty() => escape(&parts.auto_desc),
+    let desc = match xml(&opts.desc) {
+        d if d.trim().is_empty() => xml(&parts.auto_desc),
         d => d,
     };
     let (w, h) = (num(parts.width), num(parts.height));
     let mut out = String::new();
+    if opts.standalone {
+        w!(
+            out,
+            concat!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n",
+                r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" "#,
+                r#"viewBox="0 0 {w} {h}" width="{w}" height="{h}" font-size="13" "#,
+                r#"role="img" aria-labelledby="{id}-title {id}-desc" font-family="{font}">"#,
+                r#"<style>{css}</style><rect width="100%" height="100%" fill="{bg}"/>"#,
+                r#"<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
+                "{body}</svg>\n"
+            ),
+            w = w,
+            h = h,
+            id = id,
+            font = STANDALONE_FONT,
+            css = super::style::standalone_css(),
+            bg = super::style::background(),
+            title = title,
+            desc = desc,
+            body = parts.body
+        );
+        return out;
+    }
     w!(
         out,
         r#"<figure class="chart chart-{}" id="{id}">"#,
         parts.kind
     );
     if !opts.caption.trim().is_empty() {
-        w!(out, "<figcaption>{}</figcaption>", Escaped(&opts.caption));
+        w!(out, "<figcaption>{}</figcaption>", Xml(&opts.caption));
     }
     // The SVG sits in a focusable, named box: on a narrow screen the chart
     // keeps a readable size and scrolls sideways, and a scrolling region
@@ -406,7 +400,7 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
         w!(
             out,
             r#"<details class="chart-data"><summary>{}</summary>{table}</details>"#,
-            escape(summary)
+            xml(summary)
         );
     }
     out.push_str("</figure>");
@@ -416,7 +410,7 @@ pub(super) fn figure(parts: Parts<'_>) -> String {
 /// The body of a chart without data: the `empty_label` message.
 pub(super) fn empty(kind: &'static str, opts: &ChartOptions) -> String {
     let geo = Geometry::new(opts, 0.0);
-    let label = if escape(&opts.empty_label).trim().is_empty() {
+    let label = if xml(&opts.empty_label).trim().is_empty() {
         opts.text.empty.as_str()
     } else {
         opts.empty_label.as_str()
@@ -426,7 +420,7 @@ pub(super) fn empty(kind: &'static str, opts: &ChartOptions) -> String {
         body,
         r#"<text class="empty" x="{}" y="26" text-anchor="middle">{}</text>"#,
         num(geo.width / 2.0),
-        escape(label)
+        xml(label)
     );
     figure(Parts {
         kind,
@@ -441,7 +435,7 @@ pub(super) fn empty(kind: &'static str, opts: &ChartOptions) -> String {
 
 #[cfg(test)]
 mod num_tests {
-    use super::{Escaped, num, num_slow};
+    use super::{num, num_slow};
 
     #[test]
     fn num_is_rounded_as_format_does() {
@@ -483,11 +477,5 @@ mod num_tests {
             assert_eq!(num(x).to_string(), num_slow(x), "{x:?}");
         }
         assert_eq!(num(f64::NAN).to_string(), "0");
-    }
-
-    #[test]
-    fn escaped_writes_what_escape_did() {
-        let text = "a<b>&\"c'\u{1}\td\u{FFFE}ê";
-        assert_eq!(Escaped(text).to_string(), "a&lt;b&gt;&amp;&quot;c&#39;\tdê");
     }
 }

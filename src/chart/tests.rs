@@ -1,6 +1,6 @@
 use minijinja::{Environment, ErrorKind, Value, context};
 
-use super::svg::{escape, truncate};
+use super::svg::truncate;
 use super::*;
 
 // ---------------------------------------------------------------------------
@@ -418,16 +418,6 @@ fn snapshot_empty_charts() {
 // ---------------------------------------------------------------------------
 // Plain assertions
 // ---------------------------------------------------------------------------
-
-#[test]
-fn escape_handles_markup_quotes_and_controls() {
-    assert_eq!(
-        escape(r#"A & B <c> "d" 'e'"#),
-        "A &amp; B &lt;c&gt; &quot;d&quot; &#39;e&#39;"
-    );
-    assert_eq!(escape("a\u{0}b\u{1b}c\u{FFFF}"), "abc");
-    assert_eq!(escape("Đảng bộ\ttỉnh"), "Đảng bộ\ttỉnh");
-}
 
 #[test]
 fn labels_are_escaped_in_svg_and_table() {

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 
 use super::svg::{self, FONT_SMALL, Geometry, Parts, w};
 use super::{ChartOptions, ChartText, Series, label_header};
+use crate::escape::Xml;
 use crate::vi;
 
 const KIND: &str = "timeline";
@@ -69,6 +70,8 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
     let span = days(start, end).max(1.0);
 
     let geo = Geometry::new(opts, 0.0);
+
+    let scaling = svg::scaling(opts);
     let width = geo.width;
     let plot_w = (width - LEFT - RIGHT).max(40.0);
     let same_year = start.year() == end.year();
@@ -135,7 +138,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
         let yy = svg::num(y(k));
         w!(
             body,
-            r#"<line class="grid" x1="{}" y1="{yy}" x2="{}" y2="{yy}" vector-effect="non-scaling-stroke"/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
+            r#"<line class="grid" x1="{}" y1="{yy}" x2="{}" y2="{yy}"{scaling}/><text class="tick" x="{}" y="{}" text-anchor="end">{}</text>"#,
             svg::num(LEFT),
             svg::num(LEFT + plot_w),
             svg::num(LEFT - 6.0),
@@ -146,7 +149,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
     }
     w!(
         body,
-        r#"<line class="axis-line" x1="{l}" y1="{}" x2="{l}" y2="{}" vector-effect="non-scaling-stroke"/></g>"#,
+        r#"<line class="axis-line" x1="{l}" y1="{}" x2="{l}" y2="{}"{scaling}/></g>"#,
         svg::num(top),
         svg::num(bottom),
         l = svg::num(LEFT)
@@ -156,7 +159,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
     body.push_str(r#"<g class="axis axis-x">"#);
     w!(
         body,
-        r#"<line class="axis-line" x1="{}" y1="{b}" x2="{}" y2="{b}" vector-effect="non-scaling-stroke"/>"#,
+        r#"<line class="axis-line" x1="{}" y1="{b}" x2="{}" y2="{b}"{scaling}/>"#,
         svg::num(LEFT),
         svg::num(LEFT + plot_w),
         b = svg::num(bottom)
@@ -172,7 +175,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
         let xx = svg::num(x(d));
         w!(
             body,
-            r#"<line class="tick-mark" x1="{xx}" y1="{}" x2="{xx}" y2="{}" vector-effect="non-scaling-stroke"/><text class="tick" x="{xx}" y="{}" text-anchor="middle">{}</text>"#,
+            r#"<line class="tick-mark" x1="{xx}" y1="{}" x2="{xx}" y2="{}"{scaling}/><text class="tick" x="{xx}" y="{}" text-anchor="middle">{}</text>"#,
             svg::num(bottom),
             svg::num(bottom + 4.0),
             svg::num(bottom + 16.0),
@@ -193,13 +196,13 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
         };
         w!(
             body,
-            r#"<g class="rule"><title>{}</title><line class="{class}" x1="{x}" y1="{}" x2="{x}" y2="{}" vector-effect="non-scaling-stroke"/><text class="rule-label" x="{}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
-            svg::Escaped(full),
+            r#"<g class="rule"><title>{}</title><line class="{class}" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}/><text class="rule-label" x="{}" y="{}" text-anchor="{anchor}">{}</text></g>"#,
+            Xml(full),
             svg::num(label_y - 10.0),
             svg::num(bottom),
             svg::num(lx),
             svg::num(label_y),
-            svg::Escaped(label),
+            Xml(label),
             x = svg::num(xx)
         );
     }
@@ -228,9 +231,9 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
         let figure = submitted_of(count, p.series.total);
         w!(
             body,
-            r#"<path class="line series-{}" d="{d}" vector-effect="non-scaling-stroke"><title>{}: {}</title></path>"#,
+            r#"<path class="line series-{}" d="{d}"{scaling}><title>{}: {}</title></path>"#,
             p.class,
-            svg::Escaped(&p.series.label),
+            Xml(&p.series.label),
             figure
         );
         end_labels.push((
@@ -249,7 +252,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
             r#"<text class="series-label label-{class}" x="{}" y="{}">{}</text>"#,
             svg::num(label_x),
             svg::num(*ly),
-            svg::Escaped(&shown)
+            Xml(&shown)
         );
     }
 

@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::escape::Feed;
 use crate::model::{Highlight, HighlightKind};
 use crate::target;
 
@@ -418,9 +419,9 @@ fn kit_text(ctx: &ViewContext<'_>, h: &Highlight, page: &HighlightPage) -> Strin
     out
 }
 
-/// The chart of a highlight as a file of its own: the `<svg>` of the page's
-/// chart (without links), with the theme's chart styles inside it (light
-/// scheme only: a file has no page around it to be dark).
+/// The chart of a highlight as a file of its own: the page's chart in the
+/// chart module's standalone mode (its own styles, light scheme only: a
+/// file has no page around it to be dark).
 fn standalone_svg(rows: &[crate::chart::BulletRow], strings: &Strings) -> String {
     let rows: Vec<crate::chart::BulletRow> = rows
         .iter()
@@ -434,127 +435,8 @@ fn standalone_svg(rows: &[crate::chart::BulletRow], strings: &Strings) -> String
     let mut opts =
         crate::chart::ChartOptions::new("bieu-do", strings.get("chart_bullet_title"), &words);
     opts.table = false;
-    let figure = crate::chart::bullet(&rows, &opts);
-    let svg = match (figure.find("<svg"), figure.rfind("</svg>")) {
-        (Some(a), Some(b)) => &figure[a..b + "</svg>".len()],
-        _ => return String::new(),
-    };
-    let css = crate::theme::default_file("css/charts.css")
-        .and_then(|b| std::str::from_utf8(b).ok())
-        .unwrap_or("");
-    let css = css
-        .find("@media screen and (prefers-color-scheme: dark)")
-        .map_or(css, |end| &css[..end]);
-    let css = resolve_vars(css);
-    // The figure's classes: the chart's styles are scoped under `.chart`.
-    let open_end = svg.find('>').unwrap_or(0);
-    let (open, rest) = svg.split_at(open_end);
-    let open = open.replacen("class=\"chart-svg\"", "class=\"chart chart-svg\"", 1);
-    // SVG 1.1 (what a file is checked against) has no `vector-effect`; a
-    // file is not rescaled inside a page anyway.
-    let rest = rest.replace(" vector-effect=\"non-scaling-stroke\"", "");
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{open} font-family=\"'Be Vietnam Pro', 'Noto Sans', Arial, sans-serif\"><style>{}</style><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>{}\n",
-        xml_escape_text(&css),
-        &rest[1..]
-    )
-}
-
-/// The style sheet with every `var(--name, fallback)` replaced by the
-/// value declared for `--name` in it (or the fallback): SVG viewers and
-/// resvg read plain CSS values, not custom properties.
-fn resolve_vars(css: &str) -> String {
-    let css = &strip_comments(css);
-    let mut declared: Vec<(String, String)> = Vec::new();
-    for decl in css.split([';', '{', '}']) {
-        if let Some((name, value)) = decl.trim().split_once(':')
-            && let Some(name) = name.trim().strip_prefix("--")
-        {
-            declared.push((name.to_string(), value.trim().to_string()));
-        }
-    }
-    let mut out = css.to_string();
-    // Values may refer to other variables: a few passes settle them.
-    for _ in 0..4 {
-        let Some(start) = out.find("var(--") else {
-            break;
-        };
-        let mut result = String::with_capacity(out.len());
-        let mut rest = &out[..];
-        let mut at = Some(start);
-        while let Some(i) = at {
-            result.push_str(&rest[..i]);
-            let inner_start = i + 4;
-            let mut depth = 1;
-            let mut end = rest.len();
-            for (k, c) in rest[inner_start..].char_indices() {
-                match c {
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = inner_start + k;
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let inner = &rest[inner_start..end.min(rest.len())];
-            let (name, fallback) = match inner.split_once(',') {
-                Some((n, f)) => (n.trim(), f.trim()),
-                None => (inner.trim(), ""),
-            };
-            let name = name.trim_start_matches("--");
-            let value = declared
-                .iter()
-                .rev()
-                .find(|(n, _)| n == name)
-                .map_or(fallback, |(_, v)| v.as_str());
-            result.push_str(value);
-            rest = &rest[(end + 1).min(rest.len())..];
-            at = rest.find("var(--");
-        }
-        result.push_str(rest);
-        out = result;
-    }
-    out
-}
-
-/// CSS without its `/* … */` comments.
-fn strip_comments(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut rest = css;
-    while let Some(start) = rest.find("/*") {
-        out.push_str(&rest[..start]);
-        rest = rest[start + 2..]
-            .find("*/")
-            .map_or("", |end| &rest[start + 2 + end + 2..]);
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Escapes text for XML content and attribute values.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Escapes a style sheet for a `<style>` element of XML (`>` in selectors
-/// is fine in XML text; `&` and `<` are not).
-fn xml_escape_text(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;")
+    opts.standalone = true;
+    crate::chart::bullet(&rows, &opts)
 }
 
 /// A date as the start of that day in Vietnam, for Atom.
@@ -591,26 +473,26 @@ fn feed(ctx: &ViewContext<'_>) -> String {
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
         c.language.key()
     ));
-    out.push_str(&format!("  <title>{}</title>\n", xml_escape(&c.title)));
+    out.push_str(&format!("  <title>{}</title>\n", Feed(&c.title)));
     if !c.description.is_empty() {
         out.push_str(&format!(
             "  <subtitle>{}</subtitle>\n",
-            xml_escape(&c.description)
+            Feed(&c.description)
         ));
     }
     out.push_str(&format!(
         "  <id>{}</id>\n",
-        xml_escape(&id("", format!("urn:ketqua:{name}")))
+        Feed(&id("", format!("urn:ketqua:{name}")))
     ));
     if !base.is_empty() {
         out.push_str(&format!(
             "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-            xml_escape(&absolute(base, "feed.xml"))
+            Feed(&absolute(base, "feed.xml"))
         ));
     }
     out.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml_escape(&link("index.html"))
+        Feed(&link("index.html"))
     ));
     out.push_str(&format!("  <updated>{}</updated>\n", atom_date(updated)));
     let author = if c.organisation.is_empty() {
@@ -620,20 +502,20 @@ fn feed(ctx: &ViewContext<'_>) -> String {
     };
     out.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        xml_escape(author)
+        Feed(author)
     ));
     for h in &site.highlights {
         let url = highlight_url(&h.slug);
         let kind = kind_view(h.kind, ctx.strings);
         out.push_str("  <entry>\n");
-        out.push_str(&format!("    <title>{}</title>\n", xml_escape(&h.title)));
+        out.push_str(&format!("    <title>{}</title>\n", Feed(&h.title)));
         out.push_str(&format!(
             "    <id>{}</id>\n",
-            xml_escape(&id(&url, format!("urn:ketqua:{name}:{}", h.slug)))
+            Feed(&id(&url, format!("urn:ketqua:{name}:{}", h.slug)))
         ));
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            xml_escape(&link(&url))
+            Feed(&link(&url))
         ));
         out.push_str(&format!(
             "    <published>{}</published>\n",
@@ -646,15 +528,12 @@ fn feed(ctx: &ViewContext<'_>) -> String {
         out.push_str(&format!(
             "    <category term=\"{}\" label=\"{}\"/>\n",
             kind.key,
-            xml_escape(&kind.label)
+            Feed(&kind.label)
         ));
-        out.push_str(&format!(
-            "    <summary>{}</summary>\n",
-            xml_escape(&h.summary)
-        ));
+        out.push_str(&format!("    <summary>{}</summary>\n", Feed(&h.summary)));
         out.push_str(&format!(
             "    <content type=\"html\">{}</content>\n",
-            xml_escape(&h.body.html())
+            Feed(&h.body.html())
         ));
         out.push_str("  </entry>\n");
     }
@@ -671,7 +550,7 @@ fn sitemap(site: &Site) -> String {
     let mut url = |path: &str, lastmod: Option<jiff::civil::Date>| {
         out.push_str(&format!(
             "  <url><loc>{}</loc>{}</url>\n",
-            xml_escape(&absolute(base, path)),
+            Feed(&absolute(base, path)),
             lastmod.map_or(String::new(), |d| format!("<lastmod>{d}</lastmod>"))
         ));
     };

@@ -522,3 +522,53 @@ fn replacing_documents_gives_the_files_of_a_fresh_index() {
         assert_eq!(split > 0, step == 3, "step {step}: {split} split groups");
     }
 }
+
+/// Markdown that exercises every kind of block and inline the reports use,
+/// and the corners of the former HTML scraper: entities, raw HTML, images,
+/// footnotes inside lists and images, links named like back-links.
+const TRICKY_REPORTS: &[&str] = &[
+    "# Tiêu đề `mã` *nghiêng*\n\nĐoạn một\ndòng hai  \ndòng ba\\\ndòng bốn.\n",
+    "Có 71 tổ chức &amp; 3322 &lt;đảng viên&gt; \"x\" 'y' &nbsp; \\&nbsp; &#39; \\&amp;lt;.",
+    "<div class=\"x\">khối HTML</div>\n\nĐoạn <b>in</b> <!-- chú --> sau.\n\n<script>alert(1)</script>",
+    "- một\n- hai\n  - hai một\n  - hai hai\n- ba\n\n1. a\n\n2. b\n\n   tiếp\n",
+    "> trích dẫn\n> dòng hai\n>\n> > lồng\n\n---\n\n```rust\nfn a() {}\n\n// <x> & y\n```\n\n    thụt lề\n    hai\n",
+    "| Cột A | Cột **B** |\n|:--|--:|\n| 1 | 2,5% |\n| `x` | [l](http://a) |\n\nSau bảng.\n\n| một |\n|---|\n| hai |\n",
+    "Ảnh ![mô tả *đậm* `c` [^a]](a.png \"tên\") và [liên kết ![ảnh](b.png)](x.html).\n\n[^a]: Chú.\n",
+    "Xem [trang](fnback.html), [khác](a.html \"fnback\") và <https://fnback.vn> và <a@b.vn>.",
+    "Câu[^1] và[^2] lại[^1].\n\n[^1]: Một, có [liên kết](#x).\n\n[^2]: Hai:\n\n    - danh sách\n    - mục\n\n## Mục {.public}\n\nĐoạn ~~gạch~~ **đậm**.\n",
+    "Chú thích trong chú thích[^a].\n\n[^a]: Xem[^b].\n[^b]: Cuối\n\n  > trích\n",
+    "## A\n### A\n#### \n\nText[^khong] [^]\n\n\\[^x]\n",
+    "javascript [x](javascript:alert(1)) ![y](data:text/html,z) [^n]\n\n[^n]: ![](a.png)\n",
+    "\u{00A0}đầu\u{2003}giữa\tcuối\r\ndòng CRLF\r\n\r\n* a\r\n",
+];
+
+fn passages(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    push_text(&mut out, text);
+    out
+}
+
+#[test]
+fn a_reports_text_gives_the_passages_its_html_gave() {
+    let mut sources: Vec<String> = TRICKY_REPORTS.iter().map(|s| s.to_string()).collect();
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/units");
+    for entry in std::fs::read_dir(units).unwrap() {
+        let report = entry.unwrap().path().join("report.md");
+        if let Ok(text) = std::fs::read_to_string(report) {
+            sources.push(text);
+        }
+    }
+    assert!(
+        sources.len() > TRICKY_REPORTS.len() + 10,
+        "the example's reports are read"
+    );
+    let labels = crate::markdown::Labels::new(&Strings::new(crate::i18n::Language::Vi));
+    for source in &sources {
+        let report = crate::markdown::render(source, "u", &labels);
+        assert_eq!(
+            passages(&report.text()),
+            passages(&html_text(&report.html())),
+            "{source}"
+        );
+    }
+}

@@ -318,15 +318,8 @@ fn overlay(problems: &str) -> String {
          border-radius:4px\">{}</pre>\
          <button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"font:inherit;padding:.3rem .8rem\">\
          Ẩn</button></div>",
-        escape(problems)
+        crate::escape::Html(problems)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Writes a whole response and closes the connection. tiny_http keeps
