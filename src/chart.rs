@@ -96,7 +96,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use minijinja::value::{Kwargs, ValueKind};
-use minijinja::{Environment, Error, ErrorKind, Value};
+use minijinja::{Error, ErrorKind, Value};
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -694,20 +694,6 @@ fn with_rows<T: DeserializeOwned + 'static>(
         Some(rows) => Ok(chart(rows)),
         None => Ok(chart(&rows_from_value(kind, data)?)),
     }
-}
-
-/// Adds the template function `chart(kind, data, **options)`, which returns
-/// the chart as safe HTML:
-///
-/// ```text
-/// {{ chart("stacked", rows, id="status", title="Kết quả các chỉ tiêu") }}
-/// ```
-///
-/// The words a template does not give are those of `words`.
-pub fn register(env: &mut Environment<'_>, words: ChartText) {
-    env.add_function("chart", move |kind: &str, data: Value, kwargs: Kwargs| {
-        template_chart(kind, data, kwargs, &words)
-    });
 }
 
 pub(crate) fn template_chart(

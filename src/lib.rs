@@ -1,37 +1,62 @@
-//! ketqua: a static-site generator for the results of mid-term reviews
-//! (sơ kết giữa nhiệm kỳ). See ARCHITECTURE.md for the map of modules.
+//! ketqua: a static-site generator for the results of the reviews of
+//! congress resolutions (sơ kết giữa nhiệm kỳ, tổng kết nhiệm kỳ). See
+//! ARCHITECTURE.md for the map of modules and their layers.
 //!
-//! The pipeline follows the data: [`load`] (disk → sources with spans) →
-//! [`model`] (units, hierarchy, indicators, checks; no IO) → [`render`]
-//! (view model and templates; no IO) → [`write`] (the only code that touches
-//! the output folder). [`build`] runs it; [`cli`] is the command line.
+//! The pipeline follows the data: `load` (disk → sources with spans) →
+//! `model` (units, hierarchy, indicators; no IO) → checks (`consistency`,
+//! `highlight`, `public`) → `render` (views, templates, charts; no IO) →
+//! `write` (the only code that touches the output folder). `build` runs
+//! it; `cli` is the command line.
+//!
+//! Every module is the crate's own. What is public is re-exported below:
+//! what the binary, the fuzz targets (`fuzz/`) and the integration tests
+//! (`tests/it/`) use, and nothing more, so that the compiler reports code
+//! nothing uses.
+#![warn(unreachable_pub)]
 
-pub mod build;
-pub mod chart;
-pub mod cli;
-pub mod consistency;
-pub mod diag;
-pub mod escape;
-pub mod export;
-pub mod highlight;
-pub mod i18n;
-pub mod init;
-pub mod intern;
-pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod packed;
-pub mod public;
-pub mod render;
-pub mod rollup;
-pub mod rows;
-pub mod scan;
-pub mod search;
-pub mod serve;
-pub mod target;
-pub mod theme;
-pub mod timings;
-pub mod urls;
-pub mod vi;
-pub mod view;
-pub mod write;
+mod build;
+mod chart;
+mod cli;
+mod consistency;
+mod diag;
+mod escape;
+mod export;
+mod highlight;
+mod i18n;
+mod init;
+mod intern;
+mod load;
+mod markdown;
+mod model;
+mod packed;
+mod public;
+mod render;
+mod rollup;
+mod rows;
+mod scan;
+mod search;
+mod serve;
+mod target;
+mod theme;
+mod timings;
+mod urls;
+mod vi;
+mod view;
+mod write;
+
+// The binary.
+pub use cli::main;
+
+// The integration tests: a build, the preview held in memory, the output's
+// marker file.
+pub use build::{BuildOptions, Silent, build};
+pub use serve::preview::{Change, Preview};
+pub use write::MARKER;
+
+// The fuzz targets: the parsers of what people write.
+pub use i18n::{Language, Strings};
+pub use markdown::{Labels, render as render_report, render_inline};
+pub use target::{
+    Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure, parse_period,
+    parse_stated, parse_target,
+};

@@ -70,6 +70,7 @@ pub struct Doc {
 
 /// The documents of a site: each unit, then each catalogue indicator, then
 /// each highlight.
+#[cfg(test)]
 pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
     let mut docs: Vec<Doc> = site
         .units
@@ -295,6 +296,7 @@ fn decode(text: &str) -> String {
 
 /// The words of `text`: runs of letters and digits of its folded form.
 /// "Đảng bộ Khối" → ["dang", "bo", "khoi"].
+#[cfg(test)]
 pub fn words(text: &str) -> Vec<String> {
     folded_words(&vi::fold(text)).map(str::to_string).collect()
 }
@@ -570,6 +572,7 @@ impl Builder {
 
 impl Index {
     /// Indexes `docs` (only the public ones when `public_only`), in order.
+    #[cfg(test)]
     pub fn build(docs: Vec<Doc>, public_only: bool) -> Index {
         let mut builder = Builder::new(true);
         builder.add(
@@ -688,6 +691,7 @@ impl Index {
 
     /// The index as files (path from the output root, bytes), in a fixed
     /// order; the same documents give the same bytes.
+    #[cfg(test)]
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = Vec::new();
         self.write_files(|path, bytes| {

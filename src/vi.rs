@@ -169,17 +169,6 @@ pub fn format_date(d: Date) -> String {
     format!("{}/{}/{}", d.day(), d.month(), d.year())
 }
 
-/// A long date as official documents write it, day and month padded to two
-/// digits: 2023-02-27 → "ngày 27 tháng 02 năm 2023".
-pub fn format_date_long(d: Date) -> String {
-    format!(
-        "ngày {:02} tháng {:02} năm {}",
-        d.day(),
-        d.month(),
-        d.year()
-    )
-}
-
 // ---------------------------------------------------------------------------
 // Slugs and search folding
 // ---------------------------------------------------------------------------
@@ -509,22 +498,6 @@ mod tests {
         assert_eq!(format_date(date(2023, 6, 30)), "30/6/2023");
         assert_eq!(format_date(date(2020, 4, 1)), "1/4/2020");
         assert_eq!(format_date(date(2025, 12, 31)), "31/12/2025");
-    }
-
-    #[test]
-    fn long_dates_pad_day_and_month() {
-        assert_eq!(
-            format_date_long(date(2023, 2, 27)),
-            "ngày 27 tháng 02 năm 2023"
-        );
-        assert_eq!(
-            format_date_long(date(2023, 6, 5)),
-            "ngày 05 tháng 06 năm 2023"
-        );
-        assert_eq!(
-            format_date_long(date(2023, 10, 30)),
-            "ngày 30 tháng 10 năm 2023"
-        );
     }
 
     // --- slugs -------------------------------------------------------------

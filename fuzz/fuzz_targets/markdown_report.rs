@@ -3,8 +3,7 @@
 //! heading ids stay in the page's namespace.
 #![no_main]
 
-use ketqua::i18n::{Language, Strings};
-use ketqua::markdown::{Labels, render, render_inline};
+use ketqua::{Labels, Language, Strings, render_inline, render_report as render};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|source: &str| {

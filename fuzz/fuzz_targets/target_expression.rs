@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use ketqua::i18n::{Language, Strings};
-use ketqua::target::{
+use ketqua::{Language, Strings};
+use ketqua::{
     Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure, parse_period,
     parse_stated, parse_target,
 };

@@ -949,7 +949,13 @@ fn awkward_inputs_never_panic() {
 
 fn env() -> Environment<'static> {
     let mut env = Environment::new();
-    register(&mut env, words());
+    let words = words();
+    env.add_function(
+        "chart",
+        move |kind: &str, data: Value, kwargs: minijinja::value::Kwargs| {
+            template_chart(kind, data, kwargs, &words)
+        },
+    );
     env
 }
 

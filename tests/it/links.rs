@@ -199,7 +199,7 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     let mut files = Vec::new();
     visit(dir, dir, &mut files);
-    files.retain(|f| f != ketqua::write::MARKER);
+    files.retain(|f| f != ketqua::MARKER);
     files.sort();
     files
 }

@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use ketqua::build::{self, BuildOptions, Silent};
-use ketqua::serve::preview::{Change, Preview};
+use ketqua::{BuildOptions, Change, Preview, Silent};
 
 use crate::support::{copy_example, copy_tree, fixtures};
 
@@ -26,7 +25,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         today: today(),
         public: false,
     };
-    if let Err(checked) = build::build(&options, &Silent) {
+    if let Err(checked) = ketqua::build(&options, &Silent) {
         panic!(
             "the fresh build failed:\n{}",
             checked.diagnostics.render(&checked.sources)
