@@ -6,6 +6,8 @@
 //! (view model and templates; no IO) → [`write`] (the only code that touches
 //! the output folder). [`build`] runs it; [`cli`] is the command line.
 
+#![forbid(unsafe_code)]
+
 pub mod build;
 pub mod chart;
 pub mod cli;
