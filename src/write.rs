@@ -8,12 +8,13 @@
 //! destroy or re-read the site (the site folder itself, or its inputs) is
 //! refused before anything is written.
 //!
-//! On Linux, when the output is inside the site folder (the default `public/`
-//! and `press/`), the output a build replaces is not removed: it is kept
-//! beside the new one as the spare (`.public.spare`), and the next build
-//! stages into it, writing each file over the one of the same name. Writing
-//! over a file is cheaper than making a new one, and far cheaper on a file
-//! system that has just removed thousands (see ARCHITECTURE.md). Files the
+//! When asked (`build --reuse-output`), on Linux, when the output is inside
+//! the site folder (the default `public/` and `press/`), the output a build
+//! replaces is not removed: it is kept beside the new one as the spare
+//! (`.public.spare`), and the next build stages into it, writing each file
+//! over the one of the same name. Writing over a file is cheaper than making
+//! a new one, and far cheaper on ext4 without a journal soon after thousands
+//! were removed (docs/performance.md, "The spare output folder"). Files the
 //! build does not write are removed before the swap, so the result is the
 //! same as a fresh folder's.
 
