@@ -30,6 +30,9 @@ pub struct BuildOptions {
     /// Build the press site: only what the content marks public
     /// (see `public.rs`).
     pub public: bool,
+    /// Keep the output a build replaces as the spare, for the next build to
+    /// write over (`build --reuse-output`; see `write::Previous`).
+    pub reuse_output: bool,
 }
 
 /// The outcome of checking a site: its sources (for quoting in messages),
@@ -412,7 +415,11 @@ fn render_and_write(
     if diags.has_errors() {
         return None;
     }
-    let previous = Previous::for_output(&options.root, &options.output);
+    let previous = if options.reuse_output {
+        Previous::for_output(&options.root, &options.output)
+    } else {
+        Previous::Removed
+    };
     let staging = match Staging::create(&options.output, previous) {
         Ok(s) => s,
         Err(err) => {

@@ -61,6 +61,14 @@ pub enum Command {
         /// [default output: press].
         #[arg(long)]
         public: bool,
+        /// Keep the output this build replaces, hidden beside it
+        /// (.public.spare), and write over its files in the next build made
+        /// with this option instead of making new ones. Only on Linux, for
+        /// an output inside the site folder. Faster rebuilds on ext4 without
+        /// a journal; elsewhere little gain (docs/performance.md). The spare
+        /// may be deleted at any time.
+        #[arg(long)]
+        reuse_output: bool,
         /// Print where the time went, stage by stage (for the benchmark).
         #[arg(long, hide = true)]
         timings: bool,
@@ -126,6 +134,7 @@ pub fn main() -> ExitCode {
             deny_warnings,
             quiet,
             public,
+            reuse_output,
             timings,
         } => {
             let default_output = if public { "press" } else { "public" };
@@ -135,6 +144,7 @@ pub fn main() -> ExitCode {
                 deny_warnings,
                 today,
                 public,
+                reuse_output,
             };
             run_build(&options, quiet, timings)
         }

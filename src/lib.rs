@@ -12,6 +12,7 @@
 //! what the binary, the fuzz targets (`fuzz/`) and the integration tests
 //! (`tests/it/`) use, and nothing more, so that the compiler reports code
 //! nothing uses.
+#![forbid(unsafe_code)]
 #![warn(unreachable_pub)]
 
 mod build;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 /// mimalloc instead of the system allocator: a build makes and frees many
 /// small strings on every thread, where glibc's malloc spends a tenth of
 /// the time (see ARCHITECTURE.md, "Dependencies and why").

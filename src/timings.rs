@@ -94,21 +94,15 @@ impl Timings {
     }
 }
 
-/// The CPU time the process has used so far (user + system).
+/// The CPU time the process has used so far (user + system, all threads:
+/// the clock `CLOCK_PROCESS_CPUTIME_ID`).
 #[cfg(target_os = "linux")]
 fn process_cpu() -> Option<Duration> {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is valid.
-    let usage = unsafe {
-        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
-            return None;
-        }
-        usage.assume_init()
-    };
-    let time = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
-    };
-    Some(time(usage.ru_utime) + time(usage.ru_stime))
+    use rustix::time::{ClockId, clock_gettime};
+    let now = clock_gettime(ClockId::ProcessCPUTime);
+    let secs = u64::try_from(now.tv_sec).ok()?;
+    let nanos = u32::try_from(now.tv_nsec).ok()?;
+    Some(Duration::new(secs, nanos))
 }
 
 /// The process's resident memory now (the second field of
@@ -117,9 +111,7 @@ fn process_cpu() -> Option<Duration> {
 fn resident_memory() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    Some(pages * u64::try_from(page).ok()?)
+    Some(pages * u64::try_from(rustix::param::page_size()).ok()?)
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -8,12 +8,13 @@
 //! destroy or re-read the site (the site folder itself, or its inputs) is
 //! refused before anything is written.
 //!
-//! On Linux, when the output is inside the site folder (the default `public/`
-//! and `press/`), the output a build replaces is not removed: it is kept
-//! beside the new one as the spare (`.public.spare`), and the next build
-//! stages into it, writing each file over the one of the same name. Writing
-//! over a file is cheaper than making a new one, and far cheaper on a file
-//! system that has just removed thousands (see ARCHITECTURE.md). Files the
+//! When asked (`build --reuse-output`), on Linux, when the output is inside
+//! the site folder (the default `public/` and `press/`), the output a build
+//! replaces is not removed: it is kept beside the new one as the spare
+//! (`.public.spare`), and the next build stages into it, writing each file
+//! over the one of the same name. Writing over a file is cheaper than making
+//! a new one, and far cheaper on ext4 without a journal soon after thousands
+//! were removed (docs/performance.md, "The spare output folder"). Files the
 //! build does not write are removed before the swap, so the result is the
 //! same as a fresh folder's.
 
@@ -421,7 +422,7 @@ fn reopen(path: &Path) -> io::Result<fs::File> {
         .write(true)
         .create(true)
         // A link is not followed; a pipe does not block the build.
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
         .open(path);
     if let Ok(file) = opened {
         let meta = file.metadata()?;
@@ -540,28 +541,13 @@ fn is_replaceable(target: &Path) -> io::Result<bool> {
 /// (`a`, or a fresh name beside it when the filesystem cannot exchange).
 #[cfg(target_os = "linux")]
 fn swap(a: &Path, b: &Path) -> io::Result<PathBuf> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let ca = CString::new(a.as_os_str().as_bytes()).map_err(io::Error::other)?;
-    let cb = CString::new(b.as_os_str().as_bytes()).map_err(io::Error::other)?;
-    // SAFETY: both paths are valid NUL-terminated C strings that outlive the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        return Ok(a.to_path_buf());
-    }
-    let err = io::Error::last_os_error();
-    // Filesystems without RENAME_EXCHANGE: fall back to two renames.
-    match err.raw_os_error() {
-        Some(libc::EINVAL) | Some(libc::ENOSYS) => swap_by_renames(a, b),
-        _ => Err(err),
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(a.to_path_buf()),
+        // Filesystems without RENAME_EXCHANGE: fall back to two renames.
+        Err(Errno::INVAL | Errno::NOSYS) => swap_by_renames(a, b),
+        Err(errno) => Err(errno.into()),
     }
 }
 

@@ -154,23 +154,50 @@ fn a_deleted_unit_leaves_no_stale_page() {
     assert!(!out.join("units/dang-bo-xa-ban-giang.html").exists());
 }
 
-/// The third build stages into the output the second replaced (kept as
-/// `.public.spare`), writing over its files: what it leaves must be exactly
-/// what a build into a new folder makes.
+/// With `--reuse-output`, the third build stages into the output the second
+/// replaced (kept as `.public.spare`), writing over its files: what it
+/// leaves must be exactly what a build into a new folder makes.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_build_over_the_kept_previous_output_equals_a_fresh_build() {
     let dir = site(&[]);
-    build_ok(dir.path());
-    build_ok(dir.path());
+    let reuse = |dir: &std::path::Path| {
+        let run = ketqua(dir, &["build", "--reuse-output"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        dir.join("public")
+    };
+    reuse(dir.path());
+    reuse(dir.path());
     let spare = dir.path().join(".public.spare");
     assert!(spare.join(".ketqua-build").is_file(), "no spare kept");
     fs::remove_dir_all(dir.path().join("content/units/xa-b")).unwrap();
-    let out = build_ok(dir.path());
+    let out = reuse(dir.path());
     assert!(!out.join("units/dang-bo-xa-ban-giang.html").exists());
     let run = ketqua(dir.path(), &["build", "-o", "fresh"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(snapshot(&out), snapshot(&dir.path().join("fresh")));
+}
+
+/// Without `--reuse-output`, a rebuild removes the output it replaces:
+/// nothing is left beside the new one (no staging folder, no spare).
+#[test]
+fn a_rebuild_leaves_only_the_output_beside_the_sites_files() {
+    let dir = site(&[]);
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let mut expected = names(dir.path());
+    expected.push("public".into());
+    expected.sort();
+    for _ in 0..3 {
+        build_ok(dir.path());
+        assert_eq!(names(dir.path()), expected);
+    }
 }
 
 #[test]

@@ -24,6 +24,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         deny_warnings: false,
         today: today(),
         public: false,
+        reuse_output: false,
     };
     if let Err(checked) = ketqua::build(&options, &Silent) {
         panic!(
