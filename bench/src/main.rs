@@ -428,11 +428,12 @@ fn run(args: &RunArgs) -> Result<(), String> {
 
     if args.rebuilds > 0 {
         // Two builds before the first counted one: the second keeps the
-        // first's output as ketqua's spare.
+        // first's output as ketqua's spare (`--reuse-output`, off by default).
         let hugo_rebuilt = outputs.join("hugo-rebuilt");
         let hugo_cache = outputs.join("hugo-cache-rebuilt");
         let rebuild = || {
-            let k = ketqua_into(&rebuilt);
+            let mut k = ketqua_into(&rebuilt);
+            k.arg("--reuse-output");
             let h = hugo
                 .as_deref()
                 .map(|hugo| hugo_into(hugo, &hugo_rebuilt, &hugo_cache));
@@ -441,7 +442,7 @@ fn run(args: &RunArgs) -> Result<(), String> {
         alternate(2, "warm-up", |_| rebuild())?;
         let (k_rebuilds, h_rebuilds) = alternate(args.rebuilds, "rebuild", |_| rebuild())?;
         println!(
-            "\nRebuilds over the previous output, {} each, median (ketqua writes over its spare, \
+            "\nRebuilds over the previous output, {} each, median (ketqua --reuse-output over its spare, \
              Hugo over its folder)\n",
             args.rebuilds
         );
