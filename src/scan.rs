@@ -45,9 +45,8 @@
 //!
 //! [`message`], [`hint`] and [`count_problem`] word the findings for people.
 
+use std::collections::HashMap;
 use std::ops::Range;
-
-use rustc_hash::FxHashMap;
 
 use crate::vi::{fold, format_decimal, format_fixed, format_int, group_thousands};
 
@@ -264,10 +263,8 @@ impl Folded {
     fn new(src: &str) -> Folded {
         let mut text = String::with_capacity(src.len());
         let mut origin: Vec<Range<usize>> = Vec::with_capacity(src.len());
-        // Folding a char is slow; a text has few distinct ones. FxHash, not
-        // SipHash: the lookups took 30% of a scan with SipHash, 17% with it
-        // (perf, 10,000 generated units).
-        let mut cache: FxHashMap<char, String> = FxHashMap::default();
+        // Folding a char is slow; a text has few distinct ones.
+        let mut cache: HashMap<char, String> = HashMap::new();
         for (i, c) in src.char_indices() {
             let end = i + c.len_utf8();
             if c.is_whitespace() {
