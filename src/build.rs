@@ -60,7 +60,7 @@ impl Checked {
 /// deadlines are judged at when site.toml gives no `as_of`. The reports'
 /// texts stay in `sources` only when `keep_reports` (the public build cuts
 /// reports from their source) or when a problem quotes them.
-pub fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Checked {
+pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::default();
@@ -231,7 +231,7 @@ struct Written {
 
 /// Static files that would replace a generated page or file (or stand where
 /// its folder must be, or inside it), found before anything is written.
-pub fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<Diagnostic> {
+pub(crate) fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<Diagnostic> {
     let clashes = |rel: &str, page: &str| {
         rel == page
             || page
@@ -260,7 +260,7 @@ pub fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) -> Vec<
 
 /// What [`generate`] made: the page count, the files handed to the sink,
 /// and the search index when asked to keep it (`serve` updates it in place).
-pub struct Generated {
+pub(crate) struct Generated {
     pub pages: usize,
     pub files: usize,
     pub search_index: Duration,
@@ -270,7 +270,7 @@ pub struct Generated {
 /// What [`generate`] renders from: a checked site, its theme and sources,
 /// and the site folder.
 #[derive(Clone, Copy)]
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub site: &'a Site,
     pub theme: &'a Theme,
     pub sources: &'a Sources,
@@ -304,7 +304,7 @@ impl Sink for ToStaging<'_> {
 /// Static files are the caller's. `None` when a diagnostic was pushed.
 /// `build` writes what it is given to the staging folder; `serve` keeps it
 /// in memory: both see the same bytes.
-pub fn generate(
+pub(crate) fn generate(
     input: &Input<'_>,
     diags: &mut Diagnostics,
     progress: &dyn Progress,

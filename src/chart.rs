@@ -104,7 +104,7 @@ use crate::i18n::Strings;
 use crate::vi;
 
 mod bullet;
-pub mod png;
+pub(crate) mod png;
 mod ranked;
 mod stacked;
 mod style;
@@ -121,7 +121,7 @@ mod tests;
 /// One bar of a `stacked` chart: a unit, a field, a level, or "all units".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StackedRow {
+pub(crate) struct StackedRow {
     /// Shown left of the bar, shortened with "…" when long.
     #[serde(deserialize_with = "de_text")]
     pub label: String,
@@ -137,7 +137,7 @@ pub struct StackedRow {
 /// One part of a stacked bar.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Segment {
+pub(crate) struct Segment {
     /// CSS class suffix: "exceeded", "achieved", "not-achieved",
     /// "not-assessed", "on-time", "late", "missing", "not-due".
     #[serde(deserialize_with = "de_text")]
@@ -153,7 +153,7 @@ pub struct Segment {
 /// One indicator of a `bullet` chart, on its own scale.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BulletRow {
+pub(crate) struct BulletRow {
     #[serde(deserialize_with = "de_text")]
     pub label: String,
     #[serde(default, deserialize_with = "de_opt_text")]
@@ -199,7 +199,7 @@ pub struct BulletRow {
 /// The result of one year.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct YearPoint {
+pub(crate) struct YearPoint {
     pub year: i32,
     pub value: f64,
     /// The figure as written; formatted from `value` when empty.
@@ -210,7 +210,7 @@ pub struct YearPoint {
 /// One bar of a `ranked` chart.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RankRow {
+pub(crate) struct RankRow {
     #[serde(deserialize_with = "de_text")]
     pub label: String,
     #[serde(default, deserialize_with = "de_opt_text")]
@@ -233,7 +233,7 @@ pub struct RankRow {
 /// One line of a `timeline` chart: the reports of one level.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Series {
+pub(crate) struct Series {
     /// CSS class suffix: "province", "district", "grassroots", "branch".
     #[serde(deserialize_with = "de_text")]
     pub key: String,
@@ -260,7 +260,7 @@ pub struct Series {
 /// what they need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ChartOptions {
+pub(crate) struct ChartOptions {
     /// Prefix of the ids in the chart (`ID`, `ID-title`, `ID-desc`); unique
     /// per page. Slugified when it holds other characters than ASCII
     /// letters, digits, `-` and `_`.
@@ -341,7 +341,7 @@ impl Default for ChartOptions {
 
 impl ChartOptions {
     /// Options with a title and the words of a language; the rest default.
-    pub fn new(id: &str, title: &str, words: &ChartText) -> ChartOptions {
+    pub(crate) fn new(id: &str, title: &str, words: &ChartText) -> ChartOptions {
         ChartOptions {
             id: id.to_owned(),
             title: title.to_owned(),
@@ -372,7 +372,7 @@ impl ChartOptions {
 /// pass some of its own (`text={…}`); the others are the language's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ChartText {
+pub(crate) struct ChartText {
     /// First column of a `stacked` table.
     #[serde(deserialize_with = "de_text")]
     pub group: String,
@@ -464,7 +464,7 @@ pub struct ChartText {
 
 impl ChartText {
     /// The words of the language of `strings`.
-    pub fn new(strings: &Strings) -> ChartText {
+    pub(crate) fn new(strings: &Strings) -> ChartText {
         let w = |key: &str| strings.get(key).to_owned();
         ChartText {
             group: w("chart_word_group"),
@@ -576,7 +576,7 @@ fn label_header<'a>(opts: &'a ChartOptions, default: &'a str) -> &'a str {
 
 /// The kinds of chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Stacked,
     Bullet,
     Ranked,
@@ -584,10 +584,10 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Stacked, Kind::Bullet, Kind::Ranked, Kind::Timeline];
+    pub(crate) const ALL: [Kind; 4] = [Kind::Stacked, Kind::Bullet, Kind::Ranked, Kind::Timeline];
 
     /// The name used in templates and in the CSS class `chart-NAME`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Stacked => "stacked",
             Kind::Bullet => "bullet",
@@ -597,7 +597,7 @@ impl Kind {
     }
 
     /// The fields of one row, for error messages.
-    pub fn fields(self) -> &'static str {
+    pub(crate) fn fields(self) -> &'static str {
         match self {
             Kind::Stacked => {
                 "label (required), url, segments (a list of {key (required), label, value (required)})"
@@ -623,7 +623,7 @@ impl fmt::Display for Kind {
 
 /// An unknown chart kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownKind(pub String);
+pub(crate) struct UnknownKind(pub String);
 
 impl fmt::Display for UnknownKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -649,22 +649,22 @@ impl FromStr for Kind {
 }
 
 /// A 100%-stacked bar chart; see the module docs.
-pub fn stacked(rows: &[StackedRow], opts: &ChartOptions) -> String {
+pub(crate) fn stacked(rows: &[StackedRow], opts: &ChartOptions) -> String {
     stacked::render(rows, &opts.filled())
 }
 
 /// Target against actual, one row per indicator; see the module docs.
-pub fn bullet(rows: &[BulletRow], opts: &ChartOptions) -> String {
+pub(crate) fn bullet(rows: &[BulletRow], opts: &ChartOptions) -> String {
     bullet::render(rows, &opts.filled())
 }
 
 /// Bars sorted by value, with an optional target rule; see the module docs.
-pub fn ranked(rows: &[RankRow], opts: &ChartOptions) -> String {
+pub(crate) fn ranked(rows: &[RankRow], opts: &ChartOptions) -> String {
     ranked::render(rows, &opts.filled())
 }
 
 /// Reports submitted over time against deadlines; see the module docs.
-pub fn timeline(series: &[Series], opts: &ChartOptions) -> String {
+pub(crate) fn timeline(series: &[Series], opts: &ChartOptions) -> String {
     timeline::render(series, &opts.filled())
 }
 
@@ -674,7 +674,7 @@ pub fn timeline(series: &[Series], opts: &ChartOptions) -> String {
 /// the expected fields.
 /// Rows that ketqua's views made ([`crate::rows::Rows`]) are used as they
 /// are, without a round trip through template values.
-pub fn render_value(kind: Kind, data: &Value, opts: &ChartOptions) -> Result<String, Error> {
+pub(crate) fn render_value(kind: Kind, data: &Value, opts: &ChartOptions) -> Result<String, Error> {
     Ok(match kind {
         Kind::Stacked => with_rows(kind, data, |rows| stacked(rows, opts))?,
         Kind::Bullet => with_rows(kind, data, |rows| bullet(rows, opts))?,

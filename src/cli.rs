@@ -19,7 +19,7 @@ use crate::build::{self, BuildOptions, Checked, Progress, Silent};
 /// See docs/content-format.md for the content, docs/themes.md for themes.
 #[derive(Debug, Parser)]
 #[command(name = "ketqua", version, about)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Run as if started in DIR, the site folder (holding site.toml):
     /// relative paths given to -o and to init are taken from it.
     #[arg(
@@ -41,7 +41,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Check the content, then build the site into the output folder.
     ///
     /// The site is written to a staging folder and swapped in at the end: a

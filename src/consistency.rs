@@ -31,7 +31,7 @@ use crate::vi;
 /// Runs every consistency check over a resolved site. Units are checked in
 /// parallel (scanning reports is the costly part); the warnings keep the
 /// order of the units.
-pub fn check(site: &Site, diags: &mut Diagnostics) {
+pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
     let found: Vec<Diagnostics> = (0..site.units.len())
         .into_par_iter()
         .map(|i| {
@@ -66,14 +66,14 @@ pub fn check(site: &Site, diags: &mut Diagnostics) {
 /// The checks of a unit's report (the scan of its text): the only ones that
 /// read it, so an edit of the report needs no others. The model runs them
 /// ([`scan_report`]) while it holds the report's text; `serve` after an edit.
-pub fn check_report(unit: &Unit, sources: &Sources, diags: &mut Diagnostics) {
+pub(crate) fn check_report(unit: &Unit, sources: &Sources, diags: &mut Diagnostics) {
     if let Some(report) = unit.report_file {
         scan_report(unit, report, &sources.text(report), diags);
     }
 }
 
 /// [`check_report`] of the text of the report `file`.
-pub fn scan_report(unit: &Unit, file: FileId, text: &str, diags: &mut Diagnostics) {
+pub(crate) fn scan_report(unit: &Unit, file: FileId, text: &str, diags: &mut Diagnostics) {
     scan_text(unit, file, text, 0, diags);
 }
 
@@ -156,7 +156,7 @@ fn compared_text(ind: &Indicator) -> String {
 
 /// The number a stated result gives before a `%`: "Vượt 1,6%" → (1.6, 1
 /// decimal); "Đạt 96,16% so với nghị quyết" → (96.16, 2).
-pub fn stated_number(stated: &str) -> Option<(f64, usize)> {
+pub(crate) fn stated_number(stated: &str) -> Option<(f64, usize)> {
     let percent = stated.find('%')?;
     let before = stated[..percent].trim_end();
     let start = before

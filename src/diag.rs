@@ -18,7 +18,7 @@ use codespan_reporting::term::termcolor::Buffer;
 use crate::packed::Packed;
 
 /// Index of a file in [`Sources`].
-pub type FileId = usize;
+pub(crate) type FileId = usize;
 
 /// The texts of every file read, so diagnostics can quote them.
 #[derive(Debug, Default)]
@@ -428,7 +428,7 @@ fn severity_word(severity: Severity) -> &'static str {
 }
 
 /// "did you mean `members`?" for a misspelt name, when one candidate is close.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {

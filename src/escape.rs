@@ -19,27 +19,27 @@ use std::fmt;
 /// everything else stays as it is (`/` too: links and "41/71" stay
 /// readable, and `/` needs no escaping in text or quoted attributes).
 #[derive(Debug, Clone, Copy)]
-pub struct Html<'a>(pub &'a str);
+pub(crate) struct Html<'a>(pub &'a str);
 
 /// Text for XML (the charts' SVG), in content and quoted attributes: as
 /// [`Html`], and the characters XML 1.0 does not allow (C0 controls other
 /// than tab, line feed and carriage return; U+FFFE, U+FFFF) dropped, so the
 /// output stays well-formed whatever the input.
 #[derive(Debug, Clone, Copy)]
-pub struct Xml<'a>(pub &'a str);
+pub(crate) struct Xml<'a>(pub &'a str);
 
 /// Text for the Atom feed and the sitemap, in content and quoted
 /// attributes: as [`Html`] but `'` as `&apos;`.
 #[derive(Debug, Clone, Copy)]
-pub struct Feed<'a>(pub &'a str);
+pub(crate) struct Feed<'a>(pub &'a str);
 
 /// [`Html`] as a string.
-pub fn html(text: &str) -> String {
+pub(crate) fn html(text: &str) -> String {
     Html(text).to_string()
 }
 
 /// [`Xml`] as a string.
-pub fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     Xml(text).to_string()
 }
 

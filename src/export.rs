@@ -24,7 +24,7 @@ use crate::target::Figure;
 
 /// A cell of an exported table.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub(crate) enum Cell {
     Empty,
     Text(String),
     Int(i64),
@@ -67,7 +67,7 @@ fn number(x: f64) -> String {
 
 /// A table to export: columns (an ASCII key and a label) and rows of cells.
 #[derive(Debug, Clone, Default)]
-pub struct Table {
+pub(crate) struct Table {
     pub columns: Vec<(String, String)>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -94,7 +94,7 @@ impl Table {
     }
 
     /// CSV with a UTF-8 byte-order mark and a header row of labels.
-    pub fn to_csv(&self) -> Vec<u8> {
+    pub(crate) fn to_csv(&self) -> Vec<u8> {
         let mut out = b"\xEF\xBB\xBF".to_vec();
         {
             let mut w = csv::WriterBuilder::new()
@@ -112,7 +112,7 @@ impl Table {
 
     /// JSON: the columns and one object per row, keyed by column key (in
     /// the order of the columns), compact, written straight from the table.
-    pub fn to_json(&self) -> Vec<u8> {
+    pub(crate) fn to_json(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256 + self.rows.len() * self.columns.len() * 24);
         // Serializing plain strings and numbers into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut out, &JsonTable(self));
@@ -218,7 +218,7 @@ fn submission_key(s: Submission) -> &'static str {
 }
 
 /// A table of units (an index page, the progress page).
-pub fn units(site: &Site, members: &[usize], strings: &Strings) -> Table {
+pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table {
     let mut t = Table::labelled(
         strings,
         &[
@@ -337,7 +337,7 @@ fn figure_cells(ind: &Indicator, strings: &Strings) -> Vec<Cell> {
 }
 
 /// A unit's indicator table: each indicator, then its parts.
-pub fn indicators(unit: &Unit, strings: &Strings) -> Table {
+pub(crate) fn indicators(unit: &Unit, strings: &Strings) -> Table {
     let mut columns = vec![
         ("id", "export_number"),
         ("parent", "export_parent_indicator"),
@@ -370,7 +370,11 @@ pub fn indicators(unit: &Unit, strings: &Strings) -> Table {
 }
 
 /// Every unit's use of one catalogue indicator.
-pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)], strings: &Strings) -> Table {
+pub(crate) fn indicator_uses(
+    site: &Site,
+    uses: &[(usize, &Indicator)],
+    strings: &Strings,
+) -> Table {
     let mut columns = vec![
         ("unit", "export_unit"),
         ("unit_name", "export_unit_name"),
@@ -396,7 +400,7 @@ pub fn indicator_uses(site: &Site, uses: &[(usize, &Indicator)], strings: &Strin
 }
 
 /// The catalogue with how many units use each indicator and their statuses.
-pub fn catalogue(site: &Site, strings: &Strings) -> Table {
+pub(crate) fn catalogue(site: &Site, strings: &Strings) -> Table {
     let mut t = Table::labelled(
         strings,
         &[

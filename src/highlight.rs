@@ -14,7 +14,7 @@ use crate::model::{
 
 /// Resolves every highlight; `today` is the build date the embargo is
 /// judged at. Returns them newest first (by date, then slug).
-pub fn resolve(
+pub(crate) fn resolve(
     sources_in: &[HighlightSource],
     units: &[Unit],
     catalogue: &[CatalogueEntry],
@@ -212,7 +212,7 @@ fn find_indicator(unit: &Unit, written: &str) -> Option<String> {
 
 /// Warnings about public highlights that the public build will cut: their
 /// unit is not public, or an indicator they cite is not.
-pub fn check_public(site: &model::Site, diags: &mut Diagnostics) {
+pub(crate) fn check_public(site: &model::Site, diags: &mut Diagnostics) {
     for h in site.highlights.iter().filter(|h| h.public) {
         let unit = &site.units[h.unit];
         if !unit.public {

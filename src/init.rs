@@ -11,7 +11,7 @@ static STARTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/init");
 
 /// Creates the starter site in `dir`, which must not exist or be empty.
 /// Returns the number of files written. Every error names its path.
-pub fn init(dir: &Path) -> io::Result<usize> {
+pub(crate) fn init(dir: &Path) -> io::Result<usize> {
     match fs::metadata(dir) {
         Ok(meta) if !meta.is_dir() => {
             return Err(io::Error::new(

@@ -17,13 +17,13 @@ const SHARDS: usize = 16;
 /// The distinct texts seen so far. It lives as long as the model is being
 /// made; the texts it handed out live on in the model.
 #[derive(Default)]
-pub struct Interner {
+pub(crate) struct Interner {
     shards: [Mutex<FxHashSet<ArcStr>>; SHARDS],
 }
 
 impl Interner {
     /// The shared copy of `text`, made on its first sight.
-    pub fn get(&self, text: &str) -> ArcStr {
+    pub(crate) fn get(&self, text: &str) -> ArcStr {
         if text.is_empty() {
             return ArcStr::new();
         }

@@ -20,8 +20,7 @@ use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
 
 /// Everything read from a site folder, still in its written form.
 #[derive(Debug)]
-pub struct SiteSource {
-    pub root: PathBuf,
+pub(crate) struct SiteSource {
     /// `None` when site.toml could not be read or parsed (already reported):
     /// the units are still checked, with a default configuration.
     pub config: Option<(FileId, RawConfig)>,
@@ -39,7 +38,7 @@ pub struct SiteSource {
 /// A highlight file: `content/highlights/<slug>.md`, TOML front matter
 /// between `+++` lines, then the body in Markdown.
 #[derive(Debug)]
-pub struct HighlightSource {
+pub(crate) struct HighlightSource {
     /// The file name without `.md`: the highlight's slug.
     pub slug: String,
     pub file: FileId,
@@ -52,7 +51,7 @@ pub struct HighlightSource {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawHighlight {
+pub(crate) struct RawHighlight {
     pub title: Spanned<String>,
     pub unit: Spanned<String>,
     pub kind: Spanned<String>,
@@ -72,7 +71,7 @@ pub struct RawHighlight {
 /// what it resolves, so the raw values of every unit (larger than their
 /// text) are never held at once.
 #[derive(Debug)]
-pub struct UnitFiles {
+pub(crate) struct UnitFiles {
     /// The folder name.
     pub id: String,
     /// `unit.toml`.
@@ -83,7 +82,7 @@ pub struct UnitFiles {
 
 /// A unit as written: its files and its parsed unit.toml.
 #[derive(Debug)]
-pub struct UnitSource {
+pub(crate) struct UnitSource {
     /// The folder name.
     pub id: String,
     pub file: FileId,
@@ -94,7 +93,11 @@ pub struct UnitSource {
 
 /// Parses a unit's unit.toml, whose text is `text`; its problems go into
 /// `diags`. `None` when it cannot be used.
-pub fn parse_unit(files: &UnitFiles, text: &str, diags: &mut Diagnostics) -> Option<UnitSource> {
+pub(crate) fn parse_unit(
+    files: &UnitFiles,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<UnitSource> {
     let data = parse_toml(files.file, text, &UNIT_SCHEMA, diags)?;
     Some(UnitSource {
         id: files.id.clone(),
@@ -106,7 +109,7 @@ pub fn parse_unit(files: &UnitFiles, text: &str, diags: &mut Diagnostics) -> Opt
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawConfig {
+pub(crate) struct RawConfig {
     pub title: Spanned<String>,
     #[serde(default)]
     pub subtitle: String,
@@ -131,7 +134,7 @@ pub struct RawConfig {
 /// differs from the internal site. Every key is optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPublicProfile {
+pub(crate) struct RawPublicProfile {
     pub title: Option<String>,
     pub subtitle: Option<String>,
     pub description: Option<String>,
@@ -140,7 +143,7 @@ pub struct RawPublicProfile {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawReview {
+pub(crate) struct RawReview {
     pub term_start: Spanned<i32>,
     pub term_end: Spanned<i32>,
     pub cutoff: Spanned<Datetime>,
@@ -154,7 +157,7 @@ pub struct RawReview {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawDeadlines {
+pub(crate) struct RawDeadlines {
     pub province: Option<Spanned<Datetime>>,
     pub district: Option<Spanned<Datetime>>,
     pub grassroots: Option<Spanned<Datetime>>,
@@ -163,7 +166,7 @@ pub struct RawDeadlines {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawUnit {
+pub(crate) struct RawUnit {
     pub name: Spanned<String>,
     #[serde(default)]
     pub short_name: String,
@@ -195,7 +198,7 @@ pub struct RawUnit {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawIndicator {
+pub(crate) struct RawIndicator {
     pub id: Option<Spanned<String>>,
     #[serde(rename = "ref")]
     pub reference: Option<Spanned<String>>,
@@ -222,7 +225,7 @@ pub struct RawIndicator {
 /// A figure as written: a number, a string such as "41/71" or "57,7", or a boolean.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum RawFigure {
+pub(crate) enum RawFigure {
     Integer(i64),
     Float(f64),
     Bool(bool),
@@ -231,14 +234,14 @@ pub enum RawFigure {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCatalogue {
+pub(crate) struct RawCatalogue {
     #[serde(default)]
     pub indicator: Vec<RawCatalogueEntry>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawCatalogueEntry {
+pub(crate) struct RawCatalogueEntry {
     pub id: Spanned<String>,
     #[serde(default)]
     pub group: String,
@@ -373,7 +376,7 @@ const CATALOGUE_SCHEMA: Schema = Table(&[(
 
 /// Reads a whole site. Returns `None` when `site.toml` itself is unusable;
 /// otherwise every readable unit, with problems pushed into `diags`.
-pub fn load_site(
+pub(crate) fn load_site(
     root: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
@@ -406,7 +409,6 @@ pub fn load_site(
     let (units, unit_folders) = load_units(root, sources, diags);
     let highlights = load_highlights(root, sources, diags);
     Some(SiteSource {
-        root: root.to_path_buf(),
         config,
         catalogue,
         units,
@@ -567,7 +569,7 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
 /// Reads a file as UTF-8 text without a byte-order mark, registering it in
 /// `sources`. Every way a file can be unusable as text is reported here; an
 /// empty content file is one of them.
-pub fn read_text(
+pub(crate) fn read_text(
     root: &Path,
     path: &Path,
     sources: &mut Sources,
@@ -577,7 +579,7 @@ pub fn read_text(
 }
 
 /// [`read_text`] for files that may be empty (templates).
-pub fn read_text_allowing_empty(
+pub(crate) fn read_text_allowing_empty(
     root: &Path,
     path: &Path,
     sources: &mut Sources,

@@ -249,7 +249,7 @@ fn plain_text(events: &[Event<'_>]) -> String {
 /// then the definitions of the footnotes those sections reference. Text
 /// before the first heading, other sections, and footnotes referenced only
 /// from them are left out. The result is Markdown, rendered like a report.
-pub fn public_source(source: &str) -> String {
+pub(crate) fn public_source(source: &str) -> String {
     let mut headings: Vec<(u8, bool, usize)> = Vec::new();
     let mut definitions: Vec<(String, Range<usize>)> = Vec::new();
     let mut references: Vec<(String, usize)> = Vec::new();
@@ -1583,7 +1583,7 @@ mod tests {
         assert_eq!(report.footnotes, 50);
         assert!(report.problems.is_empty(), "{:?}", report.problems);
         assert!(report.html().contains("id=\"r-fn-50\""));
-        assert!(!report.headings.is_empty());
+        assert!(report.headings.len() > 0);
     }
 
     #[test]

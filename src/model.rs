@@ -373,7 +373,7 @@ impl Site {
 /// (`consistency::scan_report`, given by `build::check`): the model calls
 /// no checks of its own, and a report's text is never held for every unit
 /// at once.
-pub type ReportCheck<'a> = dyn Fn(&Unit, FileId, &str, &mut Diagnostics) + Sync + 'a;
+pub(crate) type ReportCheck<'a> = dyn Fn(&Unit, FileId, &str, &mut Diagnostics) + Sync + 'a;
 
 /// Resolves a loaded site: configuration, catalogue, units, hierarchy.
 /// Every problem goes into `diags`; a site with errors must not be
@@ -386,7 +386,7 @@ pub type ReportCheck<'a> = dyn Fn(&Unit, FileId, &str, &mut Diagnostics) + Sync 
 /// problem quotes it, or when `keep_reports` (the public build cuts
 /// reports from their source): the texts of every report are not held
 /// beside the whole model.
-pub fn resolve(
+pub(crate) fn resolve(
     source: SiteSource,
     sources: &mut Sources,
     diags: &mut Diagnostics,
@@ -865,7 +865,7 @@ fn resolve_unit(
 
 /// Renders a unit's report in the interface `language`, its problems
 /// going into `diags`.
-pub fn render_report(
+pub(crate) fn render_report(
     file: FileId,
     sources: &Sources,
     language: Language,
@@ -894,7 +894,11 @@ fn render_report_text(
 }
 
 /// Judges a submission against its deadline, as of a date.
-pub fn submission(submitted: Option<Date>, deadline: Option<Date>, as_of: Date) -> Submission {
+pub(crate) fn submission(
+    submitted: Option<Date>,
+    deadline: Option<Date>,
+    as_of: Date,
+) -> Submission {
     match (submitted, deadline) {
         (Some(s), Some(d)) if s > d => Submission::Late {
             days: (s - d).get_days() as i64,

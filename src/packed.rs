@@ -6,10 +6,10 @@
 
 /// A text, compressed.
 #[derive(Debug, Clone)]
-pub struct Packed(Box<[u8]>);
+pub(crate) struct Packed(Box<[u8]>);
 
 impl Packed {
-    pub fn new(text: &str) -> Packed {
+    pub(crate) fn new(text: &str) -> Packed {
         // Copied out of the buffer it was compressed in, which is as large
         // as the text (an allocator may shrink a block in place).
         Packed(Box::from(
@@ -18,7 +18,7 @@ impl Packed {
     }
 
     /// The text again.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         // The bytes are only ever those `new` made from a string. Checked
         // with SIMD (the standard check took four fifths of the time here).
         let bytes =
@@ -29,12 +29,9 @@ impl Packed {
     }
 
     /// The compressed size, in bytes.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 }
 

@@ -32,7 +32,7 @@ use crate::markdown;
 use crate::model::{Config, Indicator, Site, Submission, Unit};
 
 /// The public copy of `site`.
-pub fn public_site(site: &Site, sources: &Sources) -> Site {
+pub(crate) fn public_site(site: &Site, sources: &Sources) -> Site {
     let kept: Vec<usize> = (0..site.units.len())
         .filter(|&i| site.units[i].public)
         .collect();
@@ -85,7 +85,7 @@ fn public_config(config: &Config) -> Config {
 /// What a public build without an absolute address leaves out (printed
 /// as a warning; the build goes on): feeds and sitemaps need absolute URLs,
 /// and so do Open Graph tags.
-pub const NO_BASE_URL: &str = "the public build has no `base_url`: sitemap.xml, og:url and og:image are left out, \
+pub(crate) const NO_BASE_URL: &str = "the public build has no `base_url`: sitemap.xml, og:url and og:image are left out, \
 and the feed's links are relative; set `base_url = \"https://…/\"` under `[public]` in site.toml";
 
 fn has_id(indicator: &Indicator, id: &str) -> bool {

@@ -30,7 +30,7 @@ mod views;
 use views::*;
 
 /// A page to render: where it goes, which template, and what it shows.
-pub struct Page {
+pub(crate) struct Page {
     pub path: String,
     pub template: &'static str,
     pub kind: &'static str,
@@ -46,7 +46,7 @@ pub struct Page {
 /// once the page is written, so a large site never holds every page's view
 /// at once.
 #[derive(Debug, Clone)]
-pub enum View {
+pub(crate) enum View {
     /// The dashboard.
     Home,
     /// The index of every unit.
@@ -66,7 +66,7 @@ pub enum View {
 
 /// Which table a page exports (see `export.rs`).
 #[derive(Debug, Clone)]
-pub enum Export {
+pub(crate) enum Export {
     /// A table of units.
     Units(Vec<usize>),
     /// A unit's indicator table.
@@ -79,7 +79,7 @@ pub enum Export {
 
 impl Page {
     /// The paths of the page's CSV and JSON files, when it exports a table.
-    pub fn export_paths(&self) -> Option<(String, String)> {
+    pub(crate) fn export_paths(&self) -> Option<(String, String)> {
         self.export.as_ref()?;
         let stem = self.path.strip_suffix(".html").unwrap_or(&self.path);
         Some((format!("{stem}.csv"), format!("{stem}.json")))
@@ -87,7 +87,7 @@ impl Page {
 }
 
 /// Renders pages with a theme's templates.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     env: Environment<'a>,
     site: &'a Site,
     strings: Strings,
@@ -97,7 +97,7 @@ pub struct Renderer<'a> {
 /// Time spent in the parts of the render loop, summed over threads (see
 /// `timings.rs`).
 #[derive(Debug, Default)]
-pub struct Work {
+pub(crate) struct Work {
     pub views: Counter,
     /// Rendering pages, views and charts included, and writing them, as
     /// they are written while they are rendered.
@@ -111,7 +111,7 @@ pub struct Work {
 
 impl Work {
     /// The figures for `Timings::work`, charts apart from templates.
-    pub fn report(&self) -> Vec<(&'static str, Duration)> {
+    pub(crate) fn report(&self) -> Vec<(&'static str, Duration)> {
         vec![
             ("views", self.views.get()),
             (
@@ -131,7 +131,7 @@ impl Work {
 impl<'a> Renderer<'a> {
     /// Compiles every template once. Syntax errors are diagnostics located in
     /// the template file.
-    pub fn new(
+    pub(crate) fn new(
         site: &'a Site,
         theme: &Theme,
         sources: &Sources,
@@ -215,12 +215,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// Where the render loop's time went.
-    pub fn work(&self) -> &Work {
+    pub(crate) fn work(&self) -> &Work {
         &self.work
     }
 
     /// Every page of the site, in a fixed order.
-    pub fn pages(&self) -> Vec<Page> {
+    pub(crate) fn pages(&self) -> Vec<Page> {
         if self.site.public {
             return press::public_pages(self);
         }
@@ -313,7 +313,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The page of unit `i`.
-    pub fn unit_page(&self, i: usize) -> Page {
+    pub(crate) fn unit_page(&self, i: usize) -> Page {
         let unit = &self.site.units[i];
         Page {
             path: unit_url(unit),
@@ -326,7 +326,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The table a page exports.
-    pub fn export_table(&self, export: &Export) -> crate::export::Table {
+    pub(crate) fn export_table(&self, export: &Export) -> crate::export::Table {
         let site = self.site;
         match export {
             Export::Units(members) => crate::export::units(site, members, &self.strings),
@@ -342,17 +342,17 @@ impl<'a> Renderer<'a> {
 
     /// The search index of the site (`search.rs`); see
     /// [`crate::search::site_index`] for `keep_words`.
-    pub fn search_index(&self, keep_words: bool) -> crate::search::Index {
+    pub(crate) fn search_index(&self, keep_words: bool) -> crate::search::Index {
         crate::search::site_index(self.site, &self.strings, keep_words)
     }
 
     /// The search document of unit `i`, as [`Renderer::search_index`] has it.
-    pub fn unit_document(&self, i: usize) -> crate::search::Doc {
+    pub(crate) fn unit_document(&self, i: usize) -> crate::search::Doc {
         crate::search::unit_document(&self.site.units[i], &self.strings)
     }
 
     /// The variables of a page (`View`), built on demand.
-    pub fn vars(&self, view: &View) -> Value {
+    pub(crate) fn vars(&self, view: &View) -> Value {
         let ctx = ViewContext::new(self.site, &self.strings);
         let site = self.site;
         match view {
@@ -381,7 +381,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page to HTML.
-    pub fn render(&self, page: &Page) -> Result<String, minijinja::Error> {
+    pub(crate) fn render(&self, page: &Page) -> Result<String, minijinja::Error> {
         let mut out = Vec::new();
         self.render_to(page, &mut out)?;
         // minijinja writes only what templates and values hold: text.
@@ -391,7 +391,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page to HTML into `out`, as it goes.
-    pub fn render_to(
+    pub(crate) fn render_to(
         &self,
         page: &Page,
         out: &mut dyn std::io::Write,
@@ -421,7 +421,7 @@ impl<'a> Renderer<'a> {
     /// Renders every page in parallel, handing each to `sink` as it is
     /// rendered, and its exports; `advance` is called after each file.
     /// Stops at the first failure; template errors name their file and line.
-    pub fn render_all(
+    pub(crate) fn render_all(
         &self,
         pages: &[Page],
         theme: &Theme,

@@ -25,7 +25,7 @@ use crate::target::{Status, Target, TargetKind};
 
 /// Indicator components by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
+pub(crate) struct Tally {
     pub exceeded: usize,
     pub achieved: usize,
     pub not_achieved: usize,
@@ -33,7 +33,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(&mut self, status: Status) {
+    pub(crate) fn add(&mut self, status: Status) {
         match status {
             Status::Exceeded => self.exceeded += 1,
             Status::Achieved => self.achieved += 1,
@@ -43,7 +43,10 @@ impl Tally {
     }
 
     /// Counts the components (parts, or indicators without parts).
-    pub fn add_indicators<'a>(&mut self, indicators: impl IntoIterator<Item = &'a Indicator>) {
+    pub(crate) fn add_indicators<'a>(
+        &mut self,
+        indicators: impl IntoIterator<Item = &'a Indicator>,
+    ) {
         for ind in indicators {
             for c in ind.components() {
                 self.add(c.status());
@@ -51,14 +54,14 @@ impl Tally {
         }
     }
 
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.exceeded + self.achieved + self.not_achieved + self.not_assessed
     }
 }
 
 /// Reports by submission status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Submissions {
+pub(crate) struct Submissions {
     pub on_time: usize,
     pub late: usize,
     pub missing: usize,
@@ -66,7 +69,7 @@ pub struct Submissions {
 }
 
 impl Submissions {
-    pub fn add(&mut self, s: Submission) {
+    pub(crate) fn add(&mut self, s: Submission) {
         match s {
             Submission::OnTime => self.on_time += 1,
             Submission::Late { .. } => self.late += 1,
@@ -75,14 +78,14 @@ impl Submissions {
         }
     }
 
-    pub fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.on_time + self.late + self.missing + self.not_due
     }
 }
 
 /// One catalogue indicator across a set of units.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Shared {
+pub(crate) struct Shared {
     /// Index into `site.catalogue`.
     pub catalogue: usize,
     /// Units using it.
@@ -100,7 +103,7 @@ pub struct Shared {
 
 /// What a unit's page says about the units below it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Rollup {
+pub(crate) struct Rollup {
     /// Every unit below, in the site's (collation) order.
     pub descendants: Vec<usize>,
     /// Units below that held their review conference.
@@ -113,7 +116,7 @@ pub struct Rollup {
 
 /// Every unit below `unit`, in the site's order. The hierarchy has no
 /// cycles once the model is built; a visited set guards anyway.
-pub fn descendants(site: &Site, unit: usize) -> Vec<usize> {
+pub(crate) fn descendants(site: &Site, unit: usize) -> Vec<usize> {
     let mut seen = vec![false; site.units.len()];
     let mut stack: Vec<usize> = site.children[unit].iter().rev().copied().collect();
     let mut out = Vec::new();
@@ -129,7 +132,7 @@ pub fn descendants(site: &Site, unit: usize) -> Vec<usize> {
 }
 
 /// The roll-up of the units below `unit`.
-pub fn rollup(site: &Site, unit: usize) -> Rollup {
+pub(crate) fn rollup(site: &Site, unit: usize) -> Rollup {
     let below = descendants(site, unit);
     let mut submissions = Submissions::default();
     let mut statuses = Tally::default();
@@ -169,7 +172,7 @@ fn catalogue_refs<'a>(
 
 /// Each catalogue indicator used by `units`: every unit's indicators and
 /// parts that refer to it.
-pub fn uses<'a>(
+pub(crate) fn uses<'a>(
     site: &'a Site,
     units: &[usize],
     catalogue_id: &str,
@@ -181,7 +184,10 @@ pub fn uses<'a>(
 
 /// [`uses`] of every catalogue indicator at once, by catalogue position:
 /// one pass over the units' indicators instead of one per entry.
-pub fn uses_by_entry<'a>(site: &'a Site, units: &[usize]) -> Vec<Vec<(usize, &'a Indicator)>> {
+pub(crate) fn uses_by_entry<'a>(
+    site: &'a Site,
+    units: &[usize],
+) -> Vec<Vec<(usize, &'a Indicator)>> {
     let position: HashMap<&str, usize> = site
         .catalogue
         .iter()
@@ -199,7 +205,7 @@ pub fn uses_by_entry<'a>(site: &'a Site, units: &[usize]) -> Vec<Vec<(usize, &'a
 
 /// The distribution of every catalogue indicator over `units`, in catalogue
 /// order, used or not.
-pub fn summarise_all(site: &Site, units: &[usize]) -> Vec<Shared> {
+pub(crate) fn summarise_all(site: &Site, units: &[usize]) -> Vec<Shared> {
     uses_by_entry(site, units)
         .iter()
         .enumerate()
@@ -208,7 +214,7 @@ pub fn summarise_all(site: &Site, units: &[usize]) -> Vec<Shared> {
 }
 
 /// The catalogue indicators used by `units`, with their distribution.
-pub fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
+pub(crate) fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
     summarise_all(site, units)
         .into_iter()
         .filter(|s| s.units > 0)
@@ -217,7 +223,7 @@ pub fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
 
 /// The distribution of catalogue indicator `c` over its `uses` (from
 /// [`uses`]); all counts 0 when there are none.
-pub fn summarise(site: &Site, c: usize, used: &[(usize, &Indicator)]) -> Shared {
+pub(crate) fn summarise(site: &Site, c: usize, used: &[(usize, &Indicator)]) -> Shared {
     let entry = &site.catalogue[c];
     let relative = used.iter().any(|(_, ind)| ind.target != entry.target);
     let mut statuses = Tally::default();
@@ -248,7 +254,7 @@ pub fn summarise(site: &Site, c: usize, used: &[(usize, &Indicator)]) -> Shared 
 
 /// The figure compared as a share of the indicator's own target (%), to
 /// 0,01; none without a figure or a numeric target (or a target of 0).
-pub fn share_of_target(ind: &Indicator) -> Option<f64> {
+pub(crate) fn share_of_target(ind: &Indicator) -> Option<f64> {
     let x = ind.assessment.compared?;
     let t = ind
         .target
@@ -260,7 +266,7 @@ pub fn share_of_target(ind: &Indicator) -> Option<f64> {
 
 /// The figure a target names, to measure a figure against: the bound, the
 /// low end of a range, 100 for a 100% duty; none for a yes/no target.
-pub fn target_value(t: &Target) -> Option<f64> {
+pub(crate) fn target_value(t: &Target) -> Option<f64> {
     match t.kind {
         TargetKind::AtLeast(x)
         | TargetKind::MoreThan(x)
@@ -274,7 +280,7 @@ pub fn target_value(t: &Target) -> Option<f64> {
 
 /// The median of sorted figures: the middle one, or the mean of the two
 /// middle ones.
-pub fn median(sorted: &[f64]) -> Option<f64> {
+pub(crate) fn median(sorted: &[f64]) -> Option<f64> {
     let n = sorted.len();
     match n {
         0 => None,

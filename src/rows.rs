@@ -18,7 +18,7 @@ use serde::{Serialize, Serializer};
 /// themselves ([`rows_of`]), with nothing converted. Serialized outside a
 /// template (JSON), it is a list.
 #[derive(Debug)]
-pub struct Rows<T>(Arc<RowList<T>>);
+pub(crate) struct Rows<T>(Arc<RowList<T>>);
 
 #[derive(Debug)]
 struct RowList<T>(Vec<T>);
@@ -65,7 +65,7 @@ impl<T: Serialize + Debug + Send + Sync + 'static> Serialize for Rows<T> {
 }
 
 /// The rows of a template value made from [`Rows`] of `T`, as they are.
-pub fn rows_of<T: 'static>(value: &Value) -> Option<&[T]> {
+pub(crate) fn rows_of<T: 'static>(value: &Value) -> Option<&[T]> {
     value
         .downcast_object_ref::<RowList<T>>()
         .map(|list| list.0.as_slice())

@@ -52,7 +52,7 @@ use crate::vi::{fold, format_decimal, format_fixed, format_int, group_thousands}
 
 /// A figure found in the text.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
+pub(crate) struct Finding {
     /// Byte range of the figure in the scanned text (on char boundaries).
     pub range: Range<usize>,
     pub kind: FindingKind,
@@ -60,7 +60,7 @@ pub struct Finding {
 
 /// What was found.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FindingKind {
+pub(crate) enum FindingKind {
     /// "41/71 = 57,8%": a fraction next to a percentage it does not equal.
     FractionPercent {
         num: f64,
@@ -89,7 +89,7 @@ pub enum FindingKind {
 }
 
 /// Finds the figures to check in `text`, in order of position.
-pub fn scan(text: &str) -> Vec<Finding> {
+pub(crate) fn scan(text: &str) -> Vec<Finding> {
     let folded = Folded::new(text);
     let scanner = Scanner::new(&folded);
     let mut found = Vec::new();
@@ -119,7 +119,7 @@ fn kind_rank(kind: &FindingKind) -> u8 {
 }
 
 /// What is wrong or what was found, in English with Vietnamese numbers.
-pub fn message(kind: &FindingKind) -> String {
+pub(crate) fn message(kind: &FindingKind) -> String {
     match kind {
         FindingKind::FractionPercent {
             num,
@@ -176,7 +176,7 @@ pub fn message(kind: &FindingKind) -> String {
 }
 
 /// How to fix a problem, when there is one to fix.
-pub fn hint(kind: &FindingKind) -> Option<String> {
+pub(crate) fn hint(kind: &FindingKind) -> Option<String> {
     match kind {
         FindingKind::FractionPercent {
             num, den, decimals, ..
@@ -198,7 +198,7 @@ pub fn hint(kind: &FindingKind) -> Option<String> {
 /// Compares a count found in the text with the unit's figures
 /// (`organisations` and `members` in unit.toml): a total must equal them, a
 /// count must not exceed them. `None` when consistent, unknown, or not a count.
-pub fn count_problem(
+pub(crate) fn count_problem(
     kind: &FindingKind,
     organisations: Option<i64>,
     members: Option<i64>,

@@ -42,19 +42,19 @@ use crate::vi;
 
 /// Documents per block file `d/<n>.json`: small, since the ten results
 /// shown may fall in ten blocks.
-pub const BLOCK: usize = 10;
+pub(crate) const BLOCK: usize = 10;
 /// A two-letter shard larger than this is split by three letters.
-pub const MAX_SHARD: usize = 100_000;
+pub(crate) const MAX_SHARD: usize = 100_000;
 /// The excerpt text kept per document, in bytes (whole paragraphs, the last
 /// one cut at a word).
-pub const EXCERPT_BYTES: usize = 700;
+pub(crate) const EXCERPT_BYTES: usize = 700;
 /// A word whose encoded postings are longer than this is common: its
 /// postings get a file of their own (about 2,500 documents or more).
-pub const COMMON_BYTES: usize = 8_000;
+pub(crate) const COMMON_BYTES: usize = 8_000;
 
 /// A document: what a search result shows and the text it is found by.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Doc {
+pub(crate) struct Doc {
     pub title: String,
     /// The unit's level, or "Chỉ tiêu" for a catalogue indicator.
     pub level: String,
@@ -71,7 +71,7 @@ pub struct Doc {
 /// The documents of a site: each unit, then each catalogue indicator, then
 /// each highlight.
 #[cfg(test)]
-pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
+pub(crate) fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
     let mut docs: Vec<Doc> = site
         .units
         .par_iter()
@@ -88,7 +88,7 @@ pub fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
 /// `keep_words` each entry's words go once its postings are made: a build,
 /// which replaces nothing, needs only the postings; [`Index::replace`]
 /// must not be called on such an index.
-pub fn site_index(site: &Site, strings: &Strings, keep_words: bool) -> Index {
+pub(crate) fn site_index(site: &Site, strings: &Strings, keep_words: bool) -> Index {
     /// Units per chunk: large enough to keep both cores busy, small enough
     /// that a chunk's words are a small part of the index.
     const CHUNK: usize = 512;
@@ -152,7 +152,7 @@ fn other_documents(site: &Site, strings: &Strings) -> Vec<Doc> {
 }
 
 /// A unit's document (see [`documents`]).
-pub fn unit_document(unit: &Unit, strings: &Strings) -> Doc {
+pub(crate) fn unit_document(unit: &Unit, strings: &Strings) -> Doc {
     let mut passages = Vec::new();
     if !unit.short_name.is_empty() && unit.short_name != unit.name {
         passages.push(unit.short_name.clone());
@@ -210,7 +210,7 @@ fn push_text(passages: &mut Vec<String>, text: &str) {
 /// back-links ("↩"). Entities written by the Markdown renderer are decoded.
 /// Used for a unit's summary, which the model holds as HTML only; reports
 /// give their text themselves ([`crate::markdown::Report::text`]).
-pub fn html_text(html: &str) -> String {
+pub(crate) fn html_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     // Depth inside elements whose text is not content.
@@ -297,13 +297,13 @@ fn decode(text: &str) -> String {
 /// The words of `text`: runs of letters and digits of its folded form.
 /// "Đảng bộ Khối" → ["dang", "bo", "khoi"].
 #[cfg(test)]
-pub fn words(text: &str) -> Vec<String> {
+pub(crate) fn words(text: &str) -> Vec<String> {
     folded_words(&vi::fold(text)).map(str::to_string).collect()
 }
 
 /// The shard key of a folded word: its first two characters, or three when
 /// those two are split (a shorter word is its own key).
-pub fn shard_key(word: &str, split: &[String]) -> String {
+pub(crate) fn shard_key(word: &str, split: &[String]) -> String {
     let two: String = word.chars().take(2).collect();
     if split.contains(&two) {
         word.chars().take(3).collect()
@@ -314,7 +314,7 @@ pub fn shard_key(word: &str, split: &[String]) -> String {
 
 /// The file name of a shard key: `a–z`, `0–9` as they are, any other
 /// character as `_` and its code point in lowercase hex.
-pub fn key_file(key: &str) -> String {
+pub(crate) fn key_file(key: &str) -> String {
     let mut out = String::new();
     for c in key.chars() {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
@@ -330,19 +330,19 @@ pub fn key_file(key: &str) -> String {
 /// bytes, the document in the upper 29 bits: an index holds a posting for
 /// every distinct word of every document (twenty million at 60,000 units).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting(u32);
+pub(crate) struct Posting(u32);
 
 impl Posting {
-    pub fn new(doc: u32, weight: u8) -> Posting {
+    pub(crate) fn new(doc: u32, weight: u8) -> Posting {
         debug_assert!(doc < 1 << 29 && weight < 8);
         Posting(doc << 3 | u32::from(weight & 7))
     }
 
-    pub fn doc(self) -> u32 {
+    pub(crate) fn doc(self) -> u32 {
         self.0 >> 3
     }
 
-    pub fn weight(self) -> u8 {
+    pub(crate) fn weight(self) -> u8 {
         (self.0 & 7) as u8
     }
 }
@@ -350,7 +350,7 @@ impl Posting {
 /// A document as the index keeps it: what a result shows, and its words
 /// with their weights (sorted by word), so that it can be taken out again.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub title: String,
     pub level: String,
     pub url: String,
@@ -364,14 +364,14 @@ pub struct Entry {
 /// and their weights apart. A few bytes a word, where a `String` each would
 /// take ten times as much on a large site.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Words {
+pub(crate) struct Words {
     text: String,
     weights: Vec<u8>,
 }
 
 impl Words {
     /// The words (sorted) with their weights.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
         self.text
             .split_terminator('\n')
             .zip(self.weights.iter().copied())
@@ -397,7 +397,7 @@ impl Entry {
     /// Folds a document's text into words: the costly part of indexing,
     /// done for each document apart (in parallel). The words are counted
     /// as slices of the folded text, and only the distinct ones copied.
-    pub fn new(doc: Doc) -> Entry {
+    pub(crate) fn new(doc: Doc) -> Entry {
         let title = vi::fold(&doc.title);
         // One fold of all passages: a line break between two passages
         // separates their words as the passages' ends would.
@@ -444,7 +444,7 @@ fn folded_words(folded: &str) -> impl Iterator<Item = &str> {
 
 /// The inverted index of a set of documents.
 #[derive(Debug)]
-pub struct Index {
+pub(crate) struct Index {
     /// The documents in the index, in id order.
     pub docs: Vec<Entry>,
     /// Each folded word and its postings, by document id.
@@ -465,7 +465,7 @@ struct Meta<'a> {
 
 /// A change to the index's files: written (new or changed) or removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileChange {
+pub(crate) enum FileChange {
     Write(String, Vec<u8>),
     Remove(String),
 }
@@ -573,7 +573,7 @@ impl Builder {
 impl Index {
     /// Indexes `docs` (only the public ones when `public_only`), in order.
     #[cfg(test)]
-    pub fn build(docs: Vec<Doc>, public_only: bool) -> Index {
+    pub(crate) fn build(docs: Vec<Doc>, public_only: bool) -> Index {
         let mut builder = Builder::new(true);
         builder.add(
             docs.into_par_iter()
@@ -692,7 +692,7 @@ impl Index {
     /// The index as files (path from the output root, bytes), in a fixed
     /// order; the same documents give the same bytes.
     #[cfg(test)]
-    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = Vec::new();
         self.write_files(|path, bytes| {
             files.push((path, bytes));
@@ -705,7 +705,7 @@ impl Index {
     /// Hands the index's files to `write`, in the order of [`Index::files`],
     /// made in parallel a few at a time: at 60,000 units they are 110 MB,
     /// which a build need not hold at once. Stops at the first error.
-    pub fn write_files<E>(
+    pub(crate) fn write_files<E>(
         &self,
         mut write: impl FnMut(String, Vec<u8>) -> Result<(), E>,
     ) -> Result<(), E> {
@@ -723,7 +723,7 @@ impl Index {
     /// Replaces document `id` (which must exist) and returns the files that
     /// change: only the shards of words whose postings changed are written
     /// again, so an edit of one report rewrites a few files.
-    pub fn replace(&mut self, id: usize, doc: Doc) -> Vec<FileChange> {
+    pub(crate) fn replace(&mut self, id: usize, doc: Doc) -> Vec<FileChange> {
         let entry = Entry::new(doc);
         let old = std::mem::replace(&mut self.docs[id], entry);
         let new = &self.docs[id];

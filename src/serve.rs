@@ -8,9 +8,9 @@
 //! workers read the last published [`preview::Output`]: a rebuild never
 //! blocks a request, and a failed one leaves the last good pages served.
 
-pub mod http;
-pub mod preview;
-pub mod watch;
+pub(crate) mod http;
+pub(crate) mod preview;
+pub(crate) mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ const SETTLE: Duration = Duration::from_millis(10);
 const PORT_TRIES: u16 = 10;
 
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub root: PathBuf,
     pub bind: IpAddr,
     /// `None`: the default port, or the next free one.
@@ -36,10 +36,10 @@ pub struct ServeOptions {
     pub today: jiff::civil::Date,
 }
 
-pub const DEFAULT_PORT: u16 = 8080;
+pub(crate) const DEFAULT_PORT: u16 = 8080;
 
 /// What the server tells the person running it (printed by `cli`).
-pub trait Log: Send + Sync {
+pub(crate) trait Log: Send + Sync {
     /// A line of progress.
     fn info(&self, text: &str);
     /// A warning about how the server runs.
@@ -49,14 +49,14 @@ pub trait Log: Send + Sync {
 }
 
 /// The running server's address, once it listens.
-pub struct Serving {
+pub(crate) struct Serving {
     pub url: String,
 }
 
 /// Serves the site until `stop` receives (or its sender is dropped). Calls
 /// `listening` once the server accepts connections. Errors are for people:
 /// a folder that is not a site, a port that cannot be used.
-pub fn run(
+pub(crate) fn run(
     options: &ServeOptions,
     log: Arc<dyn Log>,
     listening: impl FnOnce(&Serving),

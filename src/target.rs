@@ -1009,7 +1009,7 @@ pub fn parse_stated(src: &str) -> Option<Status> {
 /// Whether a stated result disagrees with the computed status: any difference,
 /// including a stated "Đạt" for a computed *exceeded* (the report under-states
 /// its result); *not assessed* on either side never disagrees.
-pub fn disagrees(stated: Status, computed: Status) -> bool {
+pub(crate) fn disagrees(stated: Status, computed: Status) -> bool {
     stated != Status::NotAssessed && computed != Status::NotAssessed && stated != computed
 }
 

@@ -40,7 +40,12 @@ pub struct Theme {
 /// the site has that folder, else the built-in default theme (load has
 /// already refused any other name). Problems (unreadable or non-UTF-8
 /// templates) go into `diags`.
-pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnostics) -> Theme {
+pub(crate) fn load(
+    root: &Path,
+    name: &str,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Theme {
     let mut templates: BTreeMap<String, FileId> = BTreeMap::new();
     let mut statics = BTreeMap::new();
     let theme_dir = root.join("themes").join(name);
@@ -71,7 +76,7 @@ pub fn load(root: &Path, name: &str, sources: &mut Sources, diags: &mut Diagnost
 
 /// A file of the built-in default theme (`css/charts.css`), for what is
 /// made from it outside a page (the press kit's standalone charts).
-pub fn default_file(rel: &str) -> Option<&'static [u8]> {
+pub(crate) fn default_file(rel: &str) -> Option<&'static [u8]> {
     DEFAULT_THEME
         .get_file(format!("static/{rel}"))
         .map(|f| f.contents())

@@ -130,23 +130,23 @@ fn ms(d: Duration) -> f64 {
 
 /// A time accumulated from many threads.
 #[derive(Debug, Default)]
-pub struct Counter(AtomicU64);
+pub(crate) struct Counter(AtomicU64);
 
 impl Counter {
-    pub fn add(&self, d: Duration) {
+    pub(crate) fn add(&self, d: Duration) {
         self.0
             .fetch_add(d.as_nanos().min(u64::MAX as u128) as u64, Ordering::Relaxed);
     }
 
     /// Runs `f` and adds its time.
-    pub fn time<T>(&self, f: impl FnOnce() -> T) -> T {
+    pub(crate) fn time<T>(&self, f: impl FnOnce() -> T) -> T {
         let started = Instant::now();
         let out = f();
         self.add(started.elapsed());
         out
     }
 
-    pub fn get(&self) -> Duration {
+    pub(crate) fn get(&self) -> Duration {
         Duration::from_nanos(self.0.load(Ordering::Relaxed))
     }
 }

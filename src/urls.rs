@@ -5,16 +5,16 @@
 use crate::model::{Level, Unit};
 
 /// A unit's page.
-pub fn unit_url(unit: &Unit) -> String {
+pub(crate) fn unit_url(unit: &Unit) -> String {
     format!("units/{}.html", unit.slug)
 }
 
 /// A catalogue indicator's page.
-pub fn indicator_url(catalogue_id: &str) -> String {
+pub(crate) fn indicator_url(catalogue_id: &str) -> String {
     format!("indicators/{catalogue_id}.html")
 }
 
 /// The index of one level's units.
-pub fn level_url(level: Level) -> String {
+pub(crate) fn level_url(level: Level) -> String {
     format!("levels/{}.html", level.key())
 }

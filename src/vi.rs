@@ -33,7 +33,7 @@ use jiff::civil::Date;
 ///
 /// Rounding is half away from zero on the shortest decimal form of `x`, see
 /// [`format_fixed`]. Non-finite values print as "NaN", "∞" and "-∞".
-pub fn format_decimal(x: f64) -> String {
+pub(crate) fn format_decimal(x: f64) -> String {
     match Rounded::new(x, 2) {
         Some(mut r) => {
             let kept = r.frac.trim_end_matches('0').len();
@@ -52,7 +52,7 @@ pub fn format_decimal(x: f64) -> String {
 /// "2,68" and 0.005 → "0,01", as a reader rounding the printed figure by hand
 /// would get. A result that rounds to zero has no minus sign. Non-finite values
 /// print as "NaN", "∞" and "-∞".
-pub fn format_fixed(x: f64, decimals: usize) -> String {
+pub(crate) fn format_fixed(x: f64, decimals: usize) -> String {
     match Rounded::new(x, decimals) {
         Some(r) => r.to_string(),
         None => non_finite(x),
@@ -60,14 +60,14 @@ pub fn format_fixed(x: f64, decimals: usize) -> String {
 }
 
 /// An integer with dot thousands: 3322 → "3.322", -1200 → "-1.200", 71 → "71".
-pub fn format_int(n: i64) -> String {
+pub(crate) fn format_int(n: i64) -> String {
     let digits = group_thousands(&n.unsigned_abs().to_string());
     if n < 0 { format!("-{digits}") } else { digits }
 }
 
 /// [`format_decimal`] followed by "%" (no space, as the reports write it):
 /// 99.2 → "99,2%".
-pub fn format_percent(x: f64) -> String {
+pub(crate) fn format_percent(x: f64) -> String {
     format!("{}%", format_decimal(x))
 }
 
@@ -138,7 +138,7 @@ fn round_up(digits: &mut Vec<u8>) {
 
 /// A string of digits with dot thousands: "3445485" → "3.445.485",
 /// "151915" → "151.915", "71" → "71".
-pub fn group_thousands(digits: &str) -> String {
+pub(crate) fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -165,7 +165,7 @@ fn non_finite(x: f64) -> String {
 
 /// A short date, day first, no zero padding: 2023-06-30 → "30/6/2023",
 /// 2020-04-01 → "1/4/2020".
-pub fn format_date(d: Date) -> String {
+pub(crate) fn format_date(d: Date) -> String {
     format!("{}/{}/{}", d.day(), d.month(), d.year())
 }
 
@@ -180,7 +180,7 @@ pub fn format_date(d: Date) -> String {
 /// Only `[a-z0-9-]`, no leading, trailing or doubled hyphens; empty for text
 /// with no letters or digits. NFC and NFD input give the same slug. Letters of
 /// other scripts are transliterated (by `deunicode`), so they still give ASCII.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_hyphen = false;
     for c in text.chars().filter(|&c| !is_invisible(c)) {
@@ -218,7 +218,7 @@ pub fn slugify(text: &str) -> String {
 /// text. For Vietnamese text a browser gets the same result with
 /// `s.normalize("NFD").replace(/[\u0300-\u036f]/g, "")`, then đ/Đ → d,
 /// lowercasing and collapsing whitespace.
-pub fn fold(text: &str) -> String {
+pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
@@ -316,7 +316,7 @@ fn is_latin_letter(c: char) -> bool {
 /// U+FE20–FE2F). The one definition of the crate: folding drops them, and
 /// the chart's text widths and the target parser count them with their
 /// letter.
-pub fn is_combining_mark(c: char) -> bool {
+pub(crate) fn is_combining_mark(c: char) -> bool {
     matches!(c,
         '\u{0300}'..='\u{036F}'
         | '\u{1AB0}'..='\u{1AFF}'
@@ -354,7 +354,7 @@ fn is_invisible(c: char) -> bool {
 /// Build one and reuse it; it is `Send` and `Sync`, so it can be shared
 /// across threads.
 #[derive(Debug)]
-pub struct Collator {
+pub(crate) struct Collator {
     /// `None` only if the compiled data failed to load, which does not happen
     /// with the data built into `icu_collator`; then [`fold`] order is used.
     icu: Option<CollatorBorrowed<'static>>,
@@ -362,7 +362,7 @@ pub struct Collator {
 
 impl Collator {
     /// The Vietnamese collator, from data compiled into the binary.
-    pub fn new() -> Collator {
+    pub(crate) fn new() -> Collator {
         let mut prefs = CollatorPreferences::from(&icu_locale_core::locale!("vi"));
         prefs.numeric_ordering = Some(CollationNumericOrdering::True);
         let mut options = CollatorOptions::default();
@@ -373,7 +373,7 @@ impl Collator {
     }
 
     /// Compares two strings in Vietnamese order, then by raw bytes.
-    pub fn compare(&self, a: &str, b: &str) -> Ordering {
+    pub(crate) fn compare(&self, a: &str, b: &str) -> Ordering {
         let first = match &self.icu {
             Some(icu) => icu.compare(a, b),
             None => fold(a).cmp(&fold(b)),

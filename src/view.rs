@@ -13,7 +13,7 @@ use crate::rows::Rows;
 
 /// What every page receives besides its own data.
 #[derive(Debug, Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     pub title: String,
     pub subtitle: String,
     pub description: String,
@@ -47,13 +47,13 @@ pub struct SiteView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct DeadlineView {
+pub(crate) struct DeadlineView {
     pub level: LevelView,
     pub date: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct LevelView {
+pub(crate) struct LevelView {
     /// "province" | "district" | "grassroots" | "branch".
     pub key: &'static str,
     /// "Cấp tỉnh", "Cấp huyện và tương đương", …
@@ -61,7 +61,7 @@ pub struct LevelView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct LevelLink {
+pub(crate) struct LevelLink {
     pub level: LevelView,
     /// Relative to the site root, e.g. "levels/district.html".
     pub url: String,
@@ -70,7 +70,7 @@ pub struct LevelLink {
 
 /// A status as shown: a word, an icon and a CSS class, never colour alone.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatusView {
+pub(crate) struct StatusView {
     /// "exceeded" | "achieved" | "not-achieved" | "not-assessed" for indicators;
     /// "on-time" | "late" | "missing" | "not-due" for report submission.
     pub key: &'static str,
@@ -81,7 +81,7 @@ pub struct StatusView {
 
 /// One status with how many have it and their share of the total.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatusCount {
+pub(crate) struct StatusCount {
     pub status: StatusView,
     pub count: usize,
     /// Share of the total, "46,4%" ("" when the total is 0).
@@ -91,7 +91,7 @@ pub struct StatusCount {
 
 /// Counts of indicator statuses (components, not parents).
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct StatusCounts {
+pub(crate) struct StatusCounts {
     pub exceeded: usize,
     pub achieved: usize,
     pub not_achieved: usize,
@@ -109,14 +109,14 @@ pub struct StatusCounts {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Crumb {
+pub(crate) struct Crumb {
     pub name: String,
     pub url: String,
 }
 
 /// A report submission as shown.
 #[derive(Debug, Clone, Serialize)]
-pub struct SubmissionView {
+pub(crate) struct SubmissionView {
     pub status: StatusView,
     /// "25/7/2023" or "".
     pub submitted: String,
@@ -132,7 +132,7 @@ pub struct SubmissionView {
 
 /// One row of a units table (index pages, child lists, the dashboard).
 #[derive(Debug, Clone, Serialize)]
-pub struct UnitRow {
+pub(crate) struct UnitRow {
     pub id: String,
     pub name: String,
     pub short_name: String,
@@ -162,7 +162,7 @@ pub struct UnitRow {
 }
 
 #[derive(Debug, Serialize)]
-pub struct IndicatorView {
+pub(crate) struct IndicatorView {
     pub id: ArcStr,
     pub group: ArcStr,
     pub description: ArcStr,
@@ -191,20 +191,20 @@ pub struct IndicatorView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct YearValue {
+pub(crate) struct YearValue {
     pub year: i32,
     pub value: String,
 }
 
 /// A group of indicators under one heading (the `group` key).
 #[derive(Debug, Serialize)]
-pub struct IndicatorGroup {
+pub(crate) struct IndicatorGroup {
     pub name: ArcStr,
     pub indicators: Vec<IndicatorView>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TocEntry {
+pub(crate) struct TocEntry {
     /// 2 or 3.
     pub level: u8,
     pub id: String,
@@ -212,7 +212,7 @@ pub struct TocEntry {
 }
 
 #[derive(Debug, Serialize)]
-pub struct ReportView {
+pub(crate) struct ReportView {
     /// Rendered HTML, safe to output with `|safe`.
     pub html: String,
     pub toc: Vec<TocEntry>,
@@ -221,13 +221,13 @@ pub struct ReportView {
 
 /// A fact of the unit's summary list ("Số đảng viên" → "3.322").
 #[derive(Debug, Serialize)]
-pub struct Fact {
+pub(crate) struct Fact {
     pub label: String,
     pub value: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct UnitPage {
+pub(crate) struct UnitPage {
     pub row: UnitRow,
     pub breadcrumbs: Vec<Crumb>,
     pub facts: Vec<Fact>,
@@ -258,7 +258,7 @@ pub struct UnitPage {
 
 /// The home dashboard.
 #[derive(Debug, Serialize)]
-pub struct Dashboard {
+pub(crate) struct Dashboard {
     pub units_total: usize,
     pub by_level: Vec<LevelSummary>,
     pub indicators: StatusCounts,
@@ -278,14 +278,14 @@ pub struct Dashboard {
 }
 
 #[derive(Debug, Serialize)]
-pub struct FieldCounts {
+pub(crate) struct FieldCounts {
     /// The field ("Xây dựng Đảng"), or "" for indicators without a group.
     pub name: String,
     pub counts: StatusCounts,
 }
 
 #[derive(Debug, Serialize)]
-pub struct LevelSummary {
+pub(crate) struct LevelSummary {
     pub level: LevelView,
     pub url: String,
     pub units: usize,
@@ -301,7 +301,7 @@ pub struct LevelSummary {
 
 /// An index page listing units (all units, or one level).
 #[derive(Debug, Serialize)]
-pub struct IndexPage {
+pub(crate) struct IndexPage {
     pub heading: String,
     /// The level, on a level's page.
     pub level: Option<LevelView>,
@@ -313,7 +313,7 @@ pub struct IndexPage {
 
 /// What a unit's page says about all the units below it (see `rollup.rs`).
 #[derive(Debug, Serialize)]
-pub struct RollupView {
+pub(crate) struct RollupView {
     /// Units below, at every level.
     pub units: usize,
     /// Units below that held their review conference, "5/7".
@@ -330,14 +330,14 @@ pub struct RollupView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct LevelCount {
+pub(crate) struct LevelCount {
     pub level: LevelView,
     pub count: usize,
 }
 
 /// A catalogue indicator across a set of units.
 #[derive(Debug, Serialize)]
-pub struct SharedView {
+pub(crate) struct SharedView {
     pub id: String,
     /// Its page, relative to the site root.
     pub url: String,
@@ -363,13 +363,13 @@ pub struct SharedView {
 
 /// The list of catalogue indicators.
 #[derive(Debug, Serialize)]
-pub struct CataloguePage {
+pub(crate) struct CataloguePage {
     pub rows: Vec<SharedView>,
 }
 
 /// One unit's figures for a catalogue indicator.
 #[derive(Debug, Serialize)]
-pub struct IndicatorUse {
+pub(crate) struct IndicatorUse {
     pub unit: String,
     pub url: String,
     pub level: LevelView,
@@ -394,7 +394,7 @@ pub struct IndicatorUse {
 
 /// A catalogue indicator's page: every unit's figure and status.
 #[derive(Debug, Serialize)]
-pub struct IndicatorPage {
+pub(crate) struct IndicatorPage {
     pub entry: SharedView,
     pub note: String,
     pub rows: Rows<IndicatorUse>,
@@ -407,7 +407,7 @@ pub struct IndicatorPage {
 
 /// The progress page: where each unit's review stands against its deadline.
 #[derive(Debug, Serialize)]
-pub struct ProgressPage {
+pub(crate) struct ProgressPage {
     pub by_level: Vec<LevelSummary>,
     /// All units, late and missing first (see `Dashboard::attention`), then
     /// not yet due, then on time.
@@ -422,7 +422,7 @@ pub struct ProgressPage {
 
 /// A highlight for the press, in lists and on its own page.
 #[derive(Debug, Clone, Serialize)]
-pub struct HighlightCard {
+pub(crate) struct HighlightCard {
     pub slug: String,
     /// "highlights/<slug>.html".
     pub url: String,
@@ -448,7 +448,7 @@ pub struct HighlightCard {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct HighlightKindView {
+pub(crate) struct HighlightKindView {
     /// "result" | "model" | "lesson".
     pub key: &'static str,
     /// "Kết quả nổi bật", "Mô hình, cách làm hay", "Bài học kinh nghiệm".
@@ -456,7 +456,7 @@ pub struct HighlightKindView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ImageView {
+pub(crate) struct ImageView {
     /// From the output root.
     pub url: String,
     pub alt: String,
@@ -464,7 +464,7 @@ pub struct ImageView {
 
 /// `highlights/<slug>.html`.
 #[derive(Debug, Serialize)]
-pub struct HighlightPage {
+pub(crate) struct HighlightPage {
     pub card: HighlightCard,
     /// The body, safe HTML.
     pub html: String,
@@ -482,7 +482,7 @@ pub struct HighlightPage {
 }
 
 #[derive(Debug, Serialize)]
-pub struct KitView {
+pub(crate) struct KitView {
     /// The text and figures as Markdown.
     pub text: String,
     /// The chart as SVG and PNG ("" when there are no figures).
@@ -491,7 +491,7 @@ pub struct KitView {
 }
 
 #[derive(Debug, Default, Serialize)]
-pub struct MetaView {
+pub(crate) struct MetaView {
     pub title: String,
     pub description: String,
     /// Absolute URL of the page, or "".
@@ -506,7 +506,7 @@ pub struct MetaView {
 
 /// `highlights.html` (internal) and the press site's home page.
 #[derive(Debug, Serialize)]
-pub struct HighlightsPage {
+pub(crate) struct HighlightsPage {
     /// Newest first.
     pub highlights: Vec<HighlightCard>,
     /// The kinds present, for the filter.
@@ -518,7 +518,7 @@ pub struct HighlightsPage {
 }
 
 #[derive(Debug, Serialize)]
-pub struct UnitOption {
+pub(crate) struct UnitOption {
     pub id: String,
     pub name: String,
 }

@@ -30,7 +30,7 @@ use crate::diag::Diagnostic;
 
 /// Where the build (`build::generate`) hands each file (path from the output
 /// root). Any `Fn(&str, &[u8])` is one, given each file whole.
-pub trait Sink: Sync {
+pub(crate) trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 
     /// A file made by `fill` as it writes it (a page as it is rendered).
@@ -45,7 +45,7 @@ pub trait Sink: Sync {
 }
 
 /// What makes a file for [`Sink::write_with`].
-pub type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic> + 'a;
+pub(crate) type Fill<'a> = dyn FnMut(&mut dyn std::io::Write) -> Result<(), Diagnostic> + 'a;
 
 impl<F: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync> Sink for F {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
@@ -62,7 +62,7 @@ const SPARE: &str = "spare";
 
 /// What becomes of the output a build replaces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Previous {
+pub(crate) enum Previous {
     /// Kept beside the output as the spare, for the next build to write over.
     Keep,
     Removed,
@@ -74,7 +74,7 @@ impl Previous {
     /// lies beside it, say in a web server's folder: an old copy of the site
     /// must not linger there. (Elsewhere than on Linux, a file to write over
     /// cannot be told from one with other hard links.)
-    pub fn for_output(root: &Path, output: &Path) -> Previous {
+    pub(crate) fn for_output(root: &Path, output: &Path) -> Previous {
         let inside = fs::canonicalize(root)
             .ok()
             .zip(resolve(output))
@@ -88,7 +88,7 @@ impl Previous {
 }
 
 #[derive(Debug)]
-pub struct Staging {
+pub(crate) struct Staging {
     dir: PathBuf,
     target: PathBuf,
     /// Missing parents of the target made by `create`, outermost first:
@@ -108,7 +108,7 @@ pub struct Staging {
 
 /// An IO failure with the path it concerns.
 #[derive(Debug)]
-pub struct WriteError {
+pub(crate) struct WriteError {
     pub path: PathBuf,
     pub error: io::Error,
 }
@@ -121,7 +121,7 @@ impl std::fmt::Display for WriteError {
 
 /// Why [`Staging::write_with`] failed: writing, or what made the bytes.
 #[derive(Debug)]
-pub enum Streamed<E> {
+pub(crate) enum Streamed<E> {
     Write(WriteError),
     Fill(E),
 }
@@ -179,7 +179,7 @@ impl Staging {
     /// file, or a folder that is not empty and was not made by ketqua.
     /// Creates the target's missing parents (removed again if the build is
     /// not committed).
-    pub fn create(target: &Path, previous: Previous) -> Result<Staging, WriteError> {
+    pub(crate) fn create(target: &Path, previous: Previous) -> Result<Staging, WriteError> {
         if fs::symlink_metadata(target).is_ok() {
             if !target.is_dir() {
                 return Err(WriteError {
@@ -238,7 +238,7 @@ impl Staging {
 
     /// Writes one file, `rel` being a `/`-separated path inside the output.
     /// Safe to call from several threads.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
         let path = self.path_of(rel);
         self.make_parent(&path)?;
         let mut file = self.open(&path).map_err(at(&path))?;
@@ -250,7 +250,7 @@ impl Staging {
     /// Writes one file as `fill` makes it, through a buffer: a large page is
     /// written as it is rendered, never held whole. When `fill` fails on a
     /// write, the error is the write's; otherwise `fill`'s own.
-    pub fn write_with<E>(
+    pub(crate) fn write_with<E>(
         &self,
         rel: &str,
         fill: impl FnOnce(&mut dyn io::Write) -> Result<(), E>,
@@ -279,7 +279,7 @@ impl Staging {
     }
 
     /// Copies a file into the output.
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<(), WriteError> {
+    pub(crate) fn copy(&self, rel: &str, from: &Path) -> Result<(), WriteError> {
         let path = self.path_of(rel);
         self.make_parent(&path)?;
         let mut source = fs::File::open(from).map_err(at(from))?;
@@ -358,7 +358,7 @@ impl Staging {
     /// `Ok(Some(problem))` means the new build is in place but the previous
     /// one, set aside at `problem.path`, could not be removed: not a failed
     /// build, but something to tell the user.
-    pub fn commit(self) -> Result<Option<WriteError>, WriteError> {
+    pub(crate) fn commit(self) -> Result<Option<WriteError>, WriteError> {
         let spare = self.spare.clone();
         // Renaming fails when a spare is already there (only an empty
         // folder is replaced): then the previous output is removed.
@@ -584,7 +584,7 @@ const INPUT_FOLDERS: [&str; 4] = ["content", "static", "templates", "themes"];
 
 /// Refuses an output folder that is the site folder, holds it, or lies inside
 /// one of its input folders.
-pub fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
+pub(crate) fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
     // A site folder that cannot be resolved has already failed the check.
     let root = fs::canonicalize(root).ok()?;
     let out = resolve(output)?;

@@ -19,7 +19,7 @@ const FONTS: [&[u8]; 3] = [
 ];
 
 /// Renders SVGs to PNG with the theme's fonts (loaded once).
-pub struct PngRenderer {
+pub(crate) struct PngRenderer {
     options: usvg::Options<'static>,
 }
 
@@ -30,7 +30,7 @@ impl Default for PngRenderer {
 }
 
 impl PngRenderer {
-    pub fn new() -> PngRenderer {
+    pub(crate) fn new() -> PngRenderer {
         let mut db = usvg::fontdb::Database::new();
         for ttf in FONTS {
             db.load_font_data(ttf.to_vec());
@@ -45,7 +45,7 @@ impl PngRenderer {
 
     /// The SVG as PNG at twice its size (sharp on screens and in print),
     /// or `None` when it cannot be read.
-    pub fn render(&self, svg: &str) -> Option<Vec<u8>> {
+    pub(crate) fn render(&self, svg: &str) -> Option<Vec<u8>> {
         let tree = usvg::Tree::from_str(svg, &self.options).ok()?;
         let scale = 2.0;
         let size = tree.size().to_int_size().scale_by(scale)?;

@@ -271,7 +271,7 @@ pub(super) struct Geometry {
 }
 
 impl Geometry {
-    pub fn new(opts: &ChartOptions, default_row: f64) -> Geometry {
+    pub(super) fn new(opts: &ChartOptions, default_row: f64) -> Geometry {
         let width = if opts.width.is_finite() && opts.width > 0.0 {
             opts.width.clamp(240.0, 2400.0)
         } else {
@@ -286,7 +286,7 @@ impl Geometry {
     }
 
     /// Width of the label column of row charts.
-    pub fn label_width(&self) -> f64 {
+    pub(super) fn label_width(&self) -> f64 {
         (self.width * 0.36).round()
     }
 }

@@ -24,7 +24,7 @@ pub(super) fn required_templates(site: &Site) -> &'static [&'static str] {
 }
 
 /// Where a highlight's page and files go.
-pub fn highlight_url(slug: &str) -> String {
+pub(super) fn highlight_url(slug: &str) -> String {
     format!("highlights/{slug}.html")
 }
 
@@ -307,7 +307,7 @@ impl Renderer<'_> {
     /// The files for the press, from the output root: each highlight's
     /// press kit (text and figures as Markdown, chart as SVG and PNG), and
     /// in the public build the Atom feed and (with `base_url`) the sitemap.
-    pub fn press_files(&self) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn press_files(&self) -> Vec<(String, Vec<u8>)> {
         let ctx = ViewContext::new(self.site, &self.strings);
         let mut files = Vec::new();
         let png = (!self.site.highlights.is_empty()).then(crate::chart::png::PngRenderer::new);
@@ -333,7 +333,7 @@ impl Renderer<'_> {
 
     /// Files copied as they are: each highlight's picture, under a name of
     /// ketqua's making (`highlights/<slug>/anh.png`).
-    pub fn press_copies(&self) -> Vec<(String, PathBuf)> {
+    pub(crate) fn press_copies(&self) -> Vec<(String, PathBuf)> {
         self.site
             .highlights
             .iter()

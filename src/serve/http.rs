@@ -14,9 +14,9 @@ use tiny_http::{Method, Request, StatusCode};
 use super::preview::{Lookup, Output};
 
 /// Where the reload script is served.
-pub const LIVE_JS: &str = "/__ketqua/live.js";
+pub(crate) const LIVE_JS: &str = "/__ketqua/live.js";
 /// Where the reload events are served.
-pub const EVENTS: &str = "/__ketqua/events";
+pub(crate) const EVENTS: &str = "/__ketqua/events";
 /// At most this many pages listen for reloads at once.
 const MAX_LISTENERS: usize = 256;
 /// A comment line is sent this often, so dead connections are noticed.
@@ -24,7 +24,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A file of the site, by its path from the output root.
     File(String),
     LiveScript,
@@ -33,7 +33,7 @@ pub enum Target {
 
 /// Why a request path is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// Not a path (`*`, an absolute URL), or not UTF-8 once decoded.
     BadRequest,
     /// A path that tries to leave the output: `..`, `.`, a backslash, a NUL.
@@ -43,7 +43,7 @@ pub enum Refusal {
 /// Resolves a request target to a file of the output. `%` escapes are
 /// decoded first, so an encoded `..` (`%2e%2e`, `%2f`) is refused like a
 /// plain one (a malformed escape stays as written, and names no file). A path ending in `/` names the folder's `index.html`.
-pub fn resolve(url: &str) -> Result<Target, Refusal> {
+pub(crate) fn resolve(url: &str) -> Result<Target, Refusal> {
     let path = url.split(['?', '#']).next().unwrap_or_default();
     if path == LIVE_JS {
         return Ok(Target::LiveScript);
@@ -96,7 +96,7 @@ fn percent_encode(path: &str) -> String {
 }
 
 /// The content type of a file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
@@ -129,7 +129,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// The state the server threads share.
-pub struct Shared {
+pub(crate) struct Shared {
     /// What is served now; replaced after each rebuild.
     pub output: RwLock<Arc<Output>>,
     /// The site folder: static files must be inside it.
@@ -138,7 +138,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(root: &Path, output: Arc<Output>) -> Shared {
+    pub(crate) fn new(root: &Path, output: Arc<Output>) -> Shared {
         Shared {
             output: RwLock::new(output),
             root: root.to_path_buf(),
@@ -154,7 +154,7 @@ impl Shared {
     }
 
     /// Serves `output` from now on and tells every listening page.
-    pub fn publish(&self, output: Arc<Output>) {
+    pub(crate) fn publish(&self, output: Arc<Output>) {
         let generation = output.generation;
         match self.output.write() {
             Ok(mut current) => *current = output,
@@ -182,7 +182,7 @@ impl Shared {
 }
 
 /// Answers one request. Reload streams are held on their own thread.
-pub fn handle(shared: &Arc<Shared>, request: Request) {
+pub(crate) fn handle(shared: &Arc<Shared>, request: Request) {
     let method = request.method().clone();
     if method != Method::Get && method != Method::Head {
         let headers = [
@@ -284,7 +284,7 @@ fn stream_events(request: Request, generation: u64, rx: &Receiver<u64>) {
 
 /// The page with the reload script, and the overlay when the last rebuild
 /// failed.
-pub fn with_live_reload(html: &str, output: &Output) -> String {
+pub(crate) fn with_live_reload(html: &str, output: &Output) -> String {
     let script = format!(
         "<script src=\"{LIVE_JS}\" data-generation=\"{}\" defer></script>",
         output.generation

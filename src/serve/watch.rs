@@ -20,17 +20,17 @@ use super::preview::Change;
 
 /// One file event, as the watcher reports it.
 #[derive(Debug, Clone)]
-pub struct FileEvent {
+pub(crate) struct FileEvent {
     pub kind: EventKind,
     pub paths: Vec<PathBuf>,
 }
 
 /// The folders watched recursively, below the site folder.
-pub const FOLDERS: [&str; 4] = ["content", "templates", "static", "themes"];
+pub(crate) const FOLDERS: [&str; 4] = ["content", "templates", "static", "themes"];
 
 /// What `events` change in the site at `root` (both absolute). Paths inside
 /// `output` are ignored.
-pub fn classify(root: &Path, output: &Path, events: &[FileEvent]) -> Change {
+pub(crate) fn classify(root: &Path, output: &Path, events: &[FileEvent]) -> Change {
     let mut change = Change::default();
     for event in events {
         if !matters(&event.kind) {
@@ -97,7 +97,7 @@ fn touched(root: &Path, output: &Path, path: &Path) -> Option<Touched> {
 /// and spare folders), backups (`report.md~`), emacs's `#report.md#`, vim's `4913`
 /// probe, JetBrains' `___jb_tmp___`/`___jb_old___` safe-write files, and
 /// other `.swp`, `.tmp`, `.bak` files.
-pub fn is_scratch(name: &str) -> bool {
+pub(crate) fn is_scratch(name: &str) -> bool {
     const SUFFIXES: [&str; 9] = [
         "~",
         ".swp",
@@ -120,10 +120,10 @@ pub fn is_scratch(name: &str) -> bool {
 /// How long a file must be quiet before its events are reported: editors'
 /// save sequences (write a temporary, rename, delete the backup) take a few
 /// milliseconds.
-pub const QUIET: Duration = Duration::from_millis(20);
+pub(crate) const QUIET: Duration = Duration::from_millis(20);
 
 /// Watches the site folder, sending each batch of events to `events`.
-pub struct SiteWatcher {
+pub(crate) struct SiteWatcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
     watched: Vec<PathBuf>,
@@ -131,7 +131,7 @@ pub struct SiteWatcher {
 
 impl SiteWatcher {
     /// Starts watching `root` (absolute). Errors name what could not be watched.
-    pub fn new(root: &Path, events: Sender<Vec<FileEvent>>) -> Result<SiteWatcher, String> {
+    pub(crate) fn new(root: &Path, events: Sender<Vec<FileEvent>>) -> Result<SiteWatcher, String> {
         let handler = move |result: DebounceEventResult| {
             // Watch errors (a folder gone, too many watches) are not fatal:
             // the next event still comes, and a full rebuild reads the disk.
@@ -163,7 +163,7 @@ impl SiteWatcher {
 
     /// Watches the site's folders that exist and are not watched yet (a
     /// `templates/` made while serving).
-    pub fn watch_folders(&mut self) -> Result<(), String> {
+    pub(crate) fn watch_folders(&mut self) -> Result<(), String> {
         for folder in FOLDERS {
             let path = self.root.join(folder);
             if path.is_dir() && !self.watched.contains(&path) {
@@ -189,7 +189,10 @@ fn watch_error(path: &Path, err: &notify::Error) -> String {
 /// Waits for the next batch of events, then takes the batches that follow
 /// within `settle` too, so that one save is one rebuild even when the
 /// watcher reports its files in two batches. `None` when the watcher is gone.
-pub fn next_batch(events: &Receiver<Vec<FileEvent>>, settle: Duration) -> Option<Vec<FileEvent>> {
+pub(crate) fn next_batch(
+    events: &Receiver<Vec<FileEvent>>,
+    settle: Duration,
+) -> Option<Vec<FileEvent>> {
     let mut batch = events.recv().ok()?;
     loop {
         match events.recv_timeout(settle) {
