@@ -1,15 +1,14 @@
 //! The unit loader, and all that follows it: the input's bytes are one
 //! unit's `unit.toml` in a copy of the `minimal` test site; the site is
-//! checked (load, model, theme), its diagnostics rendered with their source
-//! lines, and, when it checks clean, every page rendered in memory. Nothing
-//! may panic.
+//! built in memory as the preview builds it (load, model, checks, theme,
+//! and, when it checks clean, every page, export and search file), its
+//! diagnostics rendered with their source lines. Nothing may panic.
 #![no_main]
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use ketqua::build::check;
-use ketqua::render::Renderer;
+use ketqua::Preview;
 use libfuzzer_sys::fuzz_target;
 
 /// A copy of tests/fixtures/minimal, made once per fuzzing process; each
@@ -43,24 +42,12 @@ fuzz_target!(|data: &[u8]| {
     // huyen-a has a parent, a child and a report: the model links all three.
     std::fs::write(root.join("content/units/huyen-a/unit.toml"), data).expect("a write");
     // The fixture's site.toml sets `as_of`; this date is only its fallback.
-    let mut checked = check(root, jiff::civil::date(2023, 9, 15), false);
-    let rendered = checked.diagnostics.render(&checked.sources);
-    if checked.diagnostics.has_errors() {
-        assert!(!rendered.is_empty(), "errors without a message");
-    }
-    if checked.ok(false)
-        && let Some(site) = &checked.site
-        && let Some(renderer) = Renderer::new(
-            site,
-            &checked.theme,
-            &checked.sources,
-            &mut checked.diagnostics,
-        )
-    {
-        let pages = renderer.pages();
-        let discard = |_: &str, _: &[u8]| Ok(());
-        renderer
-            .render_all(&pages, &checked.theme, &checked.sources, &discard, &|| {})
-            .expect("a site that checks clean renders");
+    let (preview, outcome) = Preview::new(root, jiff::civil::date(2023, 9, 15));
+    let output = preview.output();
+    if !outcome.ok {
+        let problems = output.problems.as_deref().unwrap_or_default();
+        assert!(!problems.is_empty(), "a failed build without a message");
+    } else {
+        assert!(outcome.files > 0, "a site that checks clean renders");
     }
 });
