@@ -57,17 +57,18 @@ pub struct Heading {
 /// A rendered report.
 #[derive(Debug, Clone)]
 pub struct Report {
-    /// Safe HTML (raw HTML of the source is escaped), held compressed
-    /// (see [`crate::packed`]).
-    html: Packed,
+    /// The safe HTML (raw HTML of the source is escaped), then the plain
+    /// text for the search index, held compressed in one block (see
+    /// [`crate::packed`]): the text repeats the HTML's words, which the
+    /// compression then keeps once (docs/performance.md).
+    body: Packed,
+    /// Where the HTML ends and the text begins in `body`.
+    html_len: usize,
     /// Every heading of the report body, in order (see [`Report::headings`]),
     /// held packed like the HTML: a table of contents is read once, when its
     /// page is rendered, and twenty headings a report would otherwise be
     /// forty strings held for every unit.
     headings: Packed,
-    /// The plain text of the report, for the search index (see
-    /// [`Report::text`]), packed like the HTML.
-    text: Packed,
     /// Number of footnotes rendered (referenced ones only).
     pub footnotes: usize,
     /// Problems found, ordered by position in the source.
@@ -77,7 +78,9 @@ pub struct Report {
 impl Report {
     /// The report's HTML (safe: raw HTML of the source is escaped).
     pub fn html(&self) -> String {
-        self.html.text()
+        let mut body = self.body.text();
+        body.truncate(self.html_len);
+        body
     }
 
     /// The report's plain text, taken from the events its HTML is written
@@ -90,7 +93,8 @@ impl Report {
     /// files stay the same; a link to a page named so is rare). The
     /// footnotes follow under their heading.
     pub fn text(&self) -> String {
-        self.text.text()
+        let body = self.body.text();
+        body.get(self.html_len..).unwrap_or_default().to_owned()
     }
 
     /// Every heading of the report body, in order. Headings inside footnotes
@@ -182,9 +186,12 @@ pub fn render(source: &str, ns: &str, labels: &Labels) -> Report {
     renderer.report_unused();
 
     let text = plain_text(&out);
-    // Reports come out about 1.6 times the size of their source.
-    let mut html = String::with_capacity(2 * source.len());
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    // Reports come out about 1.6 times the size of their source, and the
+    // text about as large as the source.
+    let mut body = String::with_capacity(3 * source.len());
+    pulldown_cmark::html::push_html(&mut body, out.into_iter());
+    let html_len = body.len();
+    body.push_str(&text);
 
     let Renderer {
         headings,
@@ -195,9 +202,9 @@ pub fn render(source: &str, ns: &str, labels: &Labels) -> Report {
     problems.extend(collected.problems);
     problems.sort_by_key(|p| (p.span.start, p.span.end));
     Report {
-        html: Packed::new(&html),
+        body: Packed::new(&body),
+        html_len,
         headings: pack_headings(&headings),
-        text: Packed::new(&text),
         footnotes: order.len(),
         problems,
     }
