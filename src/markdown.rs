@@ -373,6 +373,16 @@ pub(crate) fn public_source(source: &str) -> String {
 /// (headings, lists, quotes, code blocks, tables) is not recognised, so "1. …"
 /// or "- …" at the start stays text. Footnotes are not supported and stay text.
 pub fn render_inline(source: &str) -> String {
+    inline(source, false).0
+}
+
+/// [`render_inline`], and the plain text of the same events (see
+/// [`Report::text`]): the search index reads a unit's summary from it.
+pub(crate) fn render_inline_with_text(source: &str) -> (String, String) {
+    inline(source, true)
+}
+
+fn inline(source: &str, with_text: bool) -> (String, String) {
     let line = source
         .lines()
         .map(str::trim)
@@ -422,9 +432,14 @@ pub fn render_inline(source: &str) -> String {
             _ => {}
         }
     }
+    let text = if with_text {
+        plain_text(&events)
+    } else {
+        String::new()
+    };
     let mut html = String::with_capacity(line.len() + 16);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    html
+    (html, text)
 }
 
 /// Escapes what would make a single line start a block other than a

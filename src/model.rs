@@ -135,6 +135,8 @@ pub struct Unit {
     pub illustrative: bool,
     /// Inline HTML.
     pub summary: String,
+    /// The summary's plain text, for the search index.
+    pub summary_text: String,
     pub indicators: Vec<Indicator>,
     pub report: Option<markdown::Report>,
     /// The report's file, when there is one.
@@ -835,6 +837,7 @@ fn resolve_unit(
         .and_then(|d| date(file, d, diags));
     let submitted = raw.submitted.as_ref().and_then(|d| date(file, d, diags));
     let report = report.map(|(file, text)| render_report_text(file, text, labels, diags));
+    let (summary, summary_text) = markdown::render_inline_with_text(&raw.summary);
     Some(Unit {
         id: src.id.clone(),
         file,
@@ -853,7 +856,8 @@ fn resolve_unit(
         signer: raw.signer.clone(),
         signer_title: raw.signer_title.clone(),
         illustrative: raw.illustrative,
-        summary: markdown::render_inline(&raw.summary),
+        summary,
+        summary_text,
         indicators,
         report,
         report_file: src.report,

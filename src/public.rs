@@ -121,6 +121,7 @@ fn public_unit(
         signer_title: String::new(),
         illustrative: unit.illustrative,
         summary: unit.summary.clone(),
+        summary_text: unit.summary_text.clone(),
         indicators: unit
             .indicators
             .iter()

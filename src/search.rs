@@ -157,7 +157,7 @@ pub(crate) fn unit_document(unit: &Unit, strings: &Strings) -> Doc {
     if !unit.short_name.is_empty() && unit.short_name != unit.name {
         passages.push(unit.short_name.clone());
     }
-    push_text(&mut passages, &html_text(&unit.summary));
+    push_text(&mut passages, &unit.summary_text);
     for ind in &unit.indicators {
         // A catalogue indicator's id is a word ("ket-nap"), not a number.
         passages.push(match ind.catalogue {
@@ -203,95 +203,6 @@ fn push_text(passages: &mut Vec<String>, text: &str) {
         }
         passages.push(passage);
     }
-}
-
-/// The text of rendered HTML, one line per block (paragraph, heading, list
-/// item, table cell), without the heading anchors ("#"), footnote marks and
-/// back-links ("↩"). Entities written by the Markdown renderer are decoded.
-/// Used for a unit's summary, which the model holds as HTML only; reports
-/// give their text themselves ([`crate::markdown::Report::text`]).
-pub(crate) fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    // Depth inside elements whose text is not content.
-    let mut skip: Vec<&str> = Vec::new();
-    while let Some(lt) = rest.find('<') {
-        if skip.is_empty() {
-            decode_into(&mut out, &rest[..lt]);
-        }
-        let Some(gt) = rest[lt..].find('>') else {
-            rest = "";
-            break;
-        };
-        let tag = &rest[lt + 1..lt + gt];
-        rest = &rest[lt + gt + 1..];
-        let closing = tag.starts_with('/');
-        let name = tag.trim_start_matches('/');
-        let name = &name[..name
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(name.len())];
-        let name = lowercase_tag(name);
-        let name = name.as_ref();
-        if closing {
-            if skip.last().is_some_and(|s| *s == name) {
-                skip.pop();
-            }
-        } else if name == "sup"
-            || (name == "a" && (tag.contains("class=\"anchor\"") || tag.contains("fnback")))
-        {
-            skip.push(if name == "sup" { "sup" } else { "a" });
-        }
-        if matches!(
-            name,
-            "p" | "h1"
-                | "h2"
-                | "h3"
-                | "h4"
-                | "h5"
-                | "h6"
-                | "li"
-                | "td"
-                | "th"
-                | "br"
-                | "div"
-                | "section"
-                | "blockquote"
-                | "tr"
-        ) {
-            out.push('\n');
-        }
-    }
-    if skip.is_empty() {
-        decode_into(&mut out, rest);
-    }
-    out
-}
-
-/// A tag name in lowercase, copied only when it has capitals.
-fn lowercase_tag(name: &str) -> std::borrow::Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        name.to_ascii_lowercase().into()
-    } else {
-        name.into()
-    }
-}
-
-fn decode_into(out: &mut String, text: &str) {
-    if text.contains('&') {
-        out.push_str(&decode(text));
-    } else {
-        out.push_str(text);
-    }
-}
-
-fn decode(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
 }
 
 /// The words of `text`: runs of letters and digits of its folded form.

@@ -572,3 +572,122 @@ fn a_reports_text_gives_the_passages_its_html_gave() {
         );
     }
 }
+
+#[test]
+fn a_summarys_text_gives_the_passages_its_html_gave() {
+    let mut summaries: Vec<String> = [
+        "Đảng bộ **Khối** có *41/71* tổ chức đảng & 3 <b>chi bộ</b>",
+        "Xem [báo cáo](https://example.org \"tiêu đề\") và `mã`\ndòng hai",
+        "1. không phải danh sách; # không phải tiêu đề; a &amp; b &lt;c&gt;",
+        "![ảnh](a.png) chữ <https://example.org> ~~gạch~~",
+    ]
+    .map(str::to_owned)
+    .into();
+    let units = Path::new(env!("CARGO_MANIFEST_DIR")).join("content/units");
+    for entry in std::fs::read_dir(units).unwrap() {
+        let file = entry.unwrap().path().join("unit.toml");
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
+        let table: toml::Table = toml::from_str(&text).unwrap();
+        if let Some(summary) = table.get("summary").and_then(|s| s.as_str()) {
+            summaries.push(summary.to_owned());
+        }
+    }
+    assert!(summaries.len() > 10, "the example's summaries are read");
+    for source in &summaries {
+        let (html, text) = crate::markdown::render_inline_with_text(source);
+        assert_eq!(html, crate::markdown::render_inline(source));
+        assert_eq!(passages(&text), passages(&html_text(&html)), "{source}");
+    }
+}
+
+/// The text of rendered HTML, one line per block (paragraph, heading, list
+/// item, table cell), without the heading anchors ("#"), footnote marks and
+/// back-links ("↩"). Entities written by the Markdown renderer are decoded.
+/// What the search index once read reports and summaries with; they now
+/// give their text themselves, from the parser's events, and the tests
+/// check that both give the same passages.
+fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    // Depth inside elements whose text is not content.
+    let mut skip: Vec<&str> = Vec::new();
+    while let Some(lt) = rest.find('<') {
+        if skip.is_empty() {
+            decode_into(&mut out, &rest[..lt]);
+        }
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        rest = &rest[lt + gt + 1..];
+        let closing = tag.starts_with('/');
+        let name = tag.trim_start_matches('/');
+        let name = &name[..name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len())];
+        let name = lowercase_tag(name);
+        let name = name.as_ref();
+        if closing {
+            if skip.last().is_some_and(|s| *s == name) {
+                skip.pop();
+            }
+        } else if name == "sup"
+            || (name == "a" && (tag.contains("class=\"anchor\"") || tag.contains("fnback")))
+        {
+            skip.push(if name == "sup" { "sup" } else { "a" });
+        }
+        if matches!(
+            name,
+            "p" | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "li"
+                | "td"
+                | "th"
+                | "br"
+                | "div"
+                | "section"
+                | "blockquote"
+                | "tr"
+        ) {
+            out.push('\n');
+        }
+    }
+    if skip.is_empty() {
+        decode_into(&mut out, rest);
+    }
+    out
+}
+
+/// A tag name in lowercase, copied only when it has capitals.
+fn lowercase_tag(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        name.to_ascii_lowercase().into()
+    } else {
+        name.into()
+    }
+}
+
+fn decode_into(out: &mut String, text: &str) {
+    if text.contains('&') {
+        out.push_str(&decode(text));
+    } else {
+        out.push_str(text);
+    }
+}
+
+fn decode(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
