@@ -277,7 +277,8 @@ pub struct Site {
     pub catalogue: Vec<CatalogueEntry>,
     /// Newest first (by date, then slug).
     pub highlights: Vec<Highlight>,
-    /// Whether this is the public copy made by [`crate::public::public_site`].
+    /// Whether this is the public copy made by `public::public_site` (the
+    /// check layer, above this one).
     pub public: bool,
 }
 

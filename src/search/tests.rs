@@ -107,10 +107,33 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
     (ids, fetched)
 }
 
+/// A fixture site through the layers below search: load, model and the
+/// highlights (what `build::check` runs, which lies above search).
+fn fixture_site(root: &Path) -> Site {
+    let today = jiff::civil::date(2023, 9, 15);
+    let mut sources = crate::diag::Sources::default();
+    let mut diags = crate::diag::Diagnostics::default();
+    let mut source =
+        crate::load::load_site(root, &mut sources, &mut diags).expect("the fixture loads");
+    let highlights = std::mem::take(&mut source.highlights);
+    let no_check = |_: &crate::model::Unit, _, _: &str, _: &mut crate::diag::Diagnostics| {};
+    let mut site = crate::model::resolve(source, &mut sources, &mut diags, today, false, &no_check);
+    site.highlights = crate::highlight::resolve(
+        &highlights,
+        &site.units,
+        &site.catalogue,
+        &sources,
+        &mut diags,
+        today,
+        site.config.language,
+    );
+    assert!(!diags.has_errors(), "{}", diags.render(&sources));
+    site
+}
+
 fn minimal() -> (Index, Vec<Doc>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
-    let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15), false);
-    let site = checked.site.expect("the fixture loads");
+    let site = fixture_site(&root);
     let strings = Strings::new(site.config.language);
     let docs = documents(&site, &strings);
     (Index::build(docs.clone(), false), docs)
@@ -255,8 +278,7 @@ fn queries_on_the_written_files() {
 #[test]
 fn the_site_index_is_the_index_of_the_site_documents() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public");
-    let checked = crate::build::check(&root, jiff::civil::date(2023, 9, 15), false);
-    let site = checked.site.expect("the fixture loads");
+    let site = fixture_site(&root);
     assert!(!site.highlights.is_empty() && !site.catalogue.is_empty());
     let strings = Strings::new(site.config.language);
     let streamed = site_index(&site, &strings, true);
