@@ -8,7 +8,7 @@
 //! - [`Feed`]: the Atom feed and the sitemap, with XML's own `&apos;`.
 //!
 //! Each is a `Display` value, written straight into the output without a
-//! string of its own; [`html`], [`xml`] and [`feed`] give a `String`.
+//! string of its own; [`html`] and [`xml`] give a `String`.
 //! Every special character is ASCII (and U+FFFE, U+FFFF start with the byte
 //! 0xEF), so the text is scanned as bytes and copied between them in runs.
 
