@@ -12,6 +12,7 @@ use std::time::Duration;
 use tiny_http::{Method, Request, StatusCode};
 
 use super::preview::{Lookup, Output};
+use crate::i18n::Strings;
 
 /// Where the reload script is served.
 pub(crate) const LIVE_JS: &str = "/__ketqua/live.js";
@@ -291,7 +292,8 @@ pub(crate) fn with_live_reload(html: &str, output: &Output) -> String {
     );
     let mut page = insert_before(html, "</head>", &script);
     if let Some(problems) = &output.problems {
-        page = insert_before(&page, "</body>", &overlay(problems));
+        let strings = Strings::new(output.language);
+        page = insert_before(&page, "</body>", &overlay(problems, &strings));
     }
     page
 }
@@ -305,20 +307,23 @@ fn insert_before(html: &str, tag: &str, text: &str) -> String {
 
 /// The problems over the page: where they are and the source lines, as
 /// `ketqua check` prints them.
-fn overlay(problems: &str) -> String {
+fn overlay(problems: &str, strings: &Strings) -> String {
+    let word = |key: &str| crate::escape::html(strings.get(key));
     format!(
         "<div id=\"ketqua-problems\" role=\"alertdialog\" aria-modal=\"true\" aria-labelledby=\"ketqua-problems-title\" \
          style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);color:#fff;\
          font:15px/1.5 system-ui,sans-serif;padding:2rem\">\
          <h2 id=\"ketqua-problems-title\" style=\"margin:0 0 .5rem;font-size:1.3rem;color:#ffb4a9\">\
-         Nội dung có lỗi: trang chưa được cập nhật</h2>\
-         <p style=\"margin:0 0 1rem\">Sửa lỗi dưới đây rồi lưu lại; trang sẽ tự tải lại. \
-         Bên dưới lớp này là bản dựng tốt gần nhất.</p>\
+         {title}</h2>\
+         <p style=\"margin:0 0 1rem\">{hint}</p>\
          <pre style=\"white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace;background:#000;color:#eee;padding:1rem;\
-         border-radius:4px\">{}</pre>\
+         border-radius:4px\">{problems}</pre>\
          <button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"font:inherit;padding:.3rem .8rem\">\
-         Ẩn</button></div>",
-        crate::escape::Html(problems)
+         {hide}</button></div>",
+        title = word("preview_problems_title"),
+        hint = word("preview_problems_hint"),
+        hide = word("preview_problems_hide"),
+        problems = crate::escape::Html(problems),
     )
 }
 

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crate::build::{self, Checked, Silent};
 use crate::consistency;
 use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources};
+use crate::i18n::Language;
 use crate::load;
 use crate::model;
 use crate::render::Renderer;
@@ -34,6 +35,8 @@ pub struct Output {
     pub problems: Option<String>,
     /// Counts rebuilds (good or bad), so clients can tell states apart.
     pub generation: u64,
+    /// The interface language of the last good build: the overlay's words.
+    pub language: Language,
 }
 
 impl Output {
@@ -86,6 +89,7 @@ impl Output {
             statics: self.statics.clone(),
             problems: Some(problems),
             generation: self.generation + 1,
+            language: self.language,
         })
     }
 }
@@ -302,11 +306,16 @@ impl Preview {
             files.into_inner().unwrap_or_default().into_iter().collect();
         let count = files.len();
         let files = Files::new(files);
+        let language = checked
+            .site
+            .as_ref()
+            .map_or(Language::Vi, |site| site.config.language);
         self.output = Arc::new(Output {
             files,
             statics: checked.theme.statics.clone(),
             problems: None,
             generation: self.output.generation + 1,
+            language,
         });
         self.live = Some(Live {
             checked,
@@ -418,6 +427,7 @@ impl Preview {
             statics: self.output.statics.clone(),
             problems: None,
             generation: self.output.generation + 1,
+            language: self.output.language,
         });
         Outcome {
             full: false,

@@ -239,27 +239,80 @@ fn interface_code_has_no_vietnamese_string_literal() {
         if VIETNAMESE_ALLOWED.contains(&name.as_str()) || name.ends_with("tests.rs") {
             continue;
         }
-        let text = fs::read_to_string(&path).unwrap();
-        // Test modules come last in a file.
-        let code = text.split("#[cfg(test)]").next().unwrap_or("");
-        for (n, line) in code.lines().enumerate() {
-            if line.trim_start().starts_with("//") {
-                continue;
-            }
-            // The odd pieces between quotes are literals (near enough for
-            // this code base's lines).
-            let literals = line.split('"').skip(1).step_by(2);
-            if literals
+        let ast = syn::parse_file(&fs::read_to_string(&path).unwrap()).unwrap();
+        let mut literals = Literals::default();
+        syn::visit::Visit::visit_file(&mut literals, &ast);
+        found.extend(
+            literals
+                .found
                 .into_iter()
-                .any(|l| l.chars().any(is_vietnamese_letter))
-            {
-                found.push(format!("src/{name}:{}: {}", n + 1, line.trim()));
-            }
-        }
+                .filter(|l| l.chars().any(is_vietnamese_letter))
+                .map(|l| format!("src/{name}: {l:?}")),
+        );
     }
     assert!(
         found.is_empty(),
         "Vietnamese text in code: put it in src/i18n/*.toml\n{}",
         found.join("\n")
     );
+}
+
+/// The string literals of a file outside test code: in expressions,
+/// constants and macro calls (`format!`), not in attributes (doc comments).
+#[derive(Default)]
+struct Literals {
+    found: Vec<String>,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Literals {
+    fn visit_attribute(&mut self, _: &'ast syn::Attribute) {}
+
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        if !crate::layers::is_test(crate::layers::item_attrs(item)) {
+            syn::visit::visit_item(self, item);
+        }
+    }
+
+    fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+        self.found.push(lit.value());
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.tokens(mac.tokens.clone());
+    }
+}
+
+impl Literals {
+    fn tokens(&mut self, tokens: proc_macro2::TokenStream) {
+        for token in tokens {
+            match token {
+                proc_macro2::TokenTree::Group(group) => self.tokens(group.stream()),
+                proc_macro2::TokenTree::Literal(lit) => {
+                    if let Ok(lit) = syn::parse_str::<syn::LitStr>(&lit.to_string()) {
+                        self.found.push(lit.value());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn the_literal_scan_sees_macros_and_skips_docs_and_tests() {
+    let file: syn::File = syn::parse_str(
+        r#"
+        /// Tài liệu.
+        fn f() -> String { format!("Bảng {}", 1) + "Ẩn" }
+        const A: &str = "Chú thích";
+        #[cfg(test)]
+        const B: &str = "Kiểm thử";
+        #[cfg(test)]
+        mod tests { fn g() { let _ = "Thử"; } }
+        "#,
+    )
+    .unwrap();
+    let mut literals = Literals::default();
+    syn::visit::Visit::visit_file(&mut literals, &file);
+    assert_eq!(literals.found, ["Bảng {}", "Ẩn", "Chú thích"]);
 }

@@ -111,4 +111,9 @@ fn the_reload_script_and_the_overlay() {
     );
     assert!(served.contains("error: &lt;bad&gt; &amp; &quot;worse&quot;"));
     assert!(served.contains("content/units/x/report.md:3:5"));
+    // The overlay's words are the site's interface language.
+    assert!(served.contains("Nội dung có lỗi"));
+    output.language = crate::i18n::Language::En;
+    let served = with_live_reload(page, &output);
+    assert!(served.contains("The content has errors") && !served.contains("Nội dung"));
 }
