@@ -217,7 +217,7 @@ impl Staging {
                 });
             }
         };
-        let spare = (previous == Previous::Keep).then(|| parent.join(format!(".{name}.{SPARE}")));
+        let spare = (previous == Previous::Keep).then(|| spare_of(target));
         let reused = spare
             .as_deref()
             .is_some_and(|spare| claim(spare, &dir))
@@ -360,12 +360,26 @@ impl Staging {
     /// build, but something to tell the user.
     pub(crate) fn commit(self) -> Result<Option<WriteError>, WriteError> {
         let spare = self.spare.clone();
+        // A spare an earlier `--reuse-output` build left, when this build
+        // keeps none: left alone, it would hold a whole old site for good.
+        let stale = match &spare {
+            None => Some(spare_of(&self.target)).filter(|p| {
+                fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) && p.join(MARKER).is_file()
+            }),
+            Some(_) => None,
+        };
         // Renaming fails when a spare is already there (only an empty
         // folder is replaced): then the previous output is removed.
-        self.commit_with(|old| match spare {
+        let note = self.commit_with(|old| match spare {
             Some(spare) if old.join(MARKER).is_file() && fs::rename(old, &spare).is_ok() => Ok(()),
             _ => fs::remove_dir_all(old),
-        })
+        })?;
+        let stale = stale.and_then(|path| {
+            fs::remove_dir_all(&path)
+                .err()
+                .map(|error| WriteError { path, error })
+        });
+        Ok(note.or(stale))
     }
 
     /// Puts the staged build in place, then hands the previous output to
@@ -396,6 +410,18 @@ impl Drop for Staging {
             remove_created(&self.created);
         }
     }
+}
+
+/// Where the output `target` keeps its spare: `.<name>.spare` beside it.
+fn spare_of(target: &Path) -> PathBuf {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+    parent.join(format!(".{name}.{SPARE}"))
 }
 
 /// A lock on `m`. A poisoned lock only means another writer panicked; the

@@ -176,6 +176,10 @@ fn a_build_over_the_kept_previous_output_equals_a_fresh_build() {
     let run = ketqua(dir.path(), &["build", "-o", "fresh"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(snapshot(&out), snapshot(&dir.path().join("fresh")));
+    // A build without the option keeps no spare, and leaves none behind.
+    assert!(spare.exists());
+    build_ok(dir.path());
+    assert!(!spare.exists(), "a stale spare is left beside the output");
 }
 
 /// Without `--reuse-output`, a rebuild removes the output it replaces:
