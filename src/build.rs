@@ -70,14 +70,13 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
     let site = source.map(|mut source| {
         let highlights = std::mem::take(&mut source.highlights);
         let mut site = timings.time("model", || {
-            let scan = consistency::scan_report;
             model::resolve(
                 source,
                 &mut sources,
                 &mut diagnostics,
                 today,
                 keep_reports,
-                &scan,
+                &consistency::scan_report,
             )
         });
         timings.time("consistency", || {

@@ -2,7 +2,7 @@
 
 /// mimalloc instead of the system allocator: a build makes and frees many
 /// small strings on every thread, where glibc's malloc spends a tenth of
-/// the time (see ARCHITECTURE.md, "Dependencies and why").
+/// the time (see docs/performance.md, "What each mechanism earns").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

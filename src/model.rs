@@ -275,7 +275,8 @@ pub struct Site {
     pub children: Vec<Vec<usize>>,
     pub roots: Vec<usize>,
     pub catalogue: Vec<CatalogueEntry>,
-    /// Newest first (by date, then slug).
+    /// Newest first (by date, then slug). Resolved by the check stage
+    /// (`build::check`, through `highlight`); empty as the model leaves it.
     pub highlights: Vec<Highlight>,
     /// Whether this is the public copy made by `public::public_site` (the
     /// check layer, above this one).

@@ -56,7 +56,8 @@ pub(crate) const COMMON_BYTES: usize = 8_000;
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Doc {
     pub title: String,
-    /// The unit's level, or "Chỉ tiêu" for a catalogue indicator.
+    /// The unit's level, or the `search_indicator` string for a catalogue
+    /// indicator.
     pub level: String,
     /// From the site root.
     pub url: String,
