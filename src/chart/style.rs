@@ -154,4 +154,64 @@ mod tests {
         assert!(css.contains(".status-not-achieved{fill:#b3261e}"), "{css}");
         assert!(!css.contains('<') && !css.contains('&'));
     }
+
+    /// Every (selector, property) of a style sheet and its value, with the
+    /// `.chart ` scope taken off and `var(--token)` replaced by its colour.
+    fn declarations(css: &str, tokens: &HashMap<&str, &str>) -> HashMap<(String, String), String> {
+        let mut out = HashMap::new();
+        let css = css.split("@media").next().unwrap_or("");
+        let mut rest = css;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            let selectors = rest[..open].rsplit("*/").next().unwrap_or("");
+            let body = &rest[open + 1..open + close];
+            rest = &rest[open + close + 1..];
+            for decl in body.split(';') {
+                let Some((prop, value)) = decl.split_once(':') else {
+                    continue;
+                };
+                let mut value = value.trim().to_owned();
+                while let Some(at) = value.find("var(--") {
+                    let end = at + value[at..].find(')').unwrap_or(value.len() - at);
+                    let name = value[at + 6..end].split(',').next().unwrap_or("").trim();
+                    let colour = tokens.get(name).copied().unwrap_or("?");
+                    value.replace_range(at..=end.min(value.len() - 1), colour);
+                }
+                for selector in selectors.split(',') {
+                    let selector = selector.trim().trim_start_matches(".chart ").trim();
+                    out.insert((selector.to_owned(), prop.trim().to_owned()), value.clone());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_rule_of_the_style_sheet_is_the_themes() {
+        // The standalone rules are written here, the theme's in charts.css:
+        // each property a standalone chart sets has the theme's value.
+        let tokens = palette();
+        let theme = crate::theme::default_file("css/charts.css")
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("");
+        let theme = declarations(theme, &tokens);
+        let own = declarations(&standalone_css(), &tokens);
+        assert!(own.len() > 40, "{own:?}");
+        let key = ("line.target".to_owned(), "stroke-width".to_owned());
+        assert_eq!(theme.get(&key).map(String::as_str), Some("3px"));
+        assert_eq!(own.get(&key).map(String::as_str), Some("3px"));
+        let differ: Vec<String> = own
+            .iter()
+            .filter(|(key, value)| theme.get(*key) != Some(*value))
+            .map(|((sel, prop), value)| {
+                format!(
+                    "{sel} {{ {prop}: {value} }} (theme: {:?})",
+                    theme.get(&(sel.clone(), prop.clone()))
+                )
+            })
+            .collect();
+        assert!(differ.is_empty(), "{}", differ.join("\n"));
+    }
 }
