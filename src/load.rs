@@ -153,6 +153,8 @@ pub(crate) struct RawReview {
     #[serde(default)]
     pub plan: String,
     pub as_of: Option<Spanned<Datetime>>,
+    /// Decimals of computed figures (shares, means, margins).
+    pub decimals: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,6 +216,9 @@ pub(crate) struct RawIndicator {
     pub note: Option<Spanned<String>>,
     /// What the denominators of its fractions count: "organisations" or "members".
     pub denominator: Option<Spanned<String>>,
+    /// "share" (a percentage of something counted, 0–100) or "rate" (a
+    /// growth rate or ratio, which may pass 100 or fall below 0).
+    pub measure: Option<Spanned<String>>,
     #[serde(default)]
     pub actuals: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
@@ -286,6 +291,7 @@ const CONFIG_SCHEMA: Schema = Table(&[
             ("target_year", Value),
             ("plan", Value),
             ("as_of", Value),
+            ("decimals", Value),
         ]),
     ),
     (
@@ -324,6 +330,7 @@ static INDICATOR_SCHEMA: Schema = Table(&[
     ("stated", Value),
     ("note", Value),
     ("denominator", Value),
+    ("measure", Value),
     ("actuals", Map),
     ("parts", Array(&INDICATOR_SCHEMA)),
     ("public", Value),

@@ -148,7 +148,7 @@ fn public_indicator(indicator: &Indicator) -> Indicator {
 /// What stays internal in a public indicator.
 fn strip(i: &mut Indicator) {
     i.stated = ArcStr::new();
-    i.stated_status = None;
+    i.reading = crate::target::Reading::Empty;
     i.catalogue = None;
     i.spans = Default::default();
 }

@@ -97,6 +97,9 @@ pub(crate) struct StatusCounts {
     pub not_achieved: usize,
     pub not_assessed: usize,
     pub total: usize,
+    /// Of all these, the statuses the reports state in words ("theo báo
+    /// cáo"); the rest are computed from the figures.
+    pub by_report: usize,
     /// exceeded + achieved, formatted with the total: "09/12".
     pub met_text: String,
     /// Share of all indicators met, as the fraction in `met_text`: "75%"
@@ -180,10 +183,16 @@ pub(crate) struct IndicatorView {
     pub status: StatusView,
     /// "vượt 3,1 điểm %", "đạt 96,2% so với mục tiêu", "".
     pub margin: String,
-    /// The status the stated result implies, when it can be read.
-    pub stated_status: Option<StatusView>,
+    /// The status is the report's, stated in words for an indicator
+    /// without a figure ("theo báo cáo").
+    pub by_report: bool,
+    /// The stated result is in words the grammar does not know.
+    pub not_understood: bool,
     /// True when the stated result and the computed status disagree.
     pub disagrees: bool,
+    /// The stated figure against the computed one when they differ ("báo
+    /// cáo ghi 96,16%, số liệu cho 96,24%"), else "".
+    pub stated_figure: String,
     pub note: ArcStr,
     /// The catalogue id when the indicator comes from the catalogue.
     pub catalogue: ArcStr,

@@ -167,7 +167,7 @@ fn highlight_page(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightPage {
     let s = ctx.strings;
     let card = card(ctx, h);
     let unit = cited(&ctx.site.units[h.unit], &h.indicators);
-    let rows = bullet_rows(&unit, s);
+    let rows = bullet_rows(&unit, ctx.site.config.decimals, s);
     let years: std::collections::BTreeSet<i32> = unit
         .indicators
         .iter()
@@ -190,7 +190,7 @@ fn highlight_page(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightPage {
     HighlightPage {
         html: h.body.html(),
         footnotes: h.body.footnotes,
-        indicator_groups: indicator_groups(&unit, s),
+        indicator_groups: indicator_groups(&unit, ctx.site.config.decimals, s),
         years: years.into_iter().collect(),
         chart_indicators: rows.into(),
         kit: KitView {

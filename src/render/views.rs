@@ -8,7 +8,11 @@ use crate::chart::{BulletRow, RankRow, Segment, Series, StackedRow, YearPoint};
 use crate::i18n::Strings;
 use crate::model::{Indicator, Level, Site, Submission, Unit};
 use crate::rollup::{self, Shared, Submissions, Tally};
-use crate::target::{self, Figure, Status, Target, TargetKind};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::consistency;
+use crate::target::{self, Basis, Exact, Figure, Reading, Rounding, Status, Target, TargetKind};
 use crate::urls::{indicator_url, level_url, unit_url};
 use crate::vi;
 use crate::view::*;
@@ -149,6 +153,7 @@ pub(super) fn tally_counts(t: &Tally, strings: &Strings) -> StatusCounts {
         not_achieved: t.not_achieved,
         not_assessed: t.not_assessed,
         total: t.total(),
+        by_report: t.by_report,
         ..StatusCounts::default()
     };
     with_items(finish_counts(c), strings)
@@ -290,34 +295,50 @@ pub(super) fn unit_row(ctx: &ViewContext<'_>, i: usize) -> UnitRow {
     }
 }
 
-/// A figure as shown: numbers with the target's `%`, fractions with their
-/// percentage, booleans as words.
-pub(super) fn figure_text(f: &Figure, target: Option<&Target>, strings: &Strings) -> String {
+/// A figure as shown: numbers with their written digits and the target's
+/// `%`, fractions with their percentage (rounded once to `places`, never
+/// across the target), booleans as words.
+pub(super) fn figure_text(
+    f: &Figure,
+    target: Option<&Target>,
+    places: u32,
+    strings: &Strings,
+) -> String {
     let percent = target.is_some_and(|t| t.percent);
     match *f {
-        Figure::Number(x) if percent => vi::format_percent(x),
-        Figure::Number(x) => vi::format_decimal(x),
-        Figure::Fraction { num, den } => format!(
-            "{} ({}/{})",
-            vi::format_percent(((num / den * 1000.0).round()) / 10.0),
-            vi::format_decimal(num),
-            vi::format_decimal(den)
-        ),
+        Figure::Number(x) if percent => format!("{}%", vi::format_written(x)),
+        Figure::Number(x) => vi::format_written(x),
+        Figure::Fraction { num, den } => {
+            let share = f
+                .value()
+                .and_then(|v| target::shown(v, target, places))
+                .map(|x| format!("{}% ", vi::format_written(x)))
+                .unwrap_or_default();
+            format!(
+                "{share}({}/{})",
+                vi::format_written(num),
+                vi::format_written(den)
+            )
+        }
         Figure::Bool(b) => strings.get(if b { "yes" } else { "no" }).to_string(),
     }
 }
 
-pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorView {
+pub(super) fn indicator_view(ind: &Indicator, places: u32, strings: &Strings) -> IndicatorView {
     let t = ind.target.as_ref();
     let fig = |f: &Option<Figure>| {
         f.as_ref()
-            .map(|f| figure_text(f, t, strings))
+            .map(|f| figure_text(f, t, places, strings))
             .unwrap_or_default()
     };
     let status = status_view(ind.status(), strings);
-    let disagrees = ind
-        .stated_status
-        .is_some_and(|s| target::disagrees(s, ind.status()));
+    let disagrees = ind.reading.disagrees(ind.status());
+    let stated_figure = consistency::stated_figure_mismatch(ind).map(|m| {
+        strings
+            .get("stated_figure_differs")
+            .replace("{stated}", &vi::format_written(m.stated))
+            .replace("{computed}", &m.computed_text())
+    });
     IndicatorView {
         id: ind.id.clone(),
         group: ind.group.clone(),
@@ -330,7 +351,7 @@ pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorVie
             .iter()
             .map(|(&year, &v)| YearValue {
                 year,
-                value: figure_text(&Figure::Number(v), t, strings),
+                value: figure_text(&Figure::Number(v), t, places, strings),
             })
             .collect(),
         actual: fig(&ind.actual),
@@ -352,24 +373,26 @@ pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorVie
             .margin
             .map(|m| target::margin_text(m, t.is_some_and(Target::lower_is_better), strings))
             .unwrap_or_default(),
-        stated_status: ind.stated_status.map(|s| status_view(s, strings)),
+        by_report: ind.assessment.basis == Basis::Report,
+        not_understood: ind.reading == Reading::NotUnderstood,
         disagrees,
+        stated_figure: stated_figure.unwrap_or_default(),
         note: ind.note.clone(),
         catalogue: ind.catalogue.clone().unwrap_or_default(),
         parts: ind
             .parts
             .iter()
-            .map(|p| indicator_view(p, strings))
+            .map(|p| indicator_view(p, places, strings))
             .collect(),
     }
 }
 
 /// Indicators in the order the report lists them (its STT numbering), a new
 /// group starting wherever the `group` changes.
-pub(super) fn indicator_groups(unit: &Unit, strings: &Strings) -> Vec<IndicatorGroup> {
+pub(super) fn indicator_groups(unit: &Unit, places: u32, strings: &Strings) -> Vec<IndicatorGroup> {
     let mut groups: Vec<IndicatorGroup> = Vec::new();
     for ind in &unit.indicators {
-        let view = indicator_view(ind, strings);
+        let view = indicator_view(ind, places, strings);
         match groups.last_mut() {
             Some(g) if g.name == ind.group => g.indicators.push(view),
             _ => groups.push(IndicatorGroup {
@@ -438,8 +461,8 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         .iter()
         .flat_map(|ind| std::iter::once(ind).chain(&ind.parts))
         .filter(|ind| {
-            ind.stated_status
-                .is_some_and(|st| target::disagrees(st, ind.status()))
+            ind.reading.disagrees(ind.status())
+                || consistency::stated_figure_mismatch(ind).is_some()
         })
         .count();
     let breadcrumbs = site
@@ -458,7 +481,7 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         signer: u.signer.clone(),
         signer_title: u.signer_title.clone(),
         document_number: u.document_number.clone(),
-        indicator_groups: indicator_groups(u, s),
+        indicator_groups: indicator_groups(u, ctx.site.config.decimals, s),
         report: u.report.as_ref().map(|r| ReportView {
             html: r.html(),
             toc: r
@@ -478,7 +501,7 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         years: years.into_iter().collect(),
         disagreements,
         rollup: rollup_view(ctx, i),
-        chart_indicators: bullet_rows(u, s).into(),
+        chart_indicators: bullet_rows(u, ctx.site.config.decimals, s).into(),
         chart_children: chart_children.into(),
     }
 }
@@ -603,10 +626,10 @@ pub(super) fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
 }
 
 /// A compared figure as shown: with `%` for percentage targets.
-pub(super) fn compared_text(x: Option<f64>, target: Option<&Target>) -> String {
+pub(super) fn compared_text(x: Option<Decimal>, target: Option<&Target>) -> String {
     match x {
-        Some(x) if target.is_some_and(|t| t.percent) => vi::format_percent(x),
-        Some(x) => vi::format_decimal(x),
+        Some(x) if target.is_some_and(|t| t.percent) => format!("{}%", vi::format_written(x)),
+        Some(x) => vi::format_written(x),
         None => String::new(),
     }
 }
@@ -614,15 +637,17 @@ pub(super) fn compared_text(x: Option<f64>, target: Option<&Target>) -> String {
 /// A figure of a distribution: the figure, or its share of the unit's own
 /// target ("95,5% mục tiêu").
 pub(super) fn distribution_text(
-    x: Option<f64>,
+    x: Option<Exact>,
     relative: bool,
     target: Option<&Target>,
+    places: u32,
     strings: &Strings,
 ) -> String {
+    let x = x.and_then(|x| x.round(places, Rounding::Nearest));
     match x {
         Some(x) if relative => strings
             .get("of_target")
-            .replace("{share}", &vi::format_percent(x)),
+            .replace("{share}", &format!("{}%", vi::format_written(x))),
         _ => compared_text(x, target),
     }
 }
@@ -630,6 +655,7 @@ pub(super) fn distribution_text(
 pub(super) fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
     let entry = &ctx.site.catalogue[s.catalogue];
     let target = entry.target.as_ref();
+    let places = ctx.site.config.decimals;
     SharedView {
         id: entry.id.clone(),
         url: indicator_url(&entry.id),
@@ -640,9 +666,9 @@ pub(super) fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
         units: s.units,
         with_figure: s.with_figure,
         counts: tally_counts(&s.statuses, ctx.strings),
-        min: distribution_text(s.min, s.relative, target, ctx.strings),
-        median: distribution_text(s.median, s.relative, target, ctx.strings),
-        max: distribution_text(s.max, s.relative, target, ctx.strings),
+        min: distribution_text(s.min, s.relative, target, places, ctx.strings),
+        median: distribution_text(s.median, s.relative, target, places, ctx.strings),
+        max: distribution_text(s.max, s.relative, target, places, ctx.strings),
         relative: s.relative,
     }
 }
@@ -699,7 +725,7 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
         .iter()
         .map(|&(u, ind)| {
             let unit = &site.units[u];
-            let view = indicator_view(ind, ctx.strings);
+            let view = indicator_view(ind, ctx.site.config.decimals, ctx.strings);
             IndicatorUse {
                 unit: unit.name.clone(),
                 url: unit_url(unit),
@@ -714,7 +740,7 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
                 description: ind.description.clone(),
                 target: view.target,
                 actual: view.actual,
-                compared_value: ind.assessment.compared,
+                compared_value: ind.assessment.compared.map(Exact::to_f64),
                 status: view.status,
                 margin: view.margin,
                 stated: view.stated,
@@ -729,17 +755,18 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
         .iter()
         .map(|&(u, ind)| {
             let unit = &site.units[u];
-            let value = if relative {
-                rollup::share_of_target(ind)
+            let places = ctx.site.config.decimals;
+            let (value, value_text) = if relative {
+                let share = rollup::share_of_target(ind);
+                (
+                    share.map(Exact::to_f64),
+                    distribution_text(share, true, target, places, ctx.strings),
+                )
             } else {
-                ind.assessment.compared
-            };
-            let value_text = match value {
-                Some(x) if relative => ctx
-                    .strings
-                    .get("of_target")
-                    .replace("{share}", &vi::format_percent(x)),
-                x => compared_text(x, target),
+                (
+                    ind.assessment.compared.map(Exact::to_f64),
+                    compared_text(ind.assessment.shown, target),
+                )
             };
             RankRow {
                 label: unit.display_name().to_string(),
@@ -867,6 +894,7 @@ pub(super) fn counts_tally(c: &StatusCounts) -> Tally {
         achieved: c.achieved,
         not_achieved: c.not_achieved,
         not_assessed: c.not_assessed,
+        by_report: c.by_report,
     }
 }
 
@@ -885,21 +913,23 @@ pub(super) fn stacked_row(
 
 /// A bullet row per indicator component: the figure compared against the
 /// target, with the baseline and yearly figures.
-pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
+pub(super) fn bullet_rows(unit: &Unit, places: u32, strings: &Strings) -> Vec<BulletRow> {
     let mut rows = Vec::new();
     for ind in &unit.indicators {
         for c in ind.components() {
-            let view = indicator_view(c, strings);
+            let view = indicator_view(c, places, strings);
             let t = c.target.as_ref();
             let percent = t.is_some_and(|t| t.percent);
+            // For drawing only: the texts carry the figures.
+            let draw = |d: &Decimal| d.to_f64();
             let (low, high) = match t.map(|t| &t.kind) {
                 Some(
                     TargetKind::AtLeast(x)
                     | TargetKind::MoreThan(x)
                     | TargetKind::AtMost(x)
                     | TargetKind::LessThan(x),
-                ) => (Some(*x), None),
-                Some(TargetKind::Range(lo, hi)) => (Some(*lo), Some(*hi)),
+                ) => (draw(x), None),
+                Some(TargetKind::Range(lo, hi)) => (draw(lo), draw(hi)),
                 Some(TargetKind::Duty) => (Some(100.0), None),
                 Some(TargetKind::Yes) => (Some(100.0), None),
                 None => (None, None),
@@ -912,9 +942,9 @@ pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
                 (_, Some(x)) => {
                     let per_year =
                         t.is_some_and(|t| t.per_year) && c.period.is_some_and(|(a, b)| b > a);
-                    let text = compared_text(Some(x), t);
+                    let text = compared_text(c.assessment.shown, t);
                     (
-                        Some(x),
+                        Some(x.to_f64()),
                         if per_year {
                             format!("{text}{}", strings.get("per_year"))
                         } else {
@@ -924,7 +954,11 @@ pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
                 }
                 _ => (None, String::new()),
             };
-            let baseline = c.baseline.as_ref().and_then(Figure::value);
+            let baseline = c
+                .baseline
+                .as_ref()
+                .and_then(Figure::value)
+                .map(Exact::to_f64);
             rows.push(BulletRow {
                 label: format!("{}. {}", c.id, c.description),
                 url: Some(format!("#ct-{}", c.id)),
@@ -941,9 +975,9 @@ pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
                     .actuals
                     .iter()
                     .zip(&view.actuals)
-                    .map(|((&year, &value), shown)| YearPoint {
+                    .map(|((&year, value), shown)| YearPoint {
                         year,
-                        value,
+                        value: value.to_f64().unwrap_or(f64::NAN),
                         text: shown.value.clone(),
                     })
                     .collect(),
@@ -1035,19 +1069,40 @@ mod tests {
         let s = strings();
         let pct = target::parse_target(">= 60%").ok();
         let count = target::parse_target(">= 100/năm").ok();
+        let dec = |x: &str| -> Decimal { x.parse().unwrap() };
         let fraction = Figure::Fraction {
-            num: 41.0,
-            den: 71.0,
+            num: dec("41"),
+            den: dec("71"),
         };
-        assert_eq!(figure_text(&fraction, pct.as_ref(), &s), "57,7% (41/71)");
+        // One precision for computed shares, set per site.
         assert_eq!(
-            figure_text(&Figure::Number(99.2), pct.as_ref(), &s),
+            figure_text(&fraction, pct.as_ref(), 2, &s),
+            "57,75% (41/71)"
+        );
+        assert_eq!(figure_text(&fraction, pct.as_ref(), 1, &s), "57,7% (41/71)");
+        // Written figures keep their written digits.
+        assert_eq!(
+            figure_text(&Figure::Number(dec("99.2")), pct.as_ref(), 2, &s),
             "99,2%"
         );
         assert_eq!(
-            figure_text(&Figure::Number(65914.0), count.as_ref(), &s),
+            figure_text(&Figure::Number(dec("0.001")), pct.as_ref(), 2, &s),
+            "0,001%"
+        );
+        assert_eq!(
+            figure_text(&Figure::Number(dec("65914")), count.as_ref(), 2, &s),
             "65.914"
         );
-        assert_eq!(figure_text(&Figure::Bool(false), None, &s), "Không");
+        assert_eq!(figure_text(&Figure::Bool(false), None, 2, &s), "Không");
+        // A share just short of a 100% duty never shows as 100%.
+        let duty = target::parse_target("100%").ok();
+        let short = Figure::Fraction {
+            num: dec("19999"),
+            den: dec("20000"),
+        };
+        assert_eq!(
+            figure_text(&short, duty.as_ref(), 2, &s),
+            "99,99% (19.999/20.000)"
+        );
     }
 }
