@@ -178,7 +178,8 @@ pub(super) fn fraction_text(part: usize, total: usize) -> String {
 
 pub(super) fn finish_counts(mut c: StatusCounts) -> StatusCounts {
     let met = c.exceeded + c.achieved;
-    c.met_text = format!("{met:02}/{:02}", c.total);
+    // "9/12", as people write a ratio: "09/12" reads like a date.
+    c.met_text = fraction_text(met, c.total);
     if c.total > 0 {
         c.met_share_value = met as f64 * 100.0 / c.total as f64;
         c.met_share = share_text(c.met_share_value);
@@ -1015,8 +1016,9 @@ mod tests {
             }),
             &strings(),
         );
-        // "Hoàn thành và vượt 09/12 chỉ tiêu thành phần".
-        assert_eq!(c.met_text, "09/12");
+        // The report writes "09/12"; a computed ratio is "9/12", never a
+        // zero-padded one that reads like a date.
+        assert_eq!(c.met_text, "9/12");
         assert_eq!(c.met_share, "75%");
         let shares: Vec<&str> = c.items.iter().map(|i| i.share.as_str()).collect();
         assert_eq!(shares, ["58,3%", "16,7%", "16,7%", "8,3%"]);
