@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use super::*;
 use crate::escape::Feed;
 use crate::model::{Highlight, HighlightKind};
-use crate::target;
 
 /// The templates the pages of this file need, besides the theme's usual
 /// ones: a theme made before highlights lacks them, and is told so.
@@ -138,14 +137,10 @@ fn cited(unit: &Unit, ids: &[String]) -> Unit {
                 .cloned()
                 .collect();
             (!parts.is_empty()).then(|| {
-                // Shown with only the cited parts, the indicator takes the
-                // worst status of those, as the model's rule does for all.
+                // Shown with only the cited parts, each with its own status;
+                // the indicator keeps the status of the unit page (all its
+                // parts), never one made from the cited parts alone.
                 let mut c = i.clone();
-                c.assessment.status = parts
-                    .iter()
-                    .map(Indicator::status)
-                    .min()
-                    .unwrap_or(target::Status::NotAssessed);
                 c.parts = parts;
                 c
             })

@@ -49,3 +49,55 @@ fn check_finds_the_real_reports_inconsistencies() {
     // A strict build refuses to publish them.
     assert_eq!(ketqua(repo, &["check", "--deny-warnings"]).code, 1);
 }
+
+/// The status class of each indicator row (`id="ct-…"`) of a page.
+fn row_statuses(html: &str) -> Vec<(String, String)> {
+    html.split("id=\"ct-")
+        .skip(1)
+        .filter_map(|rest| {
+            let id = rest.split('"').next()?;
+            let row = rest.split("</tr>").next()?;
+            let status = row.split("status status--").nth(1)?.split('"').next()?;
+            Some((id.to_owned(), status.to_owned()))
+        })
+        .collect()
+}
+
+/// The highlight on admitting 305 members cites parts 3b and 3c; part 3a
+/// failed, so the unit page shows indicator 3 as not achieved. The highlight
+/// and its press kit, in both builds, show every row with the unit page's
+/// status (they once showed 3 as exceeded, made from the cited parts alone).
+#[test]
+fn a_highlight_shows_the_unit_pages_status_for_what_it_cites() {
+    let tmp = example_site();
+    let repo = tmp.path();
+    for (args, out) in [
+        (&["build"][..], "public"),
+        (&["build", "--public", "--today", "2023-09-01"][..], "press"),
+    ] {
+        let run = ketqua(repo, args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let out = repo.join(out);
+        let unit = row_statuses(&read(&out.join("units/dang-bo-khoi.html")));
+        let page = row_statuses(&read(&out.join("highlights/ket-nap-305-dang-vien.html")));
+        let ids: Vec<&str> = page.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, ["1", "3", "3b", "3c", "4"], "{out:?}");
+        for (id, status) in &page {
+            let on_unit = unit.iter().find(|(u, _)| u == id).map(|(_, s)| s);
+            assert_eq!(on_unit, Some(status), "indicator {id} in {out:?}");
+        }
+        assert!(page.contains(&("3".into(), "not-achieved".into())));
+        assert!(page.contains(&("3b".into(), "exceeded".into())));
+        let kit = read(&out.join("highlights/ket-nap-305-dang-vien/ket-nap-305-dang-vien.md"));
+        let row = kit
+            .lines()
+            .find(|l| l.starts_with("| 3 |"))
+            .unwrap_or_default();
+        assert!(row.ends_with("| Không đạt |"), "{row}");
+        assert!(
+            kit.lines()
+                .any(|l| l.starts_with("| 3b |") && l.contains("| Vượt (")),
+            "{kit}"
+        );
+    }
+}
