@@ -153,6 +153,8 @@ pub(crate) struct RawReview {
     #[serde(default)]
     pub plan: String,
     pub as_of: Option<Spanned<Datetime>>,
+    /// How indicators are counted: "components" (default) or "indicators".
+    pub count: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -189,6 +191,8 @@ pub(crate) struct RawUnit {
     pub illustrative: bool,
     #[serde(default)]
     pub summary: String,
+    /// The report's own words for its overall result, verbatim.
+    pub stated_overall: Option<Spanned<String>>,
     /// Whether the unit and its public facts appear in the public build.
     #[serde(default)]
     pub public: bool,
@@ -286,6 +290,7 @@ const CONFIG_SCHEMA: Schema = Table(&[
             ("target_year", Value),
             ("plan", Value),
             ("as_of", Value),
+            ("count", Value),
         ]),
     ),
     (
@@ -345,6 +350,7 @@ const UNIT_SCHEMA: Schema = Table(&[
     ("signer_title", Value),
     ("illustrative", Value),
     ("summary", Value),
+    ("stated_overall", Value),
     ("public", Value),
     ("indicators", Array(&INDICATOR_SCHEMA)),
 ]);

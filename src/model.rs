@@ -22,6 +22,7 @@ use crate::load::{
     UnitSource,
 };
 use crate::markdown;
+use crate::overall::{CountRule, StatedOverall};
 use crate::target::{self, Assessment, Figure, Observation, Status, Target};
 use crate::vi;
 
@@ -83,6 +84,8 @@ pub struct Config {
     pub deadlines: [Option<Date>; 4],
     /// What the press site (`build --public`) says about itself.
     pub public: PublicProfile,
+    /// How indicators are counted (`[review] count`).
+    pub count: CountRule,
 }
 
 /// The press site's title, subtitle, description and address: `[public]`
@@ -145,6 +148,8 @@ pub struct Unit {
     pub organisations_span: Option<Range<usize>>,
     /// `public = true`: the unit and its public facts are in the public build.
     pub public: bool,
+    /// What its report states as its overall result (`stated_overall`).
+    pub stated_overall: Option<StatedOverall>,
 }
 
 impl Unit {
@@ -516,6 +521,7 @@ fn resolve_config(
             as_of: today,
             deadlines: [None; 4],
             public: PublicProfile::default(),
+            count: CountRule::default(),
         };
     };
     let file = *file;
@@ -615,7 +621,33 @@ fn resolve_config(
                 .clone()
                 .unwrap_or_else(|| raw.base_url.clone()),
         },
+        count: count_rule(file, review.count.as_ref(), diags),
     }
+}
+
+/// `[review] count`: how indicators are counted; the default when absent
+/// or unknown (an error then).
+fn count_rule(
+    file: FileId,
+    written: Option<&Spanned<String>>,
+    diags: &mut Diagnostics,
+) -> CountRule {
+    let Some(written) = written else {
+        return CountRule::default();
+    };
+    CountRule::parse(written.get_ref()).unwrap_or_else(|| {
+        diags.push(
+            Diagnostic::error(format!("unknown counting rule `{}`", written.get_ref()))
+                .at(file, written.span())
+                .hint(
+                    did_you_mean(written.get_ref(), CountRule::ALL.map(CountRule::key))
+                        .unwrap_or_else(|| {
+                            "`components` counts every part (or indicator without parts); `indicators` one per indicator".into()
+                        }),
+                ),
+        );
+        CountRule::default()
+    })
 }
 
 /// A TOML value that must be a plain date.
@@ -866,6 +898,10 @@ fn resolve_unit(
         members_span: raw.members.as_ref().map(|v| v.span()),
         organisations_span: raw.organisations.as_ref().map(|v| v.span()),
         public: raw.public,
+        stated_overall: raw.stated_overall.as_ref().map(|s| StatedOverall {
+            text: s.get_ref().trim().to_string(),
+            span: s.span(),
+        }),
     })
 }
 

@@ -26,7 +26,7 @@ use crate::vi;
 /// How the indicators of a unit are counted, for every figure of how many
 /// were met (`[review] count` in site.toml).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) enum CountRule {
+pub enum CountRule {
     /// Every component: each part of an indicator, or an indicator without
     /// parts (the default).
     #[default]
@@ -63,7 +63,7 @@ impl CountRule {
 /// A unit's `stated_overall`: the report's words, and where they are
 /// written in its unit.toml.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StatedOverall {
+pub struct StatedOverall {
     pub text: String,
     pub span: Range<usize>,
 }

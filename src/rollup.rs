@@ -21,6 +21,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Indicator, Site, Submission};
+use crate::overall::CountRule;
 use crate::target::{Status, Target, TargetKind};
 
 /// Indicator components by status.
@@ -42,14 +43,21 @@ impl Tally {
         }
     }
 
-    /// Counts the components (parts, or indicators without parts).
+    /// Counts indicators by `rule`: every component (part, or indicator
+    /// without parts), or one per indicator with its own status.
     pub(crate) fn add_indicators<'a>(
         &mut self,
         indicators: impl IntoIterator<Item = &'a Indicator>,
+        rule: CountRule,
     ) {
         for ind in indicators {
-            for c in ind.components() {
-                self.add(c.status());
+            match rule {
+                CountRule::Components => {
+                    for c in ind.components() {
+                        self.add(c.status());
+                    }
+                }
+                CountRule::Indicators => self.add(ind.status()),
             }
         }
     }
@@ -140,7 +148,7 @@ pub(crate) fn rollup(site: &Site, unit: usize) -> Rollup {
     for &u in &below {
         let unit = &site.units[u];
         submissions.add(unit.submission);
-        statuses.add_indicators(&unit.indicators);
+        statuses.add_indicators(&unit.indicators, site.config.count);
         if unit.conference_date.is_some() {
             reviewed += 1;
         }

@@ -541,7 +541,10 @@ fn stacked_description_gives_each_row_the_figures_the_chart_shows() {
         // The total in the description is the one drawn at the bar's end.
         assert!(svg_texts(&doc).contains(&row[5]), "{row:?}");
     }
-    assert!(desc.starts_with("Biểu đồ thanh xếp chồng, 3 dòng. "), "{desc}");
+    assert!(
+        desc.starts_with("Biểu đồ thanh xếp chồng, 3 dòng. "),
+        "{desc}"
+    );
     assert!(!desc.contains("Tổng: 24"), "{desc}");
     assert!(!desc.contains("Vượt 12"), "{desc}");
 }
@@ -564,7 +567,10 @@ fn bullet_description_counts_the_rows_the_chart_shows() {
     );
     for label in ["Vượt", "Đạt", "Không đạt", "Chưa đánh giá"] {
         let shown = rows.iter().filter(|r| r.status_label == label).count();
-        assert!(desc.contains(&format!("{label}: {shown}")), "{label}: {desc}");
+        assert!(
+            desc.contains(&format!("{label}: {shown}")),
+            "{label}: {desc}"
+        );
     }
 }
 

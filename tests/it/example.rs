@@ -1,7 +1,7 @@
 //! The example site of the repository (built from the real documents) checks
 //! without errors and builds.
 
-use crate::support::{example_site, ketqua, read};
+use crate::support::{assert_has, build_ok, example_site, ketqua, read};
 
 #[test]
 fn example_site_builds_with_the_real_report() {
@@ -100,4 +100,128 @@ fn a_highlight_shows_the_unit_pages_status_for_what_it_cites() {
             "{kit}"
         );
     }
+}
+
+/// The text of the indicator section's summary of a unit page, tags removed.
+fn overall_text(page: &str) -> String {
+    let start = page.find("id=\"chi-tieu\"").unwrap_or(0);
+    let rest = &page[start..];
+    let end = rest.find("<table").unwrap_or(rest.len());
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in rest[..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The Khối page leads with the report's own figure (09/12), attributed to
+/// it; the figure computed from the data (11/14) stands beside it with its
+/// counting rule, marked in words as different; `check` warns at the field.
+#[test]
+fn the_khoi_page_leads_with_the_reports_own_figure() {
+    let tmp = example_site();
+    let repo = tmp.path();
+    let run = ketqua(repo, &["check"]);
+    assert!(
+        run.stderr.contains(
+            "Đảng bộ Khối: the report states 09/12 met, 02/12 not met but the indicators give 11/14 met, 2/14 not met (counting components)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/units/dang-bo-khoi/unit.toml:26:18"),
+        "{}",
+        run.stderr
+    );
+    let out = build_ok(repo);
+    let text = overall_text(&read(&out.join("units/dang-bo-khoi.html")));
+    let stated = text
+        .find("Báo cáo nêu: “Hoàn thành và vượt 09/12 chỉ tiêu thành phần (trong đó có 01 chỉ tiêu nhiệm kỳ); không hoàn thành 02/12 chỉ tiêu thành phần")
+        .unwrap_or_else(|| panic!("no stated figure in: {text}"));
+    let computed = text
+        .find("Tính từ số liệu (đếm từng chỉ tiêu thành phần")
+        .unwrap_or_else(|| panic!("no computed figure in: {text}"));
+    assert!(stated < computed, "{text}");
+    assert_has(&text, "Hoàn thành và vượt 11/14 chỉ tiêu (78,6%)");
+    assert_has(
+        &text,
+        "≠ Khác với báo cáo: báo cáo nêu hoàn thành và vượt 09/12, không hoàn thành 02/12; tính từ số liệu hoàn thành và vượt 11/14, không hoàn thành 2/14.",
+    );
+}
+
+/// A stated overall result that agrees shows no mark and no warning; one the
+/// grammar cannot read is shown as written, and `check` says so; the
+/// counting rule is the site's, and an unknown one is an error.
+#[test]
+fn the_stated_overall_result_agrees_or_is_not_understood() {
+    let tmp = example_site();
+    let repo = tmp.path();
+    let unit = repo.join("content/units/dang-bo-khoi/unit.toml");
+    let original = read(&unit);
+    let with = |phrase: &str| {
+        let mut lines: Vec<String> = original.lines().map(str::to_owned).collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("stated_overall"))
+            .unwrap_or_else(|| panic!("no stated_overall in the example"));
+        lines[at] = format!("stated_overall = \"{phrase}\"");
+        std::fs::write(&unit, lines.join("\n")).unwrap();
+    };
+
+    with("Hoàn thành và vượt 11/14 chỉ tiêu; không đạt 2/14 chỉ tiêu");
+    let run = ketqua(repo, &["check"]);
+    assert!(
+        !run.stderr.contains("the report states 11/14"),
+        "{}",
+        run.stderr
+    );
+    let text = overall_text(&read(&build_ok(repo).join("units/dang-bo-khoi.html")));
+    assert_has(&text, "✓ Khớp với báo cáo");
+    assert!(!text.contains("Khác với báo cáo"), "{text}");
+
+    with("Hoàn thành phần lớn các chỉ tiêu");
+    let run = ketqua(repo, &["check"]);
+    assert_has(
+        &run.stderr,
+        "the stated overall result “Hoàn thành phần lớn các chỉ tiêu” is not understood",
+    );
+    assert_has(&run.stderr, "content/units/dang-bo-khoi/unit.toml:26:18");
+    let text = overall_text(&read(&build_ok(repo).join("units/dang-bo-khoi.html")));
+    assert_has(&text, "Báo cáo nêu: “Hoàn thành phần lớn các chỉ tiêu”");
+    assert_has(&text, "Không đọc được con số trong câu này");
+    assert!(!text.contains("Khác với báo cáo"), "{text}");
+    assert!(!text.contains("Khớp với báo cáo"), "{text}");
+
+    // Counting one per indicator: 5 of the Khối's 8 indicators are met.
+    let site = repo.join("site.toml");
+    let config = read(&site);
+    std::fs::write(
+        &site,
+        config.replace("[review]\n", "[review]\ncount = \"indicators\"\n"),
+    )
+    .unwrap();
+    let text = overall_text(&read(&build_ok(repo).join("units/dang-bo-khoi.html")));
+    assert_has(
+        &text,
+        "Tính từ số liệu (đếm mỗi chỉ tiêu một lần, theo kết quả chung của chỉ tiêu): Hoàn thành và vượt 5/8 chỉ tiêu",
+    );
+    std::fs::write(
+        &site,
+        config.replace("[review]\n", "[review]\ncount = \"rows\"\n"),
+    )
+    .unwrap();
+    let run = ketqua(repo, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_has(&run.stderr, "unknown counting rule `rows`");
 }
