@@ -225,3 +225,72 @@ fn the_stated_overall_result_agrees_or_is_not_understood() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_has(&run.stderr, "unknown counting rule `rows`");
 }
+
+/// Text with its tags removed.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+}
+
+/// Every stacked chart of the home page describes each row it draws with
+/// the figures its table shows: the home chart's row for all units and its
+/// rows per level are never added up (its description once said "Tổng: 224"
+/// where the chart shows 112).
+#[test]
+fn the_home_charts_descriptions_give_the_figures_they_show() {
+    let tmp = example_site();
+    let home = read(&build_ok(tmp.path()).join("index.html"));
+    let charts: Vec<&str> = home
+        .split("<figure class=\"chart chart-stacked\"")
+        .skip(1)
+        .map(|c| c.split("</figure>").next().unwrap_or(""))
+        .collect();
+    assert_eq!(charts.len(), 2, "the levels chart and the fields chart");
+    for chart in charts {
+        let desc = strip_tags(
+            chart
+                .split("<desc ")
+                .nth(1)
+                .and_then(|d| d.split("</desc>").next())
+                .and_then(|d| d.split_once('>'))
+                .map(|(_, d)| d)
+                .unwrap_or(""),
+        );
+        let body = chart.split("<tbody>").nth(1).unwrap_or("");
+        let rows: Vec<Vec<String>> = body
+            .split("<tr>")
+            .skip(1)
+            .map(|tr| {
+                tr.split("<t")
+                    .skip(1)
+                    .filter_map(|c| c.split_once('>'))
+                    .map(|(_, c)| strip_tags(c).trim().to_owned())
+                    .collect()
+            })
+            .collect();
+        assert!(rows.len() > 1, "{chart}");
+        for row in &rows {
+            let [label, exceeded, achieved, not_achieved, not_assessed, total] = &row[..] else {
+                panic!("{row:?}");
+            };
+            let expected = format!(
+                "{label}: Vượt {exceeded}, Đạt {achieved}, Không đạt {not_achieved}, Chưa đánh giá {not_assessed}; Tổng: {total}."
+            );
+            assert!(desc.contains(&expected), "`{expected}` not in `{desc}`");
+        }
+        // No total in the description that the chart does not show.
+        for total in desc.split("Tổng: ").skip(1) {
+            let n = total.split('.').next().unwrap_or("");
+            assert!(rows.iter().any(|r| r[5] == n), "Tổng: {n} in `{desc}`");
+        }
+    }
+}
