@@ -497,6 +497,9 @@ pub(crate) struct HighlightPage {
     pub years: Vec<i32>,
     /// The cited indicators against their targets.
     pub chart_indicators: Rows<BulletRow>,
+    /// A sentence for each indicator cited by some of its parts only: the
+    /// status shown for it is the unit page's, from all its parts.
+    pub partly_cited: Vec<String>,
     /// The press kit's files, from the output root.
     pub kit: KitView,
     /// Open Graph and Twitter card values; absolute URLs are empty without

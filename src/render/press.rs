@@ -149,6 +149,27 @@ fn cited(unit: &Unit, ids: &[String]) -> Unit {
     u
 }
 
+/// For each indicator the highlight cites by some of its parts only, a
+/// sentence saying so and that its status is the unit page's.
+fn partly_cited(unit: &Unit, cited: &Unit, strings: &Strings) -> Vec<String> {
+    cited
+        .indicators
+        .iter()
+        .filter_map(|c| {
+            let all = unit.indicators.iter().find(|i| i.id == c.id)?;
+            (!c.parts.is_empty() && c.parts.len() < all.parts.len()).then(|| {
+                let ids: Vec<&str> = c.parts.iter().map(|p| p.id.as_str()).collect();
+                strings
+                    .get("highlight_partly_cited")
+                    .replace("{id}", &c.id)
+                    .replace("{n}", &all.parts.len().to_string())
+                    .replace("{cited}", &ids.join(", "))
+                    .replace("{status}", &status_view(c.status(), strings).label)
+            })
+        })
+        .collect()
+}
+
 /// An absolute URL from the site's `base_url`, or "" without one.
 fn absolute(base: &str, path: &str) -> String {
     if base.is_empty() {
@@ -182,7 +203,9 @@ fn highlight_page(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightPage {
         None if has_chart => s.get("chart_bullet_title").to_string(),
         None => String::new(),
     };
+    let partly_cited = partly_cited(&ctx.site.units[h.unit], &unit, s);
     HighlightPage {
+        partly_cited,
         html: h.body.html(),
         footnotes: h.body.footnotes,
         indicator_groups: indicator_groups(&unit, s),
@@ -394,6 +417,10 @@ fn kit_text(ctx: &ViewContext<'_>, h: &Highlight, page: &HighlightPage) -> Strin
             }
         }
         out.push('\n');
+        for note in &page.partly_cited {
+            out.push_str(note);
+            out.push_str("\n\n");
+        }
     }
     let url = absolute(&c.base_url, &card.url);
     out.push_str(&format!(

@@ -99,6 +99,11 @@ fn a_highlight_shows_the_unit_pages_status_for_what_it_cites() {
                 .any(|l| l.starts_with("| 3b |") && l.contains("| Vượt (")),
             "{kit}"
         );
+        // Both say why 3 is not achieved while the cited parts exceeded.
+        let note = "Chỉ tiêu 3 gồm 3 phần; ở đây chỉ nêu 3b, 3c. Kết quả của cả chỉ tiêu (Không đạt) là kết quả trên trang đơn vị";
+        assert!(kit.contains(note), "{kit}");
+        let html = read(&out.join("highlights/ket-nap-305-dang-vien.html"));
+        assert!(html.contains(note), "{out:?}");
     }
 }
 
