@@ -15,7 +15,9 @@
 //!   or more child units than the parent's organisations;
 //! - in reports and notes (through [`crate::scan`]): a fraction next to a
 //!   percentage it does not equal, a malformed number, and counts of the
-//!   unit's organisations or members that contradict its totals.
+//!   unit's organisations or members that contradict its totals;
+//! - a report's stated overall result (`stated_overall`) that differs from
+//!   the indicators counted by the site's rule, or that is not understood.
 
 use std::ops::Range;
 
@@ -24,6 +26,8 @@ use rust_decimal::Decimal;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
 use crate::model::{Denominator, Indicator, Site, Span, Unit};
+use crate::overall;
+use crate::rollup::Tally;
 use crate::scan::{self, FindingKind};
 use crate::target::{self, Amount, Basis, Claim, Exact, Figure, Reading, Rounding, Status, Target};
 use crate::vi;
@@ -55,6 +59,7 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
                 }
             }
             children_totals(site, i, &mut local);
+            stated_overall(site, unit, &mut local);
             local
         })
         .collect();
@@ -393,4 +398,61 @@ fn children_totals(site: &Site, i: usize, diags: &mut Diagnostics) {
             .hint("each unit below is one of its organisations: correct `organisations` or a child's `parent`"),
         );
     }
+}
+
+// The report's stated overall result (`stated_overall`) against the
+// figures counted from the data, by the site's counting rule.
+
+/// A `stated_overall` that is not understood, or that differs from the
+/// indicators counted by the site's rule.
+fn stated_overall(site: &Site, unit: &Unit, diags: &mut Diagnostics) {
+    let Some(stated) = &unit.stated_overall else {
+        return;
+    };
+    let rule = site.config.count;
+    let Some(reading) = overall::read(&stated.text) else {
+        diags.push(
+            Diagnostic::warning(format!(
+                "the stated overall result “{}” is not understood",
+                stated.text
+            ))
+            .at(unit.file, stated.span.clone())
+            .label("no figure read here: the page shows the words as written")
+            .hint(
+                "copy the report's phrase with its counts, e.g. “Hoàn thành và vượt 09/12 chỉ tiêu; không hoàn thành 02/12 chỉ tiêu” (docs/content-format.md, Counting)",
+            ),
+        );
+        return;
+    };
+    let mut t = Tally::default();
+    t.add_indicators(&unit.indicators, rule);
+    let met = t.exceeded + t.achieved;
+    if reading.agrees(met, t.not_achieved, t.total()) {
+        return;
+    }
+    let written = |c: &Option<overall::Count>| c.as_ref().map(|c| c.written.clone());
+    let stated_figures: Vec<String> = [
+        written(&reading.met).map(|w| format!("{w} met")),
+        written(&reading.not_met).map(|w| format!("{w} not met")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    diags.push(
+        Diagnostic::warning(format!(
+            "{}: the report states {} but the indicators give {met}/{} met, {}/{} not met (counting {})",
+            unit.display_name(),
+            stated_figures.join(", "),
+            t.total(),
+            t.not_achieved,
+            t.total(),
+            rule.key()
+        ))
+        .at(unit.file, stated.span.clone())
+        .label("the report's own figure")
+        .hint(format!(
+            "the page shows both, marked as different; check the indicators against the report, or set `[review] count` in site.toml to the rule the report counts by (now `{}`)",
+            rule.key()
+        )),
+    );
 }

@@ -252,7 +252,7 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
     for &i in members {
         let u = &site.units[i];
         let mut tally = crate::rollup::Tally::default();
-        tally.add_indicators(&u.indicators);
+        tally.add_indicators(&u.indicators, site.config.count);
         let date =
             |d: Option<jiff::civil::Date>| d.map_or(Cell::Empty, |d| Cell::text(d.to_string()));
         t.rows.push(vec![

@@ -29,6 +29,7 @@ mod intern;
 mod load;
 mod markdown;
 mod model;
+mod overall;
 mod packed;
 mod public;
 mod render;

@@ -155,6 +155,8 @@ pub(crate) struct RawReview {
     pub as_of: Option<Spanned<Datetime>>,
     /// Decimals of computed figures (shares, means, margins).
     pub decimals: Option<Spanned<i64>>,
+    /// How indicators are counted: "components" (default) or "indicators".
+    pub count: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,6 +193,8 @@ pub(crate) struct RawUnit {
     pub illustrative: bool,
     #[serde(default)]
     pub summary: String,
+    /// The report's own words for its overall result, verbatim.
+    pub stated_overall: Option<Spanned<String>>,
     /// Whether the unit and its public facts appear in the public build.
     #[serde(default)]
     pub public: bool,
@@ -225,6 +229,8 @@ pub(crate) struct RawIndicator {
     pub parts: Vec<Spanned<RawIndicator>>,
     /// Whether the indicator appears in the public build (of a public unit).
     pub public: Option<Spanned<bool>>,
+    /// `false`: the report counts the indicator once, not each of its parts.
+    pub count_parts: Option<Spanned<bool>>,
 }
 
 /// A figure as written: a number, a string such as "41/71" or "57,7", or a boolean.
@@ -292,6 +298,7 @@ const CONFIG_SCHEMA: Schema = Table(&[
             ("plan", Value),
             ("as_of", Value),
             ("decimals", Value),
+            ("count", Value),
         ]),
     ),
     (
@@ -334,6 +341,7 @@ static INDICATOR_SCHEMA: Schema = Table(&[
     ("actuals", Map),
     ("parts", Array(&INDICATOR_SCHEMA)),
     ("public", Value),
+    ("count_parts", Value),
 ]);
 
 const UNIT_SCHEMA: Schema = Table(&[
@@ -352,6 +360,7 @@ const UNIT_SCHEMA: Schema = Table(&[
     ("signer_title", Value),
     ("illustrative", Value),
     ("summary", Value),
+    ("stated_overall", Value),
     ("public", Value),
     ("indicators", Array(&INDICATOR_SCHEMA)),
 ]);

@@ -23,6 +23,7 @@ use crate::load::{
     UnitSource,
 };
 use crate::markdown;
+use crate::overall::{CountRule, StatedOverall};
 use crate::target::{self, Assessment, Figure, Observation, Reading, Status, Target};
 use crate::vi;
 
@@ -87,6 +88,8 @@ pub struct Config {
     pub deadlines: [Option<Date>; 4],
     /// What the press site (`build --public`) says about itself.
     pub public: PublicProfile,
+    /// How indicators are counted (`[review] count`).
+    pub count: CountRule,
 }
 
 /// The press site's title, subtitle, description and address: `[public]`
@@ -149,6 +152,8 @@ pub struct Unit {
     pub organisations_span: Option<Range<usize>>,
     /// `public = true`: the unit and its public facts are in the public build.
     pub public: bool,
+    /// What its report states as its overall result (`stated_overall`).
+    pub stated_overall: Option<StatedOverall>,
 }
 
 impl Unit {
@@ -190,6 +195,9 @@ pub struct Indicator {
     pub assessment: Assessment,
     /// `public = true` (on a top-level indicator; its parts follow it).
     pub public: bool,
+    /// `count_parts = false`: counted once, with its own status, where the
+    /// site counts components (the report numbers it as one row).
+    pub count_parts: bool,
 }
 
 /// What a fraction's denominator counts, so it can be compared with the
@@ -527,6 +535,7 @@ fn resolve_config(
             decimals: DEFAULT_DECIMALS,
             deadlines: [None; 4],
             public: PublicProfile::default(),
+            count: CountRule::default(),
         };
     };
     let file = *file;
@@ -644,7 +653,33 @@ fn resolve_config(
                 .clone()
                 .unwrap_or_else(|| raw.base_url.clone()),
         },
+        count: count_rule(file, review.count.as_ref(), diags),
     }
+}
+
+/// `[review] count`: how indicators are counted; the default when absent
+/// or unknown (an error then).
+fn count_rule(
+    file: FileId,
+    written: Option<&Spanned<String>>,
+    diags: &mut Diagnostics,
+) -> CountRule {
+    let Some(written) = written else {
+        return CountRule::default();
+    };
+    CountRule::parse(written.get_ref()).unwrap_or_else(|| {
+        diags.push(
+            Diagnostic::error(format!("unknown counting rule `{}`", written.get_ref()))
+                .at(file, written.span())
+                .hint(
+                    did_you_mean(written.get_ref(), CountRule::ALL.map(CountRule::key))
+                        .unwrap_or_else(|| {
+                            "`components` counts every part (or indicator without parts); `indicators` one per indicator".into()
+                        }),
+                ),
+        );
+        CountRule::default()
+    })
 }
 
 /// A TOML value that must be a plain date.
@@ -911,6 +946,10 @@ fn resolve_unit(
         members_span: raw.members.as_ref().map(|v| v.span()),
         organisations_span: raw.organisations.as_ref().map(|v| v.span()),
         public: raw.public,
+        stated_overall: raw.stated_overall.as_ref().map(|s| StatedOverall {
+            text: s.get_ref().trim().to_string(),
+            span: s.span(),
+        }),
     })
 }
 
@@ -1277,6 +1316,7 @@ fn resolve_indicator(
         parts,
         assessment,
         public: public_flag(file, raw, top, diags),
+        count_parts: count_parts(file, raw, top, diags),
     })
 }
 
@@ -1360,6 +1400,22 @@ fn public_flag(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnost
         }
         Some(flag) => *flag.get_ref(),
         None => false,
+    }
+}
+
+/// An indicator's `count_parts` key: on an indicator with parts only.
+fn count_parts(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnostics) -> bool {
+    match &raw.count_parts {
+        Some(flag) if !top || raw.parts.is_empty() => {
+            diags.push(
+                Diagnostic::error("`count_parts` is set on an indicator without parts")
+                    .at(file, flag.span())
+                    .hint("`count_parts = false` counts an indicator with parts once, as the report numbers it; leave it out here"),
+            );
+            true
+        }
+        Some(flag) => *flag.get_ref(),
+        None => true,
     }
 }
 

@@ -133,6 +133,9 @@ fn public_unit(
         members_span: None,
         organisations_span: None,
         public: true,
+        // The report's overall figure counts all its indicators; beside the
+        // public ones only, it would seem to disagree.
+        stated_overall: None,
     }
 }
 

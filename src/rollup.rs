@@ -22,6 +22,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Indicator, Site, Submission};
+use crate::overall::CountRule;
 use crate::target::{self, Basis, Exact, Status, Target};
 
 /// Indicator components by status.
@@ -46,14 +47,22 @@ impl Tally {
         }
     }
 
-    /// Counts the components (parts, or indicators without parts).
+    /// Counts indicators by `rule`: every component (part, or indicator
+    /// without parts), or one per indicator with its own status.
     pub(crate) fn add_indicators<'a>(
         &mut self,
         indicators: impl IntoIterator<Item = &'a Indicator>,
+        rule: CountRule,
     ) {
         for ind in indicators {
-            for c in ind.components() {
-                self.add_component(c);
+            match rule {
+                CountRule::Components if !ind.count_parts => self.add_component(ind),
+                CountRule::Components => {
+                    for c in ind.components() {
+                        self.add_component(c);
+                    }
+                }
+                CountRule::Indicators => self.add_component(ind),
             }
         }
     }
@@ -152,7 +161,7 @@ pub(crate) fn rollup(site: &Site, unit: usize) -> Rollup {
     for &u in &below {
         let unit = &site.units[u];
         submissions.add(unit.submission);
-        statuses.add_indicators(&unit.indicators);
+        statuses.add_indicators(&unit.indicators, site.config.count);
         if unit.conference_date.is_some() {
             reviewed += 1;
         }

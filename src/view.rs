@@ -89,7 +89,8 @@ pub(crate) struct StatusCount {
     pub share_value: f64,
 }
 
-/// Counts of indicator statuses (components, not parents).
+/// Counts of indicator statuses, by the site's counting rule (`[review]
+/// count`: components by default).
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct StatusCounts {
     pub exceeded: usize,
@@ -100,7 +101,7 @@ pub(crate) struct StatusCounts {
     /// Of all these, the statuses the reports state in words ("theo báo
     /// cáo"); the rest are computed from the figures.
     pub by_report: usize,
-    /// exceeded + achieved, formatted with the total: "09/12".
+    /// exceeded + achieved, formatted with the total: "9/12".
     pub met_text: String,
     /// Share of all indicators met, as the fraction in `met_text`: "75%"
     /// ("" when there are none).
@@ -235,9 +236,31 @@ pub(crate) struct Fact {
     pub value: String,
 }
 
+/// What a unit's report states as its overall result, beside the figure
+/// computed from its indicators.
+#[derive(Debug, Serialize)]
+pub(crate) struct OverallView {
+    /// The report's words, verbatim.
+    pub stated: String,
+    /// Whether the words were read as figures; when not, only the words are
+    /// shown, and no comparison.
+    pub understood: bool,
+    /// The computed figure: "Hoàn thành và vượt 11/14 chỉ tiêu".
+    pub computed: String,
+    /// How the computed figure was counted, in words.
+    pub rule: String,
+    /// True when the report and the data differ on a figure the report gives.
+    pub differs: bool,
+    /// The figures side by side: "báo cáo nêu hoàn thành và vượt 09/12, …;
+    /// tính từ số liệu hoàn thành và vượt 11/14, …" ("" when not understood).
+    pub comparison: String,
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct UnitPage {
     pub row: UnitRow,
+    /// The report's own overall result, when unit.toml records it.
+    pub overall: Option<OverallView>,
     pub breadcrumbs: Vec<Crumb>,
     pub facts: Vec<Fact>,
     /// Inline HTML of the unit's summary, or "".
@@ -483,6 +506,9 @@ pub(crate) struct HighlightPage {
     pub years: Vec<i32>,
     /// The cited indicators against their targets.
     pub chart_indicators: Rows<BulletRow>,
+    /// A sentence for each indicator cited by some of its parts only: the
+    /// status shown for it is the unit page's, from all its parts.
+    pub partly_cited: Vec<String>,
     /// The press kit's files, from the output root.
     pub kit: KitView,
     /// Open Graph and Twitter card values; absolute URLs are empty without

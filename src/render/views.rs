@@ -7,6 +7,7 @@ use arcstr::ArcStr;
 use crate::chart::{BulletRow, RankRow, Segment, Series, StackedRow, YearPoint};
 use crate::i18n::Strings;
 use crate::model::{Indicator, Level, Site, Submission, Unit};
+use crate::overall::{self, CountRule};
 use crate::rollup::{self, Shared, Submissions, Tally};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -135,14 +136,70 @@ pub(super) fn submission_view(unit: &Unit, ctx: &ViewContext<'_>) -> SubmissionV
     }
 }
 
-/// Counts the components (parts, or indicators without parts) of indicators.
+/// Counts indicators by the site's rule (`[review] count`).
 pub(super) fn counts<'a>(
     indicators: impl IntoIterator<Item = &'a Indicator>,
+    rule: CountRule,
     strings: &Strings,
 ) -> StatusCounts {
     let mut t = Tally::default();
-    t.add_indicators(indicators);
+    t.add_indicators(indicators, rule);
     tally_counts(&t, strings)
+}
+
+/// The report's stated overall result beside the computed `counts`.
+pub(super) fn overall_view(
+    stated: &str,
+    counts: &StatusCounts,
+    rule: CountRule,
+    strings: &Strings,
+) -> OverallView {
+    let reading = overall::read(stated);
+    let met = counts.exceeded + counts.achieved;
+    let computed = strings
+        .get("met_summary")
+        .replace("{met}", &counts.met_text);
+    let (differs, comparison) = match &reading {
+        None => (false, String::new()),
+        Some(o) => {
+            let words = |met: Option<String>, not_met: Option<String>| {
+                let mut parts = Vec::new();
+                if let Some(m) = met {
+                    parts.push(strings.get("overall_met").replace("{n}", &m));
+                }
+                if let Some(n) = not_met {
+                    parts.push(strings.get("overall_not_met").replace("{n}", &n));
+                }
+                parts.join(", ")
+            };
+            let given = |c: &Option<overall::Count>, n: usize| {
+                c.as_ref().map(|c| match c.of {
+                    Some(_) => fraction_text(n, counts.total),
+                    None => vi::format_int(n as i64),
+                })
+            };
+            let stated_words = words(
+                o.met.as_ref().map(|c| c.written.clone()),
+                o.not_met.as_ref().map(|c| c.written.clone()),
+            );
+            let computed_words = words(given(&o.met, met), given(&o.not_met, counts.not_achieved));
+            (
+                !o.agrees(met, counts.not_achieved, counts.total),
+                strings
+                    .get("overall_comparison")
+                    .replace("{stated}", &stated_words)
+                    .replace("{computed}", &computed_words),
+            )
+        }
+    };
+    OverallView {
+        stated: stated.to_owned(),
+        understood: reading.is_some(),
+        computed,
+        rule: strings.get(rule.label_key()).to_owned(),
+        differs,
+        comparison,
+    }
 }
 
 /// Status counts as shown, from a tally.
@@ -183,7 +240,8 @@ pub(super) fn fraction_text(part: usize, total: usize) -> String {
 
 pub(super) fn finish_counts(mut c: StatusCounts) -> StatusCounts {
     let met = c.exceeded + c.achieved;
-    c.met_text = format!("{met:02}/{:02}", c.total);
+    // "9/12", as people write a ratio: "09/12" reads like a date.
+    c.met_text = fraction_text(met, c.total);
     if c.total > 0 {
         c.met_share_value = met as f64 * 100.0 / c.total as f64;
         c.met_share = share_text(c.met_share_value);
@@ -268,7 +326,7 @@ pub(super) fn overall(c: &StatusCounts, strings: &Strings) -> StatusView {
 
 pub(super) fn unit_row(ctx: &ViewContext<'_>, i: usize) -> UnitRow {
     let u = &ctx.site.units[i];
-    let c = counts(&u.indicators, ctx.strings);
+    let c = counts(&u.indicators, ctx.site.config.count, ctx.strings);
     UnitRow {
         id: u.id.clone(),
         name: u.name.clone(),
@@ -474,6 +532,10 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         })
         .collect();
     UnitPage {
+        overall: u
+            .stated_overall
+            .as_ref()
+            .map(|st| overall_view(&st.text, &row.counts, site.config.count, s)),
         row,
         breadcrumbs,
         facts,
@@ -854,7 +916,9 @@ pub(super) fn by_field(ctx: &ViewContext<'_>) -> Vec<FieldCounts> {
                     fields.len() - 1
                 }
             };
-            fields[at].1.add_indicators(std::iter::once(ind));
+            fields[at]
+                .1
+                .add_indicators(std::iter::once(ind), ctx.site.config.count);
         }
     }
     fields
@@ -1049,8 +1113,9 @@ mod tests {
             }),
             &strings(),
         );
-        // "Hoàn thành và vượt 09/12 chỉ tiêu thành phần".
-        assert_eq!(c.met_text, "09/12");
+        // The report writes "09/12"; a computed ratio is "9/12", never a
+        // zero-padded one that reads like a date.
+        assert_eq!(c.met_text, "9/12");
         assert_eq!(c.met_share, "75%");
         let shares: Vec<&str> = c.items.iter().map(|i| i.share.as_str()).collect();
         assert_eq!(shares, ["58,3%", "16,7%", "16,7%", "8,3%"]);
