@@ -247,6 +247,7 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
             ("not_achieved", "export_not_achieved"),
             ("not_assessed", "export_not_assessed"),
             ("indicators", "export_indicators"),
+            ("by_report", "export_by_report"),
         ],
     );
     for &i in members {
@@ -279,6 +280,7 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
             Cell::Int(tally.not_achieved as i64),
             Cell::Int(tally.not_assessed as i64),
             Cell::Int(tally.total() as i64),
+            Cell::Int(tally.by_report as i64),
         ]);
     }
     t
@@ -424,6 +426,7 @@ pub(crate) fn catalogue(site: &Site, strings: &Strings) -> Table {
             ("achieved", "export_achieved"),
             ("not_achieved", "export_not_achieved"),
             ("not_assessed", "export_not_assessed"),
+            ("by_report", "export_by_report"),
             ("relative", "export_relative"),
             ("min", "export_min"),
             ("median", "export_median"),
@@ -456,6 +459,7 @@ pub(crate) fn catalogue(site: &Site, strings: &Strings) -> Table {
             n(s.statuses.achieved),
             n(s.statuses.not_achieved),
             n(s.statuses.not_assessed),
+            n(s.statuses.by_report),
             Cell::Bool(s.relative),
             x(s.min),
             x(s.median),

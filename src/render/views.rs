@@ -300,6 +300,7 @@ pub(super) fn sum_counts<'a>(
         c.not_achieved += r.counts.not_achieved;
         c.not_assessed += r.counts.not_assessed;
         c.total += r.counts.total;
+        c.by_report += r.counts.by_report;
     }
     with_items(finish_counts(c), strings)
 }

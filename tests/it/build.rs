@@ -509,4 +509,15 @@ fn a_status_judged_in_words_is_the_reports_and_says_so() {
         page.contains("Trong đó 1 kết quả theo báo cáo tự đánh giá"),
         "{page}"
     );
+    // The dashboard and the units export say so too.
+    let home = read(&out.join("index.html"));
+    assert!(home.contains("Trong đó 1 kết quả theo báo cáo"), "{home}");
+    let units: serde_json::Value = serde_json::from_str(&read(&out.join("units.json"))).unwrap();
+    let row = units["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "xa-b")
+        .unwrap();
+    assert_eq!(row["by_report"], 1);
 }
