@@ -893,6 +893,10 @@ fn assess_exact(target: Option<&Target>, obs: &Observation<'_>, places: u32) -> 
         Some(x) => x,
         None => shown(a, Some(target), places)?,
     };
+    // Margins as precise as the target is written: 0,001 against ≤ 0,005%
+    // is 0,004 points below, not 0,01.
+    let target_places = target.bounds().iter().map(|b| b.scale()).max().unwrap_or(0);
+    let places = places.max(target_places);
     let e = |d: Decimal| Exact::from_decimal(d);
     let over = |t: Decimal| over_margin(a, e(t)?, target.percent, places);
     let share = |t: Decimal| share_margin(a, e(t)?, places);
@@ -1940,7 +1944,7 @@ mod tests {
         // Written figures keep their digits: 0,001 against ≤ 0,005%.
         let a = run("<= 0,005%", fig("0,001"), None);
         assert_eq!((a.status, a.shown), (Status::Exceeded, Some(dec(0.001))));
-        assert_eq!(a.margin, Some(Margin::Points(dec(-0.01))));
+        assert_eq!(a.margin, Some(Margin::Points(dec(-0.004))));
         assert_eq!(t(">= 0,001").to_string(), "≥ 0,001");
         // 100 a year over three years.
         assert_eq!(
