@@ -22,14 +22,13 @@
 use std::ops::Range;
 
 use rayon::prelude::*;
-use rust_decimal::Decimal;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
 use crate::model::{Denominator, Indicator, Site, Span, Unit};
 use crate::overall;
 use crate::rollup::Tally;
 use crate::scan::{self, FindingKind};
-use crate::target::{self, Amount, Basis, Claim, Exact, Figure, Reading, Rounding, Status, Target};
+use crate::target::{self, Basis, Claim, Figure, Reading, StatedMismatch, Status, Target};
 use crate::vi;
 
 /// Runs every consistency check over a resolved site. Units are checked in
@@ -200,6 +199,7 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
         // Judged in words only: nothing to compare.
         return;
     }
+
     let computed = ind.status();
     let target_text = ind
         .target
@@ -249,54 +249,15 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
     }
 }
 
-/// A figure in a stated result that the figures do not give.
-pub(crate) struct StatedMismatch {
-    /// As the report writes it ("96,16").
-    pub stated: Decimal,
-    /// As the figures give it, exactly.
-    pub computed: Exact,
-    /// What the figure is: "of the target", "beyond the target", "against
-    /// the baseline".
-    pub what: &'static str,
-}
-
-impl StatedMismatch {
-    /// The computed figure at the stated precision (two decimals at least):
-    /// "96,24".
-    pub(crate) fn computed_text(&self) -> String {
-        self.computed
-            .round(self.stated.scale().max(2), Rounding::Nearest)
-            .map(vi::format_written)
-            .unwrap_or_default()
-    }
-}
-
-/// The figure of a stated result ("Vượt 1,6%", "Đạt 96,16% so với nghị
-/// quyết", "Tăng 5%") when the figures do not give it at the precision the
-/// report writes it: 1,6 against 1,67 is a difference, 57,7 against
-/// 57,746… is not.
+/// The figure of a stated result when the figures do not give it (see
+/// [`target::stated_figure_mismatch`]), for an indicator.
 pub(crate) fn stated_figure_mismatch(ind: &Indicator) -> Option<StatedMismatch> {
-    let amount = ind.reading.amount()?;
-    let target = ind.target.as_ref()?;
-    let a = ind.assessment.compared?;
-    let (stated, computed, what) = match amount {
-        Amount::Over { x, .. } => (x, target::beyond(target, a)?, "beyond the target"),
-        Amount::OfTarget(x) => (x, target::share_of_target(target, a)?, "of the target"),
-        Amount::Change { x, up } => {
-            let b = ind.baseline.as_ref().and_then(Figure::value)?;
-            let change = a
-                .checked_sub(b)?
-                .checked_mul(Exact::HUNDRED)?
-                .checked_div(b)?;
-            (if up { x } else { -x }, change, "against the baseline")
-        }
-    };
-    let rounded = computed.round(stated.scale(), Rounding::Nearest)?;
-    (rounded != stated).then_some(StatedMismatch {
-        stated,
-        computed,
-        what,
-    })
+    target::stated_figure_mismatch(
+        ind.reading,
+        ind.target.as_ref(),
+        ind.assessment.compared,
+        ind.baseline.as_ref().and_then(Figure::value),
+    )
 }
 
 /// The phrasings the grammar of stated results knows.

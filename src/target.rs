@@ -36,6 +36,7 @@ mod stated;
 pub use exact::Exact;
 pub(crate) use exact::Rounding;
 pub use stated::{Amount, Claim, Reading, parse_stated};
+pub(crate) use stated::{StatedMismatch, stated_figure_mismatch};
 
 /// The general hint of a target that cannot be read.
 const TARGET_HINT: &str = "write the target as `>= 95%`, `3-5%/năm`, `100%` or `yes`";
@@ -1529,6 +1530,122 @@ mod tests {
         let met = parts.iter().filter(|s| **s >= Status::Achieved).count();
         let missed = parts.iter().filter(|s| **s == Status::NotAchieved).count();
         assert_eq!((met, missed), (11, 3));
+    }
+
+    // --- Target × actual × stated: the whole judgement -----------------------
+
+    /// What the page and `check` make of one indicator: its status, its
+    /// margin as shown, the claim read from the stated words, and what
+    /// `check` says of them ("" when nothing).
+    fn judge(
+        target_src: &str,
+        actual: Option<Figure>,
+        period: Option<&str>,
+        baseline: Option<&str>,
+        stated: &str,
+    ) -> (Status, String, Option<Claim>, String) {
+        let target = t(target_src);
+        let actuals = BTreeMap::new();
+        let reading = parse_stated(stated);
+        let mut a = assess(
+            Some(&target),
+            &Observation {
+                actual,
+                actuals: &actuals,
+                period: period.map(|p| parse_period(p).expect("period")),
+            },
+            2,
+        );
+        // Judged in words only, as the model does for a figure-less indicator.
+        if actual.is_none()
+            && let Some(status) = reading.status()
+        {
+            a = Assessment::by_report(status);
+        }
+        let margin = a
+            .margin
+            .map(|m| margin_text(m, target.lower_is_better()))
+            .unwrap_or_default();
+        let baseline = baseline.map(|b| fig(b).value().expect("a value"));
+        let finding = if reading == Reading::NotUnderstood {
+            "not understood".to_string()
+        } else if a.basis == Basis::Report {
+            "as the report judged".to_string()
+        } else if reading.disagrees(a.status) {
+            "disagrees".to_string()
+        } else if let Some(m) = stated_figure_mismatch(reading, Some(&target), a.compared, baseline)
+        {
+            format!(
+                "states {}, figures give {}",
+                format_written(m.stated),
+                m.computed_text()
+            )
+        } else {
+            String::new()
+        };
+        (a.status, margin, reading.claim(), finding)
+    }
+
+    /// Every target shape, every phrasing of the grammar, and the cases of
+    /// issue 18 (the seed's appendix, 19.999/20.000, 0,001 against ≤ 0,005%,
+    /// "Đạt 96,16% so với nghị quyết", a result judged in words).
+    #[test]
+    fn target_actual_and_stated_give_status_margin_reading_and_warnings() {
+        use Claim::{BroadlyAchieved, Change, Met};
+        let n = |x: &str| Some(fig(x));
+        let yes = Some(Figure::Bool(true));
+        let no = Some(Figure::Bool(false));
+        #[rustfmt::skip]
+        let cases: &[(&str, Option<Figure>, Option<&str>, Option<&str>, &str, Status, &str, Option<Claim>, &str)] = &[
+            // Seed 004's appendix, row by row.
+            ("> 95%", n("98"), None, None, "Đạt", Status::Exceeded, "vượt 3 điểm %", Some(Claim::Achieved), "disagrees"),
+            ("100%", n("100"), None, None, "Đạt", Status::Achieved, "", Some(Claim::Achieved), ""),
+            ("yes", no, Some("2020-2022"), None, "- Không đạt", Status::NotAchieved, "", Some(Claim::NotAchieved), ""),
+            (">= 90%", n("91,6"), None, None, "- Vượt 1,6%", Status::Exceeded, "vượt 1,6 điểm %", Some(Claim::Exceeded), ""),
+            (">= 95%", n("98,1"), None, None, "- Vượt 3,1%", Status::Exceeded, "vượt 3,1 điểm %", Some(Claim::Exceeded), ""),
+            (">= 100/năm", n("305"), Some("2020-2022"), None, "Vượt 1,6%", Status::Exceeded, "vượt 1,67%", Some(Claim::Exceeded), "states 1,6, figures give 1,67"),
+            ("100%", n("71/71"), None, None, "Đạt", Status::Achieved, "", Some(Claim::Achieved), ""),
+            (">= 60%", n("41/71"), None, None, "- Đạt 96,16% so với nghị quyết", Status::NotAchieved, "đạt 96,24% so với mục tiêu", Some(Claim::NotAchieved), "states 96,16, figures give 96,24"),
+            (">= 90%", n("93,1"), None, None, "- Vượt 3,1%", Status::Exceeded, "vượt 3,1 điểm %", Some(Claim::Exceeded), ""),
+            (">= 98%", n("98"), None, None, "Đạt", Status::Achieved, "", Some(Claim::Achieved), ""),
+            ("3-5%/năm", None, Some("2020-2022"), None, "- Không đạt", Status::NotAchieved, "", Some(Claim::NotAchieved), "as the report judged"),
+            // The other shapes.
+            ("3-5%/năm", n("4"), None, None, "Đạt", Status::Achieved, "", Some(Claim::Achieved), ""),
+            ("3-5%/năm", n("6"), None, None, "Vượt 1%", Status::Exceeded, "vượt 1 điểm %", Some(Claim::Exceeded), ""),
+            ("3-5%/năm", n("2"), None, None, "Đạt 66,67% kế hoạch", Status::NotAchieved, "đạt 66,67% so với mục tiêu", Some(Claim::NotAchieved), ""),
+            ("<= 2%", n("1,5"), None, None, "Đạt", Status::Exceeded, "thấp hơn mức tối đa 0,5 điểm %", Some(Claim::Achieved), "disagrees"),
+            ("<= 2%", n("2,5"), None, None, "Không đạt", Status::NotAchieved, "cao hơn mức tối đa 0,5 điểm %", Some(Claim::NotAchieved), ""),
+            ("< 2%", n("2"), None, None, "Chưa đạt", Status::NotAchieved, "", Some(Claim::NotAchieved), ""),
+            ("<= 0,005%", n("0,001"), None, None, "Vượt", Status::Exceeded, "thấp hơn mức tối đa 0,004 điểm %", Some(Claim::Exceeded), ""),
+            ("yes", yes, None, None, "Hoàn thành", Status::Achieved, "", Some(Claim::Achieved), ""),
+            (">= 100", n("120"), None, None, "Hoàn thành vượt mức", Status::Exceeded, "vượt 20%", Some(Claim::Exceeded), ""),
+            (">= 100", n("100"), None, None, "Bằng 100%", Status::Achieved, "", Some(Claim::Achieved), ""),
+            (">= 100", n("90"), None, None, "Đạt 90% kế hoạch", Status::NotAchieved, "đạt 90% so với mục tiêu", Some(Claim::NotAchieved), ""),
+            (">= 100", n("90"), None, Some("80"), "Tăng 5%", Status::NotAchieved, "đạt 90% so với mục tiêu", Some(Change), "states 5, figures give 12,5"),
+            (">= 100", n("90"), None, Some("80"), "Tăng 12,5%", Status::NotAchieved, "đạt 90% so với mục tiêu", Some(Change), ""),
+            ("<= 10", n("8"), None, Some("10"), "Giảm 20%", Status::Exceeded, "thấp hơn mức tối đa 20%", Some(Change), ""),
+            // Rounding never carries a figure across its target.
+            ("100%", n("19.999/20.000"), None, None, "Đạt", Status::NotAchieved, "đạt 99,99% so với mục tiêu", Some(Claim::Achieved), "disagrees"),
+            ("> 60%", n("60001/100000"), None, None, "Vượt 0,01 điểm %", Status::Exceeded, "vượt 0,01 điểm %", Some(Claim::Exceeded), ""),
+            (">= 60%", n("59,996"), None, None, "Đạt", Status::NotAchieved, "đạt 99,99% so với mục tiêu", Some(Claim::Achieved), "disagrees"),
+            // Broadly achieved is not achieved by the figures.
+            (">= 95%", n("95"), None, None, "Cơ bản đạt", Status::Achieved, "", Some(BroadlyAchieved), "disagrees"),
+            (">= 95%", n("90"), None, None, "Cơ bản đạt", Status::NotAchieved, "đạt 94,74% so với mục tiêu", Some(BroadlyAchieved), ""),
+            (">= 95%", n("97"), None, None, "Đạt và vượt", Status::Exceeded, "vượt 2 điểm %", Some(Met), ""),
+            (">= 95%", n("95"), None, None, "Đạt và vượt", Status::Achieved, "", Some(Met), ""),
+            // Words never guessed.
+            (">= 95%", n("98"), None, None, "Đạt 98%", Status::Exceeded, "vượt 3 điểm %", None, "not understood"),
+            (">= 95%", None, None, None, "Tốt", Status::NotAssessed, "", None, "not understood"),
+            (">= 95%", n("98"), None, None, "Chưa đánh giá", Status::Exceeded, "vượt 3 điểm %", Some(Claim::NotAssessed), ""),
+        ];
+        for &(target, actual, period, baseline, stated, status, margin, claim, finding) in cases {
+            let got = judge(target, actual, period, baseline, stated);
+            assert_eq!(
+                got,
+                (status, margin.to_string(), claim, finding.to_string()),
+                "{target} / {actual:?} / {stated}"
+            );
+        }
     }
 
     // --- Target expressions ---------------------------------------------------

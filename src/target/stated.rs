@@ -26,8 +26,8 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::Status;
-use crate::vi::fold;
+use super::{Exact, Rounding, Status, Target};
+use crate::vi::{self, fold};
 
 /// What a report's words claim about the result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -117,6 +117,80 @@ impl Reading {
         };
         !agrees
     }
+}
+
+/// A figure in a stated result that the figures do not give.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct StatedMismatch {
+    /// As the report writes it ("96,16").
+    pub stated: Decimal,
+    /// As the figures give it, exactly.
+    pub computed: Exact,
+    /// What the figure is: "of the target", "beyond the target", "against
+    /// the baseline".
+    pub what: &'static str,
+    /// The value the figure is never rounded across (0 for a margin or a
+    /// change, 100 for a share of the target), as the page shows it.
+    pivot: Exact,
+}
+
+impl StatedMismatch {
+    /// The computed figure at the stated precision (two decimals at least),
+    /// rounded as the page rounds it: "96,24".
+    pub(crate) fn computed_text(&self) -> String {
+        self.computed
+            .round_within(self.stated.scale().max(2), &[self.pivot])
+            .map(vi::format_written)
+            .unwrap_or_default()
+    }
+}
+
+/// The figure of a stated result ("Vượt 1,6%", "Đạt 96,16% so với nghị
+/// quyết", "Tăng 5%") when the figures do not give it at the precision the
+/// report writes it: 1,6 against 1,67 is a difference, 57,7 against
+/// 57,746… is not. `compared` is the figure compared (see `assess`),
+/// `baseline` the baseline's value, for a change.
+pub(crate) fn stated_figure_mismatch(
+    reading: Reading,
+    target: Option<&Target>,
+    compared: Option<Exact>,
+    baseline: Option<Exact>,
+) -> Option<StatedMismatch> {
+    let amount = reading.amount()?;
+    let target = target?;
+    let a = compared?;
+    let (stated, computed, what, pivot) = match amount {
+        Amount::Over { x, .. } => (
+            x,
+            super::beyond(target, a)?,
+            "beyond the target",
+            Exact::ZERO,
+        ),
+        Amount::OfTarget(x) => (
+            x,
+            super::share_of_target(target, a)?,
+            "of the target",
+            Exact::HUNDRED,
+        ),
+        Amount::Change { x, up } => {
+            let b = baseline?;
+            let change = a
+                .checked_sub(b)?
+                .checked_mul(Exact::HUNDRED)?
+                .checked_div(b)?;
+            let x = if up { x } else { -x };
+            (x, change, "against the baseline", Exact::ZERO)
+        }
+    };
+    // Rounded as the page rounds: never across 0 (or 100 for a share of the
+    // target), so "Vượt 0,01 điểm %" for 0,001 points over agrees.
+    let rounded = computed.round_within(stated.scale(), &[pivot])?;
+    (rounded != stated).then_some(StatedMismatch {
+        stated,
+        computed,
+        what,
+        pivot,
+    })
 }
 
 /// A word or a number of the stated words.
