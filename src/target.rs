@@ -1595,8 +1595,21 @@ mod tests {
         let n = |x: &str| Some(fig(x));
         let yes = Some(Figure::Bool(true));
         let no = Some(Figure::Bool(false));
+        /// Target, actual, period, baseline, stated → status, margin, claim,
+        /// what `check` says.
+        type Case<'a> = (
+            &'a str,
+            Option<Figure>,
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            Status,
+            &'a str,
+            Option<Claim>,
+            &'a str,
+        );
         #[rustfmt::skip]
-        let cases: &[(&str, Option<Figure>, Option<&str>, Option<&str>, &str, Status, &str, Option<Claim>, &str)] = &[
+        let cases: &[Case<'_>] = &[
             // Seed 004's appendix, row by row.
             ("> 95%", n("98"), None, None, "Đạt", Status::Exceeded, "vượt 3 điểm %", Some(Claim::Achieved), "disagrees"),
             ("100%", n("100"), None, None, "Đạt", Status::Achieved, "", Some(Claim::Achieved), ""),

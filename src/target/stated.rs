@@ -26,7 +26,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{Exact, Rounding, Status, Target};
+use super::{Exact, Status, Target};
 use crate::vi::{self, fold};
 
 /// What a report's words claim about the result.
