@@ -128,6 +128,8 @@ pub(crate) struct RawConfig {
     /// (`ketqua build --public`).
     #[serde(default)]
     pub public: RawPublicProfile,
+    /// The units meant to have no parent, when there are more than one.
+    pub top_level: Option<Vec<Spanned<String>>>,
 }
 
 /// `[public]` in site.toml: what the press site says about itself where it
@@ -187,6 +189,9 @@ pub(crate) struct RawUnit {
     pub signer_title: String,
     #[serde(default)]
     pub illustrative: bool,
+    /// The fields that are invented, when only some are.
+    #[serde(default)]
+    pub illustrative_fields: Vec<Spanned<String>>,
     #[serde(default)]
     pub summary: String,
     /// Whether the unit and its public facts appear in the public build.
@@ -306,6 +311,7 @@ const CONFIG_SCHEMA: Schema = Table(&[
             ("base_url", Value),
         ]),
     ),
+    ("top_level", Value),
 ]);
 
 /// A unit's indicator and a part of one share their keys. A static, not a
@@ -344,6 +350,7 @@ const UNIT_SCHEMA: Schema = Table(&[
     ("signer", Value),
     ("signer_title", Value),
     ("illustrative", Value),
+    ("illustrative_fields", Value),
     ("summary", Value),
     ("public", Value),
     ("indicators", Array(&INDICATOR_SCHEMA)),
