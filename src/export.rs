@@ -238,6 +238,7 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
             ("not_achieved", "export_not_achieved"),
             ("not_assessed", "export_not_assessed"),
             ("indicators", "export_indicators"),
+            ("illustrative", "export_illustrative"),
         ],
     );
     for &i in members {
@@ -270,9 +271,23 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
             Cell::Int(tally.not_achieved as i64),
             Cell::Int(tally.not_assessed as i64),
             Cell::Int(tally.total() as i64),
+            illustrative_cell(u),
         ]);
     }
     t
+}
+
+/// What of a unit is invented for the example: "all", the keys of its
+/// `illustrative_fields` ("conference_date submitted"), or nothing.
+fn illustrative_cell(u: &crate::model::Unit) -> Cell {
+    if u.illustrative {
+        Cell::text("all")
+    } else if u.illustrative_fields.is_empty() {
+        Cell::Empty
+    } else {
+        let keys: Vec<&str> = u.illustrative_fields.iter().map(|f| f.key()).collect();
+        Cell::text(keys.join(" "))
+    }
 }
 
 const FIGURE_COLUMNS: [(&str, &str); 10] = [

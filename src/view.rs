@@ -87,6 +87,9 @@ pub(crate) struct StatusCount {
     /// Share of the total, "46,4%" ("" when the total is 0).
     pub share: String,
     pub share_value: f64,
+    /// Of a count of submissions, those whose date is marked illustrative
+    /// (0 for indicator statuses).
+    pub illustrative: usize,
 }
 
 /// Counts of indicator statuses (components, not parents).
@@ -128,6 +131,9 @@ pub(crate) struct SubmissionView {
     pub days_late: i64,
     /// "Trễ 5 ngày", "Đúng hạn", "Chưa gửi", …
     pub text: String,
+    /// The submission date is marked invented (`illustrative_fields`): the
+    /// date and the status it gives carry a "minh họa" mark.
+    pub illustrative: bool,
 }
 
 /// One row of a units table (index pages, child lists, the dashboard).
@@ -224,6 +230,9 @@ pub(crate) struct ReportView {
 pub(crate) struct Fact {
     pub label: String,
     pub value: String,
+    /// Marked invented (`illustrative_fields`) in a unit whose other facts
+    /// are real: shown with a "minh họa" mark.
+    pub illustrative: bool,
 }
 
 #[derive(Debug, Serialize)]

@@ -6,7 +6,7 @@ use arcstr::ArcStr;
 
 use crate::chart::{BulletRow, RankRow, Segment, Series, StackedRow, YearPoint};
 use crate::i18n::Strings;
-use crate::model::{Indicator, Level, Site, Submission, Unit};
+use crate::model::{Indicator, Level, Site, Submission, Unit, UnitField};
 use crate::rollup::{self, Shared, Submissions, Tally};
 use crate::target::{self, Figure, Status, Target, TargetKind};
 use crate::urls::{indicator_url, level_url, unit_url};
@@ -128,6 +128,7 @@ pub(super) fn submission_view(unit: &Unit, ctx: &ViewContext<'_>) -> SubmissionV
         deadline_iso: deadline.map(|d| d.to_string()).unwrap_or_default(),
         days_late,
         text,
+        illustrative: unit.illustrative_fields.contains(&UnitField::Submitted),
     }
 }
 
@@ -163,7 +164,10 @@ pub(super) fn submission_counts(s: &Submissions, strings: &Strings) -> Vec<Statu
         (Submission::NotDue, s.not_due),
     ]
     .into_iter()
-    .map(|(status, n)| status_count(submission_status(status, strings), n, s.total()))
+    .map(|(status, n)| StatusCount {
+        illustrative: s.illustrative[Submissions::index(status)],
+        ..status_count(submission_status(status, strings), n, s.total())
+    })
     .collect()
 }
 
@@ -217,6 +221,7 @@ pub(super) fn status_count(status: StatusView, count: usize, total: usize) -> St
             String::new()
         },
         share_value,
+        illustrative: 0,
     }
 }
 
@@ -389,30 +394,52 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
     let mut facts = vec![Fact {
         label: s.get("fact_level").into(),
         value: row.level.label.clone(),
+        illustrative: false,
     }];
-    let mut fact = |key: &str, value: String| {
+    let mut fact = |key: &str, value: String, field: Option<UnitField>| {
         if !value.is_empty() {
             facts.push(Fact {
                 label: s.get(key).into(),
                 value,
+                illustrative: field.is_some_and(|f| u.illustrative_fields.contains(&f)),
             });
         }
     };
-    fact("fact_kind", u.kind.clone());
-    fact("fact_parent", row.parent_name.clone());
-    fact("fact_members", row.members.clone());
-    fact("fact_organisations", row.organisations.clone());
-    fact("fact_conference", row.conference_date.clone());
-    fact("fact_deadline", row.submission.deadline.clone());
-    fact("fact_submitted", row.submission.submitted.clone());
-    fact("fact_document", u.document_number.clone());
+    fact("fact_kind", u.kind.clone(), None);
+    fact("fact_parent", row.parent_name.clone(), None);
+    fact(
+        "fact_members",
+        row.members.clone(),
+        Some(UnitField::Members),
+    );
+    fact(
+        "fact_organisations",
+        row.organisations.clone(),
+        Some(UnitField::Organisations),
+    );
+    fact(
+        "fact_conference",
+        row.conference_date.clone(),
+        Some(UnitField::ConferenceDate),
+    );
+    fact("fact_deadline", row.submission.deadline.clone(), None);
+    fact(
+        "fact_submitted",
+        row.submission.submitted.clone(),
+        Some(UnitField::Submitted),
+    );
+    fact(
+        "fact_document",
+        u.document_number.clone(),
+        Some(UnitField::DocumentNumber),
+    );
     let signer = [u.signer_title.as_str(), u.signer.as_str()]
         .iter()
         .filter(|x| !x.is_empty())
         .copied()
         .collect::<Vec<_>>()
         .join(" ");
-    fact("fact_signer", signer);
+    fact("fact_signer", signer, Some(UnitField::Signer));
     let children: Vec<UnitRow> = site.children[i].iter().map(|&c| unit_row(ctx, c)).collect();
     let children_counts = sum_counts(&children, ctx.strings);
     let chart_children: Vec<StackedRow> = children
@@ -515,11 +542,22 @@ pub(super) fn level_summaries(ctx: &ViewContext<'_>, rows: &[UnitRow]) -> Vec<Le
                 .filter(|r| r.submission.status.key == key)
                 .count()
         };
+        let marked = |key: &str| {
+            of_level
+                .iter()
+                .filter(|r| {
+                    r.submission.status.key == key
+                        && !r.submission.submitted.is_empty()
+                        && (r.illustrative || r.submission.illustrative)
+                })
+                .count()
+        };
         let tally = Submissions {
             on_time: count("on-time"),
             late: count("late"),
             missing: count("missing"),
             not_due: count("not-due"),
+            illustrative: ["on-time", "late", "missing", "not-due"].map(marked),
         };
         by_level.push(LevelSummary {
             level: level_view(level, ctx.strings),
@@ -795,7 +833,7 @@ pub(super) fn progress_page(ctx: &ViewContext<'_>) -> ProgressPage {
     let rows: Vec<UnitRow> = (0..site.units.len()).map(|i| unit_row(ctx, i)).collect();
     let mut submissions = Submissions::default();
     for u in &site.units {
-        submissions.add(u.submission);
+        submissions.add_unit(u);
     }
     let reviewed = site
         .units

@@ -49,3 +49,74 @@ fn check_finds_the_real_reports_inconsistencies() {
     // A strict build refuses to publish them.
     assert_eq!(ketqua(repo, &["check", "--deny-warnings"]).code, 1);
 }
+
+/// The Khối's conference and submission dates are not in its document:
+/// its unit.toml marks them (`illustrative_fields`), and every place that
+/// shows them says "minh họa" (the facts, with the explanation; the units
+/// and progress tables; the counts of submissions); its real facts are not
+/// marked. Without the marker the same pages carry no mark for the Khối.
+#[test]
+fn the_khois_invented_dates_are_marked_wherever_they_are_shown() {
+    let mark = "<span class=\"badge badge--illustrative\" title=\"Giả định để minh họa: văn bản của đơn vị không ghi\">minh họa</span>";
+    let tmp = example_site();
+    let run = ketqua(tmp.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = tmp.path().join("public");
+    let khoi = read(&out.join("units/dang-bo-khoi.html"));
+    let fact = |label: &str| -> String {
+        let start = khoi
+            .find(&format!("<dt class=\"summary-list__key\">{label}</dt>"))
+            .unwrap_or_else(|| panic!("no fact {label}"));
+        let end = khoi[start..].find("</div>").unwrap() + start;
+        khoi[start..end].to_string()
+    };
+    assert!(fact("Ngày hội nghị sơ kết").contains(&format!("20/7/2023 {mark}")));
+    assert!(fact("Ngày gửi báo cáo").contains(&format!("25/7/2023 {mark}")));
+    assert!(
+        fact("Gửi báo cáo").contains(mark),
+        "{}",
+        fact("Gửi báo cáo")
+    );
+    for real in ["Số đảng viên", "Số tổ chức đảng trực thuộc", "Người ký"] {
+        assert!(!fact(real).contains(mark), "{real} is marked");
+    }
+    assert!(khoi.contains("Các mục có dấu “minh họa” là giả định để làm ví dụ"));
+    let progress = read(&out.join("progress.html"));
+    let row = |page: &str| -> String {
+        let at = page
+            .find(">Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh</a>")
+            .unwrap();
+        let end = page[at..].find("</tr>").unwrap() + at;
+        page[at..end].to_string()
+    };
+    // The date and the status it gives ("Đúng hạn"), each marked.
+    assert_eq!(
+        row(&progress).matches(mark).count(),
+        2,
+        "{}",
+        row(&progress)
+    );
+    let csv = read(&out.join("progress.csv"));
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("dang-bo-khoi,") && l.ends_with(",conference_date submitted")),
+        "{csv}"
+    );
+
+    // Without the marker, nothing marks the Khối.
+    let toml = tmp.path().join("content/units/dang-bo-khoi/unit.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace(
+            "illustrative_fields = [\"conference_date\", \"submitted\"]\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let run = ketqua(tmp.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let khoi = read(&out.join("units/dang-bo-khoi.html"));
+    assert!(!khoi.contains(mark));
+    assert!(!row(&read(&out.join("progress.html"))).contains(mark));
+}
