@@ -64,6 +64,9 @@ pub(crate) struct RawHighlight {
     pub image_alt: Option<Spanned<String>>,
     #[serde(default)]
     pub public: bool,
+    /// The fields that are invented (only `date` can be).
+    #[serde(default)]
+    pub illustrative_fields: Vec<Spanned<String>>,
 }
 
 /// A unit folder's files, read into [`Sources`] but not parsed: the model
@@ -367,6 +370,7 @@ const HIGHLIGHT_SCHEMA: Schema = Table(&[
     ("image", Value),
     ("image_alt", Value),
     ("public", Value),
+    ("illustrative_fields", Value),
 ]);
 
 const CATALOGUE_SCHEMA: Schema = Table(&[(

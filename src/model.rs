@@ -399,6 +399,8 @@ pub struct Highlight {
     pub date: Date,
     /// Not public before this date (the embargo); `date` when not given.
     pub release: Date,
+    /// `date` is invented for the example (`illustrative_fields = ["date"]`).
+    pub date_illustrative: bool,
     /// Whether the build date has reached `release`.
     pub released: bool,
     /// Ids of the unit's indicators (top-level or parts) it cites, in order.

@@ -442,6 +442,8 @@ pub(crate) struct HighlightCard {
     /// "1/8/2023" and "2023-08-01".
     pub date: String,
     pub date_iso: String,
+    /// The date is invented for the example: shown with a "minh họa" mark.
+    pub date_illustrative: bool,
     /// The embargo: "15/9/2023" and "2023-09-15".
     pub release: String,
     pub release_iso: String,

@@ -117,6 +117,26 @@ fn the_khois_invented_dates_are_marked_wherever_they_are_shown() {
     let run = ketqua(tmp.path(), &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let khoi = read(&out.join("units/dang-bo-khoi.html"));
-    assert!(!khoi.contains(mark));
+    let start = khoi.find("id=\"thong-tin\"").unwrap();
+    let facts = &khoi[start..start + khoi[start..].find("</section>").unwrap()];
+    assert!(!facts.contains(mark), "{facts}");
     assert!(!row(&read(&out.join("progress.html"))).contains(mark));
+}
+
+/// The highlights' date is not in the Khối's document either: each is
+/// marked on its page (with the explanation), in the lists and in the
+/// press kit's text.
+#[test]
+fn the_highlights_invented_dates_are_marked() {
+    let mark = "25/7/2023</time> <span class=\"badge badge--illustrative\"";
+    let tmp = example_site();
+    let run = ketqua(tmp.path(), &["--today", "2024-01-15", "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = tmp.path().join("public");
+    let page = read(&out.join("highlights/ket-nap-305-dang-vien.html"));
+    assert!(page.contains(mark), "{page}");
+    assert!(page.contains("Ngày của điểm nổi bật là ngày giả định để minh họa"));
+    assert_eq!(read(&out.join("highlights.html")).matches(mark).count(), 3);
+    let kit = read(&out.join("highlights/ket-nap-305-dang-vien/ket-nap-305-dang-vien.md"));
+    assert!(kit.contains("· 25/7/2023 (minh họa)"), "{kit}");
 }
