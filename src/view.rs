@@ -368,6 +368,9 @@ pub(crate) struct SharedView {
     pub max: String,
     /// Units set targets of their own, so the distribution is relative.
     pub relative: bool,
+    /// Every unit that uses it is illustrative, so are its figures (set on
+    /// the catalogue's pages; false in a unit's roll-up).
+    pub illustrative: bool,
 }
 
 /// The list of catalogue indicators.

@@ -682,7 +682,32 @@ pub(super) fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
         median: distribution_text(s.median, s.relative, target, ctx.strings),
         max: distribution_text(s.max, s.relative, target, ctx.strings),
         relative: s.relative,
+        illustrative: false,
     }
+}
+
+/// For each catalogue entry, whether it is used and only by illustrative
+/// units: one pass over the units.
+fn illustrative_entries(site: &Site) -> Vec<bool> {
+    let mut used = vec![false; site.catalogue.len()];
+    let mut real = vec![false; site.catalogue.len()];
+    let index: std::collections::HashMap<&str, usize> = site
+        .catalogue
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    for unit in &site.units {
+        for ind in &unit.indicators {
+            for one in std::iter::once(ind).chain(&ind.parts) {
+                if let Some(&c) = one.catalogue.as_deref().and_then(|id| index.get(id)) {
+                    used[c] = true;
+                    real[c] |= !unit.illustrative;
+                }
+            }
+        }
+    }
+    used.iter().zip(&real).map(|(u, r)| *u && !r).collect()
 }
 
 pub(super) fn level_counts(ctx: &ViewContext<'_>, units: &[usize]) -> Vec<LevelCount> {
@@ -720,9 +745,13 @@ pub(super) fn rollup_view(ctx: &ViewContext<'_>, i: usize) -> Option<RollupView>
 pub(super) fn catalogue_page(ctx: &ViewContext<'_>) -> CataloguePage {
     let site = ctx.site;
     let all: Vec<usize> = (0..site.units.len()).collect();
+    let illustrative = illustrative_entries(site);
     let rows = rollup::summarise_all(site, &all)
         .iter()
-        .map(|s| shared_view(ctx, s))
+        .map(|s| SharedView {
+            illustrative: illustrative[s.catalogue],
+            ..shared_view(ctx, s)
+        })
         .collect();
     CataloguePage { rows }
 }
@@ -802,8 +831,12 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
                 .unwrap_or_default(),
         )
     };
+    let illustrative = !uses.is_empty() && uses.iter().all(|&(u, _)| site.units[u].illustrative);
     IndicatorPage {
-        entry: shared_view(ctx, &summary),
+        entry: SharedView {
+            illustrative,
+            ..shared_view(ctx, &summary)
+        },
         note: entry.note.clone(),
         rows,
         chart_units,

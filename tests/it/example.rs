@@ -140,3 +140,30 @@ fn the_highlights_invented_dates_are_marked() {
     let kit = read(&out.join("highlights/ket-nap-305-dang-vien/ket-nap-305-dang-vien.md"));
     assert!(kit.contains("· 25/7/2023 (minh họa)"), "{kit}");
 }
+
+/// The shared catalogue is used only by illustrative units: each of its
+/// pages says so, and its list tags each entry. One real unit using an
+/// entry takes the notice off that entry's page, not off the others.
+#[test]
+fn a_catalogue_indicator_used_only_by_illustrative_units_says_so() {
+    let notice = "Mọi đơn vị dùng chỉ tiêu này là đơn vị minh họa";
+    let tmp = example_site();
+    let run = ketqua(tmp.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = tmp.path().join("public");
+    assert!(read(&out.join("indicators/ho-ngheo.html")).contains(notice));
+    let list = read(&out.join("indicators.html"));
+    assert!(list.contains("</a> <span class=\"badge\">Dữ liệu minh họa</span>"));
+
+    let toml = tmp.path().join("content/units/huyen-uy-muong-te/unit.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("illustrative = true", "illustrative = false"),
+    )
+    .unwrap();
+    let run = ketqua(tmp.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!read(&out.join("indicators/ho-ngheo.html")).contains(notice));
+    assert!(read(&out.join("indicators/mo-hinh-tieu-bieu.html")).contains(notice));
+}
