@@ -437,8 +437,6 @@ pub(crate) struct ChartText {
     #[serde(deserialize_with = "de_text")]
     pub desc_rows: String,
     #[serde(deserialize_with = "de_text")]
-    pub desc_sum: String,
-    #[serde(deserialize_with = "de_text")]
     pub desc_ranked: String,
     #[serde(deserialize_with = "de_text")]
     pub desc_highest: String,
@@ -493,7 +491,6 @@ impl ChartText {
             desc_indicators_missing: w("chart_word_desc_indicators_missing"),
             desc_stacked: w("chart_word_desc_stacked"),
             desc_rows: w("chart_word_desc_rows"),
-            desc_sum: w("chart_word_desc_sum"),
             desc_ranked: w("chart_word_desc_ranked"),
             desc_highest: w("chart_word_desc_highest"),
             desc_lowest: w("chart_word_desc_lowest"),
@@ -540,7 +537,6 @@ impl ChartText {
             ),
             (&mut self.desc_stacked, &words.desc_stacked),
             (&mut self.desc_rows, &words.desc_rows),
-            (&mut self.desc_sum, &words.desc_sum),
             (&mut self.desc_ranked, &words.desc_ranked),
             (&mut self.desc_highest, &words.desc_highest),
             (&mut self.desc_lowest, &words.desc_lowest),

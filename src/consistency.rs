@@ -15,17 +15,21 @@
 //!   or more child units than the parent's organisations;
 //! - in reports and notes (through [`crate::scan`]): a fraction next to a
 //!   percentage it does not equal, a malformed number, and counts of the
-//!   unit's organisations or members that contradict its totals.
+//!   unit's organisations or members that contradict its totals;
+//! - a report's stated overall result (`stated_overall`) that differs from
+//!   the indicators counted by the site's rule, or that is not understood.
 
 use std::ops::Range;
 
 use rayon::prelude::*;
+use rust_decimal::Decimal;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
-use crate::i18n::{Language, Strings};
 use crate::model::{Denominator, Indicator, Site, Span, Unit};
+use crate::overall;
+use crate::rollup::Tally;
 use crate::scan::{self, FindingKind};
-use crate::target::{self, Figure, Margin, Status, Target};
+use crate::target::{self, Amount, Basis, Claim, Exact, Figure, Reading, Rounding, Status, Target};
 use crate::vi;
 
 /// Runs every consistency check over a resolved site. Units are checked in
@@ -55,6 +59,7 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
                 }
             }
             children_totals(site, i, &mut local);
+            stated_overall(site, unit, &mut local);
             local
         })
         .collect();
@@ -136,68 +141,78 @@ fn status_words(status: Status) -> &'static str {
     }
 }
 
-/// The figure the status was computed from, for messages: "98%", "57,75%
-/// (41/71)", "101,67/năm".
+/// The figure the status was computed from, for messages, as the page shows
+/// it: "98%", "57,75% (41/71)", "101,67".
 fn compared_text(ind: &Indicator) -> String {
     let percent = ind.target.as_ref().is_some_and(|t| t.percent);
-    match (&ind.actual, ind.assessment.compared) {
+    match (&ind.actual, ind.assessment.shown) {
         (Some(Figure::Fraction { num, den }), Some(x)) => format!(
             "{}% ({}/{})",
-            vi::format_decimal(x),
-            vi::format_decimal(*num),
-            vi::format_decimal(*den)
+            vi::format_written(x),
+            vi::format_written(*num),
+            vi::format_written(*den)
         ),
         (Some(Figure::Bool(b)), _) => if *b { "có" } else { "không" }.to_string(),
-        (_, Some(x)) if percent => format!("{}%", vi::format_decimal(x)),
-        (_, Some(x)) => vi::format_decimal(x),
+        (_, Some(x)) if percent => format!("{}%", vi::format_written(x)),
+        (_, Some(x)) => vi::format_written(x),
         _ => String::new(),
     }
 }
 
-/// The number a stated result gives before a `%`: "Vượt 1,6%" → (1.6, 1
-/// decimal); "Đạt 96,16% so với nghị quyết" → (96.16, 2).
-pub(crate) fn stated_number(stated: &str) -> Option<(f64, usize)> {
-    let percent = stated.find('%')?;
-    let before = stated[..percent].trim_end();
-    let start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_digit() || *c == ',' || *c == '.')
-        .last()
-        .map(|(i, _)| i)?;
-    let token = &before[start..];
-    let decimals = token.rsplit_once(',').map_or(0, |(_, d)| d.len());
-    match target::parse_figure(token).ok()? {
-        Figure::Number(x) if x.is_finite() => Some((x, decimals)),
-        _ => None,
+/// Words for a claim in messages.
+fn claim_words(claim: Claim) -> &'static str {
+    match claim {
+        Claim::Exceeded => "vượt (exceeded)",
+        Claim::Achieved => "đạt (achieved)",
+        Claim::Met => "đạt và vượt (achieved or exceeded)",
+        Claim::NotAchieved => "không đạt (not achieved)",
+        Claim::BroadlyAchieved => "cơ bản đạt (broadly achieved: not achieved by the figures)",
+        Claim::NotAssessed => "chưa đánh giá (not assessed)",
+        Claim::Change => "a change, no status",
     }
 }
 
-/// Whether `computed`, rounded to `decimals`, is `stated`.
-fn rounds_to(computed: f64, stated: f64, decimals: usize) -> bool {
-    let scale = 10f64.powi(decimals.min(6) as i32);
-    ((computed * scale).round() - stated * scale).abs() < 1e-6
-}
-
-/// A stated result against the computed status and margin.
+/// A stated result against the computed status and figures: words the
+/// grammar does not know, a status that differs, a figure ("Vượt 1,6%",
+/// "Đạt 96,16% so với nghị quyết", "Tăng 5%") that the figures do not give
+/// at the precision the report writes it.
 fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
-    let (Some(stated_status), Some(span)) = (ind.stated_status, ind.spans.stated.map(Span::range))
-    else {
+    let Some(span) = ind.spans.stated.map(Span::range) else {
         return;
     };
+    let claim = match ind.reading {
+        Reading::Empty => return,
+        Reading::NotUnderstood => {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "indicator `{}`: the stated result “{}” is not understood; the page shows it as the report's words, without a status",
+                    ind.id, ind.stated
+                ))
+                .at(unit.file, span)
+                .label("not understood")
+                .hint(STATED_HINT),
+            );
+            return;
+        }
+        Reading::Understood { claim, .. } => claim,
+    };
+    if ind.assessment.basis == Basis::Report && ind.parts.is_empty() {
+        // Judged in words only: nothing to compare.
+        return;
+    }
     let computed = ind.status();
-    let target = ind
+    let target_text = ind
         .target
         .as_ref()
         .map(Target::to_string)
         .unwrap_or_default();
-    if target::disagrees(stated_status, computed) {
+    if ind.reading.disagrees(computed) {
         let figures = compared_text(ind);
         let because = if figures.is_empty() {
             format!("its parts give {}", status_words(computed))
         } else {
             format!(
-                "{figures} against the target {target} is {}",
+                "{figures} against the target {target_text} is {}",
                 status_words(computed)
             )
         };
@@ -207,44 +222,85 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
                 ind.id, ind.stated
             ))
             .at(unit.file, span)
-            .label(format!("stated: {}", status_words(stated_status)))
+            .label(format!("stated: {}", claim_words(claim)))
             .hint(
                 "check the figures and the stated result against the report; the page shows both",
             ),
         );
         return;
     }
-    let (Some((number, decimals)), Some(margin)) =
-        (stated_number(&ind.stated), ind.assessment.margin)
-    else {
-        return;
-    };
-    let computed_margin = match (stated_status, margin) {
-        (Status::Exceeded, Margin::Points(x) | Margin::Relative(x)) if x > 0.0 => x,
-        (Status::Achieved, Margin::ShareOfTarget(x)) => x,
-        _ => return,
-    };
-    if !rounds_to(computed_margin, number, decimals) {
-        let lower = ind.target.as_ref().is_some_and(Target::lower_is_better);
+    if let Some(m) = stated_figure_mismatch(ind) {
+        let shown = m.computed_text();
         diags.push(
             Diagnostic::warning(format!(
-                "indicator `{}`: the report states “{}” but the figures give {} ({} against {target})",
+                "indicator `{}`: the report states “{}” but the figures give {shown}% {} ({} against {target_text})",
                 ind.id,
                 ind.stated,
-                // A diagnostic: in Vietnamese, as the report states it.
-                target::margin_text(margin, lower, &Strings::new(Language::Vi)),
+                m.what,
                 compared_text(ind)
             ))
             .at(unit.file, span)
             .label(format!(
-                "stated {}%, computed {}%",
-                vi::format_decimal(number),
-                vi::format_decimal(computed_margin)
+                "stated {}%, computed {shown}%",
+                vi::format_written(m.stated),
             ))
-            .hint("correct the figure or the stated margin so that they agree"),
+            .hint("correct the figure or the stated result so that they agree"),
         );
     }
 }
+
+/// A figure in a stated result that the figures do not give.
+pub(crate) struct StatedMismatch {
+    /// As the report writes it ("96,16").
+    pub stated: Decimal,
+    /// As the figures give it, exactly.
+    pub computed: Exact,
+    /// What the figure is: "of the target", "beyond the target", "against
+    /// the baseline".
+    pub what: &'static str,
+}
+
+impl StatedMismatch {
+    /// The computed figure at the stated precision (two decimals at least):
+    /// "96,24".
+    pub(crate) fn computed_text(&self) -> String {
+        self.computed
+            .round(self.stated.scale().max(2), Rounding::Nearest)
+            .map(vi::format_written)
+            .unwrap_or_default()
+    }
+}
+
+/// The figure of a stated result ("Vượt 1,6%", "Đạt 96,16% so với nghị
+/// quyết", "Tăng 5%") when the figures do not give it at the precision the
+/// report writes it: 1,6 against 1,67 is a difference, 57,7 against
+/// 57,746… is not.
+pub(crate) fn stated_figure_mismatch(ind: &Indicator) -> Option<StatedMismatch> {
+    let amount = ind.reading.amount()?;
+    let target = ind.target.as_ref()?;
+    let a = ind.assessment.compared?;
+    let (stated, computed, what) = match amount {
+        Amount::Over { x, .. } => (x, target::beyond(target, a)?, "beyond the target"),
+        Amount::OfTarget(x) => (x, target::share_of_target(target, a)?, "of the target"),
+        Amount::Change { x, up } => {
+            let b = ind.baseline.as_ref().and_then(Figure::value)?;
+            let change = a
+                .checked_sub(b)?
+                .checked_mul(Exact::HUNDRED)?
+                .checked_div(b)?;
+            (if up { x } else { -x }, change, "against the baseline")
+        }
+    };
+    let rounded = computed.round(stated.scale(), Rounding::Nearest)?;
+    (rounded != stated).then_some(StatedMismatch {
+        stated,
+        computed,
+        what,
+    })
+}
+
+/// The phrasings the grammar of stated results knows.
+const STATED_HINT: &str = "write a stated result as the reports do: `Đạt`, `Vượt`, `Vượt 1,6%`, `Vượt 2 điểm %`, `Không đạt`, `Chưa đạt`, `Cơ bản đạt`, `Hoàn thành`, `Hoàn thành vượt mức`, `Đạt và vượt`, `Đạt 96,16% so với nghị quyết` (or KH, kế hoạch, mục tiêu, chỉ tiêu), `Bằng 98%`, `Tăng 5%`, `Giảm 2%`";
 
 /// A unit's total that a denominator counts.
 fn unit_total(unit: &Unit, what: Denominator) -> Option<i64> {
@@ -276,13 +332,13 @@ fn denominators(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
         (&ind.estimate, &ind.spans.estimate),
     ] {
         if let (Some(Figure::Fraction { den, .. }), Some(span)) = (figure, span)
-            && *den != total as f64
+            && *den != rust_decimal::Decimal::from(total)
         {
             diags.push(
                 Diagnostic::warning(format!(
                     "indicator `{}` counts out of {} {}, but the unit has {} (`{} = {}`)",
                     ind.id,
-                    vi::format_decimal(*den),
+                    vi::format_written(*den),
                     denominator_words(what),
                     vi::format_int(total),
                     what.key(),
@@ -308,13 +364,18 @@ fn children_totals(site: &Site, i: usize, diags: &mut Diagnostics) {
         return;
     }
     if let (Some(members), Some(span)) = (unit.members, unit.members_span.clone()) {
-        let sum: i64 = children.iter().filter_map(|&c| site.units[c].members).sum();
-        if sum > members {
+        // Summed wide: no count of members can overflow it.
+        let sum: i128 = children
+            .iter()
+            .filter_map(|&c| site.units[c].members)
+            .map(i128::from)
+            .sum();
+        if sum > i128::from(members) {
             diags.push(
                 Diagnostic::warning(format!(
                     "the units below {} have {} party members in all, more than the {} given here",
                     unit.display_name(),
-                    vi::format_int(sum),
+                    vi::group_thousands(&sum.to_string()),
                     vi::format_int(members)
                 ))
                 .at(unit.file, span)
@@ -339,28 +400,59 @@ fn children_totals(site: &Site, i: usize, diags: &mut Diagnostics) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+// The report's stated overall result (`stated_overall`) against the
+// figures counted from the data, by the site's counting rule.
 
-    #[test]
-    fn stated_numbers_are_read_the_vietnamese_way() {
-        assert_eq!(stated_number("Vượt 1,6%"), Some((1.6, 1)));
-        assert_eq!(
-            stated_number("Đạt 96,16% so với nghị quyết"),
-            Some((96.16, 2))
+/// A `stated_overall` that is not understood, or that differs from the
+/// indicators counted by the site's rule.
+fn stated_overall(site: &Site, unit: &Unit, diags: &mut Diagnostics) {
+    let Some(stated) = &unit.stated_overall else {
+        return;
+    };
+    let rule = site.config.count;
+    let Some(reading) = overall::read(&stated.text) else {
+        diags.push(
+            Diagnostic::warning(format!(
+                "the stated overall result “{}” is not understood",
+                stated.text
+            ))
+            .at(unit.file, stated.span.clone())
+            .label("no figure read here: the page shows the words as written")
+            .hint(
+                "copy the report's phrase with its counts, e.g. “Hoàn thành và vượt 09/12 chỉ tiêu; không hoàn thành 02/12 chỉ tiêu” (docs/content-format.md, Counting)",
+            ),
         );
-        assert_eq!(stated_number("Vượt 12 %"), Some((12.0, 0)));
-        assert_eq!(stated_number("Đạt"), None);
-        assert_eq!(stated_number("Vượt %"), None);
+        return;
+    };
+    let mut t = Tally::default();
+    t.add_indicators(&unit.indicators, rule);
+    let met = t.exceeded + t.achieved;
+    if reading.agrees(met, t.not_achieved, t.total()) {
+        return;
     }
-
-    #[test]
-    fn margins_are_compared_at_the_stated_precision() {
-        assert!(rounds_to(3.1, 3.1, 1));
-        assert!(rounds_to(1.6000000001, 1.6, 1));
-        assert!(!rounds_to(1.67, 1.6, 1));
-        assert!(rounds_to(1.67, 1.7, 1));
-        assert!(!rounds_to(96.24, 96.16, 2));
-    }
+    let written = |c: &Option<overall::Count>| c.as_ref().map(|c| c.written.clone());
+    let stated_figures: Vec<String> = [
+        written(&reading.met).map(|w| format!("{w} met")),
+        written(&reading.not_met).map(|w| format!("{w} not met")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    diags.push(
+        Diagnostic::warning(format!(
+            "{}: the report states {} but the indicators give {met}/{} met, {}/{} not met (counting {})",
+            unit.display_name(),
+            stated_figures.join(", "),
+            t.total(),
+            t.not_achieved,
+            t.total(),
+            rule.key()
+        ))
+        .at(unit.file, stated.span.clone())
+        .label("the report's own figure")
+        .hint(format!(
+            "the page shows both, marked as different; check the indicators against the report, or set `[review] count` in site.toml to the rule the report counts by (now `{}`)",
+            rule.key()
+        )),
+    );
 }

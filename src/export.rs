@@ -16,11 +16,12 @@
 //! `41/71` with its percentage in a separate column. This is the one place
 //! where Vietnamese number formatting is deliberately not used.
 
+use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::i18n::Strings;
 use crate::model::{Indicator, Site, Submission, Unit};
-use crate::target::Figure;
+use crate::target::{Exact, Figure, Rounding};
 
 /// A cell of an exported table.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +29,8 @@ pub(crate) enum Cell {
     Empty,
     Text(String),
     Int(i64),
-    Number(f64),
+    /// A decimal with its digits: as written, or rounded once for display.
+    Decimal(Decimal),
     Bool(bool),
 }
 
@@ -47,21 +49,9 @@ impl Cell {
             Cell::Empty => String::new(),
             Cell::Text(s) => s.clone(),
             Cell::Int(n) => n.to_string(),
-            Cell::Number(x) => number(*x),
+            Cell::Decimal(d) => d.to_string(),
             Cell::Bool(b) => b.to_string(),
         }
-    }
-}
-
-/// A figure as a machine number: the shortest form that reads back the same
-/// (`98.1`, `305`, `57.75`).
-fn number(x: f64) -> String {
-    if !x.is_finite() {
-        String::new()
-    } else if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
     }
 }
 
@@ -199,13 +189,32 @@ impl Serialize for Cell {
             Cell::Empty => s.serialize_none(),
             Cell::Text(t) => s.serialize_str(t),
             Cell::Int(n) => s.serialize_i64(*n),
-            // Whole numbers as integers (`98`, not `98.0`), as written in content.
-            Cell::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => s.serialize_i64(*x as i64),
-            Cell::Number(x) if x.is_finite() => s.serialize_f64(*x),
-            Cell::Number(_) => s.serialize_none(),
+            // A JSON number when it reads back with the same digits
+            // (`98.1`, `305`), else a string that keeps them (`57.70`,
+            // 28-digit figures).
+            Cell::Decimal(d) => match json_number(*d) {
+                Some(JsonNumber::Int(n)) => s.serialize_i64(n),
+                Some(JsonNumber::Float(x)) => s.serialize_f64(x),
+                None => s.serialize_str(&d.to_string()),
+            },
             Cell::Bool(b) => s.serialize_bool(*b),
         }
     }
+}
+
+enum JsonNumber {
+    Int(i64),
+    Float(f64),
+}
+
+/// A decimal as a JSON number, when one gives back the same digits.
+fn json_number(d: Decimal) -> Option<JsonNumber> {
+    let text = d.to_string();
+    if d.scale() == 0 {
+        return text.parse().ok().map(JsonNumber::Int);
+    }
+    let x: f64 = text.parse().ok()?;
+    (x.is_finite() && format!("{x}") == text).then_some(JsonNumber::Float(x))
 }
 
 fn submission_key(s: Submission) -> &'static str {
@@ -244,7 +253,7 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
     for &i in members {
         let u = &site.units[i];
         let mut tally = crate::rollup::Tally::default();
-        tally.add_indicators(&u.indicators);
+        tally.add_indicators(&u.indicators, site.config.count);
         let date =
             |d: Option<jiff::civil::Date>| d.map_or(Cell::Empty, |d| Cell::text(d.to_string()));
         t.rows.push(vec![
@@ -290,13 +299,14 @@ fn illustrative_cell(u: &crate::model::Unit) -> Cell {
     }
 }
 
-const FIGURE_COLUMNS: [(&str, &str); 10] = [
+const FIGURE_COLUMNS: [(&str, &str); 11] = [
     ("target", "export_target"),
     ("baseline", "export_baseline"),
     ("actual", "export_actual"),
     ("period", "export_period"),
     ("estimate", "export_estimate"),
     ("compared", "export_compared"),
+    ("compared_exact", "export_compared_exact"),
     ("status", "export_status"),
     ("margin", "export_margin"),
     ("stated", "export_stated"),
@@ -306,22 +316,18 @@ const FIGURE_COLUMNS: [(&str, &str); 10] = [
 fn figure(f: &Option<Figure>) -> Cell {
     match f {
         None => Cell::Empty,
-        Some(Figure::Number(x)) => Cell::Number(*x),
+        Some(Figure::Number(x)) => Cell::Decimal(*x),
         Some(Figure::Bool(b)) => Cell::Bool(*b),
-        Some(Figure::Fraction { num, den }) => {
-            Cell::Text(format!("{}/{}", number(*num), number(*den)))
-        }
+        Some(Figure::Fraction { num, den }) => Cell::Text(format!("{num}/{den}")),
     }
 }
 
 /// The figure cells of an indicator, in the order of `FIGURE_COLUMNS`.
 fn figure_cells(ind: &Indicator, strings: &Strings) -> Vec<Cell> {
-    let margin = ind.assessment.margin.map_or(Cell::Empty, |m| {
-        let (crate::target::Margin::Points(x)
-        | crate::target::Margin::Relative(x)
-        | crate::target::Margin::ShareOfTarget(x)) = m;
-        Cell::Number(x)
-    });
+    let margin = ind
+        .assessment
+        .margin
+        .map_or(Cell::Empty, |m| Cell::Decimal(m.value()));
     vec![
         Cell::text(
             ind.target
@@ -337,14 +343,18 @@ fn figure_cells(ind: &Indicator, strings: &Strings) -> Vec<Cell> {
                 .unwrap_or_default(),
         ),
         figure(&ind.estimate),
-        ind.assessment.compared.map_or(Cell::Empty, Cell::Number),
+        ind.assessment.shown.map_or(Cell::Empty, Cell::Decimal),
+        ind.assessment
+            .compared
+            .and_then(|x| x.to_decimal())
+            .map_or(Cell::Empty, |d| Cell::Text(d.to_string())),
         Cell::text(ind.status().key()),
         margin,
         Cell::text(ind.stated.as_str()),
         Cell::text(
             ind.actuals
                 .iter()
-                .map(|(y, v)| format!("{y}: {}", number(*v)))
+                .map(|(y, v)| format!("{y}: {v}"))
                 .collect::<Vec<_>>()
                 .join("; "),
         ),
@@ -439,7 +449,11 @@ pub(crate) fn catalogue(site: &Site, strings: &Strings) -> Table {
     let summaries = crate::rollup::summarise_all(site, &all);
     for (entry, s) in site.catalogue.iter().zip(&summaries) {
         let n = |n: usize| Cell::Int(n as i64);
-        let x = |x: Option<f64>| x.map_or(Cell::Empty, Cell::Number);
+        let places = site.config.decimals;
+        let x = |x: Option<Exact>| {
+            x.and_then(|x| x.round(places, Rounding::Nearest))
+                .map_or(Cell::Empty, Cell::Decimal)
+        };
         t.rows.push(vec![
             Cell::text(&entry.id),
             Cell::text(&entry.group),
@@ -471,15 +485,18 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
+    fn dec(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
     fn sample() -> Table {
         let mut t = Table::new(&[("name", "Tên"), ("n", "Số"), ("x", "Tỷ lệ")]);
         t.rows.push(vec![
             Cell::text("Đảng bộ \"Khối\", tỉnh"),
             Cell::Int(3322),
-            Cell::Number(57.75),
+            Cell::Decimal(dec("57.75")),
         ]);
-        t.rows
-            .push(vec![Cell::Empty, Cell::Int(0), Cell::Number(f64::NAN)]);
+        t.rows.push(vec![Cell::Empty, Cell::Int(0), Cell::Empty]);
         t
     }
 
@@ -515,11 +532,33 @@ mod tests {
         );
     }
 
+    /// A figure keeps its digits: a JSON number when one reads back the
+    /// same, a string otherwise; the CSV has them as written.
     #[test]
-    fn numbers_read_back_the_same() {
-        for x in [98.1, 305.0, 57.75, 0.1 + 0.2, -2.5, 1e20] {
-            assert_eq!(number(x).parse::<f64>().unwrap(), x);
+    fn decimals_keep_their_digits() {
+        let mut t = Table::new(&[("x", "x")]);
+        for x in [
+            "98.1",
+            "305",
+            "0.001",
+            "57.70",
+            "57.74647887323943661971830986",
+            "-2.5",
+        ] {
+            t.rows.push(vec![Cell::Decimal(dec(x))]);
         }
-        assert_eq!(number(3322.0), "3322");
+        let json: Value = serde_json::from_slice(&t.to_json()).unwrap();
+        let rows: Vec<&Value> = (0..6).map(|i| &json["rows"][i]["x"]).collect();
+        assert_eq!(rows[0], &Value::from(98.1));
+        assert_eq!(rows[1], &Value::from(305));
+        assert_eq!(rows[2], &Value::from(0.001));
+        assert_eq!(rows[3], &Value::from("57.70"));
+        assert_eq!(rows[4], &Value::from("57.74647887323943661971830986"));
+        assert_eq!(rows[5], &Value::from(-2.5));
+        let csv = String::from_utf8(t.to_csv()[3..].to_vec()).unwrap();
+        assert_eq!(
+            csv,
+            "x\r\n98.1\r\n305\r\n0.001\r\n57.70\r\n57.74647887323943661971830986\r\n-2.5\r\n"
+        );
     }
 }

@@ -29,6 +29,7 @@ mod intern;
 mod load;
 mod markdown;
 mod model;
+mod overall;
 mod packed;
 mod public;
 mod render;
@@ -59,6 +60,6 @@ pub use write::MARKER;
 pub use i18n::{Language, Strings};
 pub use markdown::{Labels, render as render_report, render_inline};
 pub use target::{
-    Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure, parse_period,
-    parse_stated, parse_target,
+    Amount, Claim, Exact, Figure, Observation, ParseError, Reading, assess, compatible,
+    margin_text, mismatch, parse_figure, parse_period, parse_stated, parse_target,
 };

@@ -158,6 +158,10 @@ pub(crate) struct RawReview {
     #[serde(default)]
     pub plan: String,
     pub as_of: Option<Spanned<Datetime>>,
+    /// Decimals of computed figures (shares, means, margins).
+    pub decimals: Option<Spanned<i64>>,
+    /// How indicators are counted: "components" (default) or "indicators".
+    pub count: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -197,6 +201,8 @@ pub(crate) struct RawUnit {
     pub illustrative_fields: Vec<Spanned<String>>,
     #[serde(default)]
     pub summary: String,
+    /// The report's own words for its overall result, verbatim.
+    pub stated_overall: Option<Spanned<String>>,
     /// Whether the unit and its public facts appear in the public build.
     #[serde(default)]
     pub public: bool,
@@ -222,12 +228,17 @@ pub(crate) struct RawIndicator {
     pub note: Option<Spanned<String>>,
     /// What the denominators of its fractions count: "organisations" or "members".
     pub denominator: Option<Spanned<String>>,
+    /// "share" (a percentage of something counted, 0–100) or "rate" (a
+    /// growth rate or ratio, which may pass 100 or fall below 0).
+    pub measure: Option<Spanned<String>>,
     #[serde(default)]
     pub actuals: BTreeMap<Spanned<String>, Spanned<f64>>,
     #[serde(default)]
     pub parts: Vec<Spanned<RawIndicator>>,
     /// Whether the indicator appears in the public build (of a public unit).
     pub public: Option<Spanned<bool>>,
+    /// `false`: the report counts the indicator once, not each of its parts.
+    pub count_parts: Option<Spanned<bool>>,
 }
 
 /// A figure as written: a number, a string such as "41/71" or "57,7", or a boolean.
@@ -294,6 +305,8 @@ const CONFIG_SCHEMA: Schema = Table(&[
             ("target_year", Value),
             ("plan", Value),
             ("as_of", Value),
+            ("decimals", Value),
+            ("count", Value),
         ]),
     ),
     (
@@ -333,9 +346,11 @@ static INDICATOR_SCHEMA: Schema = Table(&[
     ("stated", Value),
     ("note", Value),
     ("denominator", Value),
+    ("measure", Value),
     ("actuals", Map),
     ("parts", Array(&INDICATOR_SCHEMA)),
     ("public", Value),
+    ("count_parts", Value),
 ]);
 
 const UNIT_SCHEMA: Schema = Table(&[
@@ -355,6 +370,7 @@ const UNIT_SCHEMA: Schema = Table(&[
     ("illustrative", Value),
     ("illustrative_fields", Value),
     ("summary", Value),
+    ("stated_overall", Value),
     ("public", Value),
     ("indicators", Array(&INDICATOR_SCHEMA)),
 ]);

@@ -11,6 +11,7 @@ use std::ops::Range;
 use arcstr::ArcStr;
 use jiff::civil::Date;
 use rayon::prelude::*;
+use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::value::Datetime;
 
@@ -22,7 +23,8 @@ use crate::load::{
     UnitSource,
 };
 use crate::markdown;
-use crate::target::{self, Assessment, Figure, Observation, Status, Target};
+use crate::overall::{CountRule, StatedOverall};
+use crate::target::{self, Assessment, Figure, Observation, Reading, Status, Target};
 use crate::vi;
 
 /// Levels of the party hierarchy, top first.
@@ -79,10 +81,15 @@ pub struct Config {
     pub plan: String,
     /// The date late and missing reports are judged at.
     pub as_of: Date,
+    /// Decimals of computed figures: shares, means, margins (`decimals` in
+    /// `[review]`, 2 by default).
+    pub decimals: u32,
     /// Indexed by [`Level::index`].
     pub deadlines: [Option<Date>; 4],
     /// What the press site (`build --public`) says about itself.
     pub public: PublicProfile,
+    /// How indicators are counted (`[review] count`).
+    pub count: CountRule,
     /// `top_level` in site.toml: the units declared to have no parent, each
     /// with its span there; `None` when not declared.
     pub top_level: Option<Vec<(String, Range<usize>)>>,
@@ -171,6 +178,8 @@ pub struct Unit {
     pub submitted_span: Option<Range<usize>>,
     /// `public = true`: the unit and its public facts are in the public build.
     pub public: bool,
+    /// What its report states as its overall result (`stated_overall`).
+    pub stated_overall: Option<StatedOverall>,
 }
 
 /// A unit's fact that `illustrative_fields` can mark as invented, when the
@@ -240,10 +249,11 @@ pub struct Indicator {
     pub baseline: Option<Figure>,
     pub actual: Option<Figure>,
     pub period: Option<(i32, i32)>,
-    pub actuals: BTreeMap<i32, f64>,
+    pub actuals: BTreeMap<i32, Decimal>,
     pub estimate: Option<Figure>,
     pub stated: ArcStr,
-    pub stated_status: Option<Status>,
+    /// How the stated words were read (see `target::parse_stated`).
+    pub reading: Reading,
     pub note: ArcStr,
     /// The catalogue id, when the indicator comes from the catalogue.
     pub catalogue: Option<ArcStr>,
@@ -255,6 +265,9 @@ pub struct Indicator {
     pub assessment: Assessment,
     /// `public = true` (on a top-level indicator; its parts follow it).
     pub public: bool,
+    /// `count_parts = false`: counted once, with its own status, where the
+    /// site counts components (the report numbers it as one row).
+    pub count_parts: bool,
 }
 
 /// What a fraction's denominator counts, so it can be compared with the
@@ -564,6 +577,11 @@ pub(crate) fn resolve(
 /// Resolves site.toml. Problems are reported and replaced by defaults, so
 /// the units are checked even when the configuration is wrong (a build is
 /// blocked by the errors anyway).
+/// Decimals of computed figures unless site.toml says otherwise.
+const DEFAULT_DECIMALS: u32 = 2;
+/// More decimals than any report writes.
+const MAX_DECIMALS: u32 = 10;
+
 fn resolve_config(
     config: Option<&(FileId, RawConfig)>,
     today: Date,
@@ -587,8 +605,10 @@ fn resolve_config(
             target_year: 2025,
             plan: String::new(),
             as_of: today,
+            decimals: DEFAULT_DECIMALS,
             deadlines: [None; 4],
             public: PublicProfile::default(),
+            count: CountRule::default(),
             top_level: None,
             spans: ConfigSpans::default(),
         };
@@ -667,6 +687,24 @@ fn resolve_config(
         target_year,
         plan: review.plan.clone(),
         as_of: as_of.unwrap_or(today),
+        decimals: review.decimals.as_ref().map_or(DEFAULT_DECIMALS, |d| {
+            match u32::try_from(*d.get_ref()) {
+                Ok(n) if n <= MAX_DECIMALS => n,
+                _ => {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "`decimals = {}` is not a number of decimals",
+                            d.get_ref()
+                        ))
+                        .at(file, d.span())
+                        .hint(format!(
+                            "write a whole number from 0 to {MAX_DECIMALS}, e.g. `decimals = 2`"
+                        )),
+                    );
+                    DEFAULT_DECIMALS
+                }
+            }
+        }),
         deadlines,
         public: PublicProfile {
             title: raw
@@ -690,6 +728,7 @@ fn resolve_config(
                 .clone()
                 .unwrap_or_else(|| raw.base_url.clone()),
         },
+        count: count_rule(file, review.count.as_ref(), diags),
         top_level: raw.top_level.as_ref().map(|names| {
             names
                 .iter()
@@ -704,6 +743,31 @@ fn resolve_config(
             as_of: review.as_of.as_ref().map(|d| d.span()),
         },
     }
+}
+
+/// `[review] count`: how indicators are counted; the default when absent
+/// or unknown (an error then).
+fn count_rule(
+    file: FileId,
+    written: Option<&Spanned<String>>,
+    diags: &mut Diagnostics,
+) -> CountRule {
+    let Some(written) = written else {
+        return CountRule::default();
+    };
+    CountRule::parse(written.get_ref()).unwrap_or_else(|| {
+        diags.push(
+            Diagnostic::error(format!("unknown counting rule `{}`", written.get_ref()))
+                .at(file, written.span())
+                .hint(
+                    did_you_mean(written.get_ref(), CountRule::ALL.map(CountRule::key))
+                        .unwrap_or_else(|| {
+                            "`components` counts every part (or indicator without parts); `indicators` one per indicator".into()
+                        }),
+                ),
+        );
+        CountRule::default()
+    })
 }
 
 /// A TOML value that must be a plain date.
@@ -817,16 +881,18 @@ fn figure(
     diags: &mut Diagnostics,
 ) -> Option<Figure> {
     match value.get_ref() {
-        RawFigure::Integer(n) => Some(Figure::Number(*n as f64)),
-        RawFigure::Float(x) if x.is_finite() => Some(Figure::Number(*x)),
-        RawFigure::Float(_) => {
-            diags.push(
-                Diagnostic::error("a figure must be a finite number")
-                    .at(file, value.span())
-                    .hint("leave the key out when there is no figure"),
-            );
-            None
-        }
+        RawFigure::Integer(n) => Some(Figure::Number(Decimal::from(*n))),
+        RawFigure::Float(x) => match written_number(source, value.span(), *x) {
+            Some(d) => Some(Figure::Number(d)),
+            None => {
+                diags.push(
+                    Diagnostic::error("a figure must be a finite number of at most 28 digits")
+                        .at(file, value.span())
+                        .hint("leave the key out when there is no figure"),
+                );
+                None
+            }
+        },
         RawFigure::Bool(b) => Some(Figure::Bool(*b)),
         RawFigure::Text(text) => match target::parse_figure(text) {
             Ok(f) => Some(f),
@@ -841,6 +907,19 @@ fn figure(
             }
         },
     }
+}
+
+/// A TOML float as written in `source` at `span` ("57.70" keeps its two
+/// decimals); from its value when the text cannot be read; `None` when it is
+/// not finite or too long.
+fn written_number(source: &str, span: Range<usize>, value: f64) -> Option<Decimal> {
+    if !value.is_finite() {
+        return None;
+    }
+    source
+        .get(span)
+        .and_then(target::parse_toml_number)
+        .or_else(|| Decimal::from_f64_retain(value).map(|d| d.normalize()))
 }
 
 /// What every unit is resolved against.
@@ -888,6 +967,7 @@ fn resolve_unit(
         catalogue,
         toml,
         strings,
+        decimals: config.decimals,
     };
     for raw_ind in &raw.indicators {
         let Some(ind) = resolve_indicator(&ctx, raw_ind, Place::Top, diags) else {
@@ -960,6 +1040,10 @@ fn resolve_unit(
         conference_span: raw.conference_date.as_ref().map(|d| d.span()),
         submitted_span: raw.submitted.as_ref().map(|d| d.span()),
         public: raw.public,
+        stated_overall: raw.stated_overall.as_ref().map(|s| StatedOverall {
+            text: s.get_ref().trim().to_string(),
+            span: s.span(),
+        }),
     })
 }
 
@@ -1062,6 +1146,8 @@ struct IndicatorContext<'a> {
     toml: &'a str,
     /// Where the indicators' texts are shared with other units'.
     strings: &'a Interner,
+    /// Decimals of computed figures.
+    decimals: u32,
 }
 
 /// Where an indicator is: its parent's id when it is a part, and its
@@ -1203,15 +1289,15 @@ fn resolve_indicator(
             );
             continue;
         };
-        if !value.get_ref().is_finite() {
+        let Some(number) = written_number(ctx.toml, value.span(), *value.get_ref()) else {
             diags.push(
-                Diagnostic::error("a figure must be a finite number")
+                Diagnostic::error("a figure must be a finite number of at most 28 digits")
                     .at(file, value.span())
                     .hint("write the number, e.g. `2021 = 97.2`; leave the year out when there is no figure"),
             );
             continue;
-        }
-        actuals.insert(y, *value.get_ref());
+        };
+        actuals.insert(y, number);
     }
     let parts: Vec<Indicator> = if top {
         raw.parts
@@ -1240,25 +1326,54 @@ fn resolve_indicator(
             .hint("its status is the worst of its parts; put these figures in a part"),
         );
     }
+    let stated = raw.stated.as_ref().map_or("", |s| s.get_ref().as_str());
+    let reading = target::parse_stated(stated);
     let assessment = if parts.is_empty() {
-        target::assess(
+        let computed = target::assess(
             target.as_ref(),
             &Observation {
                 actual,
                 actuals: &actuals,
                 period,
             },
-        )
+            ctx.decimals,
+        );
+        if computed.overflow {
+            let span = raw.actual.as_ref().map_or(span.clone(), |a| a.span());
+            diags.push(
+                Diagnostic::error(format!(
+                    "indicator `{id}`: the figures are too large to compare exactly"
+                ))
+                .at(file, span)
+                .hint("a figure has at most 28 digits; check for a typing error"),
+            );
+        }
+        let no_figure = actual.is_none() && actuals.is_empty();
+        match reading.status() {
+            // Judged in words only: the report's status, said to be so.
+            Some(status) if no_figure && computed.status == Status::NotAssessed => {
+                Assessment::by_report(status)
+            }
+            _ => computed,
+        }
     } else {
         let worst = parts
             .iter()
             .map(Indicator::status)
             .min()
             .unwrap_or(Status::NotAssessed);
+        let basis = if parts
+            .iter()
+            .any(|p| p.assessment.basis == target::Basis::Report)
+        {
+            target::Basis::Report
+        } else {
+            target::Basis::Figures
+        };
         Assessment {
             status: worst,
-            compared: None,
-            margin: None,
+            basis,
+            ..Assessment::NONE
         }
     };
     let denominator = raw
@@ -1280,8 +1395,19 @@ fn resolve_indicator(
                 None
             }
         });
-    let stated = raw.stated.as_ref().map_or("", |s| s.get_ref().as_str());
-    let stated_status = target::parse_stated(stated);
+    let rate = measure(file, raw, diags);
+    if let Some(t) = &target {
+        impossible_figures(
+            file,
+            &id,
+            t,
+            rate,
+            denominator,
+            raw,
+            [&baseline, &actual, &estimate],
+            diags,
+        );
+    }
     let strings = ctx.strings;
     Some(Indicator {
         id,
@@ -1306,7 +1432,7 @@ fn resolve_indicator(
         actuals,
         estimate,
         stated: strings.get(stated),
-        stated_status,
+        reading,
         note: strings.get(
             raw.note
                 .as_ref()
@@ -1331,7 +1457,74 @@ fn resolve_indicator(
         parts,
         assessment,
         public: public_flag(file, raw, top, diags),
+        count_parts: count_parts(file, raw, top, diags),
     })
+}
+
+/// An indicator's `measure`: whether its percentages are shares (0–100, the
+/// default) or rates that may pass 100 or fall below 0. `true` for a rate.
+fn measure(file: FileId, raw: &RawIndicator, diags: &mut Diagnostics) -> bool {
+    match raw.measure.as_ref().map(|m| (m, m.get_ref().as_str())) {
+        None | Some((_, "share")) => false,
+        Some((_, "rate")) => true,
+        Some((m, other)) => {
+            diags.push(
+                Diagnostic::error(format!("unknown measure `{other}`"))
+                    .at(file, m.span())
+                    .hint("`measure` is `share` (a percentage of something counted, 0–100) or `rate` (a growth rate or ratio)"),
+            );
+            false
+        }
+    }
+}
+
+/// Figures that cannot be: a share of a counted whole above 100% or below
+/// 0 (a fraction whose part exceeds its whole, or a percentage outside
+/// 0–100 where the indicator is a share). Errors at the figure.
+#[allow(clippy::too_many_arguments)]
+fn impossible_figures(
+    file: FileId,
+    id: &str,
+    target: &Target,
+    rate: bool,
+    denominator: Option<Denominator>,
+    raw: &RawIndicator,
+    figures: [&Option<Figure>; 3],
+    diags: &mut Diagnostics,
+) {
+    let written = [&raw.baseline, &raw.actual, &raw.estimate];
+    for (figure, written) in figures.into_iter().zip(written) {
+        let (Some(figure), Some(w)) = (figure, written) else {
+            continue;
+        };
+        let problem = match *figure {
+            Figure::Fraction { num, den } if num > den || num.is_sign_negative() => {
+                let counted =
+                    denominator.map_or("the whole".to_string(), |d| format!("the {}", d.key()));
+                Some((
+                    format!("indicator `{id}`: {figure} is more than {counted} it counts out of"),
+                    "a share counts part of a whole: the first number cannot exceed the second",
+                ))
+            }
+            Figure::Number(x)
+                if target.percent
+                    && !rate
+                    && (x.is_sign_negative() && !x.is_zero() || x > Decimal::ONE_HUNDRED) =>
+            {
+                Some((
+                    format!(
+                        "indicator `{id}`: {}% is not a share (a share is from 0% to 100%)",
+                        vi::format_written(x)
+                    ),
+                    "correct the figure; for a growth rate or a ratio that may pass 100%, write `measure = \"rate\"`",
+                ))
+            }
+            _ => None,
+        };
+        if let Some((message, hint)) = problem {
+            diags.push(Diagnostic::error(message).at(file, w.span()).hint(hint));
+        }
+    }
 }
 
 /// An indicator's `public` key: allowed on a top-level indicator only (its
@@ -1348,6 +1541,22 @@ fn public_flag(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnost
         }
         Some(flag) => *flag.get_ref(),
         None => false,
+    }
+}
+
+/// An indicator's `count_parts` key: on an indicator with parts only.
+fn count_parts(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnostics) -> bool {
+    match &raw.count_parts {
+        Some(flag) if !top || raw.parts.is_empty() => {
+            diags.push(
+                Diagnostic::error("`count_parts` is set on an indicator without parts")
+                    .at(file, flag.span())
+                    .hint("`count_parts = false` counts an indicator with parts once, as the report numbers it; leave it out here"),
+            );
+            true
+        }
+        Some(flag) => *flag.get_ref(),
+        None => true,
     }
 }
 

@@ -140,6 +140,9 @@ fn public_unit(
         conference_span: None,
         submitted_span: None,
         public: true,
+        // The report's overall figure counts all its indicators; beside the
+        // public ones only, it would seem to disagree.
+        stated_overall: None,
     }
 }
 
@@ -155,7 +158,7 @@ fn public_indicator(indicator: &Indicator) -> Indicator {
 /// What stays internal in a public indicator.
 fn strip(i: &mut Indicator) {
     i.stated = ArcStr::new();
-    i.stated_status = None;
+    i.reading = crate::target::Reading::Empty;
     i.catalogue = None;
     i.spans = Default::default();
 }

@@ -18,10 +18,12 @@
 //!   it, in `consistency`), and percentages of units of different sizes are
 //!   not averaged — the median and the range are shown instead.
 
+use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Indicator, Site, Submission, Unit, UnitField};
-use crate::target::{Status, Target, TargetKind};
+use crate::overall::CountRule;
+use crate::target::{self, Basis, Exact, Status, Target};
 
 /// Indicator components by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,6 +32,9 @@ pub(crate) struct Tally {
     pub achieved: usize,
     pub not_achieved: usize,
     pub not_assessed: usize,
+    /// Of all these, the statuses the reports state in words for
+    /// indicators without a figure ("theo báo cáo"); the rest are computed.
+    pub by_report: usize,
 }
 
 impl Tally {
@@ -42,15 +47,31 @@ impl Tally {
         }
     }
 
-    /// Counts the components (parts, or indicators without parts).
+    /// Counts indicators by `rule`: every component (part, or indicator
+    /// without parts), or one per indicator with its own status.
     pub(crate) fn add_indicators<'a>(
         &mut self,
         indicators: impl IntoIterator<Item = &'a Indicator>,
+        rule: CountRule,
     ) {
         for ind in indicators {
-            for c in ind.components() {
-                self.add(c.status());
+            match rule {
+                CountRule::Components if !ind.count_parts => self.add_component(ind),
+                CountRule::Components => {
+                    for c in ind.components() {
+                        self.add_component(c);
+                    }
+                }
+                CountRule::Indicators => self.add_component(ind),
             }
+        }
+    }
+
+    /// Counts one indicator (or part) by its status and who judged it.
+    pub(crate) fn add_component(&mut self, c: &Indicator) {
+        self.add(c.status());
+        if c.assessment.basis == Basis::Report {
+            self.by_report += 1;
         }
     }
 
@@ -118,9 +139,9 @@ pub(crate) struct Shared {
     /// The units set targets of their own: the distribution is then of each
     /// figure as a share of its unit's target (%), not of the figures.
     pub relative: bool,
-    pub min: Option<f64>,
-    pub median: Option<f64>,
-    pub max: Option<f64>,
+    pub min: Option<Exact>,
+    pub median: Option<Exact>,
+    pub max: Option<Exact>,
 }
 
 /// What a unit's page says about the units below it.
@@ -162,7 +183,7 @@ pub(crate) fn rollup(site: &Site, unit: usize) -> Rollup {
     for &u in &below {
         let unit = &site.units[u];
         submissions.add_unit(unit);
-        statuses.add_indicators(&unit.indicators);
+        statuses.add_indicators(&unit.indicators, site.config.count);
         if unit.conference_date.is_some() {
             reviewed += 1;
         }
@@ -249,19 +270,19 @@ pub(crate) fn summarise(site: &Site, c: usize, used: &[(usize, &Indicator)]) -> 
     let entry = &site.catalogue[c];
     let relative = used.iter().any(|(_, ind)| ind.target != entry.target);
     let mut statuses = Tally::default();
-    let mut figures: Vec<f64> = Vec::new();
+    let mut figures: Vec<Exact> = Vec::new();
     for (_, ind) in used {
-        statuses.add(ind.status());
+        statuses.add_component(ind);
         let figure = if relative {
             share_of_target(ind)
         } else {
             ind.assessment.compared
         };
-        if let Some(x) = figure.filter(|x| x.is_finite()) {
+        if let Some(x) = figure {
             figures.push(x);
         }
     }
-    figures.sort_by(f64::total_cmp);
+    sort_exact(&mut figures);
     Shared {
         catalogue: c,
         units: used.len(),
@@ -274,40 +295,37 @@ pub(crate) fn summarise(site: &Site, c: usize, used: &[(usize, &Indicator)]) -> 
     }
 }
 
-/// The figure compared as a share of the indicator's own target (%), to
-/// 0,01; none without a figure or a numeric target (or a target of 0).
-pub(crate) fn share_of_target(ind: &Indicator) -> Option<f64> {
-    let x = ind.assessment.compared?;
-    let t = ind
-        .target
-        .as_ref()
-        .and_then(target_value)
-        .filter(|t| *t != 0.0)?;
-    Some((x / t * 10000.0).round() / 100.0)
+/// The figure compared as a share of the indicator's own target (%),
+/// exactly; none without a figure or a numeric target (or a target of 0).
+pub(crate) fn share_of_target(ind: &Indicator) -> Option<Exact> {
+    target::share_of_target(ind.target.as_ref()?, ind.assessment.compared?)
 }
 
-/// The figure a target names, to measure a figure against: the bound, the
-/// low end of a range, 100 for a 100% duty; none for a yes/no target.
+/// The figure a target names, to draw a figure against: the bound, the low
+/// end of a range, 100 for a 100% duty; none for a yes/no target.
 pub(crate) fn target_value(t: &Target) -> Option<f64> {
-    match t.kind {
-        TargetKind::AtLeast(x)
-        | TargetKind::MoreThan(x)
-        | TargetKind::AtMost(x)
-        | TargetKind::LessThan(x)
-        | TargetKind::Range(x, _) => Some(x),
-        TargetKind::Duty => Some(100.0),
-        TargetKind::Yes => None,
-    }
+    t.bounds().first().and_then(|b| b.to_f64())
+}
+
+/// Exact figures in order (by their nearest `f64` where the exact comparison
+/// does not fit).
+fn sort_exact(figures: &mut [Exact]) {
+    figures.sort_by(|a, b| {
+        a.cmp_exact(*b)
+            .unwrap_or_else(|| a.to_f64().total_cmp(&b.to_f64()))
+    });
 }
 
 /// The median of sorted figures: the middle one, or the mean of the two
-/// middle ones.
-pub(crate) fn median(sorted: &[f64]) -> Option<f64> {
+/// middle ones (`None` also when that mean does not fit).
+pub(crate) fn median(sorted: &[Exact]) -> Option<Exact> {
     let n = sorted.len();
     match n {
         0 => None,
         _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+        _ => sorted[n / 2 - 1]
+            .checked_add(sorted[n / 2])?
+            .checked_div(Exact::int(2)),
     }
 }
 
@@ -383,7 +401,8 @@ mod tests {
                 exceeded: 2,
                 achieved: 1,
                 not_achieved: 3,
-                not_assessed: 1
+                not_assessed: 1,
+                by_report: 0,
             }
         );
         let dv = &r.shared[0];
@@ -391,7 +410,11 @@ mod tests {
         assert_eq!((dv.units, dv.with_figure, dv.relative), (4, 3, false));
         assert_eq!(
             (dv.min, dv.median, dv.max),
-            (Some(85.0), Some(90.0), Some(92.0))
+            (
+                Some(Exact::int(85)),
+                Some(Exact::int(90)),
+                Some(Exact::int(92))
+            )
         );
         assert_eq!(dv.statuses.exceeded + dv.statuses.achieved, 2);
         // Huyện A admits 125 a year against its own 100; xã C 7,5 against 10:
@@ -401,7 +424,11 @@ mod tests {
         assert_eq!((kn.units, kn.relative), (2, true));
         assert_eq!(
             (kn.min, kn.median, kn.max),
-            (Some(75.0), Some(100.0), Some(125.0))
+            (
+                Some(Exact::int(75)),
+                Some(Exact::int(100)),
+                Some(Exact::int(125))
+            )
         );
     }
 
@@ -423,7 +450,7 @@ mod tests {
             .iter()
             .find(|s| site.catalogue[s.catalogue].id == "ket-nap")
             .unwrap();
-        assert_eq!((kn.relative, kn.min), (false, Some(7.5)));
+        assert_eq!((kn.relative, kn.min), (false, Exact::ratio(15, 2)));
         assert!(
             rollup(&site, unit(&site, "chi-bo-d"))
                 .descendants
@@ -457,10 +484,12 @@ mod tests {
 
     #[test]
     fn median_of_odd_and_even_counts() {
+        let e = |xs: &[i64]| xs.iter().map(|&x| Exact::int(x)).collect::<Vec<_>>();
         assert_eq!(median(&[]), None);
-        assert_eq!(median(&[3.0]), Some(3.0));
-        assert_eq!(median(&[1.0, 2.0, 10.0]), Some(2.0));
-        assert_eq!(median(&[1.0, 2.0, 4.0, 10.0]), Some(3.0));
+        assert_eq!(median(&e(&[3])), Some(Exact::int(3)));
+        assert_eq!(median(&e(&[1, 2, 10])), Some(Exact::int(2)));
+        assert_eq!(median(&e(&[1, 2, 4, 10])), Some(Exact::int(3)));
+        assert_eq!(median(&e(&[1, 2])), Exact::ratio(3, 2));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use icu_collator::options::{CollatorOptions, Strength};
 use icu_collator::preferences::CollationNumericOrdering;
 use icu_collator::{CollatorBorrowed, CollatorPreferences};
 use jiff::civil::Date;
+use rust_decimal::Decimal;
 
 // ---------------------------------------------------------------------------
 // Numbers
@@ -57,6 +58,24 @@ pub(crate) fn format_fixed(x: f64, decimals: usize) -> String {
         Some(r) => r.to_string(),
         None => non_finite(x),
     }
+}
+
+/// A decimal with its written digits, decimal comma and dot thousands:
+/// 57.70 → "57,70"; 0.001 → "0,001"; 3322 → "3.322"; -1.5 → "-1,5"; a zero
+/// has no sign. Nothing is rounded: round first (see `target::Exact::round`).
+pub(crate) fn format_written(x: Decimal) -> String {
+    let plain = x.abs().to_string();
+    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let mut out = String::with_capacity(plain.len() + 8);
+    if x.is_sign_negative() && !x.is_zero() {
+        out.push('-');
+    }
+    out.push_str(&group_thousands(int));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
 }
 
 /// An integer with dot thousands: 3322 → "3.322", -1200 → "-1.200", 71 → "71".

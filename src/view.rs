@@ -92,7 +92,8 @@ pub(crate) struct StatusCount {
     pub illustrative: usize,
 }
 
-/// Counts of indicator statuses (components, not parents).
+/// Counts of indicator statuses, by the site's counting rule (`[review]
+/// count`: components by default).
 #[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct StatusCounts {
     pub exceeded: usize,
@@ -100,7 +101,10 @@ pub(crate) struct StatusCounts {
     pub not_achieved: usize,
     pub not_assessed: usize,
     pub total: usize,
-    /// exceeded + achieved, formatted with the total: "09/12".
+    /// Of all these, the statuses the reports state in words ("theo báo
+    /// cáo"); the rest are computed from the figures.
+    pub by_report: usize,
+    /// exceeded + achieved, formatted with the total: "9/12".
     pub met_text: String,
     /// Share of all indicators met, as the fraction in `met_text`: "75%"
     /// ("" when there are none).
@@ -186,10 +190,16 @@ pub(crate) struct IndicatorView {
     pub status: StatusView,
     /// "vượt 3,1 điểm %", "đạt 96,2% so với mục tiêu", "".
     pub margin: String,
-    /// The status the stated result implies, when it can be read.
-    pub stated_status: Option<StatusView>,
+    /// The status is the report's, stated in words for an indicator
+    /// without a figure ("theo báo cáo").
+    pub by_report: bool,
+    /// The stated result is in words the grammar does not know.
+    pub not_understood: bool,
     /// True when the stated result and the computed status disagree.
     pub disagrees: bool,
+    /// The stated figure against the computed one when they differ ("báo
+    /// cáo ghi 96,16%, số liệu cho 96,24%"), else "".
+    pub stated_figure: String,
     pub note: ArcStr,
     /// The catalogue id when the indicator comes from the catalogue.
     pub catalogue: ArcStr,
@@ -235,9 +245,31 @@ pub(crate) struct Fact {
     pub illustrative: bool,
 }
 
+/// What a unit's report states as its overall result, beside the figure
+/// computed from its indicators.
+#[derive(Debug, Serialize)]
+pub(crate) struct OverallView {
+    /// The report's words, verbatim.
+    pub stated: String,
+    /// Whether the words were read as figures; when not, only the words are
+    /// shown, and no comparison.
+    pub understood: bool,
+    /// The computed figure: "Hoàn thành và vượt 11/14 chỉ tiêu".
+    pub computed: String,
+    /// How the computed figure was counted, in words.
+    pub rule: String,
+    /// True when the report and the data differ on a figure the report gives.
+    pub differs: bool,
+    /// The figures side by side: "báo cáo nêu hoàn thành và vượt 09/12, …;
+    /// tính từ số liệu hoàn thành và vượt 11/14, …" ("" when not understood).
+    pub comparison: String,
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct UnitPage {
     pub row: UnitRow,
+    /// The report's own overall result, when unit.toml records it.
+    pub overall: Option<OverallView>,
     pub breadcrumbs: Vec<Crumb>,
     pub facts: Vec<Fact>,
     /// Inline HTML of the unit's summary, or "".
@@ -488,6 +520,9 @@ pub(crate) struct HighlightPage {
     pub years: Vec<i32>,
     /// The cited indicators against their targets.
     pub chart_indicators: Rows<BulletRow>,
+    /// A sentence for each indicator cited by some of its parts only: the
+    /// status shown for it is the unit page's, from all its parts.
+    pub partly_cited: Vec<String>,
     /// The press kit's files, from the output root.
     pub kit: KitView,
     /// Open Graph and Twitter card values; absolute URLs are empty without

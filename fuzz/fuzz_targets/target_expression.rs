@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use ketqua::{Language, Strings};
 use ketqua::{
-    Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure, parse_period,
-    parse_stated, parse_target,
+    Figure, Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure,
+    parse_period, parse_stated, parse_target,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -46,9 +46,9 @@ fuzz_target!(|data: &str| {
     let _ = parse_stated(data);
 
     let mut actuals = BTreeMap::new();
-    if let Ok(Some(x)) = figure.as_ref().map(|f| f.value()) {
-        actuals.insert(2021, x);
-        actuals.insert(2022, x / 2.0);
+    if let Ok(Figure::Number(x)) = figure.as_ref() {
+        actuals.insert(2021, *x);
+        actuals.insert(2022, -*x);
     }
     let observation = Observation {
         actual: figure.as_ref().ok().copied(),
@@ -65,12 +65,12 @@ fuzz_target!(|data: &str| {
             );
             let _ = figure.to_string();
         }
-        let assessment = assess(Some(target), &observation);
+        let assessment = assess(Some(target), &observation, 2);
         if let Some(margin) = assessment.margin {
             for language in [Language::Vi, Language::En] {
                 let _ = margin_text(margin, target.lower_is_better(), &Strings::new(language));
             }
         }
     }
-    let _ = assess(None, &observation);
+    let _ = assess(None, &observation, 2);
 });

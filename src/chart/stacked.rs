@@ -176,44 +176,40 @@ fn figure_parts(
     })
 }
 
-/// "Biểu đồ thanh xếp chồng, 3 dòng. Cộng lại: Vượt 13 (46,4%), …; Tổng: 28."
+/// "Biểu đồ thanh xếp chồng, 2 dòng. Tỉnh: Vượt 13 (46,4%), …; Tổng: 28.
+/// Huyện: …; Tổng: 14.": every row as the chart draws it, with the figures
+/// of its bar and its total. Rows are never added up: they may overlap (the
+/// home chart has a row for all units and one per level).
 fn describe(rows: &[StackedRow], keys: &[Key], opts: &ChartOptions) -> String {
-    let positive: f64 = rows.iter().map(positive_sum).sum();
-    let parts: Vec<String> = keys
-        .iter()
-        .filter_map(|key| {
-            let values: Vec<f64> = rows
-                .iter()
-                .filter_map(|row| key_value(row, &key.class))
-                .collect();
-            if values.is_empty() {
-                return None;
-            }
-            let sum: f64 = values.iter().sum();
-            Some(format!("{} {}", key.label, count_and_share(sum, positive)))
-        })
-        .collect();
-    let total: f64 = rows.iter().map(finite_sum).sum();
-    let figures = if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{}; ", parts.join(", "))
-    };
-    match rows {
-        [row] => format!(
-            "{}. {}: {figures}{}: {}.",
-            opts.text.desc_stacked,
+    let row_text = |row: &StackedRow| {
+        let positive = positive_sum(row);
+        let parts: Vec<String> = keys
+            .iter()
+            .filter_map(|key| {
+                let v = key_value(row, &key.class)?;
+                Some(format!("{} {}", key.label, count_and_share(v, positive)))
+            })
+            .collect();
+        let figures = if parts.is_empty() {
+            String::new()
+        } else {
+            format!("{}; ", parts.join(", "))
+        };
+        format!(
+            "{}: {figures}{}: {}.",
             row.label,
             opts.text.total,
-            svg::decimal(total)
-        ),
+            svg::decimal(finite_sum(row))
+        )
+    };
+    let described: Vec<String> = rows.iter().map(row_text).collect();
+    match rows {
+        [_] => format!("{}. {}", opts.text.desc_stacked, described.join(" ")),
         _ => format!(
-            "{}, {}. {}: {figures}{}: {}.",
+            "{}, {}. {}",
             opts.text.desc_stacked,
             opts.text.desc_rows.replace("{n}", &rows.len().to_string()),
-            opts.text.desc_sum,
-            opts.text.total,
-            svg::decimal(total)
+            described.join(" ")
         ),
     }
 }

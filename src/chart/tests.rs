@@ -506,6 +506,74 @@ fn generated_description_summarises_the_data() {
     assert!(stacked(&stacked_rows(), &o).contains(r#"<desc id="g-desc">Mô tả riêng</desc>"#));
 }
 
+fn desc_of(doc: &roxmltree::Document<'_>) -> String {
+    doc.descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The home chart has a row for all units and one per level: the rows
+/// overlap, and a description that added them up said "Tổng: 24" where the
+/// chart shows 12. Each row is described with the figures its table row
+/// shows (which are those of its bar), and no figure is made by adding rows.
+#[test]
+fn stacked_description_gives_each_row_the_figures_the_chart_shows() {
+    let rows = vec![
+        status_row("Tất cả", None, [6.0, 3.0, 2.0, 1.0]),
+        status_row("Cấp tỉnh", None, [4.0, 2.0, 1.0, 0.0]),
+        status_row("Cấp huyện", None, [2.0, 1.0, 1.0, 1.0]),
+    ];
+    let html = stacked(&rows, &opts("home", "t"));
+    let doc = check(&html, "stacked", "home");
+    let desc = desc_of(&doc);
+    let cells = table_cells(&doc);
+    let labels = ["Vượt", "Đạt", "Không đạt", "Chưa đánh giá"];
+    for row in &cells[1..] {
+        let figures: Vec<String> = labels
+            .iter()
+            .zip(&row[1..5])
+            .map(|(l, c)| format!("{l} {c}"))
+            .collect();
+        let expected = format!("{}: {}; Tổng: {}.", row[0], figures.join(", "), row[5]);
+        assert!(desc.contains(&expected), "`{expected}` not in `{desc}`");
+        // The total in the description is the one drawn at the bar's end.
+        assert!(svg_texts(&doc).contains(&row[5]), "{row:?}");
+    }
+    assert!(
+        desc.starts_with("Biểu đồ thanh xếp chồng, 3 dòng. "),
+        "{desc}"
+    );
+    assert!(!desc.contains("Tổng: 24"), "{desc}");
+    assert!(!desc.contains("Vượt 12"), "{desc}");
+}
+
+/// The bullet chart's description counts the rows it draws, by the status
+/// each row shows.
+#[test]
+fn bullet_description_counts_the_rows_the_chart_shows() {
+    let rows = bullet_rows();
+    let html = bullet(&rows, &opts("b", "t"));
+    let doc = check(&html, "bullet", "b");
+    let desc = desc_of(&doc);
+    let body = &table_cells(&doc)[1..];
+    assert!(
+        desc.starts_with(&format!(
+            "Biểu đồ thực hiện so với mục tiêu: {} chỉ tiêu",
+            body.len()
+        )),
+        "{desc}"
+    );
+    for label in ["Vượt", "Đạt", "Không đạt", "Chưa đánh giá"] {
+        let shown = rows.iter().filter(|r| r.status_label == label).count();
+        assert!(
+            desc.contains(&format!("{label}: {shown}")),
+            "{label}: {desc}"
+        );
+    }
+}
+
 #[test]
 fn ids_are_prefixed_and_sanitised() {
     let html = ranked(&ranked_rows(), &opts("xep-hang_2", "t"));

@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use super::*;
 use crate::escape::Feed;
 use crate::model::{Highlight, HighlightKind};
-use crate::target;
 
 /// The templates the pages of this file need, besides the theme's usual
 /// ones: a theme made before highlights lacks them, and is told so.
@@ -139,20 +138,37 @@ fn cited(unit: &Unit, ids: &[String]) -> Unit {
                 .cloned()
                 .collect();
             (!parts.is_empty()).then(|| {
-                // Shown with only the cited parts, the indicator takes the
-                // worst status of those, as the model's rule does for all.
+                // Shown with only the cited parts, each with its own status;
+                // the indicator keeps the status of the unit page (all its
+                // parts), never one made from the cited parts alone.
                 let mut c = i.clone();
-                c.assessment.status = parts
-                    .iter()
-                    .map(Indicator::status)
-                    .min()
-                    .unwrap_or(target::Status::NotAssessed);
                 c.parts = parts;
                 c
             })
         })
         .collect();
     u
+}
+
+/// For each indicator the highlight cites by some of its parts only, a
+/// sentence saying so and that its status is the unit page's.
+fn partly_cited(unit: &Unit, cited: &Unit, strings: &Strings) -> Vec<String> {
+    cited
+        .indicators
+        .iter()
+        .filter_map(|c| {
+            let all = unit.indicators.iter().find(|i| i.id == c.id)?;
+            (!c.parts.is_empty() && c.parts.len() < all.parts.len()).then(|| {
+                let ids: Vec<&str> = c.parts.iter().map(|p| p.id.as_str()).collect();
+                strings
+                    .get("highlight_partly_cited")
+                    .replace("{id}", &c.id)
+                    .replace("{n}", &all.parts.len().to_string())
+                    .replace("{cited}", &ids.join(", "))
+                    .replace("{status}", &status_view(c.status(), strings).label)
+            })
+        })
+        .collect()
 }
 
 /// An absolute URL from the site's `base_url`, or "" without one.
@@ -168,7 +184,7 @@ fn highlight_page(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightPage {
     let s = ctx.strings;
     let card = card(ctx, h);
     let unit = cited(&ctx.site.units[h.unit], &h.indicators);
-    let rows = bullet_rows(&unit, s);
+    let rows = bullet_rows(&unit, ctx.site.config.decimals, s);
     let years: std::collections::BTreeSet<i32> = unit
         .indicators
         .iter()
@@ -188,10 +204,12 @@ fn highlight_page(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightPage {
         None if has_chart => s.get("chart_bullet_title").to_string(),
         None => String::new(),
     };
+    let partly_cited = partly_cited(&ctx.site.units[h.unit], &unit, s);
     HighlightPage {
+        partly_cited,
         html: h.body.html(),
         footnotes: h.body.footnotes,
-        indicator_groups: indicator_groups(&unit, s),
+        indicator_groups: indicator_groups(&unit, ctx.site.config.decimals, s),
         years: years.into_iter().collect(),
         chart_indicators: rows.into(),
         kit: KitView {
@@ -405,6 +423,10 @@ fn kit_text(ctx: &ViewContext<'_>, h: &Highlight, page: &HighlightPage) -> Strin
             }
         }
         out.push('\n');
+        for note in &page.partly_cited {
+            out.push_str(note);
+            out.push_str("\n\n");
+        }
     }
     let url = absolute(&c.base_url, &card.url);
     out.push_str(&format!(

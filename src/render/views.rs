@@ -7,8 +7,13 @@ use arcstr::ArcStr;
 use crate::chart::{BulletRow, RankRow, Segment, Series, StackedRow, YearPoint};
 use crate::i18n::Strings;
 use crate::model::{Indicator, Level, Site, Submission, Unit, UnitField};
+use crate::overall::{self, CountRule};
 use crate::rollup::{self, Shared, Submissions, Tally};
-use crate::target::{self, Figure, Status, Target, TargetKind};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+
+use crate::consistency;
+use crate::target::{self, Basis, Exact, Figure, Reading, Rounding, Status, Target, TargetKind};
 use crate::urls::{indicator_url, level_url, unit_url};
 use crate::vi;
 use crate::view::*;
@@ -132,14 +137,70 @@ pub(super) fn submission_view(unit: &Unit, ctx: &ViewContext<'_>) -> SubmissionV
     }
 }
 
-/// Counts the components (parts, or indicators without parts) of indicators.
+/// Counts indicators by the site's rule (`[review] count`).
 pub(super) fn counts<'a>(
     indicators: impl IntoIterator<Item = &'a Indicator>,
+    rule: CountRule,
     strings: &Strings,
 ) -> StatusCounts {
     let mut t = Tally::default();
-    t.add_indicators(indicators);
+    t.add_indicators(indicators, rule);
     tally_counts(&t, strings)
+}
+
+/// The report's stated overall result beside the computed `counts`.
+pub(super) fn overall_view(
+    stated: &str,
+    counts: &StatusCounts,
+    rule: CountRule,
+    strings: &Strings,
+) -> OverallView {
+    let reading = overall::read(stated);
+    let met = counts.exceeded + counts.achieved;
+    let computed = strings
+        .get("met_summary")
+        .replace("{met}", &counts.met_text);
+    let (differs, comparison) = match &reading {
+        None => (false, String::new()),
+        Some(o) => {
+            let words = |met: Option<String>, not_met: Option<String>| {
+                let mut parts = Vec::new();
+                if let Some(m) = met {
+                    parts.push(strings.get("overall_met").replace("{n}", &m));
+                }
+                if let Some(n) = not_met {
+                    parts.push(strings.get("overall_not_met").replace("{n}", &n));
+                }
+                parts.join(", ")
+            };
+            let given = |c: &Option<overall::Count>, n: usize| {
+                c.as_ref().map(|c| match c.of {
+                    Some(_) => fraction_text(n, counts.total),
+                    None => vi::format_int(n as i64),
+                })
+            };
+            let stated_words = words(
+                o.met.as_ref().map(|c| c.written.clone()),
+                o.not_met.as_ref().map(|c| c.written.clone()),
+            );
+            let computed_words = words(given(&o.met, met), given(&o.not_met, counts.not_achieved));
+            (
+                !o.agrees(met, counts.not_achieved, counts.total),
+                strings
+                    .get("overall_comparison")
+                    .replace("{stated}", &stated_words)
+                    .replace("{computed}", &computed_words),
+            )
+        }
+    };
+    OverallView {
+        stated: stated.to_owned(),
+        understood: reading.is_some(),
+        computed,
+        rule: strings.get(rule.label_key()).to_owned(),
+        differs,
+        comparison,
+    }
 }
 
 /// Status counts as shown, from a tally.
@@ -150,6 +211,7 @@ pub(super) fn tally_counts(t: &Tally, strings: &Strings) -> StatusCounts {
         not_achieved: t.not_achieved,
         not_assessed: t.not_assessed,
         total: t.total(),
+        by_report: t.by_report,
         ..StatusCounts::default()
     };
     with_items(finish_counts(c), strings)
@@ -182,7 +244,8 @@ pub(super) fn fraction_text(part: usize, total: usize) -> String {
 
 pub(super) fn finish_counts(mut c: StatusCounts) -> StatusCounts {
     let met = c.exceeded + c.achieved;
-    c.met_text = format!("{met:02}/{:02}", c.total);
+    // "9/12", as people write a ratio: "09/12" reads like a date.
+    c.met_text = fraction_text(met, c.total);
     if c.total > 0 {
         c.met_share_value = met as f64 * 100.0 / c.total as f64;
         c.met_share = share_text(c.met_share_value);
@@ -268,7 +331,7 @@ pub(super) fn overall(c: &StatusCounts, strings: &Strings) -> StatusView {
 
 pub(super) fn unit_row(ctx: &ViewContext<'_>, i: usize) -> UnitRow {
     let u = &ctx.site.units[i];
-    let c = counts(&u.indicators, ctx.strings);
+    let c = counts(&u.indicators, ctx.site.config.count, ctx.strings);
     UnitRow {
         id: u.id.clone(),
         name: u.name.clone(),
@@ -295,34 +358,50 @@ pub(super) fn unit_row(ctx: &ViewContext<'_>, i: usize) -> UnitRow {
     }
 }
 
-/// A figure as shown: numbers with the target's `%`, fractions with their
-/// percentage, booleans as words.
-pub(super) fn figure_text(f: &Figure, target: Option<&Target>, strings: &Strings) -> String {
+/// A figure as shown: numbers with their written digits and the target's
+/// `%`, fractions with their percentage (rounded once to `places`, never
+/// across the target), booleans as words.
+pub(super) fn figure_text(
+    f: &Figure,
+    target: Option<&Target>,
+    places: u32,
+    strings: &Strings,
+) -> String {
     let percent = target.is_some_and(|t| t.percent);
     match *f {
-        Figure::Number(x) if percent => vi::format_percent(x),
-        Figure::Number(x) => vi::format_decimal(x),
-        Figure::Fraction { num, den } => format!(
-            "{} ({}/{})",
-            vi::format_percent(((num / den * 1000.0).round()) / 10.0),
-            vi::format_decimal(num),
-            vi::format_decimal(den)
-        ),
+        Figure::Number(x) if percent => format!("{}%", vi::format_written(x)),
+        Figure::Number(x) => vi::format_written(x),
+        Figure::Fraction { num, den } => {
+            let share = f
+                .value()
+                .and_then(|v| target::shown(v, target, places))
+                .map(|x| format!("{}% ", vi::format_written(x)))
+                .unwrap_or_default();
+            format!(
+                "{share}({}/{})",
+                vi::format_written(num),
+                vi::format_written(den)
+            )
+        }
         Figure::Bool(b) => strings.get(if b { "yes" } else { "no" }).to_string(),
     }
 }
 
-pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorView {
+pub(super) fn indicator_view(ind: &Indicator, places: u32, strings: &Strings) -> IndicatorView {
     let t = ind.target.as_ref();
     let fig = |f: &Option<Figure>| {
         f.as_ref()
-            .map(|f| figure_text(f, t, strings))
+            .map(|f| figure_text(f, t, places, strings))
             .unwrap_or_default()
     };
     let status = status_view(ind.status(), strings);
-    let disagrees = ind
-        .stated_status
-        .is_some_and(|s| target::disagrees(s, ind.status()));
+    let disagrees = ind.reading.disagrees(ind.status());
+    let stated_figure = consistency::stated_figure_mismatch(ind).map(|m| {
+        strings
+            .get("stated_figure_differs")
+            .replace("{stated}", &vi::format_written(m.stated))
+            .replace("{computed}", &m.computed_text())
+    });
     IndicatorView {
         id: ind.id.clone(),
         group: ind.group.clone(),
@@ -335,7 +414,7 @@ pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorVie
             .iter()
             .map(|(&year, &v)| YearValue {
                 year,
-                value: figure_text(&Figure::Number(v), t, strings),
+                value: figure_text(&Figure::Number(v), t, places, strings),
             })
             .collect(),
         actual: fig(&ind.actual),
@@ -357,24 +436,26 @@ pub(super) fn indicator_view(ind: &Indicator, strings: &Strings) -> IndicatorVie
             .margin
             .map(|m| target::margin_text(m, t.is_some_and(Target::lower_is_better), strings))
             .unwrap_or_default(),
-        stated_status: ind.stated_status.map(|s| status_view(s, strings)),
+        by_report: ind.assessment.basis == Basis::Report,
+        not_understood: ind.reading == Reading::NotUnderstood,
         disagrees,
+        stated_figure: stated_figure.unwrap_or_default(),
         note: ind.note.clone(),
         catalogue: ind.catalogue.clone().unwrap_or_default(),
         parts: ind
             .parts
             .iter()
-            .map(|p| indicator_view(p, strings))
+            .map(|p| indicator_view(p, places, strings))
             .collect(),
     }
 }
 
 /// Indicators in the order the report lists them (its STT numbering), a new
 /// group starting wherever the `group` changes.
-pub(super) fn indicator_groups(unit: &Unit, strings: &Strings) -> Vec<IndicatorGroup> {
+pub(super) fn indicator_groups(unit: &Unit, places: u32, strings: &Strings) -> Vec<IndicatorGroup> {
     let mut groups: Vec<IndicatorGroup> = Vec::new();
     for ind in &unit.indicators {
-        let view = indicator_view(ind, strings);
+        let view = indicator_view(ind, places, strings);
         match groups.last_mut() {
             Some(g) if g.name == ind.group => g.indicators.push(view),
             _ => groups.push(IndicatorGroup {
@@ -465,8 +546,8 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         .iter()
         .flat_map(|ind| std::iter::once(ind).chain(&ind.parts))
         .filter(|ind| {
-            ind.stated_status
-                .is_some_and(|st| target::disagrees(st, ind.status()))
+            ind.reading.disagrees(ind.status())
+                || consistency::stated_figure_mismatch(ind).is_some()
         })
         .count();
     let breadcrumbs = site
@@ -478,6 +559,10 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         })
         .collect();
     UnitPage {
+        overall: u
+            .stated_overall
+            .as_ref()
+            .map(|st| overall_view(&st.text, &row.counts, site.config.count, s)),
         row,
         breadcrumbs,
         facts,
@@ -485,7 +570,7 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         signer: u.signer.clone(),
         signer_title: u.signer_title.clone(),
         document_number: u.document_number.clone(),
-        indicator_groups: indicator_groups(u, s),
+        indicator_groups: indicator_groups(u, ctx.site.config.decimals, s),
         report: u.report.as_ref().map(|r| ReportView {
             html: r.html(),
             toc: r
@@ -505,7 +590,7 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
         years: years.into_iter().collect(),
         disagreements,
         rollup: rollup_view(ctx, i),
-        chart_indicators: bullet_rows(u, s).into(),
+        chart_indicators: bullet_rows(u, ctx.site.config.decimals, s).into(),
         chart_children: chart_children.into(),
     }
 }
@@ -641,10 +726,10 @@ pub(super) fn dashboard(ctx: &ViewContext<'_>) -> Dashboard {
 }
 
 /// A compared figure as shown: with `%` for percentage targets.
-pub(super) fn compared_text(x: Option<f64>, target: Option<&Target>) -> String {
+pub(super) fn compared_text(x: Option<Decimal>, target: Option<&Target>) -> String {
     match x {
-        Some(x) if target.is_some_and(|t| t.percent) => vi::format_percent(x),
-        Some(x) => vi::format_decimal(x),
+        Some(x) if target.is_some_and(|t| t.percent) => format!("{}%", vi::format_written(x)),
+        Some(x) => vi::format_written(x),
         None => String::new(),
     }
 }
@@ -652,15 +737,17 @@ pub(super) fn compared_text(x: Option<f64>, target: Option<&Target>) -> String {
 /// A figure of a distribution: the figure, or its share of the unit's own
 /// target ("95,5% mục tiêu").
 pub(super) fn distribution_text(
-    x: Option<f64>,
+    x: Option<Exact>,
     relative: bool,
     target: Option<&Target>,
+    places: u32,
     strings: &Strings,
 ) -> String {
+    let x = x.and_then(|x| x.round(places, Rounding::Nearest));
     match x {
         Some(x) if relative => strings
             .get("of_target")
-            .replace("{share}", &vi::format_percent(x)),
+            .replace("{share}", &format!("{}%", vi::format_written(x))),
         _ => compared_text(x, target),
     }
 }
@@ -668,6 +755,7 @@ pub(super) fn distribution_text(
 pub(super) fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
     let entry = &ctx.site.catalogue[s.catalogue];
     let target = entry.target.as_ref();
+    let places = ctx.site.config.decimals;
     SharedView {
         id: entry.id.clone(),
         url: indicator_url(&entry.id),
@@ -678,9 +766,9 @@ pub(super) fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
         units: s.units,
         with_figure: s.with_figure,
         counts: tally_counts(&s.statuses, ctx.strings),
-        min: distribution_text(s.min, s.relative, target, ctx.strings),
-        median: distribution_text(s.median, s.relative, target, ctx.strings),
-        max: distribution_text(s.max, s.relative, target, ctx.strings),
+        min: distribution_text(s.min, s.relative, target, places, ctx.strings),
+        median: distribution_text(s.median, s.relative, target, places, ctx.strings),
+        max: distribution_text(s.max, s.relative, target, places, ctx.strings),
         relative: s.relative,
         illustrative: false,
     }
@@ -766,7 +854,7 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
         .iter()
         .map(|&(u, ind)| {
             let unit = &site.units[u];
-            let view = indicator_view(ind, ctx.strings);
+            let view = indicator_view(ind, ctx.site.config.decimals, ctx.strings);
             IndicatorUse {
                 unit: unit.name.clone(),
                 url: unit_url(unit),
@@ -781,7 +869,7 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
                 description: ind.description.clone(),
                 target: view.target,
                 actual: view.actual,
-                compared_value: ind.assessment.compared,
+                compared_value: ind.assessment.compared.map(Exact::to_f64),
                 status: view.status,
                 margin: view.margin,
                 stated: view.stated,
@@ -796,17 +884,18 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
         .iter()
         .map(|&(u, ind)| {
             let unit = &site.units[u];
-            let value = if relative {
-                rollup::share_of_target(ind)
+            let places = ctx.site.config.decimals;
+            let (value, value_text) = if relative {
+                let share = rollup::share_of_target(ind);
+                (
+                    share.map(Exact::to_f64),
+                    distribution_text(share, true, target, places, ctx.strings),
+                )
             } else {
-                ind.assessment.compared
-            };
-            let value_text = match value {
-                Some(x) if relative => ctx
-                    .strings
-                    .get("of_target")
-                    .replace("{share}", &vi::format_percent(x)),
-                x => compared_text(x, target),
+                (
+                    ind.assessment.compared.map(Exact::to_f64),
+                    compared_text(ind.assessment.shown, target),
+                )
             };
             RankRow {
                 label: unit.display_name().to_string(),
@@ -898,7 +987,9 @@ pub(super) fn by_field(ctx: &ViewContext<'_>) -> Vec<FieldCounts> {
                     fields.len() - 1
                 }
             };
-            fields[at].1.add_indicators(std::iter::once(ind));
+            fields[at]
+                .1
+                .add_indicators(std::iter::once(ind), ctx.site.config.count);
         }
     }
     fields
@@ -938,6 +1029,7 @@ pub(super) fn counts_tally(c: &StatusCounts) -> Tally {
         achieved: c.achieved,
         not_achieved: c.not_achieved,
         not_assessed: c.not_assessed,
+        by_report: c.by_report,
     }
 }
 
@@ -956,21 +1048,23 @@ pub(super) fn stacked_row(
 
 /// A bullet row per indicator component: the figure compared against the
 /// target, with the baseline and yearly figures.
-pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
+pub(super) fn bullet_rows(unit: &Unit, places: u32, strings: &Strings) -> Vec<BulletRow> {
     let mut rows = Vec::new();
     for ind in &unit.indicators {
         for c in ind.components() {
-            let view = indicator_view(c, strings);
+            let view = indicator_view(c, places, strings);
             let t = c.target.as_ref();
             let percent = t.is_some_and(|t| t.percent);
+            // For drawing only: the texts carry the figures.
+            let draw = |d: &Decimal| d.to_f64();
             let (low, high) = match t.map(|t| &t.kind) {
                 Some(
                     TargetKind::AtLeast(x)
                     | TargetKind::MoreThan(x)
                     | TargetKind::AtMost(x)
                     | TargetKind::LessThan(x),
-                ) => (Some(*x), None),
-                Some(TargetKind::Range(lo, hi)) => (Some(*lo), Some(*hi)),
+                ) => (draw(x), None),
+                Some(TargetKind::Range(lo, hi)) => (draw(lo), draw(hi)),
                 Some(TargetKind::Duty) => (Some(100.0), None),
                 Some(TargetKind::Yes) => (Some(100.0), None),
                 None => (None, None),
@@ -983,9 +1077,9 @@ pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
                 (_, Some(x)) => {
                     let per_year =
                         t.is_some_and(|t| t.per_year) && c.period.is_some_and(|(a, b)| b > a);
-                    let text = compared_text(Some(x), t);
+                    let text = compared_text(c.assessment.shown, t);
                     (
-                        Some(x),
+                        Some(x.to_f64()),
                         if per_year {
                             format!("{text}{}", strings.get("per_year"))
                         } else {
@@ -995,7 +1089,11 @@ pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
                 }
                 _ => (None, String::new()),
             };
-            let baseline = c.baseline.as_ref().and_then(Figure::value);
+            let baseline = c
+                .baseline
+                .as_ref()
+                .and_then(Figure::value)
+                .map(Exact::to_f64);
             rows.push(BulletRow {
                 label: format!("{}. {}", c.id, c.description),
                 url: Some(format!("#ct-{}", c.id)),
@@ -1012,9 +1110,9 @@ pub(super) fn bullet_rows(unit: &Unit, strings: &Strings) -> Vec<BulletRow> {
                     .actuals
                     .iter()
                     .zip(&view.actuals)
-                    .map(|((&year, &value), shown)| YearPoint {
+                    .map(|((&year, value), shown)| YearPoint {
                         year,
-                        value,
+                        value: value.to_f64().unwrap_or(f64::NAN),
                         text: shown.value.clone(),
                     })
                     .collect(),
@@ -1086,8 +1184,9 @@ mod tests {
             }),
             &strings(),
         );
-        // "Hoàn thành và vượt 09/12 chỉ tiêu thành phần".
-        assert_eq!(c.met_text, "09/12");
+        // The report writes "09/12"; a computed ratio is "9/12", never a
+        // zero-padded one that reads like a date.
+        assert_eq!(c.met_text, "9/12");
         assert_eq!(c.met_share, "75%");
         let shares: Vec<&str> = c.items.iter().map(|i| i.share.as_str()).collect();
         assert_eq!(shares, ["58,3%", "16,7%", "16,7%", "8,3%"]);
@@ -1106,19 +1205,40 @@ mod tests {
         let s = strings();
         let pct = target::parse_target(">= 60%").ok();
         let count = target::parse_target(">= 100/năm").ok();
+        let dec = |x: &str| -> Decimal { x.parse().unwrap() };
         let fraction = Figure::Fraction {
-            num: 41.0,
-            den: 71.0,
+            num: dec("41"),
+            den: dec("71"),
         };
-        assert_eq!(figure_text(&fraction, pct.as_ref(), &s), "57,7% (41/71)");
+        // One precision for computed shares, set per site.
         assert_eq!(
-            figure_text(&Figure::Number(99.2), pct.as_ref(), &s),
+            figure_text(&fraction, pct.as_ref(), 2, &s),
+            "57,75% (41/71)"
+        );
+        assert_eq!(figure_text(&fraction, pct.as_ref(), 1, &s), "57,7% (41/71)");
+        // Written figures keep their written digits.
+        assert_eq!(
+            figure_text(&Figure::Number(dec("99.2")), pct.as_ref(), 2, &s),
             "99,2%"
         );
         assert_eq!(
-            figure_text(&Figure::Number(65914.0), count.as_ref(), &s),
+            figure_text(&Figure::Number(dec("0.001")), pct.as_ref(), 2, &s),
+            "0,001%"
+        );
+        assert_eq!(
+            figure_text(&Figure::Number(dec("65914")), count.as_ref(), 2, &s),
             "65.914"
         );
-        assert_eq!(figure_text(&Figure::Bool(false), None, &s), "Không");
+        assert_eq!(figure_text(&Figure::Bool(false), None, 2, &s), "Không");
+        // A share just short of a 100% duty never shows as 100%.
+        let duty = target::parse_target("100%").ok();
+        let short = Figure::Fraction {
+            num: dec("19999"),
+            den: dec("20000"),
+        };
+        assert_eq!(
+            figure_text(&short, duty.as_ref(), 2, &s),
+            "99,99% (19.999/20.000)"
+        );
     }
 }

@@ -14,7 +14,9 @@ fn unit_page_shows_facts_status_and_report() {
     assert!(page.contains("href=\"../units/tinh-uy.html\""), "{page}");
     // Vietnamese number formatting from one place.
     assert!(page.contains("3.322"));
-    assert!(page.contains("57,7% (41/71)"));
+    // A computed share at the site's precision (two decimals by default),
+    // a written figure with its written digits.
+    assert!(page.contains("57,75% (41/71)"), "{page}");
     // Computed status beside the stated one, with the disagreement marked:
     // "Trên 95%" → 98% is exceeded, the report says "Đạt".
     assert!(page.contains("status--exceeded"));
@@ -279,7 +281,9 @@ fn indicator_counts_use_the_computed_status() {
     let units = read(&out.join("units.html"));
     // Đảng bộ Khối: "> 95%" → 98 exceeded, ">= 100/năm" → 305 over 2020–2022
     // exceeded, ">= 60%" → 41/71 not achieved: 2 of 3 met.
-    assert!(units.contains("02/03"), "met count missing");
+    // Written as people write a ratio: "2/3", not "02/03".
+    assert!(units.contains(">2/3 "), "met count missing");
+    assert!(!units.contains("02/03"), "a zero-padded ratio");
 }
 
 #[test]
@@ -471,4 +475,38 @@ fn pages_carry_their_charts_tables_and_downloads() {
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
+}
+
+/// An indicator judged only in the report's words shows the report's status,
+/// said to be the report's; the counts say how many are; words the grammar
+/// does not know are kept as written, with no status.
+#[test]
+fn a_status_judged_in_words_is_the_reports_and_says_so() {
+    let words = crate::support::fixtures().join("words");
+    let dir = site(&[&words]);
+    let out = build_ok(dir.path());
+    let page = read(&out.join("units/dang-bo-xa-ban-giang.html"));
+    let row = |id: &str| {
+        let start = page
+            .find(&format!("id=\"ct-{id}\""))
+            .unwrap_or_else(|| panic!("row {id}"));
+        let end = page[start..]
+            .find("</tr>")
+            .map_or(page.len(), |e| start + e);
+        page[start..end].to_string()
+    };
+    let one = row("1");
+    assert!(one.contains("status--not-achieved"), "{one}");
+    assert!(one.contains("theo báo cáo"), "{one}");
+    let two = row("2");
+    assert!(two.contains("status--exceeded"), "{two}");
+    assert!(!two.contains("theo báo cáo"), "{two}");
+    let three = row("3");
+    assert!(three.contains("status--not-assessed"), "{three}");
+    assert!(three.contains("Tốt"), "{three}");
+    assert!(three.contains("chưa đọc được"), "{three}");
+    assert!(
+        page.contains("Trong đó 1 kết quả theo báo cáo tự đánh giá"),
+        "{page}"
+    );
 }

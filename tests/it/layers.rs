@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundations",
         &[
-            "vi", "escape", "i18n", "diag", "packed", "target", "timings",
+            "vi", "escape", "i18n", "diag", "packed", "target", "overall", "timings",
         ],
     ),
     ("load", &["load", "theme", "markdown"]),

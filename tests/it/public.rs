@@ -199,7 +199,7 @@ fn the_public_roll_up_counts_public_units_and_indicators_only() {
     // not achieved).
     assert!(internal.contains("Tính trên 3 đơn vị"), "{internal}");
     assert!(
-        internal.contains("Hoàn thành và vượt 03/04 chỉ tiêu"),
+        internal.contains("Hoàn thành và vượt 3/4 chỉ tiêu"),
         "{internal}"
     );
     // Publicly, from the public units only: the public district alone (the
@@ -207,7 +207,7 @@ fn the_public_roll_up_counts_public_units_and_indicators_only() {
     // one public indicator (120 against at least 100: exceeded).
     assert!(public.contains("Tính trên 1 đơn vị"), "{public}");
     assert!(
-        public.contains("Hoàn thành và vượt 01/01 chỉ tiêu"),
+        public.contains("Hoàn thành và vượt 1/1 chỉ tiêu"),
         "{public}"
     );
 }
