@@ -12,6 +12,7 @@ use crate::model::{self, Site};
 use crate::render::Renderer;
 use crate::search;
 use crate::theme::{self, StaticFile, Theme};
+use crate::timeline;
 use crate::timings::Timings;
 use crate::write::{self, Fill, Previous, Sink, Staging};
 
@@ -90,7 +91,8 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
                 site.config.language,
             );
             highlight::check_public(&site, &mut diagnostics);
-            consistency::check(&site, &mut diagnostics)
+            consistency::check(&site, &mut diagnostics);
+            timeline::check(&site, &mut diagnostics);
         });
         site
     });

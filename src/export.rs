@@ -248,6 +248,7 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
             ("not_assessed", "export_not_assessed"),
             ("indicators", "export_indicators"),
             ("by_report", "export_by_report"),
+            ("illustrative", "export_illustrative"),
         ],
     );
     for &i in members {
@@ -281,9 +282,23 @@ pub(crate) fn units(site: &Site, members: &[usize], strings: &Strings) -> Table 
             Cell::Int(tally.not_assessed as i64),
             Cell::Int(tally.total() as i64),
             Cell::Int(tally.by_report as i64),
+            illustrative_cell(u),
         ]);
     }
     t
+}
+
+/// What of a unit is invented for the example: "all", the keys of its
+/// `illustrative_fields` ("conference_date submitted"), or nothing.
+fn illustrative_cell(u: &crate::model::Unit) -> Cell {
+    if u.illustrative {
+        Cell::text("all")
+    } else if u.illustrative_fields.is_empty() {
+        Cell::Empty
+    } else {
+        let keys: Vec<&str> = u.illustrative_fields.iter().map(|f| f.key()).collect();
+        Cell::text(keys.join(" "))
+    }
 }
 
 const FIGURE_COLUMNS: [(&str, &str); 11] = [

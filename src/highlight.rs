@@ -4,9 +4,9 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostic, Diagnostics, Sources, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
 use crate::i18n::{Language, Strings};
-use crate::load::HighlightSource;
+use crate::load::{HighlightSource, RawHighlight};
 use crate::markdown;
 use crate::model::{
     self, CatalogueEntry, Highlight, HighlightImage, HighlightKind, Indicator, Unit,
@@ -95,6 +95,7 @@ fn resolve_one(
                 .hint("`release` is the day it may be published: on or after `date`"),
         );
     }
+    let date_illustrative = illustrative_date(file, raw, diags);
     let mut indicators = Vec::new();
     if let Some(u) = unit {
         for written in &raw.indicators {
@@ -187,6 +188,7 @@ fn resolve_one(
         summary: raw.summary.get_ref().trim().to_string(),
         date,
         release,
+        date_illustrative,
         released: release <= today,
         indicators,
         image,
@@ -194,6 +196,28 @@ fn resolve_one(
         body,
         body_source: body_text.trim().to_string(),
     })
+}
+
+/// `illustrative_fields` of a highlight: its `date` is the one fact it gives
+/// besides its text (whose figures are the unit's); `release` is the
+/// office's own decision, never a fact of a document.
+fn illustrative_date(file: FileId, raw: &RawHighlight, diags: &mut Diagnostics) -> bool {
+    let mut marked = false;
+    for name in &raw.illustrative_fields {
+        if name.get_ref() == "date" {
+            marked = true;
+        } else {
+            diags.push(
+                Diagnostic::error(format!(
+                    "unknown field `{}` in `illustrative_fields`",
+                    name.get_ref()
+                ))
+                .at(file, name.span())
+                .hint("the only field of a highlight that can be marked is `date`"),
+            );
+        }
+    }
+    marked
 }
 
 /// The id of the unit's indicator (or part) named by `written`: its own id,

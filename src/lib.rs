@@ -40,6 +40,7 @@ mod search;
 mod serve;
 mod target;
 mod theme;
+mod timeline;
 mod timings;
 mod urls;
 mod vi;

@@ -64,6 +64,9 @@ pub(crate) struct RawHighlight {
     pub image_alt: Option<Spanned<String>>,
     #[serde(default)]
     pub public: bool,
+    /// The fields that are invented (only `date` can be).
+    #[serde(default)]
+    pub illustrative_fields: Vec<Spanned<String>>,
 }
 
 /// A unit folder's files, read into [`Sources`] but not parsed: the model
@@ -128,6 +131,8 @@ pub(crate) struct RawConfig {
     /// (`ketqua build --public`).
     #[serde(default)]
     pub public: RawPublicProfile,
+    /// The units meant to have no parent, when there are more than one.
+    pub top_level: Option<Vec<Spanned<String>>>,
 }
 
 /// `[public]` in site.toml: what the press site says about itself where it
@@ -191,6 +196,9 @@ pub(crate) struct RawUnit {
     pub signer_title: String,
     #[serde(default)]
     pub illustrative: bool,
+    /// The fields that are invented, when only some are.
+    #[serde(default)]
+    pub illustrative_fields: Vec<Spanned<String>>,
     #[serde(default)]
     pub summary: String,
     /// The report's own words for its overall result, verbatim.
@@ -319,6 +327,7 @@ const CONFIG_SCHEMA: Schema = Table(&[
             ("base_url", Value),
         ]),
     ),
+    ("top_level", Value),
 ]);
 
 /// A unit's indicator and a part of one share their keys. A static, not a
@@ -359,6 +368,7 @@ const UNIT_SCHEMA: Schema = Table(&[
     ("signer", Value),
     ("signer_title", Value),
     ("illustrative", Value),
+    ("illustrative_fields", Value),
     ("summary", Value),
     ("stated_overall", Value),
     ("public", Value),
@@ -376,6 +386,7 @@ const HIGHLIGHT_SCHEMA: Schema = Table(&[
     ("image", Value),
     ("image_alt", Value),
     ("public", Value),
+    ("illustrative_fields", Value),
 ]);
 
 const CATALOGUE_SCHEMA: Schema = Table(&[(

@@ -90,6 +90,23 @@ pub struct Config {
     pub public: PublicProfile,
     /// How indicators are counted (`[review] count`).
     pub count: CountRule,
+    /// `top_level` in site.toml: the units declared to have no parent, each
+    /// with its span there; `None` when not declared.
+    pub top_level: Option<Vec<(String, Range<usize>)>>,
+    /// Where site.toml writes the review's dates, for the check layer.
+    pub spans: ConfigSpans,
+}
+
+/// Where site.toml writes the review's term, cut-off and `as_of`: the
+/// checks of dates and periods (`timeline`) point there.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSpans {
+    /// site.toml, when it could be read.
+    pub file: Option<FileId>,
+    pub term_start: Range<usize>,
+    pub term_end: Range<usize>,
+    pub cutoff: Range<usize>,
+    pub as_of: Option<Range<usize>>,
 }
 
 /// The press site's title, subtitle, description and address: `[public]`
@@ -140,6 +157,8 @@ pub struct Unit {
     pub signer: String,
     pub signer_title: String,
     pub illustrative: bool,
+    /// The fields marked invented (`illustrative_fields`), when only some are.
+    pub illustrative_fields: Vec<UnitField>,
     /// Inline HTML.
     pub summary: String,
     /// The summary's plain text, for the search index.
@@ -150,13 +169,64 @@ pub struct Unit {
     pub report_file: Option<FileId>,
     pub members_span: Option<Range<usize>>,
     pub organisations_span: Option<Range<usize>>,
+    /// Where unit.toml writes the name, the parent and the two dates, for
+    /// the checks. A unit whose written parent is unusable has `parent`
+    /// `None` but a `parent_span` (its problem is reported where it is).
+    pub name_span: Range<usize>,
+    pub parent_span: Option<Range<usize>>,
+    pub conference_span: Option<Range<usize>>,
+    pub submitted_span: Option<Range<usize>>,
     /// `public = true`: the unit and its public facts are in the public build.
     pub public: bool,
     /// What its report states as its overall result (`stated_overall`).
     pub stated_overall: Option<StatedOverall>,
 }
 
+/// A unit's fact that `illustrative_fields` can mark as invented, when the
+/// rest of the unit is real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitField {
+    Members,
+    Organisations,
+    ConferenceDate,
+    Submitted,
+    DocumentNumber,
+    Signer,
+}
+
+impl UnitField {
+    pub const ALL: [UnitField; 6] = [
+        UnitField::Members,
+        UnitField::Organisations,
+        UnitField::ConferenceDate,
+        UnitField::Submitted,
+        UnitField::DocumentNumber,
+        UnitField::Signer,
+    ];
+
+    /// The field's key in unit.toml.
+    pub fn key(self) -> &'static str {
+        match self {
+            UnitField::Members => "members",
+            UnitField::Organisations => "organisations",
+            UnitField::ConferenceDate => "conference_date",
+            UnitField::Submitted => "submitted",
+            UnitField::DocumentNumber => "document_number",
+            UnitField::Signer => "signer",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<UnitField> {
+        UnitField::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
 impl Unit {
+    /// Whether `field` is invented: the whole unit is, or the field is marked.
+    pub fn is_illustrative(&self, field: UnitField) -> bool {
+        self.illustrative || self.illustrative_fields.contains(&field)
+    }
+
     /// The name used in tight places: the short name, or the name.
     pub fn display_name(&self) -> &str {
         if self.short_name.is_empty() {
@@ -224,6 +294,7 @@ pub struct IndicatorSpans {
     pub baseline: Option<Span>,
     pub actual: Option<Span>,
     pub estimate: Option<Span>,
+    pub period: Option<Span>,
     /// The note's text: `exact` when the span holds the note byte for byte
     /// (a plain string without escapes), so offsets in the note map onto it.
     pub note: Option<(Span, bool)>,
@@ -341,6 +412,8 @@ pub struct Highlight {
     pub date: Date,
     /// Not public before this date (the embargo); `date` when not given.
     pub release: Date,
+    /// `date` is invented for the example (`illustrative_fields = ["date"]`).
+    pub date_illustrative: bool,
     /// Whether the build date has reached `release`.
     pub released: bool,
     /// Ids of the unit's indicators (top-level or parts) it cites, in order.
@@ -536,6 +609,8 @@ fn resolve_config(
             deadlines: [None; 4],
             public: PublicProfile::default(),
             count: CountRule::default(),
+            top_level: None,
+            spans: ConfigSpans::default(),
         };
     };
     let file = *file;
@@ -654,6 +729,19 @@ fn resolve_config(
                 .unwrap_or_else(|| raw.base_url.clone()),
         },
         count: count_rule(file, review.count.as_ref(), diags),
+        top_level: raw.top_level.as_ref().map(|names| {
+            names
+                .iter()
+                .map(|n| (n.get_ref().clone(), n.span()))
+                .collect()
+        }),
+        spans: ConfigSpans {
+            file: Some(file),
+            term_start: review.term_start.span(),
+            term_end: review.term_end.span(),
+            cutoff: review.cutoff.span(),
+            as_of: review.as_of.as_ref().map(|d| d.span()),
+        },
     }
 }
 
@@ -918,6 +1006,7 @@ fn resolve_unit(
         .as_ref()
         .and_then(|d| date(file, d, diags));
     let submitted = raw.submitted.as_ref().and_then(|d| date(file, d, diags));
+    let illustrative_fields = illustrative_fields(file, raw, diags);
     let report = report.map(|(file, text)| render_report_text(file, text, labels, diags));
     let (summary, summary_text) = markdown::render_inline_with_text(&raw.summary);
     Some(Unit {
@@ -938,6 +1027,7 @@ fn resolve_unit(
         signer: raw.signer.clone(),
         signer_title: raw.signer_title.clone(),
         illustrative: raw.illustrative,
+        illustrative_fields,
         summary,
         summary_text,
         indicators,
@@ -945,12 +1035,62 @@ fn resolve_unit(
         report_file: src.report,
         members_span: raw.members.as_ref().map(|v| v.span()),
         organisations_span: raw.organisations.as_ref().map(|v| v.span()),
+        name_span: raw.name.span(),
+        parent_span: raw.parent.as_ref().map(|p| p.span()),
+        conference_span: raw.conference_date.as_ref().map(|d| d.span()),
+        submitted_span: raw.submitted.as_ref().map(|d| d.span()),
         public: raw.public,
         stated_overall: raw.stated_overall.as_ref().map(|s| StatedOverall {
             text: s.get_ref().trim().to_string(),
             span: s.span(),
         }),
     })
+}
+
+/// `illustrative_fields`: each name must be a field that can be marked,
+/// and one the unit gives.
+fn illustrative_fields(file: FileId, raw: &RawUnit, diags: &mut Diagnostics) -> Vec<UnitField> {
+    let mut fields = Vec::new();
+    for name in &raw.illustrative_fields {
+        let Some(field) = UnitField::parse(name.get_ref()) else {
+            let valid = UnitField::ALL.map(UnitField::key);
+            let list = format!("the fields that can be marked are {}", valid.join(", "));
+            diags.push(
+                Diagnostic::error(format!(
+                    "unknown field `{}` in `illustrative_fields`",
+                    name.get_ref()
+                ))
+                .at(file, name.span())
+                .hint(match did_you_mean(name.get_ref(), valid) {
+                    Some(guess) => format!("{guess}; {list}"),
+                    None => list,
+                }),
+            );
+            continue;
+        };
+        let given = match field {
+            UnitField::Members => raw.members.is_some(),
+            UnitField::Organisations => raw.organisations.is_some(),
+            UnitField::ConferenceDate => raw.conference_date.is_some(),
+            UnitField::Submitted => raw.submitted.is_some(),
+            UnitField::DocumentNumber => !raw.document_number.is_empty(),
+            UnitField::Signer => !raw.signer.is_empty() || !raw.signer_title.is_empty(),
+        };
+        if !given {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "`illustrative_fields` marks `{}`, which this unit does not give",
+                    field.key()
+                ))
+                .at(file, name.span())
+                .hint("remove the name, or give the field"),
+            );
+        }
+        if !fields.contains(&field) {
+            fields.push(field);
+        }
+    }
+    fields
 }
 
 /// Renders a unit's report in the interface `language`, its problems
@@ -1307,6 +1447,7 @@ fn resolve_indicator(
             baseline: raw.baseline.as_ref().map(|s| s.span().into()),
             actual: raw.actual.as_ref().map(|s| s.span().into()),
             estimate: raw.estimate.as_ref().map(|s| s.span().into()),
+            period: raw.period.as_ref().map(|s| s.span().into()),
             note: raw.note.as_ref().map(|n| {
                 let span = inner_span(ctx.toml, n, 0..n.get_ref().len());
                 let exact = span.len() == n.get_ref().len();

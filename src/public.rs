@@ -120,6 +120,9 @@ fn public_unit(
         signer: String::new(),
         signer_title: String::new(),
         illustrative: unit.illustrative,
+        // The facts it marks (dates, document, signer) are not public; the
+        // counts that are keep their marks.
+        illustrative_fields: unit.illustrative_fields.clone(),
         summary: unit.summary.clone(),
         summary_text: unit.summary_text.clone(),
         indicators: unit
@@ -132,6 +135,10 @@ fn public_unit(
         report_file: None,
         members_span: None,
         organisations_span: None,
+        name_span: 0..0,
+        parent_span: None,
+        conference_span: None,
+        submitted_span: None,
         public: true,
         // The report's overall figure counts all its indicators; beside the
         // public ones only, it would seem to disagree.

@@ -21,7 +21,7 @@
 use rust_decimal::prelude::ToPrimitive;
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::model::{Indicator, Site, Submission};
+use crate::model::{Indicator, Site, Submission, Unit, UnitField};
 use crate::overall::CountRule;
 use crate::target::{self, Basis, Exact, Status, Target};
 
@@ -87,9 +87,31 @@ pub(crate) struct Submissions {
     pub late: usize,
     pub missing: usize,
     pub not_due: usize,
+    /// Of each status (in the order on time, late, missing, not yet due),
+    /// the submissions whose date is illustrative (the unit's or the date's
+    /// mark): they count as any other, and the mark goes with them.
+    pub illustrative: [usize; 4],
 }
 
 impl Submissions {
+    /// A unit's submission, and whether its date is illustrative.
+    pub(crate) fn add_unit(&mut self, unit: &Unit) {
+        self.add(unit.submission);
+        if unit.submitted.is_some() && unit.is_illustrative(UnitField::Submitted) {
+            self.illustrative[Self::index(unit.submission)] += 1;
+        }
+    }
+
+    /// The position of a status in `illustrative`.
+    pub(crate) fn index(s: Submission) -> usize {
+        match s {
+            Submission::OnTime => 0,
+            Submission::Late { .. } => 1,
+            Submission::Missing => 2,
+            Submission::NotDue => 3,
+        }
+    }
+
     pub(crate) fn add(&mut self, s: Submission) {
         match s {
             Submission::OnTime => self.on_time += 1,
@@ -160,7 +182,7 @@ pub(crate) fn rollup(site: &Site, unit: usize) -> Rollup {
     let mut reviewed = 0;
     for &u in &below {
         let unit = &site.units[u];
-        submissions.add(unit.submission);
+        submissions.add_unit(unit);
         statuses.add_indicators(&unit.indicators, site.config.count);
         if unit.conference_date.is_some() {
             reviewed += 1;
@@ -326,6 +348,38 @@ mod tests {
     }
 
     #[test]
+    fn an_illustrative_submission_date_counts_with_its_mark() {
+        let site = hierarchy();
+        let mut dated = site
+            .units
+            .iter()
+            .find(|u| u.submitted.is_some() && !u.illustrative)
+            .expect("a real submission")
+            .clone();
+        let index = Submissions::index(dated.submission);
+        let mut plain = Submissions::default();
+        plain.add_unit(&dated);
+        assert_eq!(plain.total(), 1);
+        assert_eq!(plain.illustrative, [0; 4]);
+
+        dated.illustrative_fields = vec![UnitField::Members];
+        let mut other = Submissions::default();
+        other.add_unit(&dated);
+        assert_eq!(other.illustrative, [0; 4], "another field's mark");
+
+        for (fields, whole) in [(vec![UnitField::Submitted], false), (vec![], true)] {
+            dated.illustrative_fields = fields;
+            dated.illustrative = whole;
+            let mut marked = Submissions::default();
+            marked.add_unit(&dated);
+            assert_eq!(marked.total(), 1, "it still counts");
+            let mut expected = [0; 4];
+            expected[index] = 1;
+            assert_eq!(marked.illustrative, expected);
+        }
+    }
+
+    #[test]
     fn the_province_rolls_up_every_unit_below_it() {
         let site = hierarchy();
         let r = rollup(&site, unit(&site, "tinh"));
@@ -337,7 +391,8 @@ mod tests {
                 on_time: 2,
                 late: 1,
                 missing: 1,
-                not_due: 0
+                not_due: 0,
+                illustrative: [0; 4],
             }
         );
         assert_eq!(

@@ -87,6 +87,9 @@ pub(crate) struct StatusCount {
     /// Share of the total, "46,4%" ("" when the total is 0).
     pub share: String,
     pub share_value: f64,
+    /// Of a count of submissions, those whose date is marked illustrative
+    /// (0 for indicator statuses).
+    pub illustrative: usize,
 }
 
 /// Counts of indicator statuses, by the site's counting rule (`[review]
@@ -132,6 +135,9 @@ pub(crate) struct SubmissionView {
     pub days_late: i64,
     /// "Trễ 5 ngày", "Đúng hạn", "Chưa gửi", …
     pub text: String,
+    /// The submission date is marked invented (`illustrative_fields`): the
+    /// date and the status it gives carry a "minh họa" mark.
+    pub illustrative: bool,
 }
 
 /// One row of a units table (index pages, child lists, the dashboard).
@@ -234,6 +240,9 @@ pub(crate) struct ReportView {
 pub(crate) struct Fact {
     pub label: String,
     pub value: String,
+    /// Marked invented (`illustrative_fields`) in a unit whose other facts
+    /// are real: shown with a "minh họa" mark.
+    pub illustrative: bool,
 }
 
 /// What a unit's report states as its overall result, beside the figure
@@ -391,6 +400,9 @@ pub(crate) struct SharedView {
     pub max: String,
     /// Units set targets of their own, so the distribution is relative.
     pub relative: bool,
+    /// Every unit that uses it is illustrative, so are its figures (set on
+    /// the catalogue's pages; false in a unit's roll-up).
+    pub illustrative: bool,
 }
 
 /// The list of catalogue indicators.
@@ -465,6 +477,8 @@ pub(crate) struct HighlightCard {
     /// "1/8/2023" and "2023-08-01".
     pub date: String,
     pub date_iso: String,
+    /// The date is invented for the example: shown with a "minh họa" mark.
+    pub date_illustrative: bool,
     /// The embargo: "15/9/2023" and "2023-09-15".
     pub release: String,
     pub release_iso: String,

@@ -60,6 +60,7 @@ fn card(ctx: &ViewContext<'_>, h: &Highlight) -> HighlightCard {
         kind: kind_view(h.kind, ctx.strings),
         date: vi::format_date(h.date),
         date_iso: h.date.to_string(),
+        date_illustrative: h.date_illustrative,
         release: vi::format_date(h.release),
         release_iso: h.release.to_string(),
         embargoed: !h.released,
@@ -374,9 +375,14 @@ fn kit_text(ctx: &ViewContext<'_>, h: &Highlight, page: &HighlightPage) -> Strin
     let s = ctx.strings;
     let c = &ctx.site.config;
     let card = &page.card;
+    let date = if card.date_illustrative {
+        format!("{} ({})", card.date, s.get("illustrative_mark"))
+    } else {
+        card.date.clone()
+    };
     let mut out = format!(
-        "# {}\n\n{} · {} · {}\n\n{}\n\n",
-        card.title, card.kind.label, card.unit_name, card.date, card.summary
+        "# {}\n\n{} · {} · {date}\n\n{}\n\n",
+        card.title, card.kind.label, card.unit_name, card.summary
     );
     if !h.body_source.is_empty() {
         out.push_str(&h.body_source);

@@ -6,7 +6,7 @@ use arcstr::ArcStr;
 
 use crate::chart::{BulletRow, RankRow, Segment, Series, StackedRow, YearPoint};
 use crate::i18n::Strings;
-use crate::model::{Indicator, Level, Site, Submission, Unit};
+use crate::model::{Indicator, Level, Site, Submission, Unit, UnitField};
 use crate::overall::{self, CountRule};
 use crate::rollup::{self, Shared, Submissions, Tally};
 use rust_decimal::Decimal;
@@ -133,6 +133,7 @@ pub(super) fn submission_view(unit: &Unit, ctx: &ViewContext<'_>) -> SubmissionV
         deadline_iso: deadline.map(|d| d.to_string()).unwrap_or_default(),
         days_late,
         text,
+        illustrative: unit.illustrative_fields.contains(&UnitField::Submitted),
     }
 }
 
@@ -225,7 +226,10 @@ pub(super) fn submission_counts(s: &Submissions, strings: &Strings) -> Vec<Statu
         (Submission::NotDue, s.not_due),
     ]
     .into_iter()
-    .map(|(status, n)| status_count(submission_status(status, strings), n, s.total()))
+    .map(|(status, n)| StatusCount {
+        illustrative: s.illustrative[Submissions::index(status)],
+        ..status_count(submission_status(status, strings), n, s.total())
+    })
     .collect()
 }
 
@@ -280,6 +284,7 @@ pub(super) fn status_count(status: StatusView, count: usize, total: usize) -> St
             String::new()
         },
         share_value,
+        illustrative: 0,
     }
 }
 
@@ -471,30 +476,52 @@ pub(super) fn unit_page(ctx: &ViewContext<'_>, i: usize) -> UnitPage {
     let mut facts = vec![Fact {
         label: s.get("fact_level").into(),
         value: row.level.label.clone(),
+        illustrative: false,
     }];
-    let mut fact = |key: &str, value: String| {
+    let mut fact = |key: &str, value: String, field: Option<UnitField>| {
         if !value.is_empty() {
             facts.push(Fact {
                 label: s.get(key).into(),
                 value,
+                illustrative: field.is_some_and(|f| u.illustrative_fields.contains(&f)),
             });
         }
     };
-    fact("fact_kind", u.kind.clone());
-    fact("fact_parent", row.parent_name.clone());
-    fact("fact_members", row.members.clone());
-    fact("fact_organisations", row.organisations.clone());
-    fact("fact_conference", row.conference_date.clone());
-    fact("fact_deadline", row.submission.deadline.clone());
-    fact("fact_submitted", row.submission.submitted.clone());
-    fact("fact_document", u.document_number.clone());
+    fact("fact_kind", u.kind.clone(), None);
+    fact("fact_parent", row.parent_name.clone(), None);
+    fact(
+        "fact_members",
+        row.members.clone(),
+        Some(UnitField::Members),
+    );
+    fact(
+        "fact_organisations",
+        row.organisations.clone(),
+        Some(UnitField::Organisations),
+    );
+    fact(
+        "fact_conference",
+        row.conference_date.clone(),
+        Some(UnitField::ConferenceDate),
+    );
+    fact("fact_deadline", row.submission.deadline.clone(), None);
+    fact(
+        "fact_submitted",
+        row.submission.submitted.clone(),
+        Some(UnitField::Submitted),
+    );
+    fact(
+        "fact_document",
+        u.document_number.clone(),
+        Some(UnitField::DocumentNumber),
+    );
     let signer = [u.signer_title.as_str(), u.signer.as_str()]
         .iter()
         .filter(|x| !x.is_empty())
         .copied()
         .collect::<Vec<_>>()
         .join(" ");
-    fact("fact_signer", signer);
+    fact("fact_signer", signer, Some(UnitField::Signer));
     let children: Vec<UnitRow> = site.children[i].iter().map(|&c| unit_row(ctx, c)).collect();
     let children_counts = sum_counts(&children, ctx.strings);
     let chart_children: Vec<StackedRow> = children
@@ -601,11 +628,22 @@ pub(super) fn level_summaries(ctx: &ViewContext<'_>, rows: &[UnitRow]) -> Vec<Le
                 .filter(|r| r.submission.status.key == key)
                 .count()
         };
+        let marked = |key: &str| {
+            of_level
+                .iter()
+                .filter(|r| {
+                    r.submission.status.key == key
+                        && !r.submission.submitted.is_empty()
+                        && (r.illustrative || r.submission.illustrative)
+                })
+                .count()
+        };
         let tally = Submissions {
             on_time: count("on-time"),
             late: count("late"),
             missing: count("missing"),
             not_due: count("not-due"),
+            illustrative: ["on-time", "late", "missing", "not-due"].map(marked),
         };
         by_level.push(LevelSummary {
             level: level_view(level, ctx.strings),
@@ -733,7 +771,32 @@ pub(super) fn shared_view(ctx: &ViewContext<'_>, s: &Shared) -> SharedView {
         median: distribution_text(s.median, s.relative, target, places, ctx.strings),
         max: distribution_text(s.max, s.relative, target, places, ctx.strings),
         relative: s.relative,
+        illustrative: false,
     }
+}
+
+/// For each catalogue entry, whether it is used and only by illustrative
+/// units: one pass over the units.
+fn illustrative_entries(site: &Site) -> Vec<bool> {
+    let mut used = vec![false; site.catalogue.len()];
+    let mut real = vec![false; site.catalogue.len()];
+    let index: std::collections::HashMap<&str, usize> = site
+        .catalogue
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    for unit in &site.units {
+        for ind in &unit.indicators {
+            for one in std::iter::once(ind).chain(&ind.parts) {
+                if let Some(&c) = one.catalogue.as_deref().and_then(|id| index.get(id)) {
+                    used[c] = true;
+                    real[c] |= !unit.illustrative;
+                }
+            }
+        }
+    }
+    used.iter().zip(&real).map(|(u, r)| *u && !r).collect()
 }
 
 pub(super) fn level_counts(ctx: &ViewContext<'_>, units: &[usize]) -> Vec<LevelCount> {
@@ -771,9 +834,13 @@ pub(super) fn rollup_view(ctx: &ViewContext<'_>, i: usize) -> Option<RollupView>
 pub(super) fn catalogue_page(ctx: &ViewContext<'_>) -> CataloguePage {
     let site = ctx.site;
     let all: Vec<usize> = (0..site.units.len()).collect();
+    let illustrative = illustrative_entries(site);
     let rows = rollup::summarise_all(site, &all)
         .iter()
-        .map(|s| shared_view(ctx, s))
+        .map(|s| SharedView {
+            illustrative: illustrative[s.catalogue],
+            ..shared_view(ctx, s)
+        })
         .collect();
     CataloguePage { rows }
 }
@@ -854,8 +921,12 @@ pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
                 .unwrap_or_default(),
         )
     };
+    let illustrative = !uses.is_empty() && uses.iter().all(|&(u, _)| site.units[u].illustrative);
     IndicatorPage {
-        entry: shared_view(ctx, &summary),
+        entry: SharedView {
+            illustrative,
+            ..shared_view(ctx, &summary)
+        },
         note: entry.note.clone(),
         rows,
         chart_units,
@@ -885,7 +956,7 @@ pub(super) fn progress_page(ctx: &ViewContext<'_>) -> ProgressPage {
     let rows: Vec<UnitRow> = (0..site.units.len()).map(|i| unit_row(ctx, i)).collect();
     let mut submissions = Submissions::default();
     for u in &site.units {
-        submissions.add(u.submission);
+        submissions.add_unit(u);
     }
     let reviewed = site
         .units

@@ -55,3 +55,37 @@ fn the_minimal_site_is_consistent_but_for_its_one_stated_result() {
         check.stderr
     );
 }
+
+#[test]
+fn a_second_top_level_unit_is_quiet_once_site_toml_declares_it() {
+    // The unit whose parent was deleted (the `second-top-level` case), with
+    // both top-level units declared in site.toml.
+    let case = fixtures().join("inconsistent/second-top-level/site");
+    let dir = site(&[&case]);
+    let config = dir.path().join("site.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(
+        &config,
+        format!("top_level = [\"tinh\", \"huyen-a\"]\n{text}"),
+    )
+    .unwrap();
+    let check = ketqua(dir.path(), &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(!check.stderr.contains("has no parent"), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("0 errors, 1 warning"),
+        "{}",
+        check.stderr
+    );
+
+    // Declaring only the province leaves the district unit named.
+    fs::write(&config, format!("top_level = [\"tinh\"]\n{text}")).unwrap();
+    let check = ketqua(dir.path(), &["check"]);
+    assert!(
+        check.stderr.contains(
+            "`huyen-a` (a district unit) has no parent: it is a top-level unit besides `tinh`"
+        ),
+        "{}",
+        check.stderr
+    );
+}

@@ -21,7 +21,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &["intern", "model", "urls"]),
     (
         "check",
-        &["scan", "consistency", "highlight", "public", "rollup"],
+        &[
+            "scan",
+            "consistency",
+            "highlight",
+            "public",
+            "rollup",
+            "timeline",
+        ],
     ),
     // The output folder: below render, which hands each file to its `Sink`.
     ("write", &["write"]),
