@@ -435,6 +435,7 @@ fn outline_level(text: &str) -> Option<u8> {
         return Some(2);
     }
     let mut numbers = 0;
+    let mut dotted = false;
     let mut rest = t;
     loop {
         let digits = rest
@@ -449,12 +450,14 @@ fn outline_level(text: &str) -> Option<u8> {
             Some(r) if r.starts_with(|c: char| c.is_ascii_digit()) => rest = r,
             Some(r) => {
                 rest = r;
+                dotted = true;
                 break;
             }
             None => break,
         }
     }
-    if numbers == 0 || !rest.starts_with(' ') {
+    // "1." alone, or "2.1.3" without its last dot; never "2023 là…".
+    if numbers == 0 || !rest.starts_with(' ') || (numbers == 1 && !dotted) {
         return None;
     }
     Some((numbers + 2).min(6) as u8)
