@@ -282,7 +282,7 @@ fn bad_files_get_clear_errors() {
         ),
         (
             "not-word.docx",
-            "this is a spreadsheet (.xlsx) in a .docx file",
+            "not a Word document: this is a spreadsheet (.xlsx) in a .docx file",
             "ketqua import figures",
         ),
     ];
