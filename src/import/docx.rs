@@ -230,6 +230,17 @@ impl DocxError {
     }
 }
 
+/// An encrypted OOXML document (a .docx or .xlsx saved with a password):
+/// an OLE2 file with a stream named "EncryptedPackage" (stored in UTF-16LE).
+pub(crate) fn is_encrypted_ole(bytes: &[u8]) -> bool {
+    const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.starts_with(OLE) && bytes.windows(name.len()).any(|w| w == name.as_slice())
+}
+
 /// What a file is, from its first bytes, when it is not a zip archive.
 fn sniff(bytes: &[u8]) -> Result<(), DocxError> {
     const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -237,13 +248,7 @@ fn sniff(bytes: &[u8]) -> Result<(), DocxError> {
         return Ok(());
     }
     if bytes.starts_with(OLE) {
-        // An encrypted OOXML document is an OLE2 file with a stream named
-        // "EncryptedPackage" (its name is stored in UTF-16LE).
-        let name: Vec<u8> = "EncryptedPackage"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
-        if bytes.windows(name.len()).any(|w| w == name.as_slice()) {
+        if is_encrypted_ole(bytes) {
             return Err(DocxError::Encrypted);
         }
         return Err(DocxError::Legacy);

@@ -337,3 +337,81 @@ fn every_cut_of_a_real_document_is_an_error_or_a_report_never_a_panic() {
         let _ = ketqua::read_report(copy);
     }
 }
+
+fn figures(root: &Path, name: &str, extra: &[&str]) -> crate::support::Run {
+    let file = fixture(name).to_string_lossy().into_owned();
+    let mut args = vec!["import", "figures", file.as_str()];
+    args.extend_from_slice(extra);
+    ketqua(root, &args)
+}
+
+#[test]
+fn figures_from_xlsx_ods_and_csv_are_listed_then_written_keeping_the_files_comments() {
+    let site = example_site();
+    let root = site.path();
+    let khoi = root.join("content/units/dang-bo-khoi/unit.toml");
+    let before = read(&khoi);
+    let expected = [
+        "dang-bo-khoi  1  actual: 98 → 98.5",
+        "dang-bo-khoi  3b  actual: 91.6 → 92",
+        "dang-bo-khoi  5b  actual: \"41/71\" → \"42/71\"",
+        "chi-bo-phong-ky-thuat  3  actuals.2022: 1 → 3",
+    ];
+    // The same long sheet, from three kinds of file: listed, not written.
+    for name in ["figures.xlsx", "figures.ods", "figures.csv"] {
+        let run = figures(root, name, &[]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(lines, expected, "{name}");
+        assert_has(&run.stderr, "4 change(s); run again with --write");
+        assert_eq!(read(&khoi), before);
+    }
+    // The wide sheet, its header on two rows under a merged "Chỉ tiêu":
+    // only the figure that differs.
+    let run = figures(root, "figures.xlsx", &["--sheet", "Rộng"]);
+    assert_eq!(
+        run.stdout.lines().collect::<Vec<_>>(),
+        ["dang-bo-khoi  1  actual: 98 → 98.5"]
+    );
+
+    let run = figures(root, "figures.ods", &["--write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = read(&khoi);
+    assert_has(&after, "# Văn bản gốc không ghi số, ký hiệu văn bản");
+    assert_has(&after, "actual = 98.5\n");
+    assert_has(&after, "actual = \"42/71\"\n");
+    assert_eq!(after.lines().count(), before.lines().count());
+    let kt = read(&root.join("content/units/chi-bo-phong-ky-thuat/unit.toml"));
+    assert_has(&kt, "2022 = 3");
+    // Written once, nothing is left to change.
+    let again = figures(root, "figures.ods", &[]);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""));
+    let check = ketqua(root, &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+}
+
+#[test]
+fn every_problem_of_a_sheet_names_its_cell_and_nothing_is_written() {
+    let site = example_site();
+    let root = site.path();
+    let khoi = root.join("content/units/dang-bo-khoi/unit.toml");
+    let before = read(&khoi);
+    let run = figures(root, "figures-bad.csv", &["--write"]);
+    assert_eq!(run.code, 1);
+    let file = fixture("figures-bad.csv").display().to_string();
+    for expected in [
+        format!("error: {file}: A2: unknown unit `Đảng bộ Khôi X`; did you mean `dang-bo-khoi`?"),
+        format!("error: {file}: B3: unit `dang-bo-khoi` has no indicator `9`"),
+        format!(
+            "error: {file}: A4: `Đảng bộ xã Ban Giang` names more than one unit: xa-ban-giang, xa-ban-giang-phong-tho"
+        ),
+        format!("error: {file}: C5: `15.1915`: `15.1915` is not a Vietnamese number"),
+    ] {
+        assert_has(&run.stderr, &expected);
+    }
+    assert_has(
+        &run.stderr,
+        "import failed: 4 problem(s); nothing was written",
+    );
+    assert_eq!(read(&khoi), before);
+}
