@@ -131,6 +131,16 @@ pub fn read_report(bytes: Vec<u8>) -> Result<ReadReport, (String, Option<String>
     Ok(ReadReport { imported, images })
 }
 
+/// Reads a spreadsheet's sheet from its bytes and finds its figures' cells
+/// (for the fuzz target): the number of figures, or why it cannot be read.
+/// `name` tells a CSV file from a workbook by its extension.
+pub fn read_sheet(name: &str, bytes: Vec<u8>) -> Result<usize, String> {
+    let grid = figures::read_grid(name, bytes, None).map_err(|(message, _)| message)?;
+    figures::records(&grid)
+        .map(|records| records.len())
+        .map_err(|(message, _)| message)
+}
+
 /// A Word report read: what [`report::convert`] made and the images.
 #[derive(Debug)]
 pub struct ReadReport {

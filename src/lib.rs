@@ -56,7 +56,7 @@ pub use serve::preview::{Change, Preview};
 pub use write::MARKER;
 
 // The integration tests and the fuzz targets: the readers of office files.
-pub use import::{ImportError, ReadReport, read_report};
+pub use import::{ImportError, ReadReport, read_report, read_sheet};
 
 // The fuzz targets: the parsers of what people write.
 pub use i18n::{Language, Strings};

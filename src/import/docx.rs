@@ -1020,10 +1020,8 @@ impl Reader {
                     "t" => push_text(out, n.text().unwrap_or("")),
                     "tab" | "ptab" => push_text(out, " "),
                     "noBreakHyphen" => push_text(out, "-"),
-                    "br" => {
-                        if !matches!(wattr(n, "type"), Some("page" | "column")) {
-                            out.push(Inline::Break);
-                        }
+                    "br" if !matches!(wattr(n, "type"), Some("page" | "column")) => {
+                        out.push(Inline::Break);
                     }
                     "cr" => out.push(Inline::Break),
                     "footnoteReference" => {

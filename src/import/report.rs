@@ -372,7 +372,7 @@ fn signer(blocks: &[Block], fields: &mut Fields) {
     let kept: Vec<String> = lines
         .iter()
         .map(|l| collapse(l))
-        .filter(|l| !l.is_empty() && !(l.starts_with('(') && l.ends_with(')')))
+        .filter(|l| !(l.is_empty() || l.starts_with('(') && l.ends_with(')')))
         .filter(|l| {
             let f = fold(l);
             ![
@@ -864,7 +864,7 @@ fn appendix_table(table: &Table, warnings: &mut Vec<String>) -> Option<Vec<Indic
                 _ => (Vec::new(), false),
             }
         };
-        let number = number_col.map(|c| text_of(c));
+        let number = number_col.map(&mut text_of);
         let (target, shared) = text_of(target_col);
         let (actual, _) = text_of(actual_col);
         let stated = stated_col.map(|c| text_of(c).0).unwrap_or_default();

@@ -105,15 +105,12 @@ fn lex_number(text: &str, mut i: usize) -> (String, usize) {
     let bytes = text.as_bytes();
     let start = i;
     while i < bytes.len() {
-        if bytes[i].is_ascii_digit() {
-            i += 1;
-        } else if (bytes[i] == b'.' || bytes[i] == b',')
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
-        {
-            i += 1;
-        } else {
+        let separator = (bytes[i] == b'.' || bytes[i] == b',')
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !(bytes[i].is_ascii_digit() || separator) {
             break;
         }
+        i += 1;
     }
     (text[start..i].to_string(), i)
 }

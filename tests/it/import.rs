@@ -296,7 +296,7 @@ fn bad_files_get_clear_errors() {
             &run.stderr,
             &format!("error: {}: {message}", file.display()),
         );
-        assert_has(&run.stderr, &format!("= help: "));
+        assert_has(&run.stderr, "= help: ");
         assert_has(&run.stderr, hint);
         assert!(!root.join("content/units/bad").exists(), "{name}");
     }
