@@ -171,9 +171,16 @@ fn importing_seed_004_gives_the_example_khoi_unit() {
         }
     }
 
-    // What the import writes passes `check`.
+    // What the import writes passes `check`, which says what is left to a
+    // person: the targets of 3b and 3c.
     let check = ketqua(root, &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
+    for id in ["3b", "3c"] {
+        assert_has(
+            &check.stderr,
+            &format!("indicator `{id}` has a figure but no target: it is not assessed"),
+        );
+    }
 }
 
 #[test]

@@ -191,3 +191,26 @@ fn what_is_not_a_docx_is_named() {
     }
     assert!(matches!(read(out.into_inner()), Err(DocxError::Xml { .. })));
 }
+
+#[test]
+fn images_are_read_from_their_relationship_once_each() {
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/hinh.PNG"/></Relationships>"#;
+    let drawing = r#"<w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData><pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:blipFill><a:blip r:embed="rId5"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"#;
+    let body = format!("<w:p><w:r><w:t>Hình</w:t></w:r>{drawing}</w:p><w:p>{drawing}</w:p>");
+    let doc = read(docx(
+        &body,
+        &[
+            ("word/_rels/document.xml.rels", rels),
+            ("word/media/hinh.PNG", "PNG bytes"),
+        ],
+    ))
+    .expect("a document");
+    assert_eq!(doc.images.len(), 1);
+    assert_eq!(doc.images[0].name, "image1.png");
+    assert_eq!(doc.images[0].bytes, b"PNG bytes");
+    let markdown = super::super::report::convert(&doc).markdown;
+    assert_eq!(
+        markdown,
+        "Hình![](media/image1.png)\n\n![](media/image1.png)\n"
+    );
+}
