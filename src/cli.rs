@@ -300,16 +300,15 @@ fn run_import_figures(options: &crate::import::FiguresOptions) -> ExitCode {
                     "import failed: {} problem(s); nothing was written",
                     outcome.errors.len()
                 );
-                ExitCode::FAILURE
-            } else if !options.write && !outcome.changes.is_empty() {
+                return ExitCode::FAILURE;
+            }
+            if !options.write && !outcome.changes.is_empty() {
                 eprintln!(
                     "{} change(s); run again with --write to apply them",
                     outcome.changes.len()
                 );
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
             }
+            ExitCode::SUCCESS
         }
         Err(err) => {
             eprintln!("{err}");
