@@ -21,7 +21,7 @@ use crate::build::{self, BuildOptions, Checked, Progress, Silent};
 #[command(name = "ketqua", version, about)]
 pub(crate) struct Cli {
     /// Run as if started in DIR, the site folder (holding site.toml):
-    /// relative paths given to -o and to init are taken from it.
+    /// relative paths given to -o, to init and to import are taken from it.
     #[arg(
         short = 'C',
         long,
@@ -122,7 +122,7 @@ pub(crate) enum ImportCommand {
     /// Without --force it never overwrites: it says what exists and what it
     /// would change, and exits with status 1.
     Report {
-        /// The Word document (.docx).
+        /// The Word document (.docx), relative to -C.
         file: PathBuf,
         /// The unit's id (its folder's name), e.g. dang-bo-khoi.
         #[arg(long, value_name = "ID")]
@@ -143,7 +143,7 @@ pub(crate) enum ImportCommand {
     /// Without --write it prints what it would change (unit, indicator,
     /// old → new) and exits with status 1 on any problem.
     Figures {
-        /// The spreadsheet.
+        /// The spreadsheet, relative to -C.
         file: PathBuf,
         /// The sheet to read [default: the first].
         #[arg(long, value_name = "NAME")]
