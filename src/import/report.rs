@@ -257,13 +257,35 @@ fn header(blocks: &[Block], fields: &mut Fields) -> usize {
     i
 }
 
+/// The kinds of party documents (Hướng dẫn 36-HD/VPTW), folded.
+const KINDS: &[&str] = &[
+    "bao cao",
+    "ke hoach",
+    "to trinh",
+    "nghi quyet",
+    "chuong trinh",
+    "thong bao",
+    "de an",
+    "huong dan",
+    "quyet dinh",
+    "chi thi",
+    "ket luan",
+    "cong van",
+    "de cuong",
+    "tham luan",
+    "quy che",
+    "quy dinh",
+];
+
 /// A paragraph naming the document's kind: "BÁO CÁO", "KẾ HOẠCH".
 fn is_kind(p: &Para) -> bool {
     let text = p.text();
     let text = text.trim();
+    let folded = fold(text);
     p.heading.is_none()
         && is_upper(text)
         && text.split_whitespace().count() <= 4
+        && KINDS.iter().any(|k| folded.starts_with(k))
         && (p.centered || p.all_bold())
 }
 
@@ -1091,6 +1113,52 @@ mod tests {
         assert_eq!(place.as_deref(), Some("Lai Châu"));
         assert_eq!(date, Date::new(2023, 7, 20).unwrap_or_default());
         assert_eq!(date_line("ngày 31 tháng 2 năm 2023"), None);
+    }
+
+    fn para(text: &str, centered: bool) -> Block {
+        Block::Para(Para {
+            centered,
+            inlines: vec![Inline::Text {
+                text: text.into(),
+                bold: false,
+                italic: false,
+            }],
+            ..Para::default()
+        })
+    }
+
+    #[test]
+    fn a_header_and_a_closing_written_as_paragraphs_are_read() {
+        let doc = Doc {
+            blocks: vec![
+                para("TỈNH ỦY LAI CHÂU", true),
+                para("*", true),
+                para("Số 152-KH/TU", true),
+                para("ĐẢNG CỘNG SẢN VIỆT NAM", true),
+                para("Lai Châu, ngày 27 tháng 02 năm 2023", true),
+                para("KẾ HOẠCH", true),
+                para("Sơ kết giữa nhiệm kỳ", true),
+                para("-----", true),
+                para("Nội dung.", false),
+                para("Nơi nhận:", false),
+                para("- Như trên,", false),
+                para("T/M BAN THƯỜNG VỤ", true),
+                para("BÍ THƯ", true),
+                para("(đã ký)", true),
+                para("Giàng Páo Mỷ", true),
+            ],
+            ..Doc::default()
+        };
+        let read = convert(&doc);
+        let f = &read.fields;
+        assert_eq!(f.issuer.as_deref(), Some("TỈNH ỦY LAI CHÂU"));
+        assert_eq!(f.document_number.as_deref(), Some("Số 152-KH/TU"));
+        assert_eq!(f.date, Date::new(2023, 2, 27).ok());
+        assert_eq!(f.kind.as_deref(), Some("KẾ HOẠCH"));
+        assert_eq!(f.title.as_deref(), Some("Sơ kết giữa nhiệm kỳ"));
+        assert_eq!(f.signer.as_deref(), Some("Giàng Páo Mỷ"));
+        assert_eq!(f.signer_title.as_deref(), Some("Bí thư"));
+        assert_eq!(read.markdown, "## Sơ kết giữa nhiệm kỳ\n\nNội dung.\n");
     }
 
     #[test]
