@@ -21,7 +21,7 @@ use crate::build::{self, BuildOptions, Checked, Progress, Silent};
 #[command(name = "ketqua", version, about)]
 pub(crate) struct Cli {
     /// Run as if started in DIR, the site folder (holding site.toml):
-    /// relative paths given to -o and to init are taken from it.
+    /// relative paths given to -o, to init and to import are taken from it.
     #[arg(
         short = 'C',
         long,
@@ -107,6 +107,52 @@ pub(crate) enum Command {
         /// The folder to create, relative to -C (it must not exist or be empty).
         dir: PathBuf,
     },
+    /// Import the offices' files: a Word report into a unit, figures from a
+    /// spreadsheet into many (see docs/import.md).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// Read a Word report (.docx) into content/units/ID/: the header block
+    /// and the signer into unit.toml, the body and its footnotes into
+    /// report.md, the appendix of indicators into [[indicators]].
+    ///
+    /// Without --force it never overwrites: it says what exists and what it
+    /// would change, and exits with status 1.
+    Report {
+        /// The Word document (.docx), relative to -C.
+        file: PathBuf,
+        /// The unit's id (its folder's name), e.g. dang-bo-khoi.
+        #[arg(long, value_name = "ID")]
+        unit: String,
+        /// The id of the unit above it.
+        #[arg(long, value_name = "ID")]
+        parent: Option<String>,
+        /// province, district, grassroots or branch (needed for a new unit).
+        #[arg(long, value_name = "LEVEL")]
+        level: Option<String>,
+        /// Replace the unit's report.md and update its unit.toml (keys the
+        /// document does not give are kept).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Read figures of many units from a spreadsheet (.xlsx, .ods or .csv).
+    ///
+    /// Without --write it prints what it would change (unit, indicator,
+    /// old → new) and exits with status 1 on any problem.
+    Figures {
+        /// The spreadsheet, relative to -C.
+        file: PathBuf,
+        /// The sheet to read [default: the first].
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Write the changes into the units' unit.toml files (comments and
+        /// order kept).
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 /// A path given on the command line, taken from the -C folder when relative.
@@ -158,6 +204,32 @@ pub fn main() -> ExitCode {
             };
             run_serve(&options, open)
         }
+        Command::Import(ImportCommand::Report {
+            file,
+            unit,
+            parent,
+            level,
+            force,
+        }) => {
+            let options = crate::import::ReportOptions {
+                file: within(&cli.root, file),
+                root: cli.root,
+                unit,
+                parent,
+                level,
+                force,
+            };
+            run_import_report(&options)
+        }
+        Command::Import(ImportCommand::Figures { file, sheet, write }) => {
+            let options = crate::import::FiguresOptions {
+                file: within(&cli.root, file),
+                root: cli.root,
+                sheet,
+                write,
+            };
+            run_import_figures(&options)
+        }
         Command::Init { dir } => {
             let dir = within(&cli.root, dir);
             match crate::init::init(&dir) {
@@ -174,6 +246,73 @@ pub fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+fn run_import_report(options: &crate::import::ReportOptions) -> ExitCode {
+    match crate::import::import_report(options) {
+        Ok(outcome) => {
+            for warning in &outcome.warnings {
+                eprintln!("warning: {}: {warning}", options.file.display());
+            }
+            if outcome.written {
+                for file in &outcome.files {
+                    println!("wrote {}", file.display());
+                }
+                println!("imported {}: {}", options.file.display(), outcome.summary);
+                ExitCode::SUCCESS
+            } else {
+                eprintln!(
+                    "error: unit `{}` exists; nothing was written. With --force the import would change:",
+                    options.unit
+                );
+                for change in &outcome.changes {
+                    eprintln!("  {change}");
+                }
+                eprintln!(
+                    "  = help: run again with --force to replace report.md and update unit.toml"
+                );
+                ExitCode::FAILURE
+            }
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_import_figures(options: &crate::import::FiguresOptions) -> ExitCode {
+    match crate::import::figures::import_figures(options) {
+        Ok(outcome) => {
+            for change in &outcome.changes {
+                println!("{change}");
+            }
+            for err in &outcome.errors {
+                eprintln!("{err}");
+            }
+            for file in &outcome.written {
+                println!("wrote {}", file.display());
+            }
+            if !outcome.errors.is_empty() {
+                eprintln!(
+                    "import failed: {} problem(s); nothing was written",
+                    outcome.errors.len()
+                );
+                return ExitCode::FAILURE;
+            }
+            if !options.write && !outcome.changes.is_empty() {
+                eprintln!(
+                    "{} change(s); run again with --write to apply them",
+                    outcome.changes.len()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::FAILURE
         }
     }
 }

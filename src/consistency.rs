@@ -44,6 +44,7 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
                 for one in std::iter::once(ind).chain(&ind.parts) {
                     stated_result(unit, one, &mut local);
                     denominators(unit, one, &mut local);
+                    figure_without_target(unit, one, &mut local);
                     // An exact span holds the note byte for byte.
                     match &one.spans.note {
                         Some((span, true)) => {
@@ -65,6 +66,30 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
     for local in found {
         diags.extend(local);
     }
+}
+
+/// A figure with no target to compare it with: the indicator is not
+/// assessed. Said, because `ketqua import` leaves out a target it cannot
+/// read from the report's words, and a person must write it.
+fn figure_without_target(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
+    if ind.target.is_some() || !ind.parts.is_empty() {
+        return;
+    }
+    let Some(span) = ind.spans.actual.map(Span::range) else {
+        return;
+    };
+    diags.push(
+        Diagnostic::warning(format!(
+            "indicator `{}` has a figure but no target: it is not assessed",
+            ind.id
+        ))
+        .at(unit.file, span)
+        .label("no target to compare it with")
+        .hint(format!(
+            "write its target (`>= 95%`, `3-5%/năm`, `100%` or `yes`) as the report states it: “{}”",
+            ind.description
+        )),
+    );
 }
 
 /// The checks of a unit's report (the scan of its text): the only ones that

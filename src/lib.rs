@@ -24,6 +24,7 @@ mod escape;
 mod export;
 mod highlight;
 mod i18n;
+mod import;
 mod init;
 mod intern;
 mod load;
@@ -55,6 +56,9 @@ pub use cli::main;
 pub use build::{BuildOptions, Silent, build};
 pub use serve::preview::{Change, Preview};
 pub use write::MARKER;
+
+// The integration tests and the fuzz targets: the readers of office files.
+pub use import::{ImportError, ReadReport, read_report, read_sheet};
 
 // The fuzz targets: the parsers of what people write.
 pub use i18n::{Language, Strings};

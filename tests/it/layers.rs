@@ -36,6 +36,9 @@ const LAYERS: &[(&str, &[&str])] = &[
         "render",
         &["rows", "chart", "view", "export", "search", "render"],
     ),
+    // Office files into content: above load and the model, used by `cli`
+    // only.
+    ("import", &["import"]),
     ("pipeline", &["build", "init", "serve", "cli"]),
 ];
 

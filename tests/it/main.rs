@@ -9,6 +9,7 @@ mod example;
 mod export;
 mod golden;
 mod i18n;
+mod import;
 mod init;
 mod layers;
 mod links;
