@@ -21,8 +21,13 @@
 //!   given, and the same figures as a table in
 //!   `<details class="chart-data">`;
 //! - **Vietnamese figures** through [`crate::vi`]: "99,2%", "65.914", "30/6";
-//! - **robust**: all text escaped, long labels shortened by characters with
-//!   "…" (the full label in the row's `<title>` tooltip), zero, negative, NaN
+//! - **self-explaining** (ONS, Our World in Data, GOV.UK conventions):
+//!   long labels wrap between words (a few lines, then "…"; the full label
+//!   in the row's `<title>` tooltip), a bullet chart has a legend for each
+//!   kind of mark it draws and says that each row has its own scale from 0,
+//!   a yes/no indicator is drawn as done / not done, the timeline titles its
+//!   count axis and labels its lines at their ends, kept apart, with leaders;
+//! - **robust**: all text escaped, zero, negative, NaN
 //!   and infinite values never reach a coordinate, empty data gives a
 //!   "Chưa có số liệu" chart; nothing here panics.
 //!
@@ -122,7 +127,7 @@ mod tests;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StackedRow {
-    /// Shown left of the bar, shortened with "…" when long.
+    /// Shown left of the bar, wrapped on a few lines when long.
     #[serde(deserialize_with = "de_text")]
     pub label: String,
     /// A link for the row, relative to the page: it links the row's header

@@ -1,7 +1,7 @@
 //! `bullet`: target against actual, one indicator per row, each on its own
 //! scale.
 
-use super::svg::{self, FONT, FONT_SMALL, Geometry, Parts, w};
+use super::svg::{self, FONT, FONT_SMALL, Geometry, LEADING, Parts, w};
 use super::{BulletRow, ChartOptions, ChartText, label_header};
 use crate::escape::Xml;
 use crate::vi;
@@ -9,9 +9,8 @@ use crate::vi;
 const KIND: &str = "bullet";
 /// Width of the value column at the right.
 const VALUE_WIDTH: f64 = 104.0;
-/// Lines of a wrapped label, and the distance between their baselines.
+/// Lines of a wrapped label at most.
 const MAX_LINES: usize = 4;
-const LEADING: f64 = 16.0;
 /// Height of one line of the legend.
 const LEGEND_LINE: f64 = 18.0;
 

@@ -21,6 +21,8 @@ pub(super) use w;
 pub(super) const FONT: f64 = 13.0;
 /// Font size of small text: ticks, legend, in-bar counts.
 pub(super) const FONT_SMALL: f64 = 11.0;
+/// Distance between the baselines of a wrapped label's lines.
+pub(super) const LEADING: f64 = 16.0;
 /// Mean advance of a character in em; generous so that estimated widths of
 /// Vietnamese text in Be Vietnam Pro or a system sans-serif are not too short.
 const CHAR_EM: f64 = 0.6;
@@ -297,20 +299,6 @@ pub(super) fn short_date(d: Date) -> String {
         Some((day_month, _)) => day_month.to_owned(),
         None => full,
     }
-}
-
-/// A label as SVG text (already truncated by the caller), wrapped in a link
-/// when the row has a safe URL.
-pub(super) fn label_text(out: &mut String, x: f64, y: f64, anchor: &str, class: &str, text: &str) {
-    // No link here: the SVG is `role="img"`, whose content is not
-    // interactive for assistive technology; the row's link is in the table.
-    w!(
-        *out,
-        r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
-        num(x),
-        num(y),
-        Xml(text)
-    );
 }
 
 /// The table cell of a row header, with the row's link if it has one.
