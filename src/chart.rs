@@ -21,8 +21,13 @@
 //!   given, and the same figures as a table in
 //!   `<details class="chart-data">`;
 //! - **Vietnamese figures** through [`crate::vi`]: "99,2%", "65.914", "30/6";
-//! - **robust**: all text escaped, long labels shortened by characters with
-//!   "…" (the full label in the row's `<title>` tooltip), zero, negative, NaN
+//! - **self-explaining** (ONS, Our World in Data, GOV.UK conventions):
+//!   long labels wrap between words (a few lines, then "…"; the full label
+//!   in the row's `<title>` tooltip), a bullet chart has a legend for each
+//!   kind of mark it draws and says that each row has its own scale from 0,
+//!   a yes/no indicator is drawn as done / not done, the timeline titles its
+//!   count axis and labels its lines at their ends, kept apart, with leaders;
+//! - **robust**: all text escaped, zero, negative, NaN
 //!   and infinite values never reach a coordinate, empty data gives a
 //!   "Chưa có số liệu" chart; nothing here panics.
 //!
@@ -103,13 +108,13 @@ use serde::{Deserialize, Serialize};
 use crate::i18n::Strings;
 use crate::vi;
 
-mod bullet;
+pub(super) mod bullet;
 pub(crate) mod png;
 mod ranked;
 mod stacked;
 mod style;
 mod svg;
-mod timeline;
+pub(super) mod timeline;
 
 #[cfg(test)]
 mod tests;
@@ -122,7 +127,7 @@ mod tests;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StackedRow {
-    /// Shown left of the bar, shortened with "…" when long.
+    /// Shown left of the bar, wrapped on a few lines when long.
     #[serde(deserialize_with = "de_text")]
     pub label: String,
     /// A link for the row, relative to the page: it links the row's header
@@ -194,6 +199,10 @@ pub(crate) struct BulletRow {
     /// The status as a word ("Đạt").
     #[serde(default, deserialize_with = "de_text")]
     pub status_label: String,
+    /// A yes/no indicator (actual 100 for yes, 0 for no): drawn as done or
+    /// not done rather than as a bar.
+    #[serde(default)]
+    pub yes_no: bool,
 }
 
 /// The result of one year.
@@ -458,6 +467,20 @@ pub(crate) struct ChartText {
     pub desc_late: String,
     #[serde(deserialize_with = "de_text")]
     pub desc_as_of: String,
+    /// A yes/no indicator done, and not done (bullet).
+    #[serde(deserialize_with = "de_text")]
+    pub done: String,
+    #[serde(deserialize_with = "de_text")]
+    pub not_done: String,
+    /// The legend's word for a target range (bullet).
+    #[serde(deserialize_with = "de_text")]
+    pub target_range: String,
+    /// Under a bullet chart's legend: each row has its own scale from 0.
+    #[serde(deserialize_with = "de_text")]
+    pub scale_note: String,
+    /// The title of the timeline's count axis.
+    #[serde(deserialize_with = "de_text")]
+    pub count_axis: String,
 }
 
 impl ChartText {
@@ -502,6 +525,11 @@ impl ChartText {
             desc_on_time: w("chart_word_desc_on_time"),
             desc_late: w("chart_word_desc_late"),
             desc_as_of: w("chart_word_desc_as_of"),
+            done: w("chart_word_done"),
+            not_done: w("chart_word_not_done"),
+            target_range: w("chart_word_target_range"),
+            scale_note: w("chart_word_scale_note"),
+            count_axis: w("chart_word_count_axis"),
         }
     }
 
@@ -548,6 +576,11 @@ impl ChartText {
             (&mut self.desc_on_time, &words.desc_on_time),
             (&mut self.desc_late, &words.desc_late),
             (&mut self.desc_as_of, &words.desc_as_of),
+            (&mut self.done, &words.done),
+            (&mut self.not_done, &words.not_done),
+            (&mut self.target_range, &words.target_range),
+            (&mut self.scale_note, &words.scale_note),
+            (&mut self.count_axis, &words.count_axis),
         ];
         for (field, word) in pairs {
             if field.trim().is_empty() {

@@ -195,7 +195,7 @@ pub fn render(source: &str, ns: &str, labels: &Labels) -> Report {
     // Reports come out about 1.6 times the size of their source, and the
     // text about as large as the source.
     let mut body = String::with_capacity(3 * source.len());
-    pulldown_cmark::html::push_html(&mut body, out.into_iter());
+    pulldown_cmark::html::push_html(&mut body, keep_figures_together(out).into_iter());
     let html_len = body.len();
     body.push_str(&text);
 
@@ -214,6 +214,44 @@ pub fn render(source: &str, ns: &str, labels: &Labels) -> Report {
         footnotes: order.len(),
         problems,
     }
+}
+
+/// Figures that must not break across lines ("3-5%/năm", "3.322 đảng
+/// viên": see [`crate::vi::figure_spans`]) in `<span class="nobr">`, outside
+/// code blocks. The plain text is taken before, so it is unchanged.
+fn keep_figures_together(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut code = 0usize;
+    for event in events {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Text(t) if code == 0 => {
+                let spans = crate::vi::figure_spans(t);
+                if !spans.is_empty() {
+                    let mut at = 0;
+                    for r in spans {
+                        if r.start > at {
+                            out.push(Event::Text(t[at..r.start].to_owned().into()));
+                        }
+                        out.push(Event::InlineHtml(CowStr::Borrowed(
+                            r#"<span class="nobr">"#,
+                        )));
+                        out.push(Event::Text(t[r.clone()].to_owned().into()));
+                        out.push(Event::InlineHtml(CowStr::Borrowed("</span>")));
+                        at = r.end;
+                    }
+                    if at < t.len() {
+                        out.push(Event::Text(t[at..].to_owned().into()));
+                    }
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        out.push(event);
+    }
+    out
 }
 
 /// The plain text of the events given to the HTML writer (see
@@ -1385,6 +1423,28 @@ mod tests {
     }
 
     #[test]
+    fn figures_are_kept_on_one_line_but_the_text_is_unchanged() {
+        let report = render(
+            "Tăng 3-5%/năm; có 3.322 đảng viên.\n\n```\n3-5%/năm\n```\n",
+            "r",
+        );
+        let html = report.html();
+        assert!(
+            html.contains(r#"Tăng <span class="nobr">3-5%/năm;</span>"#)
+                || html.contains(r#"Tăng <span class="nobr">3-5%/năm</span>;"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"có <span class="nobr">3.322 đảng</span> viên."#),
+            "{html}"
+        );
+        assert!(
+            html.contains("<code>3-5%/năm\n</code>"),
+            "a code block changed: {html}"
+        );
+    }
+
+    #[test]
     fn definitions_may_hold_paragraphs_lists_and_emphasis() {
         let src = "Số liệu[^sl].\n\n[^sl]: Đoạn *một*.\n\n    Đoạn **hai**:\n\n    - 38 đảng bộ cơ sở;\n    - 33 chi bộ cơ sở.\n";
         let report = render(src, "r");
@@ -1394,7 +1454,7 @@ mod tests {
         assert!(notes.contains("<p>Đoạn <em>một</em>.</p>"));
         assert!(notes.contains("<p>Đoạn <strong>hai</strong>:</p>"));
         assert!(notes.contains(
-            "<li>33 chi bộ cơ sở.</li>\n</ul>\n <a href=\"#r-fnref-1\" class=\"fnback\""
+            "<li><span class=\"nobr\">33 chi</span> bộ cơ sở.</li>\n</ul>\n <a href=\"#r-fnref-1\" class=\"fnback\""
         ));
         assert!(notes.ends_with("</a></li>\n</ol>\n</section>\n"));
     }
@@ -1561,7 +1621,7 @@ mod tests {
         let mut last = 0;
         for n in 1..=49 {
             let reference = format!(
-                "Đoạn {n} có số liệu chi tiết.<sup class=\"fnref\"><a href=\"#r-fn-{n}\" id=\"r-fnref-{n}\" role=\"doc-noteref\">{n}</a></sup>"
+                "Đoạn <span class=\"nobr\">{n} có</span> số liệu chi tiết.<sup class=\"fnref\"><a href=\"#r-fn-{n}\" id=\"r-fnref-{n}\" role=\"doc-noteref\">{n}</a></sup>"
             );
             assert!(report.html().contains(&reference), "{reference}");
             let item =

@@ -312,7 +312,7 @@ mod tests {
         let html = &public.units[0].report.as_ref().unwrap().html();
         for kept in [
             "II. Kết quả",
-            "305 đảng viên",
+            "<span class=\"nobr\">305 đảng</span> viên",
             "1. Chi tiết",
             "Vẫn công khai",
             "Chú thích C",

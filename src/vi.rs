@@ -407,6 +407,79 @@ impl Default for Collator {
     }
 }
 
+/// The byte ranges of `text` that should not break across lines: a figure
+/// with its range, percent and per-unit ("3-5%/năm", "3–5%", "101,67/năm")
+/// and a number with the word after it ("3.322 đảng viên" keeps "3.322
+/// đảng" together). Only ranges holding a break opportunity (a space, a
+/// dash or a slash) are returned, in order, without overlap.
+pub(crate) fn figure_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c));
+    // A number from `i`: digits, with "." and "," between digits.
+    let number = |mut i: usize| -> usize {
+        while let Some(c) = at(i) {
+            let inner = (c == '.' || c == ',') && at(i + 1).is_some_and(|d| d.is_ascii_digit());
+            if c.is_ascii_digit() || (inner && i > 0) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        i
+    };
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts = at(i).is_some_and(|c| c.is_ascii_digit()) && (i == 0 || !is_word(at(i - 1)));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let begin = i;
+        let mut end = number(i);
+        // A range: "3-5", "3 – 5".
+        let mut j = end;
+        if at(j) == Some(' ') {
+            j += 1;
+        }
+        if matches!(at(j), Some('-' | '–')) {
+            let mut k = j + 1;
+            if at(k) == Some(' ') {
+                k += 1;
+            }
+            if at(k).is_some_and(|c| c.is_ascii_digit()) {
+                end = number(k);
+            }
+        }
+        if at(end) == Some('%') {
+            end += 1;
+        }
+        // A per-unit: "/năm".
+        if at(end) == Some('/') && at(end + 1).is_some_and(char::is_alphabetic) {
+            end += 1;
+            while is_word(at(end)) {
+                end += 1;
+            }
+        }
+        // The word after the figure.
+        if at(end) == Some(' ') && at(end + 1).is_some_and(char::is_alphabetic) {
+            end += 1;
+            while is_word(at(end)) {
+                end += 1;
+            }
+        }
+        let start_byte = chars[begin].0;
+        let end_byte = chars.get(end).map_or(text.len(), |&(b, _)| b);
+        let piece = &text[start_byte..end_byte];
+        if piece.contains([' ', '-', '–', '/']) {
+            spans.push(start_byte..end_byte);
+        }
+        i = end.max(i + 1);
+    }
+    spans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -860,5 +933,23 @@ mod tests {
     fn collator_can_be_shared_across_threads() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Collator>();
+    }
+
+    #[test]
+    fn figures_with_ranges_units_and_their_word_are_kept_together() {
+        let spans = |t: &str| -> Vec<String> {
+            super::figure_spans(t)
+                .into_iter()
+                .map(|r| t[r].to_owned())
+                .collect()
+        };
+        assert_eq!(spans("tăng 3-5%/năm trở lên"), ["3-5%/năm trở"]);
+        assert_eq!(spans("tăng 3–5%/năm."), ["3–5%/năm"]);
+        assert_eq!(spans("có 3.322 đảng viên"), ["3.322 đảng"]);
+        assert_eq!(spans("đạt 57,75% kế hoạch"), ["57,75% kế"]);
+        assert_eq!(spans("101,67/năm"), ["101,67/năm"]);
+        // Nothing to keep: a figure alone, digits inside a word.
+        assert!(spans("57,75%.").is_empty());
+        assert!(spans("mã A12 b").is_empty());
     }
 }

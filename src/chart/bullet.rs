@@ -1,7 +1,7 @@
 //! `bullet`: target against actual, one indicator per row, each on its own
 //! scale.
 
-use super::svg::{self, FONT, FONT_SMALL, Geometry, Parts, w};
+use super::svg::{self, FONT, FONT_SMALL, Geometry, LEADING, Parts, w};
 use super::{BulletRow, ChartOptions, ChartText, label_header};
 use crate::escape::Xml;
 use crate::vi;
@@ -9,6 +9,284 @@ use crate::vi;
 const KIND: &str = "bullet";
 /// Width of the value column at the right.
 const VALUE_WIDTH: f64 = 104.0;
+/// Lines of a wrapped label at most.
+const MAX_LINES: usize = 4;
+/// Height of one line of the legend.
+const LEGEND_LINE: f64 = 18.0;
+
+/// Where a row's marks go.
+struct Marks<'a> {
+    x0: f64,
+    bar_w: f64,
+    cy: f64,
+    track_h: f64,
+    bar_h: f64,
+    scaling: &'static str,
+    pos: &'a dyn Fn(f64) -> f64,
+}
+
+/// The track, target, bar, baseline and yearly dots of a row with a figure
+/// (or "no data" placed clear of every mark).
+fn marks(body: &mut String, row: &BulletRow, opts: &ChartOptions, m: &Marks<'_>) {
+    let Marks {
+        x0,
+        bar_w,
+        cy,
+        track_h,
+        bar_h,
+        scaling,
+        pos,
+    } = *m;
+    // Track, target band and the actual bar: crisp rectangles.
+    w!(
+        *body,
+        r#"<g shape-rendering="crispEdges"><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
+        svg::num(x0),
+        svg::num(cy - track_h / 2.0),
+        svg::num(bar_w),
+        svg::num(track_h)
+    );
+    let mut taken: Vec<f64> = Vec::new();
+    let target = target_of(row);
+    if let Target::Range(lo, hi) = target {
+        let (a, b) = (pos(lo), pos(hi));
+        taken.extend([a, b]);
+        w!(
+            *body,
+            r#"<rect class="target-band" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>"#,
+            svg::num(a),
+            svg::num(cy - track_h / 2.0 - 2.0),
+            svg::num((b - a).max(1.0)),
+            svg::num(track_h + 4.0),
+            Xml(&opts.text.target),
+            Xml(&target_display(row))
+        );
+    }
+    let actual = row.actual.filter(|v| v.is_finite());
+    if let Some(a) = actual {
+        let status = status_class(row);
+        w!(
+            *body,
+            r#"<rect class="chart-bar{status}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>"#,
+            svg::num(x0),
+            svg::num(cy - bar_h / 2.0),
+            svg::num(pos(a) - x0),
+            svg::num(bar_h),
+            Xml(&opts.text.actual),
+            Xml(&figure(row, &row.actual_text, row.actual)),
+            status_suffix(row)
+        );
+    }
+    body.push_str("</g>");
+
+    if let Some(b) = row.baseline.filter(|v| v.is_finite()) {
+        let x = pos(b);
+        taken.push(x);
+        w!(
+            *body,
+            r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
+            svg::num(cy + track_h / 2.0),
+            svg::num(cy + track_h / 2.0 + 5.0),
+            Xml(&opts.text.baseline),
+            Xml(&figure(row, &row.baseline_text, row.baseline)),
+            x = svg::num(x)
+        );
+    }
+    for year in row.years.iter().filter(|y| y.value.is_finite()) {
+        taken.push(pos(year.value));
+        w!(
+            *body,
+            r#"<circle class="year" cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>"#,
+            svg::num(pos(year.value)),
+            svg::num(cy),
+            year.year,
+            Xml(&figure(row, &year.text, Some(year.value)))
+        );
+    }
+    if let Target::Single(t) = target {
+        taken.push(pos(t));
+        let x = svg::num(pos(t));
+        w!(
+            *body,
+            r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
+            svg::num(cy - track_h / 2.0 - 4.0),
+            svg::num(cy + track_h / 2.0 + 4.0),
+            Xml(&opts.text.target),
+            Xml(&target_display(row))
+        );
+    }
+    if actual.is_none() {
+        let (x, anchor) = clear_spot(
+            &taken,
+            x0,
+            bar_w,
+            svg::text_width(&opts.text.no_data, FONT_SMALL),
+        );
+        w!(
+            *body,
+            r#"<text class="no-data" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
+            svg::num(x),
+            svg::num(cy + FONT_SMALL * 0.35),
+            Xml(&opts.text.no_data)
+        );
+    }
+}
+
+/// Where a text `tw` wide goes on a track from `x0`, `bar_w` wide, clear of
+/// the marks at `taken`: at the start, else after the last mark, else at
+/// the end (right-aligned). Returns x and the text anchor.
+pub(super) fn clear_spot(taken: &[f64], x0: f64, bar_w: f64, tw: f64) -> (f64, &'static str) {
+    const PAD: f64 = 6.0;
+    let free = |a: f64, b: f64| taken.iter().all(|&x| x <= a - PAD || x >= b + PAD);
+    let end = x0 + bar_w;
+    // The start, then after each mark, then right-aligned at the end.
+    let mut after: Vec<f64> = taken.iter().map(|x| x + PAD).collect();
+    after.sort_by(f64::total_cmp);
+    for a in std::iter::once(x0 + PAD).chain(after) {
+        if a + tw <= end && free(a, a + tw) {
+            return (a, "start");
+        }
+    }
+    if free(end - PAD - tw, end - PAD) {
+        return (end - PAD, "end");
+    }
+    (x0 + PAD, "start")
+}
+
+/// A yes/no indicator: a filled mark and "done", or an open mark and "not
+/// done", instead of a bar that would read as empty.
+fn yes_no_mark(
+    body: &mut String,
+    row: &BulletRow,
+    opts: &ChartOptions,
+    x0: f64,
+    cy: f64,
+    done: bool,
+) {
+    let (class, word) = if done {
+        (
+            format!("yes-no yes-no-done{}", status_class(row)),
+            &opts.text.done,
+        )
+    } else {
+        ("yes-no yes-no-not-done".to_owned(), &opts.text.not_done)
+    };
+    w!(
+        *body,
+        r#"<circle class="{class}" cx="{}" cy="{}" r="6"><title>{}: {}</title></circle><text class="yes-no-label" x="{}" y="{}">{}</text>"#,
+        svg::num(x0 + 7.0),
+        svg::num(cy),
+        Xml(&opts.text.actual),
+        Xml(&figure(row, &row.actual_text, row.actual)),
+        svg::num(x0 + 19.0),
+        svg::num(cy + FONT_SMALL * 0.35),
+        Xml(word)
+    );
+}
+
+/// The legend above the rows: one entry for each kind of mark the chart
+/// draws (the result's bar, the target tick or range, the baseline, the
+/// yearly dots, done / not done), then the note that each row has its own
+/// scale from 0. Returns its height.
+fn legend(body: &mut String, rows: &[BulletRow], opts: &ChartOptions, width: f64) -> f64 {
+    let t = &opts.text;
+    let plain = |r: &&BulletRow| !r.yes_no;
+    let any = |f: &dyn Fn(&BulletRow) -> bool| rows.iter().filter(plain).any(f);
+    let mut items: Vec<(&str, &str)> = Vec::new();
+    if any(&|r| r.actual.is_some_and(f64::is_finite)) {
+        items.push(("bar", &t.actual));
+    }
+    if any(&|r| matches!(target_of(r), Target::Single(_))) {
+        items.push(("tick", &t.target));
+    }
+    if any(&|r| matches!(target_of(r), Target::Range(..))) {
+        items.push(("band", &t.target_range));
+    }
+    if any(&|r| r.baseline.is_some_and(f64::is_finite)) {
+        items.push(("baseline", &t.baseline));
+    }
+    if any(&|r| r.years.iter().any(|y| y.value.is_finite())) {
+        items.push(("year", &t.years));
+    }
+    if rows.iter().any(|r| r.yes_no) {
+        items.push(("done", &t.done));
+        items.push(("not-done", &t.not_done));
+    }
+    let font = FONT_SMALL + 1.0;
+    let mut x = 0.0;
+    let mut line = 0.0;
+    body.push_str(r#"<g class="legend">"#);
+    for (kind, word) in items {
+        let item_w = 22.0 + svg::text_width(word, font) + 14.0;
+        if x > 0.0 && x + item_w > width {
+            x = 0.0;
+            line += 1.0;
+        }
+        let cy = line * LEGEND_LINE + LEGEND_LINE / 2.0;
+        match kind {
+            "bar" => w!(
+                *body,
+                r#"<rect class="chart-bar" x="{}" y="{}" width="16" height="5"/>"#,
+                svg::num(x),
+                svg::num(cy - 2.5)
+            ),
+            "tick" => w!(
+                *body,
+                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"/>"#,
+                svg::num(cy - 7.0),
+                svg::num(cy + 7.0),
+                x = svg::num(x + 8.0)
+            ),
+            "band" => w!(
+                *body,
+                r#"<rect class="target-band" x="{}" y="{}" width="16" height="12"/>"#,
+                svg::num(x),
+                svg::num(cy - 6.0)
+            ),
+            "baseline" => w!(
+                *body,
+                r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}"/>"#,
+                svg::num(cy - 1.0),
+                svg::num(cy + 5.0),
+                x = svg::num(x + 8.0)
+            ),
+            "year" => w!(
+                *body,
+                r#"<circle class="year" cx="{}" cy="{}" r="3"/>"#,
+                svg::num(x + 8.0),
+                svg::num(cy)
+            ),
+            "done" => w!(
+                *body,
+                r#"<circle class="yes-no yes-no-done" cx="{}" cy="{}" r="6"/>"#,
+                svg::num(x + 8.0),
+                svg::num(cy)
+            ),
+            _ => w!(
+                *body,
+                r#"<circle class="yes-no yes-no-not-done" cx="{}" cy="{}" r="6"/>"#,
+                svg::num(x + 8.0),
+                svg::num(cy)
+            ),
+        }
+        w!(
+            *body,
+            r#"<text class="legend-label" x="{}" y="{}">{}</text>"#,
+            svg::num(x + 22.0),
+            svg::num(cy + font * 0.35),
+            Xml(word)
+        );
+        x += item_w;
+    }
+    let note_y = (line + 1.0) * LEGEND_LINE + LEGEND_LINE / 2.0;
+    w!(
+        *body,
+        r#"<text class="legend-note" x="0" y="{}">{}</text></g>"#,
+        svg::num(note_y + FONT_SMALL * 0.35),
+        Xml(&t.scale_note)
+    );
+    (line + 2.0) * LEGEND_LINE
+}
 
 pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
     if rows.is_empty() {
@@ -24,105 +302,43 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
     let max_chars = svg::chars_fitting(label_w - 8.0, FONT);
     let track_h = ((rh - 12.0) * 0.5).clamp(6.0, 16.0);
     let bar_h = (track_h * 0.5).max(3.0);
-    let top = 2.0;
 
     let mut body = String::new();
-    for (i, row) in rows.iter().enumerate() {
-        let cy = top + i as f64 * rh + rh / 2.0;
+    let top = legend(&mut body, rows, opts, width) + 4.0;
+    let mut row_top = top;
+    for row in rows {
+        // The label wraps (up to four lines) instead of being cut; the row
+        // grows to hold it.
+        let lines = svg::wrap(&row.label, max_chars, MAX_LINES);
+        let row_h = rh.max(lines.len() as f64 * LEADING + 8.0);
+        let cy = row_top + row_h / 2.0;
+        row_top += row_h;
         let scale = row_scale(row);
         let pos = |v: f64| x0 + v.clamp(0.0, scale) / scale * bar_w;
-        let (shown, _) = svg::truncate(&row.label, max_chars);
 
         w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
-        svg::label_text(
-            &mut body,
-            x0 - 8.0,
-            cy + FONT * 0.35,
-            "end",
-            "label",
-            &shown,
-        );
+        let first = cy - (lines.len() as f64 - 1.0) * LEADING / 2.0 + FONT * 0.35;
+        svg::lines_text(&mut body, x0 - 8.0, first, LEADING, "end", "label", &lines);
 
-        // Track, target band and the actual bar: crisp rectangles.
-        w!(
-            body,
-            r#"<g shape-rendering="crispEdges"><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
-            svg::num(x0),
-            svg::num(cy - track_h / 2.0),
-            svg::num(bar_w),
-            svg::num(track_h)
-        );
-        let target = target_of(row);
-        if let Target::Range(lo, hi) = target {
-            let (a, b) = (pos(lo), pos(hi));
-            w!(
-                body,
-                r#"<rect class="target-band" x="{}" y="{}" width="{}" height="{}"><title>{}: {}</title></rect>"#,
-                svg::num(a),
-                svg::num(cy - track_h / 2.0 - 2.0),
-                svg::num((b - a).max(1.0)),
-                svg::num(track_h + 4.0),
-                Xml(&opts.text.target),
-                Xml(&target_display(row))
-            );
-        }
         let actual = row.actual.filter(|v| v.is_finite());
-        if let Some(a) = actual {
-            let status = status_class(row);
-            w!(
-                body,
-                r#"<rect class="chart-bar{status}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>"#,
-                svg::num(x0),
-                svg::num(cy - bar_h / 2.0),
-                svg::num(pos(a) - x0),
-                svg::num(bar_h),
-                Xml(&opts.text.actual),
-                Xml(&figure(row, &row.actual_text, row.actual)),
-                status_suffix(row)
-            );
-        }
-        body.push_str("</g>");
-
-        if let Some(b) = row.baseline.filter(|v| v.is_finite()) {
-            let x = pos(b);
-            w!(
-                body,
-                r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
-                svg::num(cy + track_h / 2.0),
-                svg::num(cy + track_h / 2.0 + 5.0),
-                Xml(&opts.text.baseline),
-                Xml(&figure(row, &row.baseline_text, row.baseline)),
-                x = svg::num(x)
-            );
-        }
-        for year in row.years.iter().filter(|y| y.value.is_finite()) {
-            w!(
-                body,
-                r#"<circle class="year" cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>"#,
-                svg::num(pos(year.value)),
-                svg::num(cy),
-                year.year,
-                Xml(&figure(row, &year.text, Some(year.value)))
-            );
-        }
-        if let Target::Single(t) = target {
-            let x = svg::num(pos(t));
-            w!(
-                body,
-                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
-                svg::num(cy - track_h / 2.0 - 4.0),
-                svg::num(cy + track_h / 2.0 + 4.0),
-                Xml(&opts.text.target),
-                Xml(&target_display(row))
-            );
-        }
-        if actual.is_none() {
-            w!(
-                body,
-                r#"<text class="no-data" x="{}" y="{}">{}</text>"#,
-                svg::num(x0 + 6.0),
-                svg::num(cy + FONT_SMALL * 0.35),
-                Xml(&opts.text.no_data)
+        if row.yes_no
+            && let Some(a) = actual
+        {
+            yes_no_mark(&mut body, row, opts, x0, cy, a >= 50.0);
+        } else {
+            marks(
+                &mut body,
+                row,
+                opts,
+                &Marks {
+                    x0,
+                    bar_w,
+                    cy,
+                    track_h,
+                    bar_h,
+                    scaling,
+                    pos: &pos,
+                },
             );
         }
 
@@ -130,7 +346,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         let value = figure(row, &row.actual_text, row.actual);
         let two_lines = !row.status_label.trim().is_empty() && rh >= 30.0;
         let value_y = if two_lines {
-            cy - 1.0
+            cy - 2.0
         } else {
             cy + FONT * 0.35
         };
@@ -150,13 +366,13 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                 body,
                 r#"<text class="status-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
                 svg::num(width),
-                svg::num(cy + 12.0),
+                svg::num(cy + 13.0),
                 Xml(&status)
             );
         }
         body.push_str("</g>");
     }
-    let height = top * 2.0 + rows.len() as f64 * rh;
+    let height = row_top + 2.0;
 
     let headers = [
         (label_header(opts, &opts.text.indicator), false),

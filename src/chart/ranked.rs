@@ -40,18 +40,24 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
     let top = if target.is_some() { 24.0 } else { 2.0 };
 
     let mut body = String::new();
-    for (place, &i) in order.iter().enumerate() {
+    let mut row_top = top;
+    for &i in &order {
         let row = &rows[i];
-        let cy = top + place as f64 * rh + rh / 2.0;
-        let (shown, _) = svg::truncate(&row.label, max_chars);
+        // The label wraps (up to three lines); the row grows to hold it.
+        let lines = svg::wrap(&row.label, max_chars, 3);
+        let row_h = rh.max(lines.len() as f64 * svg::LEADING + 6.0);
+        let cy = row_top + row_h / 2.0;
+        row_top += row_h;
         w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
-        svg::label_text(
+        let first = cy - (lines.len() as f64 - 1.0) * svg::LEADING / 2.0 + FONT * 0.35;
+        svg::lines_text(
             &mut body,
             x0 - 8.0,
-            cy + FONT * 0.35,
+            first,
+            svg::LEADING,
             "end",
             "label",
-            &shown,
+            &lines,
         );
         let value_text = svg::shown(&row.value_text, row.value);
         if let Some(v) = value_of(row) {
@@ -78,7 +84,7 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
             Xml(&value_text)
         );
     }
-    let bottom = top + rows.len() as f64 * rh;
+    let bottom = row_top;
 
     let target_label = target.map(|t| {
         if opts.target_text.trim().is_empty() {

@@ -61,19 +61,24 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
     let max_chars = svg::chars_fitting(label_w - 8.0, FONT);
     let bar_h = (rh - 10.0).max(6.0);
 
-    for (i, row) in rows.iter().enumerate() {
-        let y0 = top + i as f64 * rh;
-        let cy = y0 + rh / 2.0;
+    let mut row_top = top;
+    for row in rows {
+        // The label wraps (up to three lines); the row grows to hold it.
+        let lines = svg::wrap(&row.label, max_chars, 3);
+        let row_h = rh.max(lines.len() as f64 * svg::LEADING + 6.0);
+        let cy = row_top + row_h / 2.0;
+        row_top += row_h;
         let bar_y = cy - bar_h / 2.0;
-        let (shown, _) = svg::truncate(&row.label, max_chars);
         w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
-        svg::label_text(
+        let first = cy - (lines.len() as f64 - 1.0) * svg::LEADING / 2.0 + FONT * 0.35;
+        svg::lines_text(
             &mut body,
             x0 - 8.0,
-            cy + FONT * 0.35,
+            first,
+            svg::LEADING,
             "end",
             "label",
-            &shown,
+            &lines,
         );
         w!(
             body,
@@ -129,7 +134,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
             svg::decimal(finite_sum(row))
         );
     }
-    let height = top + rows.len() as f64 * rh + 4.0;
+    let height = row_top + 4.0;
 
     figure_parts(rows, opts, &keys, width, height, body)
 }

@@ -113,7 +113,11 @@ pub(super) fn standalone_css() -> String {
          .line{{fill:none;stroke:{text};stroke-width:2.5px;stroke-linejoin:round}}\
          .deadline{{stroke:{text};stroke-width:1.5px;stroke-dasharray:5 4}}\
          .as-of{{stroke:{muted};stroke-width:1.5px;stroke-dasharray:1 3;stroke-linecap:round}}\
-         .series-label{{font-weight:600}}",
+         .series-label{{font-weight:600}}\
+         .legend-note,.axis-title{{font-size:11px;fill:{muted}}}\
+         .yes-no-label{{font-size:11px}}\
+         .yes-no-not-done{{fill:{bg};stroke:{text};stroke-width:1.5px}}\
+         .leader{{fill:none;stroke:{muted};stroke-width:1px;stroke-opacity:0.7}}",
         target = c("chart-target"),
         muted = c("chart-muted"),
         bg = c("chart-bg"),

@@ -21,6 +21,8 @@ pub(super) use w;
 pub(super) const FONT: f64 = 13.0;
 /// Font size of small text: ticks, legend, in-bar counts.
 pub(super) const FONT_SMALL: f64 = 11.0;
+/// Distance between the baselines of a wrapped label's lines.
+pub(super) const LEADING: f64 = 16.0;
 /// Mean advance of a character in em; generous so that estimated widths of
 /// Vietnamese text in Be Vietnam Pro or a system sans-serif are not too short.
 const CHAR_EM: f64 = 0.6;
@@ -143,6 +145,100 @@ pub(super) fn truncate(text: &str, max_chars: usize) -> (String, bool) {
     (out, true)
 }
 
+/// Splits `text` into lines of at most `max_chars` characters (combining
+/// marks count with their letter), breaking between words; a word longer
+/// than a line is cut. Past `max_lines` lines the last one ends with "…"
+/// (the full text stays in the row's tooltip and the table). Always at
+/// least one line.
+pub(super) fn wrap(text: &str, max_chars: usize, max_lines: usize) -> Vec<String> {
+    let max_chars = max_chars.max(4);
+    let max_lines = max_lines.max(1);
+    let len = |t: &str| t.chars().filter(|c| !vi::is_combining_mark(*c)).count();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_owned();
+        loop {
+            let room = if line.is_empty() {
+                max_chars
+            } else {
+                max_chars.saturating_sub(len(&line) + 1)
+            };
+            if len(&word) <= room {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word longer than a whole line: cut it.
+            let mut cut = word.len();
+            let mut count = 0;
+            for (i, c) in word.char_indices() {
+                if !vi::is_combining_mark(c) {
+                    if count == max_chars {
+                        cut = i;
+                        break;
+                    }
+                    count += 1;
+                }
+            }
+            let rest = word.split_off(cut);
+            lines.push(word);
+            word = rest;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > max_lines {
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(truncate(&rest, max_chars).0);
+    }
+    lines
+}
+
+/// Lines of text as one `<text>` of `<tspan>`s, the first baseline at `y`,
+/// the next ones `leading` below.
+pub(super) fn lines_text(
+    out: &mut String,
+    x: f64,
+    y: f64,
+    leading: f64,
+    anchor: &str,
+    class: &str,
+    lines: &[String],
+) {
+    w!(
+        *out,
+        r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">"#,
+        num(x),
+        num(y)
+    );
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 {
+            w!(*out, "<tspan x=\"{}\">{}</tspan>", num(x), Xml(line));
+        } else {
+            w!(
+                *out,
+                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
+                num(x),
+                num(leading),
+                Xml(line)
+            );
+        }
+    }
+    out.push_str("</text>");
+}
+
 /// A link target that is safe to put in `href`: `None` for empty URLs and
 /// for the `javascript:`, `vbscript:` and `data:` schemes.
 pub(super) fn safe_url(url: Option<&str>) -> Option<&str> {
@@ -203,20 +299,6 @@ pub(super) fn short_date(d: Date) -> String {
         Some((day_month, _)) => day_month.to_owned(),
         None => full,
     }
-}
-
-/// A label as SVG text (already truncated by the caller), wrapped in a link
-/// when the row has a safe URL.
-pub(super) fn label_text(out: &mut String, x: f64, y: f64, anchor: &str, class: &str, text: &str) {
-    // No link here: the SVG is `role="img"`, whose content is not
-    // interactive for assistive technology; the row's link is in the table.
-    w!(
-        *out,
-        r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">{}</text>"#,
-        num(x),
-        num(y),
-        Xml(text)
-    );
 }
 
 /// The table cell of a row header, with the row's link if it has one.

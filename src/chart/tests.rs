@@ -277,7 +277,15 @@ fn check<'a>(html: &'a str, kind: &str, id: &str) -> roxmltree::Document<'a> {
 fn svg_texts(doc: &roxmltree::Document<'_>) -> Vec<String> {
     doc.descendants()
         .filter(|n| n.has_tag_name("text"))
-        .map(|n| n.text().unwrap_or("").to_owned())
+        .map(|n| {
+            // A wrapped label's lines (tspans) read as one text.
+            let parts: Vec<&str> = n
+                .descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect();
+            parts.join(" ")
+        })
         .collect()
 }
 
@@ -603,7 +611,7 @@ fn truncation_counts_characters_not_bytes() {
 }
 
 #[test]
-fn long_labels_are_shortened_with_the_full_label_in_the_title() {
+fn long_labels_wrap_whole_with_the_full_label_in_the_title() {
     let html = stacked(&stacked_rows(), &opts("long", "t"));
     let doc = check(&html, "stacked", "long");
     let row = doc
@@ -619,11 +627,15 @@ fn long_labels_are_shortened_with_the_full_label_in_the_title() {
     let label = row
         .descendants()
         .find(|n| n.attribute("class") == Some("label"))
-        .and_then(|n| n.text())
-        .unwrap_or("");
-    assert!(label.ends_with('…'), "{label}");
-    assert!(LONG_UNIT.starts_with(label.trim_end_matches('…')));
-    assert!(label.chars().count() < LONG_UNIT.chars().count());
+        .expect("a label");
+    // Wrapped on several lines, every word kept.
+    let lines: Vec<&str> = label
+        .children()
+        .filter(|n| n.has_tag_name("tspan"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(lines.len() > 1, "{lines:?}");
+    assert_eq!(lines.join(" "), LONG_UNIT);
     // The label is not a link inside the image; the table has the full
     // label, linked.
     assert!(!row.descendants().any(|n| n.attribute("href").is_some()));
@@ -668,7 +680,14 @@ fn ranked_sorts_by_value_and_keeps_ties_in_input_order() {
     let labels: Vec<String> = doc
         .descendants()
         .filter(|n| n.attribute("class") == Some("label"))
-        .filter_map(|n| n.text().map(str::to_owned))
+        .map(|n| {
+            let parts: Vec<&str> = n
+                .descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect();
+            parts.join(" ")
+        })
         .collect();
     assert_eq!(
         labels[1..4],
@@ -1172,4 +1191,114 @@ fn rows_from_views_are_charted_as_they_are() {
     })
     .expect("serializes");
     assert_eq!(json["chart"].as_array().map(Vec::len), Some(rows.len()));
+}
+
+// ---------------------------------------------------------------------------
+// Layout: wrapped labels, end labels kept apart, marks clear of "no data"
+// ---------------------------------------------------------------------------
+
+#[test]
+fn labels_wrap_between_words_instead_of_being_cut() {
+    let label = "5b. Trong nhiệm kỳ 60% tổ chức đảng trực thuộc được kiểm tra, giám sát.";
+    let lines = super::svg::wrap(label, 24, 4);
+    assert!(lines.len() > 1, "{lines:?}");
+    assert_eq!(lines.join(" "), label, "wrapping lost or changed words");
+    assert!(lines.iter().all(|l| l.chars().count() <= 24), "{lines:?}");
+    // Too long for the lines allowed: the last line ends with "…".
+    let short = super::svg::wrap(label, 12, 2);
+    assert_eq!(short.len(), 2);
+    assert!(short[1].ends_with('…'), "{short:?}");
+    // A word longer than a line is cut, nothing is lost.
+    let long = super::svg::wrap("abcdefghijklmnop", 6, 4);
+    assert_eq!(long.concat(), "abcdefghijklmnop");
+}
+
+#[test]
+fn bullet_labels_are_whole_in_the_svg() {
+    let mut rows = bullet_rows();
+    rows[0].label = "Tỷ lệ tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ chính trị trở lên".to_owned();
+    let html = bullet(&rows, &ChartOptions::default());
+    for word in ["Tỷ lệ", "chính trị", "trở lên"] {
+        assert!(html.contains(word), "{word} missing");
+    }
+    assert!(!html.contains("chính trị tr…"), "label cut");
+}
+
+#[test]
+fn bullet_has_a_legend_for_each_mark_and_draws_yes_no_as_done_or_not() {
+    let mut rows = bullet_rows();
+    rows.push(BulletRow {
+        label: "Đảng bộ hoàn thành tốt nhiệm vụ".to_owned(),
+        actual: Some(0.0),
+        actual_text: "Không".to_owned(),
+        target_low: Some(100.0),
+        percent: true,
+        yes_no: true,
+        status: "not-achieved".to_owned(),
+        status_label: "Không đạt".to_owned(),
+        ..BulletRow::default()
+    });
+    let words = ChartText::new(&crate::i18n::Strings::new(crate::i18n::Language::Vi));
+    let opts = ChartOptions::new("c", "T", &words);
+    let html = bullet(&rows, &opts);
+    for mark in [
+        r#"class="legend""#,
+        r#"<line class="target""#,
+        r#"class="target-band""#,
+        r#"class="year""#,
+        "yes-no-not-done",
+    ] {
+        assert!(html.contains(mark), "{mark} missing");
+    }
+    for word in [
+        &words.target,
+        &words.target_range,
+        &words.years,
+        &words.not_done,
+        &words.scale_note,
+    ] {
+        assert!(
+            html.contains(&format!(">{word}<")),
+            "legend word {word} missing"
+        );
+    }
+}
+
+#[test]
+fn no_data_is_placed_clear_of_the_marks() {
+    // A mark at the start: the text goes after it.
+    let (x, anchor) = super::bullet::clear_spot(&[102.0], 100.0, 300.0, 80.0);
+    assert_eq!(anchor, "start");
+    assert!(x > 102.0 + 4.0, "{x}");
+    // Marks at the start and near the end: right-aligned at the end, or
+    // after the marks, but never on one.
+    let (x, anchor) = super::bullet::clear_spot(&[101.0, 380.0], 100.0, 300.0, 80.0);
+    let (a, b) = if anchor == "end" {
+        (x - 80.0, x)
+    } else {
+        (x, x + 80.0)
+    };
+    assert!(
+        [101.0, 380.0].iter().all(|m| *m < a || *m > b),
+        "{x} {anchor}"
+    );
+}
+
+#[test]
+fn timeline_end_labels_never_overlap() {
+    // Four labels at nearly the same height, two of them on two lines.
+    let mut spots = vec![(100.0, 2), (101.0, 1), (99.0, 2), (300.0, 1)];
+    super::timeline::place_end_labels_at(&mut spots, 20.0, 310.0);
+    spots.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for pair in spots.windows(2) {
+        let (y, lines) = pair[0];
+        let bottom = y + (lines as f64 - 1.0) * 13.0;
+        assert!(pair[1].0 - bottom >= 13.0, "{spots:?}");
+    }
+    assert!(
+        spots
+            .iter()
+            .all(|(y, n)| *y >= 20.0 && y + (*n as f64 - 1.0) * 13.0 <= 310.0),
+        "{spots:?}"
+    );
 }

@@ -11,7 +11,9 @@ use crate::vi;
 const KIND: &str = "timeline";
 const LEFT: f64 = 44.0;
 /// Room at the right for the labels at the ends of the lines.
-const RIGHT: f64 = 132.0;
+const RIGHT: f64 = 150.0;
+/// Distance between the baselines of a wrapped end label's lines.
+const LABEL_LEADING: f64 = 13.0;
 const BOTTOM: f64 = 28.0;
 const PLOT_HEIGHT: f64 = 200.0;
 /// Height of one lane of rule labels above the plot.
@@ -116,7 +118,9 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
     // Earliest rule in the top lane: a rule's line then starts above the
     // labels of later rules, which lie to its right.
     rules.sort_by_key(|rule| rule.0);
-    let top = 6.0 + rules.len() as f64 * LANE + 6.0;
+    // The count axis's title above everything, then the rules' lanes.
+    let title_h = LANE + 2.0;
+    let top = title_h + 6.0 + rules.len() as f64 * LANE + 6.0;
     let bottom = top + PLOT_HEIGHT;
     let height = bottom + BOTTOM;
 
@@ -131,8 +135,14 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
 
     let mut body = String::new();
 
-    // Grid and y axis.
+    // Grid and y axis, titled above (horizontal, as ONS and GOV.UK do).
     body.push_str(r#"<g class="axis axis-y">"#);
+    w!(
+        body,
+        r#"<text class="axis-title" x="0" y="{}">{}</text>"#,
+        svg::num(FONT_SMALL + 1.0),
+        Xml(&opts.text.count_axis)
+    );
     let mut k = 0.0;
     while k <= y_top + y_step / 2.0 {
         let yy = svg::num(y(k));
@@ -187,7 +197,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
     // Rules with their labels in lanes.
     for (lane, (d, class, label, full)) in rules.iter().enumerate() {
         let xx = x(*d);
-        let label_y = 6.0 + lane as f64 * LANE + 11.0;
+        let label_y = title_h + 6.0 + lane as f64 * LANE + 11.0;
         let label_w = svg::text_width(label, FONT_SMALL);
         let (lx, anchor) = if xx + 4.0 + label_w <= width {
             (xx + 4.0, "start")
@@ -242,17 +252,46 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
             p.class.clone(),
         ));
     }
-    place_labels(&mut end_labels, top + 4.0, bottom + 4.0);
-    let label_x = x(line_end) + 6.0;
+    // End labels right of the plot (no rule crosses them), wrapped to the
+    // room there, pushed apart, and tied to their line by a leader when
+    // moved.
+    let label_x = LEFT + plot_w + 8.0;
     let fit = svg::chars_fitting(width - label_x, FONT_SMALL);
-    for (ly, text, class) in &end_labels {
-        let (shown, _) = svg::truncate(text, fit);
+    let line_x = x(line_end);
+    let mut placed: Vec<EndLabel> = end_labels
+        .into_iter()
+        .map(|(ly, text, class)| {
+            let lines = svg::wrap(&text, fit, 2);
+            EndLabel {
+                anchor_y: ly - FONT_SMALL * 0.35,
+                y: ly,
+                lines,
+                class,
+            }
+        })
+        .collect();
+    place_end_labels(&mut placed, top + 4.0, bottom);
+    for label in &placed {
+        let mid =
+            label.y - FONT_SMALL * 0.35 + (label.lines.len() as f64 - 1.0) * LABEL_LEADING / 2.0;
         w!(
             body,
-            r#"<text class="series-label label-{class}" x="{}" y="{}">{}</text>"#,
-            svg::num(label_x),
-            svg::num(*ly),
-            Xml(&shown)
+            r#"<path class="leader series-{}" d="M{} {}H{}L{} {}"{scaling}/>"#,
+            label.class,
+            svg::num(line_x),
+            svg::num(label.anchor_y),
+            svg::num(line_x.max(label_x - 14.0)),
+            svg::num(label_x - 3.0),
+            svg::num(mid)
+        );
+        svg::lines_text(
+            &mut body,
+            label_x,
+            label.y,
+            LABEL_LEADING,
+            "start",
+            &format!("series-label label-{}", label.class),
+            &label.lines,
         );
     }
 
@@ -332,22 +371,44 @@ fn y_axis(max: f64) -> (f64, f64) {
     ((max / step).ceil() * step, step)
 }
 
-/// Pushes label baselines apart (at least 13 units) within `lo..=hi`,
-/// keeping their order by height.
-fn place_labels(labels: &mut [(f64, String, String)], lo: f64, hi: f64) {
-    const GAP: f64 = 13.0;
+/// An end label: where its line ends, its first baseline, its lines.
+struct EndLabel {
+    anchor_y: f64,
+    y: f64,
+    lines: Vec<String>,
+    class: String,
+}
+
+/// Pushes wrapped end labels apart within `lo..=hi` (first baseline to last
+/// baseline), each taking as many lines as it has, keeping their order.
+pub(super) fn place_end_labels_at(labels: &mut [(f64, usize)], lo: f64, hi: f64) {
+    const GAP: f64 = 4.0;
+    let span = |n: usize| (n.max(1) as f64 - 1.0) * LABEL_LEADING;
     labels.sort_by(|a, b| a.0.total_cmp(&b.0));
     for i in 0..labels.len() {
-        let min = if i == 0 { lo } else { labels[i - 1].0 + GAP };
+        let min = if i == 0 {
+            lo
+        } else {
+            labels[i - 1].0 + span(labels[i - 1].1) + LABEL_LEADING + GAP
+        };
         labels[i].0 = labels[i].0.max(min);
     }
     for i in (0..labels.len()).rev() {
         let max = if i + 1 == labels.len() {
-            hi
+            hi - span(labels[i].1)
         } else {
-            labels[i + 1].0 - GAP
+            labels[i + 1].0 - span(labels[i].1) - LABEL_LEADING - GAP
         };
         labels[i].0 = labels[i].0.min(max);
+    }
+}
+
+fn place_end_labels(labels: &mut [EndLabel], lo: f64, hi: f64) {
+    labels.sort_by(|a, b| a.y.total_cmp(&b.y));
+    let mut spots: Vec<(f64, usize)> = labels.iter().map(|l| (l.y, l.lines.len())).collect();
+    place_end_labels_at(&mut spots, lo, hi);
+    for (label, (y, _)) in labels.iter_mut().zip(spots) {
+        label.y = y;
     }
 }
 

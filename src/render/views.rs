@@ -1119,6 +1119,7 @@ pub(super) fn bullet_rows(unit: &Unit, places: u32, strings: &Strings) -> Vec<Bu
                     .collect(),
                 status: c.status().key().to_string(),
                 status_label: view.status.label.clone(),
+                yes_no,
             });
         }
     }

@@ -15,7 +15,8 @@ fn parse(bytes: &[u8]) -> serde_json::Value {
 /// What the browser does (search.js), on the written files: fold the query,
 /// fetch the shards of its words (the last one also as a prefix), leave out
 /// common words when a word is rarer (or keep the two rarest when all are
-/// common), intersect, rank by weight then id.
+/// common), intersect, rank by BM25 (see [`term_score`]) then id. The
+/// phrase step of search.js (phrase matches first) is left out.
 /// Returns the ranked document ids and the paths fetched.
 fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) {
     let mut fetched = vec!["search/meta.json".to_string()];
@@ -57,9 +58,10 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
     }
     let is_common = |m: &Vec<(String, serde_json::Value)>| m.iter().any(|(_, v)| v.is_number());
     let all_common = matched.iter().all(is_common);
-    let mut kept: Vec<&Vec<(String, serde_json::Value)>> = matched
+    let mut kept: Vec<(&Vec<(String, serde_json::Value)>, &String)> = matched
         .iter()
-        .filter(|m| all_common || !is_common(m))
+        .zip(&all)
+        .filter(|(m, _)| all_common || !is_common(m))
         .collect();
     if all_common {
         let docs = |m: &Vec<(String, serde_json::Value)>| -> u64 {
@@ -70,13 +72,15 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
                 })
                 .sum()
         };
-        kept.sort_by_key(|m| docs(m));
+        kept.sort_by_key(|(m, _)| docs(m));
         kept.truncate(2);
     }
-    let mut scores: Option<BTreeMap<u32, u64>> = None;
-    for m in kept {
-        let mut found: BTreeMap<u32, u64> = BTreeMap::new();
+    let n = meta["docs"].as_u64().unwrap_or(0) as f64;
+    let mut scores: Option<BTreeMap<u32, f64>> = None;
+    for (m, w) in kept {
+        let mut found: BTreeMap<u32, f64> = BTreeMap::new();
         for (word, v) in m {
+            let exact = if word == w { 1.0 } else { PREFIX_WEIGHT };
             let postings = if v.is_number() {
                 fetch(format!("search/w/{}.json", key_file(word))).unwrap()
             } else {
@@ -87,24 +91,94 @@ fn query(files: &BTreeMap<String, Vec<u8>>, q: &str) -> (Vec<u32>, Vec<String>) 
                 let v = v.as_u64().unwrap();
                 doc += (v / 8) as u32;
                 let e = found.entry(doc).or_default();
-                *e = (*e).max(v % 8);
+                *e = e.max(term_score(v % 8) * exact);
             }
         }
+        let weight = idf(n.max(found.len() as f64), found.len() as f64);
         scores = Some(match scores {
-            None => found,
+            None => found.into_iter().map(|(d, f)| (d, weight * f)).collect(),
             Some(prev) => prev
                 .into_iter()
-                .filter_map(|(d, s)| found.get(&d).map(|f| (d, s + f)))
+                .filter_map(|(d, s)| found.get(&d).map(|f| (d, s + weight * f)))
                 .collect(),
         });
     }
-    let mut ranked: Vec<(u32, u64)> = scores.unwrap_or_default().into_iter().collect();
-    ranked.sort_by_key(|&(d, s)| (std::cmp::Reverse(s), d));
+    let mut ranked: Vec<(u32, f64)> = scores.unwrap_or_default().into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let ids: Vec<u32> = ranked.iter().map(|&(d, _)| d).collect();
     for &d in ids.iter().take(10) {
         fetch(format!("search/d/{}.json", d as usize / BLOCK));
     }
     (ids, fetched)
+}
+
+/// search.js's ranking constants and functions, the same numbers.
+const K1: f64 = 1.2;
+const TITLE_BOOST: f64 = 1.5;
+const PREFIX_WEIGHT: f64 = 0.7;
+
+/// A posting's weight (count capped at 3, plus 4 in the title) as BM25's
+/// saturated term frequency plus the title boost.
+fn term_score(weight: u64) -> f64 {
+    let tf = (weight % 4) as f64;
+    let title = if weight >= 4 { TITLE_BOOST } else { 0.0 };
+    let saturated = if tf > 0.0 {
+        tf * (K1 + 1.0) / (tf + K1)
+    } else {
+        0.0
+    };
+    saturated + title
+}
+
+fn idf(n: f64, df: f64) -> f64 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+fn doc(title: &str, text: &str) -> Doc {
+    Doc {
+        title: title.to_owned(),
+        level: String::new(),
+        url: format!("{}.html", vi::slugify(title)),
+        public: true,
+        passages: vec![text.to_owned()],
+    }
+}
+
+#[test]
+fn ranking_weighs_rare_words_and_titles_over_common_words() {
+    // Every unit's name holds "Đảng": that word barely ranks; "viên" does.
+    let docs = vec![
+        doc("Đảng bộ xã An", "Đảng bộ xã có 120 đảng viên."),
+        doc(
+            "Đảng bộ xã Bình",
+            "Đảng bộ xã hoàn thành nhiệm vụ, đảng bộ vững mạnh.",
+        ),
+        doc("Kết nạp đảng viên mới", "Đảng bộ kết nạp 30 người."),
+        doc("Đảng bộ xã Cường", "Đảng bộ đạt chỉ tiêu."),
+        doc(
+            "Đảng bộ phường Đông",
+            "Đảng bộ phường có viên chức và đảng viên, đảng viên trẻ.",
+        ),
+        // The same summed weights (a tie under a plain sum, the lower id
+        // first); "đảng" is everywhere, "viên" rarer: the second wins.
+        doc("Đảng bộ Đảng", "Đảng đảng đảng viên."),
+        doc("Viên chức", "Đảng viên viên viên."),
+    ];
+    let index = Index::build(docs, false);
+    let files = file_map(&index);
+    let (ids, _) = query(&files, "dang vien");
+    let at = |d: u32| ids.iter().position(|&x| x == d);
+    // The documents that never hold "viên" are not found at all.
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    // Both words in the title rank above one word in the text.
+    assert!(at(2) < at(0), "{ids:?}");
+    // The rarer word weighs more than the common one.
+    assert!(at(6) < at(5), "{ids:?}");
+    // A word counted more often ranks higher (within the cap).
+    assert!(at(4) < at(0), "{ids:?}");
+    // The title boost alone, for a common word, is small next to a rarer word.
+    assert!(term_score(4) > term_score(1));
+    assert!(idf(100.0, 99.0) * (term_score(7)) < idf(100.0, 3.0) * term_score(1));
 }
 
 /// A fixture site through the layers below search: load, model and the

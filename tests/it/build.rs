@@ -37,7 +37,10 @@ fn footnotes_are_numbered_in_reference_order_and_namespaced() {
     let second = page.find("id=\"bc-fn-2\"").expect("footnote 2");
     assert!(first < second);
     let note1 = &page[first..second];
-    assert!(note1.contains("38 đảng bộ cơ sở"), "{note1}");
+    assert!(
+        note1.contains(r#"<span class="nobr">38 đảng</span> bộ cơ sở"#),
+        "{note1}"
+    );
     assert!(page.contains("href=\"#bc-fnref-1\""));
     assert!(page.contains("id=\"bc-i-boi-canh-thuc-hien-nghi-quyet\""));
 }

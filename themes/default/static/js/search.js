@@ -92,6 +92,46 @@
     return cache[path];
   }
 
+  /* -------------------------------------------------------------- ranking --
+   * BM25 on what the index keeps: a word's count in a document (capped at 3)
+   * saturates with k1, rarer words weigh more (idf), a word in the title
+   * adds TITLE_BOOST times its weight. Documents have no length in the
+   * index, so there is no length normalisation (BM25 with b = 0). Then the
+   * documents that hold the words of the query as a phrase, in their title
+   * first, then in their text, come before the others (among the first
+   * PHRASE_POOL; ties keep the build's order). */
+  var K1 = 1.2, TITLE_BOOST = 1.5, PREFIX_WEIGHT = 0.7, PHRASE_POOL = 60;
+
+  function termScore(weight) {
+    var tf = weight % 4, title = weight >= 4;
+    return (tf ? tf * (K1 + 1) / (tf + K1) : 0) + (title ? TITLE_BOOST : 0);
+  }
+
+  function idf(n, df) {
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /* [id, score, phrase]: phrase class first, then score, then build order. */
+  function byRank(a, b) { return b[2] - a[2] || b[1] - a[1] || a[0] - b[0]; }
+
+  /* " w1 w2": the folded words of a text joined by single spaces, so that
+   * a phrase is found whatever the marks and punctuation between. */
+  function joined(text) { return " " + words(text).join(" ") + " "; }
+
+  function phraseFirst(ranked, qwords, block) {
+    if (qwords.length < 2 || !ranked.length) return Promise.resolve(ranked);
+    var pool = ranked.slice(0, PHRASE_POOL);
+    var phrase = " " + qwords.join(" ");
+    return documents(pool.map(function (r) { return r[0]; }), block).then(function (docs) {
+      docs.forEach(function (d, i) {
+        if (joined(d.title).indexOf(phrase) >= 0) pool[i][2] = 2;
+        else if (joined((d.passages || []).join(" ")).indexOf(phrase) >= 0) pool[i][2] = 1;
+      });
+      pool.sort(byRank);
+      return pool.concat(ranked.slice(PHRASE_POOL));
+    });
+  }
+
   /* The ranked ids of the documents matching every word of `q` (the last
    * word also as a prefix). A common word (its shard gives a count, its
    * postings are in search/w/) is left out when the query has a rarer one;
@@ -134,29 +174,40 @@
           return Promise.all(u.entries.map(function (e) {
             return typeof e[1] === "number" ? get("search/w/" + keyFile(e[0]) + ".json") : e[1];
           }));
-        }));
-      }).then(function (lists) {
+        })).then(function (lists) { return { lists: lists, kept: kept }; });
+      }).then(function (found) {
+        var lists = found.lists || [], kept = found.kept || [];
         var scores = null;
-        lists.forEach(function (postingLists) {
+        lists.forEach(function (postingLists, n) {
           var found = {};
-          postingLists.forEach(function (postings) {
+          postingLists.forEach(function (postings, e) {
+            // A word that only begins with the typed one counts a little less.
+            var exact = kept[n].entries[e][0] === kept[n].word ? 1 : PREFIX_WEIGHT;
             var doc = 0;
             for (var k = 0; k < postings.length; k++) {
               doc += Math.floor(postings[k] / 8);
-              var weight = postings[k] % 8;
-              if (!(found[doc] >= weight)) found[doc] = weight;
+              var s = termScore(postings[k] % 8) * exact;
+              if (!(found[doc] >= s)) found[doc] = s;
             }
           });
-          if (scores === null) { scores = found; return; }
+          var df = Object.keys(found).length;
+          var weight = idf(meta.docs || df, df);
+          if (scores === null) {
+            scores = {};
+            Object.keys(found).forEach(function (d) { scores[d] = weight * found[d]; });
+            return;
+          }
           var next = {};
           Object.keys(scores).forEach(function (d) {
-            if (found[d] !== undefined) next[d] = scores[d] + found[d];
+            if (found[d] !== undefined) next[d] = scores[d] + weight * found[d];
           });
           scores = next;
         });
-        var ranked = Object.keys(scores || {}).map(function (d) { return [+d, scores[d]]; });
-        ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-        return { block: meta.block, ids: ranked.map(function (r) { return r[0]; }), words: all };
+        var ranked = Object.keys(scores || {}).map(function (d) { return [+d, scores[d], 0]; });
+        ranked.sort(byRank);
+        return phraseFirst(ranked, all, meta.block).then(function (ordered) {
+          return { block: meta.block, ids: ordered.map(function (r) { return r[0]; }), words: all };
+        });
       });
     });
   }
@@ -207,12 +258,38 @@
 
   var EXCERPT = 180;
 
-  /* The passage with the first hit, cut around it. */
+  /* Where the query's words first follow one another in `text` (its hits
+   * `ranges`), or -1: the start of the phrase, for the excerpt. */
+  function phraseAt(text, ranges, qwords) {
+    if (qwords.length < 2) return -1;
+    var last = qwords.length - 1;
+    var tokens = ranges.map(function (h) { return foldChar(text.slice(h[0], h[1])); });
+    for (var i = 0; i + last < ranges.length; i++) {
+      var ok = true;
+      for (var k = 0; k <= last && ok; k++) {
+        var t = tokens[i + k], w = qwords[k];
+        ok = (t === w || (k === last && t.indexOf(w) === 0)) &&
+          (k === 0 || !/[\p{L}\p{N}]/u.test(text.slice(ranges[i + k - 1][1], ranges[i + k][0])));
+      }
+      if (ok) return ranges[i][0];
+    }
+    return -1;
+  }
+
+  /* The passage that best shows why the document matched (the phrase, else
+   * the most different words of the query, else the first hit), cut around
+   * its first hit. */
   function excerpt(passages, qwords) {
-    var text = passages[0] || "", first = -1;
+    var text = passages[0] || "", first = -1, best = 0;
+    var phrase = " " + qwords.join(" ");
     for (var i = 0; i < passages.length; i++) {
       var r = hits(passages[i], qwords);
-      if (r.length) { text = passages[i]; first = r[0][0]; break; }
+      if (!r.length) continue;
+      var distinct = {};
+      r.forEach(function (h) { distinct[foldChar(passages[i].slice(h[0], h[1]))] = true; });
+      var at = phraseAt(passages[i], r, qwords);
+      var score = Object.keys(distinct).length + (at >= 0 ? 100 : 0);
+      if (score > best) { best = score; text = passages[i]; first = at >= 0 ? at : r[0][0]; }
     }
     if (text.length <= EXCERPT) return text;
     var start = Math.max(0, first - 60);
