@@ -470,7 +470,11 @@ fn load_units(
     diags: &mut Diagnostics,
 ) -> (Vec<UnitFiles>, Vec<String>) {
     let units_dir = root.join("content").join("units");
-    let dirs = match list_unit_dirs(&units_dir) {
+    if let Some(problem) = folder_problem(root, &units_dir) {
+        diags.push(problem);
+        return (Vec::new(), Vec::new());
+    }
+    let dirs = match list_unit_dirs(root, &units_dir, diags) {
         Ok(dirs) => dirs,
         Err(err) => {
             diags.push(Diagnostic::error(format!(
@@ -501,7 +505,11 @@ fn load_units(
     (units, folders)
 }
 
-fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+fn list_unit_dirs(
+    root: &Path,
+    units_dir: &Path,
+    diags: &mut Diagnostics,
+) -> std::io::Result<Vec<(String, PathBuf)>> {
     if !units_dir.exists() {
         return Ok(Vec::new());
     }
@@ -509,8 +517,19 @@ fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     for entry in fs::read_dir(units_dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        // `Path::is_dir` follows symbolic links: a linked unit folder counts.
-        if name.starts_with('.') || !entry.path().is_dir() {
+        if name.starts_with('.') {
+            continue;
+        }
+        // A linked unit folder counts when it leads to a folder of the
+        // site; a link outside, to nothing or in a loop is an error, not a
+        // unit that silently disappears.
+        if entry.file_type()?.is_symlink()
+            && let Some(problem) = link_problem(root, &entry.path())
+        {
+            diags.push(problem);
+            continue;
+        }
+        if !entry.path().is_dir() {
             continue;
         }
         dirs.push((name, entry.path()));
@@ -602,6 +621,10 @@ fn read_text_with(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<FileId> {
+    if let Some(problem) = link_problem(root, path) {
+        diags.push(problem);
+        return None;
+    }
     let shown = display_pathbuf(root, path);
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
@@ -783,6 +806,10 @@ fn load_highlights(
     diags: &mut Diagnostics,
 ) -> Vec<HighlightSource> {
     let dir = root.join("content").join("highlights");
+    if let Some(problem) = folder_problem(root, &dir) {
+        diags.push(problem);
+        return Vec::new();
+    }
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -792,7 +819,14 @@ fn load_highlights(
             for entry in entries.flatten() {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if !name.starts_with('.') && path.is_file() && name.ends_with(".md") {
+                if name.starts_with('.') || !name.ends_with(".md") {
+                    continue;
+                }
+                if let Some(problem) = link_problem(root, &path) {
+                    diags.push(problem);
+                    continue;
+                }
+                if path.is_file() {
                     files.push((name, path));
                 }
             }
@@ -869,7 +903,14 @@ fn load_highlight(
         let ext = written.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         let known = matches!(ext.as_deref(), Some("png" | "jpg" | "jpeg" | "webp" | "gif"));
         let path = dir.join(written);
-        if !ok_name || !known {
+        let link = (ok_name && known)
+            .then(|| link_problem(root, &path))
+            .flatten()
+            .map(|problem| problem.at(file, image.span()));
+        if let Some(problem) = link {
+            diags.push(problem);
+            None
+        } else if !ok_name || !known {
             diags.push(
                 Diagnostic::error(format!("`{written}` is not an image file name ketqua can use"))
                     .at(file, image.span())
@@ -914,6 +955,84 @@ fn front_matter(text: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<u
         pos = end + 1;
     }
     None
+}
+
+/// Why a path under the site folder cannot be used: a symbolic link that
+/// leads outside the site, to nothing, or round in a loop. ketqua takes
+/// only what is inside the site folder: this is the one rule for content,
+/// templates, static files, themes and highlight images, in `build`,
+/// `build --public` and `serve` alike. `None` for a path that is no link,
+/// or a link to something inside the site.
+pub(crate) fn link_problem(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let shown = display_path(root, path);
+    let target = fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    let problem = match fs::canonicalize(path) {
+        Ok(resolved) if resolves_inside(root, &resolved) => return None,
+        Ok(resolved) => Diagnostic::error(format!(
+            "{shown} is a link to {target}, outside the site folder ({})",
+            resolved.display()
+        ))
+        .hint("ketqua publishes only files inside the site folder: copy the file into the site instead of linking to it"),
+        Err(_) if loops(path) => Diagnostic::error(format!(
+            "{shown} is a link to {target} that leads round in a loop"
+        ))
+        .hint("point the link at a file or folder of the site, or remove it"),
+        Err(_) => Diagnostic::error(format!(
+            "{shown} is a link to {target}, which does not exist"
+        ))
+        .hint("point the link at a file or folder of the site, or remove it"),
+    };
+    Some(problem.at_path(Path::new(&shown), 1, 1))
+}
+
+/// [`link_problem`] for a folder and each folder between it and the site
+/// folder (`content/units`: `content`, then `content/units`).
+pub(crate) fn folder_problem(root: &Path, folder: &Path) -> Option<Diagnostic> {
+    let rel = folder.strip_prefix(root).ok()?;
+    let mut path = root.to_path_buf();
+    for part in rel.components() {
+        path.push(part);
+        if let Some(problem) = link_problem(root, &path) {
+            return Some(problem);
+        }
+    }
+    None
+}
+
+/// Whether `resolved`, a path with every link resolved, is inside the site
+/// folder `root` (resolved too). `serve` asks it for every static file it
+/// sends, in case a link changed after the site was loaded.
+pub(crate) fn resolves_inside(root: &Path, resolved: &Path) -> bool {
+    fs::canonicalize(root).is_ok_and(|root| resolved.starts_with(root))
+}
+
+/// Whether a link that cannot be resolved goes round in a loop (rather than
+/// to nothing): followed link by link, it is still a link after as many
+/// steps as the system allows.
+fn loops(path: &Path) -> bool {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => match fs::read_link(&current) {
+                Ok(target) => {
+                    let base = current.parent().map(Path::to_path_buf).unwrap_or_default();
+                    current = base.join(target);
+                }
+                Err(_) => return false,
+            },
+            // A folder on the way may itself loop.
+            Ok(_) => return false,
+            // `ErrorKind::FilesystemLoop` is not stable yet: its name is.
+            Err(err) => return format!("{:?}", err.kind()) == "FilesystemLoop",
+        }
+    }
+    true
 }
 
 /// The path shown to people: relative to the site root when inside it.

@@ -50,10 +50,11 @@ impl Output {
         match self.statics.get(path) {
             Some(StaticFile::Embedded(bytes)) => Lookup::Found(Arc::from(*bytes)),
             Some(StaticFile::Disk(file)) => {
-                let inside = match (file.canonicalize(), root.canonicalize()) {
-                    (Ok(file), Ok(root)) => file.starts_with(root),
-                    _ => false,
-                };
+                // The load's rule, asked again: a link may have changed
+                // since the site was loaded.
+                let inside = file
+                    .canonicalize()
+                    .is_ok_and(|file| crate::load::resolves_inside(root, &file));
                 if !inside {
                     return Lookup::Outside;
                 }

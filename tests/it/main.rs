@@ -16,3 +16,4 @@ mod public;
 mod search;
 mod serve;
 mod support;
+mod symlinks;
