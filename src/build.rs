@@ -69,6 +69,7 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
     });
     let site = source.map(|mut source| {
         let highlights = std::mem::take(&mut source.highlights);
+        let folders = source.unit_folders.clone();
         let mut site = timings.time("model", || {
             model::resolve(
                 source,
@@ -80,10 +81,14 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
             )
         });
         timings.time("consistency", || {
+            let known = highlight::Known {
+                units: &site.units,
+                catalogue: &site.catalogue,
+                folders: &folders,
+            };
             site.highlights = highlight::resolve(
                 &highlights,
-                &site.units,
-                &site.catalogue,
+                known,
                 &sources,
                 &mut diagnostics,
                 today,
@@ -127,6 +132,9 @@ pub struct Summary {
     /// Problems that did not fail the build, for the user to see (a previous
     /// build that could not be removed after the new one was put in place).
     pub notes: Vec<String>,
+    /// The warnings found (`build -q` prints them), and the texts they quote.
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
     pub elapsed: Duration,
 }
 
@@ -211,6 +219,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             units: site.units.len(),
             warnings: diagnostics.warnings(),
             notes: notes.into_iter().chain(written_notes).collect(),
+            diagnostics: std::mem::take(diagnostics),
+            sources: std::mem::take(sources),
             elapsed: started.elapsed(),
         }),
         None => {

@@ -25,6 +25,9 @@ pub(crate) struct SiteSource {
     /// the units are still checked, with a default configuration.
     pub config: Option<(FileId, RawConfig)>,
     pub catalogue: Option<(FileId, RawCatalogue)>,
+    /// indicators.toml is there but could not be used (already reported):
+    /// the references into it follow from that problem.
+    pub catalogue_failed: bool,
     /// The units whose files could be read, in folder-name order; each is
     /// parsed by [`parse_unit`] when the model resolves it.
     pub units: Vec<UnitFiles>,
@@ -407,7 +410,8 @@ pub(crate) fn load_site(
     }
 
     let catalogue_path = root.join("indicators.toml");
-    let catalogue = if catalogue_path.exists() {
+    let present = fs::symlink_metadata(&catalogue_path).is_ok();
+    let catalogue = if present {
         read_toml::<RawCatalogue>(root, &catalogue_path, &CATALOGUE_SCHEMA, sources, diags)
     } else {
         None
@@ -417,6 +421,7 @@ pub(crate) fn load_site(
     let highlights = load_highlights(root, sources, diags);
     Some(SiteSource {
         config,
+        catalogue_failed: present && catalogue.is_none(),
         catalogue,
         units,
         unit_folders,
@@ -663,10 +668,10 @@ fn read_text_with(
     // Checked with SIMD first: most of a site's bytes are Vietnamese
     // letters, where the standard check is slow; a copy is cheaper.
     if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
-        return Some(sources.add(shown.display().to_string(), text.to_owned()));
+        return Some(sources.add(shown.display().to_string(), lone_cr_to_lf(text)));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Some(sources.add(shown.display().to_string(), text)),
+        Ok(text) => Some(sources.add(shown.display().to_string(), lone_cr_to_lf(&text))),
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();
@@ -685,6 +690,24 @@ fn read_text_with(
             None
         }
     }
+}
+
+/// UTF-8 bytes as text, a lone CR (the line end of old Mac files) made an
+/// LF: CR, LF and CRLF all end lines, for TOML, Markdown and the positions
+/// of diagnostics alike. Byte for byte, so every span stays where it was.
+fn lone_cr_to_lf(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\r') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        out.push(if rest.starts_with('\n') { '\r' } else { '\n' });
+    }
+    out.push_str(rest);
+    out
 }
 
 fn read_toml<T: serde::de::DeserializeOwned>(

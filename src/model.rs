@@ -415,6 +415,7 @@ pub(crate) fn resolve(
     let common = Common {
         config: &config,
         catalogue: &catalogue,
+        catalogue_failed: source.catalogue_failed,
         strings: &strings,
         labels: &labels,
     };
@@ -803,6 +804,8 @@ fn written_number(source: &str, span: Range<usize>, value: f64) -> Option<Decima
 struct Common<'a> {
     config: &'a Config,
     catalogue: &'a [CatalogueEntry],
+    /// indicators.toml was there but could not be used.
+    catalogue_failed: bool,
     strings: &'a Interner,
     /// The words reports' HTML adds, in the interface language.
     labels: &'a markdown::Labels,
@@ -836,12 +839,14 @@ fn resolve_unit(
     let Common {
         config,
         catalogue,
+        catalogue_failed,
         strings,
         labels,
     } = *common;
     let ctx = IndicatorContext {
         file,
         catalogue,
+        catalogue_failed,
         toml,
         strings,
         decimals: config.decimals,
@@ -963,6 +968,9 @@ pub(crate) fn submission(
 struct IndicatorContext<'a> {
     file: FileId,
     catalogue: &'a [CatalogueEntry],
+    /// indicators.toml could not be read (already reported): a reference
+    /// into it is not a problem of its own.
+    catalogue_failed: bool,
     /// The text of the unit's unit.toml.
     toml: &'a str,
     /// Where the indicators' texts are shared with other units'.
@@ -997,7 +1005,10 @@ fn resolve_indicator(
         None => None,
         Some(reference) => {
             let found = ctx.catalogue.iter().find(|e| &e.id == reference.get_ref());
-            if found.is_none() {
+            if found.is_none() && ctx.catalogue_failed {
+                diags.suppress();
+                return None;
+            } else if found.is_none() {
                 diags.push(
                     Diagnostic::error(format!(
                         "no indicator `{}` in the catalogue",
@@ -1426,7 +1437,8 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
                 }
                 units[i].parent = Some(p);
             }
-            None if folders.contains(name) => {}
+            // The parent's unit.toml could not be used: that is the problem.
+            None if folders.contains(name) => diags.suppress(),
             None => diags.push(
                 Diagnostic::error(format!("no unit `{name}`"))
                     .at(src.file, parent.span())

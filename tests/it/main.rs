@@ -5,6 +5,7 @@ mod bad_input;
 mod build;
 mod consistency;
 mod crash;
+mod diagnostics;
 mod example;
 mod export;
 mod golden;
