@@ -48,6 +48,14 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The site's language, the language of its messages: Vietnamese, the
+    /// default, when site.toml could not be read.
+    pub fn language(&self) -> crate::i18n::Language {
+        self.site
+            .as_ref()
+            .map_or_else(Default::default, |site| site.config.language)
+    }
+
     /// Whether a build may go on.
     pub fn ok(&self, deny_warnings: bool) -> bool {
         self.site.is_some()
@@ -135,6 +143,8 @@ pub struct Summary {
     /// The warnings found (`build -q` prints them), and the texts they quote.
     pub diagnostics: Diagnostics,
     pub sources: Sources,
+    /// The site's language, the language of its messages.
+    pub language: crate::i18n::Language,
     pub elapsed: Duration,
 }
 
@@ -220,6 +230,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             warnings: diagnostics.warnings(),
             notes: notes.into_iter().chain(written_notes).collect(),
             diagnostics: std::mem::take(diagnostics),
+            language: full.config.language,
             sources: std::mem::take(sources),
             elapsed: started.elapsed(),
         }),

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::build::{self, BuildOptions, Progress, Silent};
-use crate::diag::{Diagnostics, Sources, Style};
+use crate::diag::{Diagnostics, Msg, Sources, Style};
+use crate::i18n::Language;
 
 /// ketqua publishes the results of mid-term reviews (sơ kết giữa nhiệm kỳ):
 /// a page per unit with its indicators and report, index tables and a
@@ -203,9 +204,10 @@ struct Printing {
     max_per_kind: usize,
 }
 
-/// Prints the problems found, as `printing` says.
-fn report(diagnostics: &Diagnostics, sources: &Sources, printing: Printing) {
+/// Prints the problems found, as `printing` says, in `language`.
+fn report(diagnostics: &Diagnostics, sources: &Sources, printing: Printing, language: Language) {
     let style = Style {
+        language,
         color: !printing.quiet
             && std::io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none(),
@@ -222,13 +224,19 @@ fn run_check(
     printing: Printing,
 ) -> ExitCode {
     let checked = build::check(root, today, false);
-    report(&checked.diagnostics, &checked.sources, printing);
+    let language = checked.language();
+    report(&checked.diagnostics, &checked.sources, printing, language);
     let units = checked.site.as_ref().map_or(0, |s| s.units.len());
+    let summary = checked.diagnostics.summary_in(language);
     if checked.ok(deny_warnings) {
-        eprintln!("checked {units} units: {}", checked.diagnostics.summary());
+        let line = Msg::new("checked_units")
+            .arg("n", units)
+            .arg("summary", summary);
+        eprintln!("{}", line.text(language));
         ExitCode::SUCCESS
     } else {
-        eprintln!("check failed: {}", checked.diagnostics.summary());
+        let line = Msg::new("check_failed").arg("summary", summary);
+        eprintln!("{}", line.text(language));
         ExitCode::FAILURE
     }
 }
@@ -248,8 +256,11 @@ fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitC
             if quiet {
                 // Only a clean build prints nothing.
                 if !summary.diagnostics.is_empty() {
-                    report(&summary.diagnostics, &summary.sources, printing);
-                    eprintln!("built: {}", summary.diagnostics.summary());
+                    let language = summary.language;
+                    report(&summary.diagnostics, &summary.sources, printing, language);
+                    let line = Msg::new("built_with")
+                        .arg("summary", summary.diagnostics.summary_in(language));
+                    eprintln!("{}", line.text(language));
                 }
             } else {
                 println!(
@@ -269,12 +280,12 @@ fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitC
             ExitCode::SUCCESS
         }
         Err(checked) => {
-            report(&checked.diagnostics, &checked.sources, printing);
-            eprintln!(
-                "build failed: {}; {} was not changed",
-                checked.diagnostics.summary(),
-                options.output.display()
-            );
+            let language = checked.language();
+            report(&checked.diagnostics, &checked.sources, printing, language);
+            let line = Msg::new("build_failed")
+                .arg("summary", checked.diagnostics.summary_in(language))
+                .arg("output", options.output.display());
+            eprintln!("{}", line.text(language));
             ExitCode::FAILURE
         }
     }

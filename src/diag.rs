@@ -16,6 +16,7 @@ use codespan_reporting::term;
 use codespan_reporting::term::termcolor::Buffer;
 use std::collections::HashMap;
 
+use crate::i18n::Language;
 use crate::packed::Packed;
 
 /// Index of a file in [`Sources`].
@@ -187,11 +188,56 @@ pub enum Location {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The message in English (what tests and logs read); printed in the
+    /// site's language from `texts` when it was made from the catalogue.
     pub message: String,
     pub location: Location,
     /// Text beside the caret.
     pub label: String,
     pub hint: Option<String>,
+    /// The catalogue's messages this diagnostic was made from, when it was.
+    texts: Texts,
+}
+
+/// The catalogue messages of a diagnostic (see [`Msg`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Texts {
+    message: Option<Msg>,
+    label: Option<Msg>,
+    hint: Option<Msg>,
+}
+
+/// A message of the catalogue (`src/i18n/messages.toml`): its key and the
+/// values of its `{placeholders}`, worded in the site's language when it is
+/// printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Msg {
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Msg {
+    pub fn new(key: &'static str) -> Msg {
+        Msg {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Fills the placeholder `{name}`.
+    pub fn arg(mut self, name: &'static str, value: impl std::fmt::Display) -> Msg {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The message in `language`.
+    pub fn text(&self, language: Language) -> String {
+        let mut text = crate::i18n::message(language, self.key).to_string();
+        for (name, value) in &self.args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
 }
 
 impl Diagnostic {
@@ -202,7 +248,59 @@ impl Diagnostic {
             location: Location::None,
             label: String::new(),
             hint: None,
+            texts: Texts::default(),
         }
+    }
+
+    /// An error worded by the catalogue.
+    pub fn error_msg(message: Msg) -> Diagnostic {
+        let mut d = Diagnostic::error(message.text(Language::En));
+        d.texts.message = Some(message);
+        d
+    }
+
+    /// A warning worded by the catalogue.
+    pub fn warning_msg(message: Msg) -> Diagnostic {
+        let mut d = Diagnostic::warning(message.text(Language::En));
+        d.texts.message = Some(message);
+        d
+    }
+
+    /// A label worded by the catalogue.
+    pub fn label_msg(mut self, label: Msg) -> Diagnostic {
+        self.label = label.text(Language::En);
+        self.texts.label = Some(label);
+        self
+    }
+
+    /// A hint worded by the catalogue.
+    pub fn hint_msg(mut self, hint: Msg) -> Diagnostic {
+        self.hint = Some(hint.text(Language::En));
+        self.texts.hint = Some(hint);
+        self
+    }
+
+    /// Whether the message, the label and the hint all come from the
+    /// catalogue (so can be printed in either language), and there is a
+    /// hint.
+    pub fn is_catalogued(&self) -> bool {
+        self.texts.message.is_some()
+            && (self.label.is_empty() || self.texts.label.is_some())
+            && self.texts.hint.is_some()
+    }
+
+    /// The message, label and hint in `language`: the catalogue's words,
+    /// or the English written in the code for a message not in it yet.
+    fn worded(&self, language: Language) -> (String, String, Option<String>) {
+        let word = |msg: &Option<Msg>, english: &str| match msg {
+            Some(msg) if language != Language::En => msg.text(language),
+            _ => english.to_string(),
+        };
+        (
+            word(&self.texts.message, &self.message),
+            word(&self.texts.label, &self.label),
+            self.hint.as_ref().map(|hint| word(&self.texts.hint, hint)),
+        )
     }
 
     pub fn warning(message: impl Into<String>) -> Diagnostic {
@@ -233,12 +331,21 @@ impl Diagnostic {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
+        self.texts.hint = None;
         self
     }
 
     pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
         self.hint = hint;
+        self.texts.hint = None;
         self
+    }
+
+    pub fn maybe_hint_msg(self, hint: Option<Msg>) -> Diagnostic {
+        match hint {
+            Some(hint) => self.hint_msg(hint),
+            None => self.maybe_hint(None),
+        }
     }
 
     /// "site.toml:3:9" style location, for one-line summaries and tests.
@@ -373,14 +480,15 @@ impl Diagnostics {
                 }
             }
             if style.one_line {
-                out.push_str(&one_line(d, sources));
+                out.push_str(&one_line(d, sources, style.language));
             } else {
-                out.push_str(&render_one(d, sources, style.color));
+                out.push_str(&render_one(d, sources, style));
             }
             if more > 0 {
-                out.push_str(&format!(
-                    "… and {more} more like this (--max-diagnostics 0 shows them all)\n"
-                ));
+                let text = Msg::new("more_like_this")
+                    .arg("n", more)
+                    .text(style.language);
+                out.push_str(&format!("… {text}\n"));
                 if !style.one_line {
                     out.push('\n');
                 }
@@ -400,30 +508,28 @@ impl Diagnostics {
         self.suppressed
     }
 
-    /// "2 errors, 1 warning", and how many problems were left out because
-    /// they follow from those.
+    /// "2 errors, 1 warning" in English (see [`Diagnostics::summary_in`]).
     pub fn summary(&self) -> String {
-        let plural = |n: usize, word: &str| {
-            if n == 1 {
-                format!("1 {word}")
-            } else {
-                format!("{n} {word}s")
-            }
+        self.summary_in(Language::En)
+    }
+
+    /// "2 errors, 1 warning", and how many problems were left out because
+    /// they follow from those, in `language`.
+    pub fn summary_in(&self, language: Language) -> String {
+        let counted = |n: usize, one: &'static str, many: &'static str| {
+            Msg::new(if n == 1 { one } else { many })
+                .arg("n", n)
+                .text(language)
         };
         let mut summary = format!(
             "{}, {}",
-            plural(self.errors(), "error"),
-            plural(self.warnings(), "warning")
+            counted(self.errors(), "count_error", "count_errors"),
+            counted(self.warnings(), "count_warning", "count_warnings")
         );
         if self.suppressed > 0 {
             summary.push_str(&format!(
-                " ({} suppressed: {} from the errors shown)",
-                self.suppressed,
-                if self.suppressed == 1 {
-                    "it follows"
-                } else {
-                    "they follow"
-                }
+                " ({})",
+                counted(self.suppressed, "count_suppressed", "count_suppressed_many")
             ));
         }
         summary
@@ -437,6 +543,8 @@ pub(crate) const DEFAULT_MAX_PER_KIND: usize = 50;
 /// How [`Diagnostics::render_with`] prints.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
+    /// The language of the words (the site's).
+    pub language: Language,
     /// ANSI colours.
     pub color: bool,
     /// At most this many diagnostics of one kind; 0: all.
@@ -448,6 +556,7 @@ pub struct Style {
 impl Default for Style {
     fn default() -> Style {
         Style {
+            language: Language::En,
             color: false,
             max_per_kind: DEFAULT_MAX_PER_KIND,
             one_line: false,
@@ -479,35 +588,39 @@ fn kind(d: &Diagnostic) -> String {
 }
 
 /// "content/units/a/unit.toml:3:1: error: unknown key `memebrs`".
-fn one_line(d: &Diagnostic, sources: &Sources) -> String {
+fn one_line(d: &Diagnostic, sources: &Sources, language: Language) -> String {
     let position = d.position(sources);
-    let word = severity_word(d.severity);
+    let word = severity_word(d.severity, language);
+    let (message, _, _) = d.worded(language);
     if position.is_empty() {
-        format!("{word}: {}\n", d.message)
+        format!("{word}: {message}\n")
     } else {
-        format!("{position}: {word}: {}\n", d.message)
+        format!("{position}: {word}: {message}\n")
     }
 }
 
-fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+fn render_one(d: &Diagnostic, sources: &Sources, style: Style) -> String {
+    let Style {
+        language, color, ..
+    } = style;
     let base = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
     };
     let mut notes = Vec::new();
-    let mut message = d.message.clone();
+    let (mut message, label, hint) = d.worded(language);
     if let Location::Path { path, line, column } = &d.location {
         message = format!("{message}\n  --> {}:{line}:{column}", path.display());
     }
-    if let Some(hint) = &d.hint {
-        notes.push(format!("help: {hint}"));
+    if let Some(hint) = &hint {
+        notes.push(format!("{}: {hint}", Msg::new("help").text(language)));
     }
-    let mut cs = base.with_message(message).with_notes(notes);
+    let mut cs = base.with_message(message.clone()).with_notes(notes);
     let window = match &d.location {
         Location::Span { file, span } => {
             let window = Window::new(sources.name(*file), &sources.text(*file), span.clone());
             cs = cs.with_labels(vec![
-                Label::primary((), window.span.clone()).with_message(d.label.clone()),
+                Label::primary((), window.span.clone()).with_message(label),
             ]);
             window
         }
@@ -520,9 +633,20 @@ fn render_one(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         Buffer::no_color()
     };
     match term::emit_to_write_style(&mut buffer, &config, &window, &cs) {
-        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+        Ok(()) => {
+            let text = String::from_utf8_lossy(buffer.as_slice()).into_owned();
+            // codespan-reporting names the severity in English: the first
+            // word of the first line, which is the severity's alone.
+            let english = severity_word(d.severity, Language::En);
+            let word = severity_word(d.severity, language);
+            if word == english {
+                text
+            } else {
+                text.replacen(english, word, 1)
+            }
+        }
         // A span past the end of its file: fall back to the plain message.
-        Err(_) => format!("{}: {}\n", severity_word(d.severity), d.message),
+        Err(_) => format!("{}: {}\n", severity_word(d.severity, language), message),
     }
 }
 
@@ -643,11 +767,21 @@ impl<'a> Files<'a> for Window {
     }
 }
 
-fn severity_word(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+fn severity_word(severity: Severity, language: Language) -> &'static str {
+    match (severity, language) {
+        (Severity::Error, Language::En) => "error",
+        (Severity::Warning, Language::En) => "warning",
+        (Severity::Error, Language::Vi) => "lỗi",
+        (Severity::Warning, Language::Vi) => "cảnh báo",
     }
+}
+
+/// [`did_you_mean`] as a catalogue message, worded in the site's language.
+pub(crate) fn did_you_mean_msg<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<Msg> {
+    closest(word, candidates).map(|name| Msg::new("did_you_mean").arg("name", name))
 }
 
 /// "did you mean `members`?" for a misspelt name, when one candidate is close.
@@ -655,6 +789,11 @@ pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    closest(word, candidates).map(|name| format!("did you mean `{name}`?"))
+}
+
+/// The candidate closest to `word`, when one is close.
+fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let best = candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -662,7 +801,7 @@ pub(crate) fn did_you_mean<'a>(
         // On a tie, the first name in byte order: the hint must not depend
         // on the order candidates come in.
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))?;
-    Some(format!("did you mean `{}`?", best.1))
+    Some(best.1)
 }
 
 #[cfg(test)]

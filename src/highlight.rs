@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostic, Diagnostics, Sources, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Msg, Sources, did_you_mean, did_you_mean_msg};
 use crate::i18n::{Language, Strings};
 use crate::load::HighlightSource;
 use crate::markdown;
@@ -73,13 +73,12 @@ fn resolve_one(
         diags.suppress();
     } else if unit.is_none() {
         diags.push(
-            Diagnostic::error(format!("no unit `{unit_id}`"))
+            Diagnostic::error_msg(Msg::new("no_unit").arg("unit", unit_id))
                 .at(file, raw.unit.span())
-                .label("the unit of this highlight")
-                .hint(
-                    did_you_mean(unit_id, units.iter().map(|u| u.id.as_str())).unwrap_or_else(
-                        || "`unit` is the name of the unit's folder under content/units/".into(),
-                    ),
+                .label_msg(Msg::new("highlight_no_unit_label"))
+                .hint_msg(
+                    did_you_mean_msg(unit_id, units.iter().map(|u| u.id.as_str()))
+                        .unwrap_or_else(|| Msg::new("highlight_unit_hint")),
                 ),
         );
     }

@@ -657,7 +657,8 @@ fn collect(source: &str) -> Collected<'_> {
         } else {
             let hint = hints
                 .closest(&key)
-                .map(|label| format!("did you mean `[^{label}]`?"));
+                .map(|label| format!("did you mean `[^{label}]`?"))
+                .or_else(|| Some(define_footnote(&text_ref.label)));
             problems.push(Problem {
                 severity: Severity::Error,
                 span: text_ref.span,
@@ -970,7 +971,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 severity: Severity::Error,
                 span: range.clone(),
                 message: format!("footnote `[^{label}]` is not defined"),
-                hint: None,
+                hint: Some(define_footnote(label)),
             });
             return Event::Text(self.source[range.clone()].to_owned().into());
         };
@@ -1168,6 +1169,13 @@ fn shorten_slug(slug: String) -> String {
     }
     let cut = slug[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
     slug[..cut].to_string()
+}
+
+/// The hint of an undefined footnote.
+fn define_footnote(label: &str) -> String {
+    format!(
+        "define it at the end of the report, on a line of its own: `[^{label}]: the note's text`"
+    )
 }
 
 #[cfg(test)]

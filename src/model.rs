@@ -15,7 +15,9 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Held, Sources, did_you_mean};
+use crate::diag::{
+    Diagnostic, Diagnostics, FileId, Held, Msg, Sources, did_you_mean, did_you_mean_msg,
+};
 use crate::i18n::{Language, Strings};
 use crate::intern::Interner;
 use crate::load::{
@@ -880,7 +882,11 @@ fn resolve_unit(
         if let Some(v) = value
             && *v.get_ref() < 0
         {
-            diags.push(Diagnostic::error(format!("`{key}` cannot be negative")).at(file, v.span()));
+            diags.push(
+                Diagnostic::error_msg(Msg::new("negative").arg("key", key))
+                    .at(file, v.span())
+                    .hint_msg(Msg::new("negative_hint")),
+            );
         }
     }
     let conference_date = raw
@@ -1010,20 +1016,17 @@ fn resolve_indicator(
                 return None;
             } else if found.is_none() {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "no indicator `{}` in the catalogue",
-                        reference.get_ref()
-                    ))
+                    Diagnostic::error_msg(
+                        Msg::new("no_catalogue_indicator").arg("id", reference.get_ref()),
+                    )
                     .at(file, reference.span())
-                    .label("referenced here")
-                    .hint(
-                        did_you_mean(
+                    .label_msg(Msg::new("referenced_here"))
+                    .hint_msg(
+                        did_you_mean_msg(
                             reference.get_ref(),
                             ctx.catalogue.iter().map(|e| e.id.as_str()),
                         )
-                        .unwrap_or_else(|| {
-                            "catalogue indicators are defined in indicators.toml".into()
-                        }),
+                        .unwrap_or_else(|| Msg::new("catalogue_hint")),
                     ),
                 );
                 return None;
@@ -1420,8 +1423,9 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
         let name = parent.get_ref();
         match index.get(name.as_str()) {
             Some(&p) if p == i => diags.push(
-                Diagnostic::error(format!("unit `{}` is its own parent", src.id))
-                    .at(src.file, parent.span()),
+                Diagnostic::error_msg(Msg::new("own_parent").arg("unit", &src.id))
+                    .at(src.file, parent.span())
+                    .hint_msg(Msg::new("own_parent_hint")),
             ),
             Some(&p) => {
                 if units[p].level >= units[i].level {
@@ -1440,13 +1444,12 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
             // The parent's unit.toml could not be used: that is the problem.
             None if folders.contains(name) => diags.suppress(),
             None => diags.push(
-                Diagnostic::error(format!("no unit `{name}`"))
+                Diagnostic::error_msg(Msg::new("no_unit").arg("unit", name))
                     .at(src.file, parent.span())
-                    .label("parent named here")
-                    .hint(
-                        did_you_mean(name, folders.iter().map(String::as_str)).unwrap_or_else(
-                            || "a parent is named by its folder name under content/units/".into(),
-                        ),
+                    .label_msg(Msg::new("parent_named_here"))
+                    .hint_msg(
+                        did_you_mean_msg(name, folders.iter().map(String::as_str))
+                            .unwrap_or_else(|| Msg::new("parent_hint")),
                     ),
             ),
         }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources};
 use crate::load::read_text_allowing_empty;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -144,10 +144,15 @@ fn add_disk(
     }
     let mut files = Vec::new();
     if let Err(err) = walk(root, dir, &mut files, diags) {
-        diags.push(Diagnostic::error(format!(
-            "cannot read {}: {err}",
-            dir.display()
-        )));
+        let shown = dir.strip_prefix(root).unwrap_or(dir).display();
+        diags.push(
+            Diagnostic::error_msg(
+                Msg::new("folder_unreadable")
+                    .arg("path", shown)
+                    .arg("err", err),
+            )
+            .hint_msg(Msg::new("folder_unreadable_hint")),
+        );
         return;
     }
     files.sort();
@@ -192,11 +197,11 @@ fn walk(
             kind = fs::metadata(&path)?.file_type();
             if kind.is_dir() && holds_link(&path)? {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "{} is a link to a folder that holds it, and leads round in a loop",
-                        path.strip_prefix(root).unwrap_or(&path).display()
-                    ))
-                    .hint("point the link at a file or folder of the site, or remove it"),
+                    Diagnostic::error_msg(
+                        Msg::new("link_folder_loop")
+                            .arg("link", path.strip_prefix(root).unwrap_or(&path).display()),
+                    )
+                    .hint_msg(Msg::new("link_fix_hint")),
                 );
                 continue;
             }

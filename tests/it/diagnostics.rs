@@ -7,11 +7,13 @@
 use std::fs;
 use std::path::Path;
 
-use crate::support::{assert_has, fixtures, ketqua, site};
+use crate::support::{assert_has, english, fixtures, ketqua, site};
 
-/// The `minimal` fixture without its one warning (a stated result).
+/// The `minimal` fixture without its one warning (a stated result), in
+/// English.
 fn clean_site(overlays: &[&Path]) -> tempfile::TempDir {
     let dir = site(overlays);
+    english(dir.path());
     let unit = dir.path().join("content/units/huyen-a/unit.toml");
     let text = fs::read_to_string(&unit).unwrap();
     fs::write(
@@ -214,5 +216,87 @@ fn cr_only_and_crlf_files_read_line_by_line() {
             &format!("content/units/{name}/unit.toml:{}:1", lines + 1),
         );
         fs::write(&unit, text).unwrap();
+    }
+}
+
+/// Messages are in the site's language: Vietnamese by default (the
+/// severity, the message, the label, the hint and the summary), English
+/// with `language = "en"`.
+#[test]
+fn messages_are_in_the_sites_language() {
+    let dir = site(&[]);
+    let unit = dir.path().join("content/units/xa-b/unit.toml");
+    let text = fs::read_to_string(&unit).unwrap();
+    fs::write(&unit, format!("{text}memebrs = 3\nparent2 = 1\n")).unwrap();
+    let run = ketqua(dir.path(), &["check"]);
+    for needle in [
+        "lỗi: khóa `memebrs` không được biết",
+        "không phải khóa của bảng này",
+        "gợi ý: có phải là `members`?",
+        "kiểm tra không đạt: 2 lỗi, 1 cảnh báo",
+    ] {
+        assert_has(&run.stderr, needle);
+    }
+    assert!(!run.stderr.contains("unknown key"), "{}", run.stderr);
+    let quiet = ketqua(dir.path(), &["build", "-q"]);
+    assert_has(
+        &quiet.stderr,
+        "content/units/xa-b/unit.toml:5:1: lỗi: khóa `memebrs` không được biết",
+    );
+    english(dir.path());
+    let run = ketqua(dir.path(), &["check"]);
+    for needle in [
+        "error: unknown key `memebrs`",
+        "not a key of this table",
+        "help: did you mean `members`?",
+        "check failed: 2 errors, 1 warning",
+    ] {
+        assert_has(&run.stderr, needle);
+    }
+}
+
+/// The errors the issue found without a hint have one.
+#[test]
+fn every_error_named_in_the_issue_carries_a_hint() {
+    let dir = clean_site(&[]);
+    let root = dir.path();
+    let xa = root.join("content/units/xa-b/unit.toml");
+    fs::write(
+        &xa,
+        "name = \"Xã B\"\nlevel = \"grassroots\"\nparent = \"xa-b\"\nmembers = -3\n",
+    )
+    .unwrap();
+    let tinh = root.join("content/units/tinh/unit.toml");
+    let text = fs::read_to_string(&tinh).unwrap();
+    fs::write(
+        &tinh,
+        text.replace("submitted = 2023-08-30", "submitted = 2023-13-30"),
+    )
+    .unwrap();
+    fs::write(
+        root.join("content/units/huyen-a/report.md"),
+        "# Báo cáo\n\nVăn bản.[^khong-co]\n",
+    )
+    .unwrap();
+    let run = ketqua(root, &["check", "--max-diagnostics", "0"]);
+    let text = &run.stderr;
+    for (message, hint) in [
+        (
+            "unit `xa-b` is its own parent",
+            "leave `parent` out for the top unit",
+        ),
+        ("`members` cannot be negative", "0 or more"),
+        ("invalid", "months 1–12"),
+        ("footnote `[^khong-co]` is not defined", "define it"),
+    ] {
+        let at = text
+            .find(message)
+            .unwrap_or_else(|| panic!("no `{message}` in:\n{text}"));
+        let rest = &text[at..];
+        let end = rest[1..].find("\nerror").map_or(rest.len(), |n| n + 1);
+        assert!(
+            rest[..end].contains(hint),
+            "`{message}` without its hint:\n{text}"
+        );
     }
 }

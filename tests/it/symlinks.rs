@@ -9,7 +9,7 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
-use crate::support::{assert_has, copy_tree, fixtures, ketqua, site};
+use crate::support::{assert_has, copy_tree, english, fixtures, ketqua, site};
 
 /// A file outside any site, holding a canary.
 fn outside_file() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -22,6 +22,7 @@ fn outside_file() -> (tempfile::TempDir, std::path::PathBuf) {
 /// `check` and every build refuse the site with `expected` in the report,
 /// and write nothing.
 fn refused(root: &Path, expected: &[&str]) {
+    english(root);
     let check = ketqua(root, &["check"]);
     assert_eq!(check.code, 1, "{}", check.stderr);
     for needle in expected {
@@ -146,6 +147,7 @@ fn a_highlight_image_linked_from_outside_is_an_error() {
     let image = dir.path().join("content/highlights/cong-khai.png");
     fs::remove_file(&image).unwrap();
     symlink(&secret, &image).unwrap();
+    english(dir.path());
     let check = ketqua(dir.path(), &["--today", "2024-01-01", "check"]);
     assert_eq!(check.code, 1, "{}", check.stderr);
     assert_has(
