@@ -147,6 +147,10 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
+            // This test's own text names no key.
+            if path.ends_with("i18n.rs") {
+                continue;
+            }
             for part in text.split("Msg::new(\"").skip(1) {
                 let key = part.split('"').next().unwrap_or_default();
                 if !table.contains_key(key) {

@@ -1289,7 +1289,7 @@ mod tests {
     }
 
     #[test]
-    fn undefined_reference_far_from_every_label_has_no_hint() {
+    fn undefined_reference_far_from_every_label_is_told_how_to_define_it() {
         let src = "A[^1] B[^nguon-so-lieu]\n\n[^1]: x\n";
         let report = render(src, "r");
         let errors = errors(&report);
@@ -1298,7 +1298,9 @@ mod tests {
             errors[0].message,
             "footnote `[^nguon-so-lieu]` is not defined"
         );
-        assert_eq!(errors[0].hint, None);
+        let hint = errors[0].hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("`[^nguon-so-lieu]: "), "{hint}");
+        assert!(!hint.contains("did you mean"), "{hint}");
     }
 
     #[test]

@@ -9,11 +9,11 @@
 
 use std::collections::BTreeMap;
 
-use ketqua::{Language, Strings};
 use ketqua::{
     Figure, Observation, ParseError, assess, compatible, margin_text, mismatch, parse_figure,
     parse_period, parse_stated, parse_target,
 };
+use ketqua::{Language, Strings};
 use libfuzzer_sys::fuzz_target;
 
 fn check_span<T>(src: &str, result: &Result<T, ParseError>) {

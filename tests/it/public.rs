@@ -413,7 +413,8 @@ fn bad_highlight_fields_are_located_with_a_hint() {
     .unwrap();
     let run = ketqua(dir.path(), &["check"]);
     assert!(
-        run.stderr.contains("phần đầu (front matter) giữa hai dòng `+++`"),
+        run.stderr
+            .contains("phần đầu (front matter) giữa hai dòng `+++`"),
         "{}",
         run.stderr
     );

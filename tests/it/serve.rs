@@ -309,7 +309,7 @@ fn every_edit_gives_what_a_fresh_build_gives() {
             last_good = now;
         } else {
             let problems = output.problems.clone().unwrap_or_default();
-            assert!(problems.contains("error"), "{}: {problems}", edit.what);
+            assert!(problems.contains("lỗi: "), "{}: {problems}", edit.what);
             assert!(
                 differing(&output.all_files(root), &last_good).is_empty(),
                 "{}: the last good pages must stay",
