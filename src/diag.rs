@@ -177,10 +177,11 @@ pub enum Location {
         file: FileId,
         span: Range<usize>,
     },
+    /// Line and column as `u32`, so that a `Diagnostic` stays small.
     Path {
         path: PathBuf,
-        line: usize,
-        column: usize,
+        line: u32,
+        column: u32,
     },
     None,
 }
@@ -195,8 +196,10 @@ pub struct Diagnostic {
     /// Text beside the caret.
     pub label: String,
     pub hint: Option<String>,
-    /// The catalogue's messages this diagnostic was made from, when it was.
-    texts: Texts,
+    /// The catalogue's messages this diagnostic was made from, when it was
+    /// (boxed: most diagnostics are made by the hundred thousand, and a
+    /// `Result` carrying one stays small).
+    texts: Option<Box<Texts>>,
 }
 
 /// The catalogue messages of a diagnostic (see [`Msg`]).
@@ -248,58 +251,55 @@ impl Diagnostic {
             location: Location::None,
             label: String::new(),
             hint: None,
-            texts: Texts::default(),
+            texts: None,
         }
     }
 
     /// An error worded by the catalogue.
     pub fn error_msg(message: Msg) -> Diagnostic {
         let mut d = Diagnostic::error(message.text(Language::En));
-        d.texts.message = Some(message);
+        d.texts_mut().message = Some(message);
         d
     }
 
     /// A warning worded by the catalogue.
     pub fn warning_msg(message: Msg) -> Diagnostic {
         let mut d = Diagnostic::warning(message.text(Language::En));
-        d.texts.message = Some(message);
+        d.texts_mut().message = Some(message);
         d
     }
 
     /// A label worded by the catalogue.
     pub fn label_msg(mut self, label: Msg) -> Diagnostic {
         self.label = label.text(Language::En);
-        self.texts.label = Some(label);
+        self.texts_mut().label = Some(label);
         self
     }
 
     /// A hint worded by the catalogue.
     pub fn hint_msg(mut self, hint: Msg) -> Diagnostic {
         self.hint = Some(hint.text(Language::En));
-        self.texts.hint = Some(hint);
+        self.texts_mut().hint = Some(hint);
         self
     }
 
-    /// Whether the message, the label and the hint all come from the
-    /// catalogue (so can be printed in either language), and there is a
-    /// hint.
-    pub fn is_catalogued(&self) -> bool {
-        self.texts.message.is_some()
-            && (self.label.is_empty() || self.texts.label.is_some())
-            && self.texts.hint.is_some()
+    fn texts_mut(&mut self) -> &mut Texts {
+        self.texts.get_or_insert_with(Box::default)
     }
 
     /// The message, label and hint in `language`: the catalogue's words,
     /// or the English written in the code for a message not in it yet.
     fn worded(&self, language: Language) -> (String, String, Option<String>) {
+        let none = Texts::default();
+        let texts = self.texts.as_deref().unwrap_or(&none);
         let word = |msg: &Option<Msg>, english: &str| match msg {
             Some(msg) if language != Language::En => msg.text(language),
             _ => english.to_string(),
         };
         (
-            word(&self.texts.message, &self.message),
-            word(&self.texts.label, &self.label),
-            self.hint.as_ref().map(|hint| word(&self.texts.hint, hint)),
+            word(&texts.message, &self.message),
+            word(&texts.label, &self.label),
+            self.hint.as_ref().map(|hint| word(&texts.hint, hint)),
         )
     }
 
@@ -316,10 +316,11 @@ impl Diagnostic {
     }
 
     pub fn at_path(mut self, path: &Path, line: usize, column: usize) -> Diagnostic {
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.location = Location::Path {
             path: path.to_path_buf(),
-            line,
-            column,
+            line: small(line),
+            column: small(column),
         };
         self
     }
@@ -331,13 +332,17 @@ impl Diagnostic {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
-        self.texts.hint = None;
+        if let Some(texts) = &mut self.texts {
+            texts.hint = None;
+        }
         self
     }
 
     pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
         self.hint = hint;
-        self.texts.hint = None;
+        if let Some(texts) = &mut self.texts {
+            texts.hint = None;
+        }
         self
     }
 
@@ -436,7 +441,7 @@ impl Diagnostics {
         self.list.sort_by_cached_key(|d| {
             let (name, start) = match &d.location {
                 Location::Span { file, span } => (sources.name(*file).to_string(), span.start),
-                Location::Path { path, line, .. } => (path.display().to_string(), *line),
+                Location::Path { path, line, .. } => (path.display().to_string(), *line as usize),
                 Location::None => (String::new(), 0),
             };
             (name, start, d.severity, d.message.clone())
