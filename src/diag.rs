@@ -642,7 +642,10 @@ fn render_one(d: &Diagnostic, sources: &Sources, style: Style) -> String {
             let text = String::from_utf8_lossy(buffer.as_slice()).into_owned();
             // codespan-reporting names the severity in English: the first
             // word of the first line, which is the severity's alone.
-            let english = severity_word(d.severity, Language::En);
+            let english = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
             let word = severity_word(d.severity, language);
             if word == english {
                 text
@@ -773,12 +776,11 @@ impl<'a> Files<'a> for Window {
 }
 
 fn severity_word(severity: Severity, language: Language) -> &'static str {
-    match (severity, language) {
-        (Severity::Error, Language::En) => "error",
-        (Severity::Warning, Language::En) => "warning",
-        (Severity::Error, Language::Vi) => "lỗi",
-        (Severity::Warning, Language::Vi) => "cảnh báo",
-    }
+    let key = match severity {
+        Severity::Error => "severity_error",
+        Severity::Warning => "severity_warning",
+    };
+    crate::i18n::message(language, key)
 }
 
 /// [`did_you_mean`] as a catalogue message, worded in the site's language.

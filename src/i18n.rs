@@ -43,16 +43,15 @@ fn messages() -> &'static BTreeMap<String, Message> {
     TABLE.get_or_init(|| toml::from_str(MESSAGES).unwrap_or_default())
 }
 
-/// The message `key` of the catalogue in `language`; the key itself when
-/// missing (a bug of the code: debug builds stop on it, and a test checks
+/// The message `key` of the catalogue in `language`; "?" when missing (a bug of the code: debug builds stop on it, and a test checks
 /// every key the code uses).
-pub(crate) fn message(language: Language, key: &str) -> &str {
+pub(crate) fn message(language: Language, key: &str) -> &'static str {
     let found = messages().get(key);
     debug_assert!(found.is_some(), "no message `{key}` in messages.toml");
     match (found, language) {
         (Some(m), Language::Vi) => &m.vi,
         (Some(m), Language::En) => &m.en,
-        (None, _) => key,
+        (None, _) => "?",
     }
 }
 
