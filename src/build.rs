@@ -49,6 +49,14 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// The site's language, the language of its messages: Vietnamese, the
+    /// default, when site.toml could not be read.
+    pub fn language(&self) -> crate::i18n::Language {
+        self.site
+            .as_ref()
+            .map_or_else(Default::default, |site| site.config.language)
+    }
+
     /// Whether a build may go on.
     pub fn ok(&self, deny_warnings: bool) -> bool {
         self.site.is_some()
@@ -70,6 +78,7 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
     });
     let site = source.map(|mut source| {
         let highlights = std::mem::take(&mut source.highlights);
+        let folders = source.unit_folders.clone();
         let mut site = timings.time("model", || {
             model::resolve(
                 source,
@@ -81,10 +90,14 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
             )
         });
         timings.time("consistency", || {
+            let known = highlight::Known {
+                units: &site.units,
+                catalogue: &site.catalogue,
+                folders: &folders,
+            };
             site.highlights = highlight::resolve(
                 &highlights,
-                &site.units,
-                &site.catalogue,
+                known,
                 &sources,
                 &mut diagnostics,
                 today,
@@ -129,6 +142,11 @@ pub struct Summary {
     /// Problems that did not fail the build, for the user to see (a previous
     /// build that could not be removed after the new one was put in place).
     pub notes: Vec<String>,
+    /// The warnings found (`build -q` prints them), and the texts they quote.
+    pub diagnostics: Diagnostics,
+    pub sources: Sources,
+    /// The site's language, the language of its messages.
+    pub language: crate::i18n::Language,
     pub elapsed: Duration,
 }
 
@@ -213,6 +231,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             units: site.units.len(),
             warnings: diagnostics.warnings(),
             notes: notes.into_iter().chain(written_notes).collect(),
+            diagnostics: std::mem::take(diagnostics),
+            language: full.config.language,
+            sources: std::mem::take(sources),
             elapsed: started.elapsed(),
         }),
         None => {

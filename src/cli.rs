@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::build::{self, BuildOptions, Checked, Progress, Silent};
+use crate::build::{self, BuildOptions, Progress, Silent};
+use crate::diag::{Diagnostics, Msg, Sources, Style};
+use crate::i18n::Language;
 
 /// ketqua publishes the results of mid-term reviews (sơ kết giữa nhiệm kỳ):
 /// a page per unit with its indicators and report, index tables and a
@@ -36,6 +38,12 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "DATE")]
     pub today: Option<jiff::civil::Date>,
 
+    /// Print at most N problems of one kind (the same message about
+    /// different names or figures), then how many more there are; 0 prints
+    /// them all.
+    #[arg(long, global = true, value_name = "N", default_value_t = crate::diag::DEFAULT_MAX_PER_KIND)]
+    pub max_diagnostics: usize,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -53,7 +61,8 @@ pub(crate) enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
-        /// Print nothing but problems.
+        /// Print only the problems, warnings included, one line each, and
+        /// their count: a clean build prints nothing.
         #[arg(short, long)]
         quiet: bool,
         /// Build the press site: highlights, public units and public
@@ -192,9 +201,19 @@ pub fn main() -> ExitCode {
                 public,
                 reuse_output,
             };
-            run_build(&options, quiet, timings)
+            let printing = Printing {
+                quiet,
+                max_per_kind: cli.max_diagnostics,
+            };
+            run_build(&options, printing, timings)
         }
-        Command::Check { deny_warnings } => run_check(&cli.root, today, deny_warnings),
+        Command::Check { deny_warnings } => {
+            let printing = Printing {
+                quiet: false,
+                max_per_kind: cli.max_diagnostics,
+            };
+            run_check(&cli.root, today, deny_warnings, printing)
+        }
         Command::Serve { port, bind, open } => {
             let options = crate::serve::ServeOptions {
                 root: cli.root,
@@ -317,28 +336,52 @@ fn run_import_figures(options: &crate::import::FiguresOptions) -> ExitCode {
     }
 }
 
-fn report(checked: &Checked) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    eprint!(
-        "{}",
-        checked.diagnostics.render_styled(&checked.sources, color)
-    );
+/// How problems are printed: `build -q` and `--max-diagnostics`.
+#[derive(Debug, Clone, Copy)]
+struct Printing {
+    quiet: bool,
+    max_per_kind: usize,
 }
 
-fn run_check(root: &Path, today: jiff::civil::Date, deny_warnings: bool) -> ExitCode {
+/// Prints the problems found, as `printing` says, in `language`.
+fn report(diagnostics: &Diagnostics, sources: &Sources, printing: Printing, language: Language) {
+    let style = Style {
+        language,
+        color: !printing.quiet
+            && std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none(),
+        max_per_kind: printing.max_per_kind,
+        one_line: printing.quiet,
+    };
+    eprint!("{}", diagnostics.render_with(sources, style));
+}
+
+fn run_check(
+    root: &Path,
+    today: jiff::civil::Date,
+    deny_warnings: bool,
+    printing: Printing,
+) -> ExitCode {
     let checked = build::check(root, today, false);
-    report(&checked);
+    let language = checked.language();
+    report(&checked.diagnostics, &checked.sources, printing, language);
     let units = checked.site.as_ref().map_or(0, |s| s.units.len());
+    let summary = checked.diagnostics.summary_in(language);
     if checked.ok(deny_warnings) {
-        eprintln!("checked {units} units: {}", checked.diagnostics.summary());
+        let line = Msg::new("checked_units")
+            .arg("n", units)
+            .arg("summary", summary);
+        eprintln!("{}", line.text(language));
         ExitCode::SUCCESS
     } else {
-        eprintln!("check failed: {}", checked.diagnostics.summary());
+        let line = Msg::new("check_failed").arg("summary", summary);
+        eprintln!("{}", line.text(language));
         ExitCode::FAILURE
     }
 }
 
-fn run_build(options: &BuildOptions, quiet: bool, timings: bool) -> ExitCode {
+fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitCode {
+    let quiet = printing.quiet;
     let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
     let progress: &dyn Progress = if bar.0.is_some() { &bar } else { &Silent };
     match build::build(options, progress) {
@@ -349,7 +392,16 @@ fn run_build(options: &BuildOptions, quiet: bool, timings: bool) -> ExitCode {
             if timings {
                 eprint!("{}", summary.timings.report());
             }
-            if !quiet {
+            if quiet {
+                // Only a clean build prints nothing.
+                if !summary.diagnostics.is_empty() {
+                    let language = summary.language;
+                    report(&summary.diagnostics, &summary.sources, printing, language);
+                    let line = Msg::new("built_with")
+                        .arg("summary", summary.diagnostics.summary_in(language));
+                    eprintln!("{}", line.text(language));
+                }
+            } else {
                 println!(
                     "built {} pages ({} units, {} files) into {} in {} ms{}",
                     summary.pages,
@@ -367,12 +419,12 @@ fn run_build(options: &BuildOptions, quiet: bool, timings: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(checked) => {
-            report(&checked);
-            eprintln!(
-                "build failed: {}; {} was not changed",
-                checked.diagnostics.summary(),
-                options.output.display()
-            );
+            let language = checked.language();
+            report(&checked.diagnostics, &checked.sources, printing, language);
+            let line = Msg::new("build_failed")
+                .arg("summary", checked.diagnostics.summary_in(language))
+                .arg("output", options.output.display());
+            eprintln!("{}", line.text(language));
             ExitCode::FAILURE
         }
     }

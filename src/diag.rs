@@ -11,10 +11,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term;
 use codespan_reporting::term::termcolor::Buffer;
+use std::collections::HashMap;
 
+use crate::i18n::Language;
 use crate::packed::Packed;
 
 /// Index of a file in [`Sources`].
@@ -175,10 +177,11 @@ pub enum Location {
         file: FileId,
         span: Range<usize>,
     },
+    /// Line and column as `u32`, so that a `Diagnostic` stays small.
     Path {
         path: PathBuf,
-        line: usize,
-        column: usize,
+        line: u32,
+        column: u32,
     },
     None,
 }
@@ -186,11 +189,58 @@ pub enum Location {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The message in English (what tests and logs read); printed in the
+    /// site's language from `texts` when it was made from the catalogue.
     pub message: String,
     pub location: Location,
     /// Text beside the caret.
     pub label: String,
     pub hint: Option<String>,
+    /// The catalogue's messages this diagnostic was made from, when it was
+    /// (boxed: most diagnostics are made by the hundred thousand, and a
+    /// `Result` carrying one stays small).
+    texts: Option<Box<Texts>>,
+}
+
+/// The catalogue messages of a diagnostic (see [`Msg`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Texts {
+    message: Option<Msg>,
+    label: Option<Msg>,
+    hint: Option<Msg>,
+}
+
+/// A message of the catalogue (`src/i18n/messages.toml`): its key and the
+/// values of its `{placeholders}`, worded in the site's language when it is
+/// printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Msg {
+    key: &'static str,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Msg {
+    pub fn new(key: &'static str) -> Msg {
+        Msg {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// Fills the placeholder `{name}`.
+    pub fn arg(mut self, name: &'static str, value: impl std::fmt::Display) -> Msg {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// The message in `language`.
+    pub fn text(&self, language: Language) -> String {
+        let mut text = crate::i18n::message(language, self.key).to_string();
+        for (name, value) in &self.args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
 }
 
 impl Diagnostic {
@@ -201,7 +251,56 @@ impl Diagnostic {
             location: Location::None,
             label: String::new(),
             hint: None,
+            texts: None,
         }
+    }
+
+    /// An error worded by the catalogue.
+    pub fn error_msg(message: Msg) -> Diagnostic {
+        let mut d = Diagnostic::error(message.text(Language::En));
+        d.texts_mut().message = Some(message);
+        d
+    }
+
+    /// A warning worded by the catalogue.
+    pub fn warning_msg(message: Msg) -> Diagnostic {
+        let mut d = Diagnostic::warning(message.text(Language::En));
+        d.texts_mut().message = Some(message);
+        d
+    }
+
+    /// A label worded by the catalogue.
+    pub fn label_msg(mut self, label: Msg) -> Diagnostic {
+        self.label = label.text(Language::En);
+        self.texts_mut().label = Some(label);
+        self
+    }
+
+    /// A hint worded by the catalogue.
+    pub fn hint_msg(mut self, hint: Msg) -> Diagnostic {
+        self.hint = Some(hint.text(Language::En));
+        self.texts_mut().hint = Some(hint);
+        self
+    }
+
+    fn texts_mut(&mut self) -> &mut Texts {
+        self.texts.get_or_insert_with(Box::default)
+    }
+
+    /// The message, label and hint in `language`: the catalogue's words,
+    /// or the English written in the code for a message not in it yet.
+    fn worded(&self, language: Language) -> (String, String, Option<String>) {
+        let none = Texts::default();
+        let texts = self.texts.as_deref().unwrap_or(&none);
+        let word = |msg: &Option<Msg>, english: &str| match msg {
+            Some(msg) if language != Language::En => msg.text(language),
+            _ => english.to_string(),
+        };
+        (
+            word(&texts.message, &self.message),
+            word(&texts.label, &self.label),
+            self.hint.as_ref().map(|hint| word(&texts.hint, hint)),
+        )
     }
 
     pub fn warning(message: impl Into<String>) -> Diagnostic {
@@ -217,10 +316,11 @@ impl Diagnostic {
     }
 
     pub fn at_path(mut self, path: &Path, line: usize, column: usize) -> Diagnostic {
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         self.location = Location::Path {
             path: path.to_path_buf(),
-            line,
-            column,
+            line: small(line),
+            column: small(column),
         };
         self
     }
@@ -232,12 +332,25 @@ impl Diagnostic {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
+        if let Some(texts) = &mut self.texts {
+            texts.hint = None;
+        }
         self
     }
 
     pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
         self.hint = hint;
+        if let Some(texts) = &mut self.texts {
+            texts.hint = None;
+        }
         self
+    }
+
+    pub fn maybe_hint_msg(self, hint: Option<Msg>) -> Diagnostic {
+        match hint {
+            Some(hint) => self.hint_msg(hint),
+            None => self.maybe_hint(None),
+        }
     }
 
     /// "site.toml:3:9" style location, for one-line summaries and tests.
@@ -259,6 +372,8 @@ impl Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
+    /// Problems not shown because they follow from another.
+    suppressed: usize,
 }
 
 impl Diagnostics {
@@ -268,6 +383,7 @@ impl Diagnostics {
 
     pub fn extend(&mut self, other: Diagnostics) {
         self.list.extend(other.list);
+        self.suppressed += other.suppressed;
     }
 
     /// The same diagnostics with file ids shifted by `offset` (see [`Sources::append`]).
@@ -325,106 +441,354 @@ impl Diagnostics {
         self.list.sort_by_cached_key(|d| {
             let (name, start) = match &d.location {
                 Location::Span { file, span } => (sources.name(*file).to_string(), span.start),
-                Location::Path { path, line, .. } => (path.display().to_string(), *line),
+                Location::Path { path, line, .. } => (path.display().to_string(), *line as usize),
                 Location::None => (String::new(), 0),
             };
             (name, start, d.severity, d.message.clone())
         });
     }
 
-    /// Renders every diagnostic rustc-style, without colour.
+    /// Renders every diagnostic rustc-style, without colour, at most
+    /// [`DEFAULT_MAX_PER_KIND`] of one kind.
     pub fn render(&self, sources: &Sources) -> String {
-        self.render_styled(sources, false)
+        self.render_with(sources, Style::default())
     }
 
-    /// Renders every diagnostic rustc-style, in colour (ANSI) when `color`.
-    pub fn render_styled(&self, sources: &Sources, color: bool) -> String {
-        // Only the files quoted are expanded (a packed text is expanded
-        // once here); the others are there for their ids.
-        let quoted = self.quoted_files();
-        let texts: Vec<Cow<'_, str>> = (0..sources.len())
-            .map(|id| {
-                if quoted.contains(&id) {
-                    sources.text(id)
-                } else {
-                    Cow::Borrowed("")
-                }
-            })
-            .collect();
-        let mut files = SimpleFiles::new();
-        for (id, text) in texts.iter().enumerate() {
-            files.add(sources.name(id), text.as_ref());
+    /// Renders the diagnostics as `style` says: rustc-style with the
+    /// source line cut to a window around the caret, or one line each; at
+    /// most `style.max_per_kind` of one kind (see [`kind`]), the last one
+    /// shown followed by how many more there are. A packed text is
+    /// expanded for each diagnostic shown, and only for those: the output
+    /// and the time stay bounded whatever the number of problems.
+    pub fn render_with(&self, sources: &Sources, style: Style) -> String {
+        let limited = style.max_per_kind > 0;
+        let mut totals: HashMap<String, usize> = HashMap::new();
+        if limited {
+            for d in &self.list {
+                *totals.entry(kind(d)).or_default() += 1;
+            }
         }
-        let config = term::Config::default();
+        let mut shown: HashMap<String, usize> = HashMap::new();
         let mut out = String::new();
         for d in &self.list {
-            out.push_str(&render_one(d, &files, &config, color));
+            let mut more = 0;
+            if limited {
+                let key = kind(d);
+                let total = totals.get(&key).copied().unwrap_or(0);
+                let n = shown.entry(key).or_default();
+                *n += 1;
+                if *n > style.max_per_kind {
+                    continue;
+                }
+                if *n == style.max_per_kind {
+                    more = total - *n;
+                }
+            }
+            if style.one_line {
+                out.push_str(&one_line(d, sources, style.language));
+            } else {
+                out.push_str(&render_one(d, sources, style));
+            }
+            if more > 0 {
+                let text = Msg::new("more_like_this")
+                    .arg("n", more)
+                    .text(style.language);
+                out.push_str(&format!("… {text}\n"));
+                if !style.one_line {
+                    out.push('\n');
+                }
+            }
         }
         out
     }
 
-    /// "2 errors, 1 warning".
+    /// Counts a diagnostic that is not shown because it only follows from
+    /// another (a reference to a unit whose unit.toml could not be read).
+    pub fn suppress(&mut self) {
+        self.suppressed += 1;
+    }
+
+    /// How many diagnostics were suppressed (see [`Diagnostics::suppress`]).
+    pub fn suppressed(&self) -> usize {
+        self.suppressed
+    }
+
+    /// "2 errors, 1 warning" in English (see [`Diagnostics::summary_in`]).
     pub fn summary(&self) -> String {
-        let plural = |n: usize, word: &str| {
-            if n == 1 {
-                format!("1 {word}")
-            } else {
-                format!("{n} {word}s")
-            }
+        self.summary_in(Language::En)
+    }
+
+    /// "2 errors, 1 warning", and how many problems were left out because
+    /// they follow from those, in `language`.
+    pub fn summary_in(&self, language: Language) -> String {
+        let counted = |n: usize, one: &'static str, many: &'static str| {
+            Msg::new(if n == 1 { one } else { many })
+                .arg("n", n)
+                .text(language)
         };
-        format!(
+        let mut summary = format!(
             "{}, {}",
-            plural(self.errors(), "error"),
-            plural(self.warnings(), "warning")
-        )
+            counted(self.errors(), "count_error", "count_errors"),
+            counted(self.warnings(), "count_warning", "count_warnings")
+        );
+        if self.suppressed > 0 {
+            summary.push_str(&format!(
+                " ({})",
+                counted(self.suppressed, "count_suppressed", "count_suppressed_many")
+            ));
+        }
+        summary
     }
 }
 
-fn render_one(
-    d: &Diagnostic,
-    files: &SimpleFiles<&str, &str>,
-    config: &term::Config,
-    color: bool,
-) -> String {
+/// At most this many diagnostics of one kind are printed, unless told
+/// otherwise (`--max-diagnostics`).
+pub(crate) const DEFAULT_MAX_PER_KIND: usize = 50;
+
+/// How [`Diagnostics::render_with`] prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// The language of the words (the site's).
+    pub language: Language,
+    /// ANSI colours.
+    pub color: bool,
+    /// At most this many diagnostics of one kind; 0: all.
+    pub max_per_kind: usize,
+    /// One line each (`build -q`) instead of the source excerpt.
+    pub one_line: bool,
+}
+
+impl Default for Style {
+    fn default() -> Style {
+        Style {
+            language: Language::En,
+            color: false,
+            max_per_kind: DEFAULT_MAX_PER_KIND,
+            one_line: false,
+        }
+    }
+}
+
+/// What makes diagnostics "of one kind": their severity and message with
+/// what is quoted in it (names, figures) left out, so that "no unit `a`"
+/// and "no unit `b`" are one kind.
+fn kind(d: &Diagnostic) -> String {
+    let mut key = String::with_capacity(d.message.len() + 2);
+    key.push(match d.severity {
+        Severity::Error => 'E',
+        Severity::Warning => 'W',
+    });
+    let mut quoted: Option<char> = None;
+    for c in d.message.chars() {
+        match (quoted, c) {
+            (None, '`') => quoted = Some('`'),
+            (None, '“') => quoted = Some('”'),
+            (Some(end), c) if c == end => quoted = None,
+            (Some(_), _) => {}
+            (None, c) if c.is_ascii_digit() => {}
+            (None, c) => key.push(c),
+        }
+    }
+    key
+}
+
+/// "content/units/a/unit.toml:3:1: error: unknown key `memebrs`".
+fn one_line(d: &Diagnostic, sources: &Sources, language: Language) -> String {
+    let position = d.position(sources);
+    let word = severity_word(d.severity, language);
+    let (message, _, _) = d.worded(language);
+    if position.is_empty() {
+        format!("{word}: {message}\n")
+    } else {
+        format!("{position}: {word}: {message}\n")
+    }
+}
+
+fn render_one(d: &Diagnostic, sources: &Sources, style: Style) -> String {
+    let Style {
+        language, color, ..
+    } = style;
     let base = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
     };
     let mut notes = Vec::new();
-    let mut message = d.message.clone();
-    match &d.location {
-        Location::Span { .. } => {}
-        Location::Path { path, line, column } => {
-            message = format!("{message}\n  --> {}:{line}:{column}", path.display());
+    let (mut message, label, hint) = d.worded(language);
+    if let Location::Path { path, line, column } = &d.location {
+        message = format!("{message}\n  --> {}:{line}:{column}", path.display());
+    }
+    if let Some(hint) = &hint {
+        notes.push(format!("{}: {hint}", Msg::new("help").text(language)));
+    }
+    let mut cs = base.with_message(message.clone()).with_notes(notes);
+    let window = match &d.location {
+        Location::Span { file, span } => {
+            let window = Window::new(sources.name(*file), &sources.text(*file), span.clone());
+            cs = cs.with_labels(vec![
+                Label::primary((), window.span.clone()).with_message(label),
+            ]);
+            window
         }
-        Location::None => {}
-    }
-    if let Some(hint) = &d.hint {
-        notes.push(format!("help: {hint}"));
-    }
-    let mut cs = base.with_message(message).with_notes(notes);
-    if let Location::Span { file, span } = &d.location {
-        cs = cs.with_labels(vec![
-            Label::primary(*file, span.clone()).with_message(d.label.clone()),
-        ]);
-    }
+        _ => Window::default(),
+    };
+    let config = term::Config::default();
     let mut buffer = if color {
         Buffer::ansi()
     } else {
         Buffer::no_color()
     };
-    match term::emit_to_write_style(&mut buffer, config, files, &cs) {
-        Ok(()) => String::from_utf8_lossy(buffer.as_slice()).into_owned(),
+    match term::emit_to_write_style(&mut buffer, &config, &window, &cs) {
+        Ok(()) => {
+            let text = String::from_utf8_lossy(buffer.as_slice()).into_owned();
+            // codespan-reporting names the severity in English: the first
+            // word of the first line, which is the severity's alone.
+            let english = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let word = severity_word(d.severity, language);
+            if word == english {
+                text
+            } else {
+                text.replacen(english, word, 1)
+            }
+        }
         // A span past the end of its file: fall back to the plain message.
-        Err(_) => format!("{}: {}\n", severity_word(d.severity), d.message),
+        Err(_) => format!("{}: {}\n", severity_word(d.severity, language), message),
     }
 }
 
-fn severity_word(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+/// Characters shown on either side of the caret when a source line is cut.
+const CONTEXT: usize = 40;
+/// A source line longer than this (in characters) is cut around the caret.
+const WIDE: usize = 120;
+
+/// The one source line a diagnostic quotes, cut to a window around its
+/// caret when it is long (a Markdown paragraph is one line): what
+/// codespan-reporting is given as the file, with the line and column
+/// numbers of the whole file.
+#[derive(Debug, Default)]
+struct Window {
+    name: String,
+    /// The shown part of the line, "…" where it was cut, and a line end.
+    source: String,
+    /// The 1-based number of the line in its file.
+    line: usize,
+    /// Characters of the line before the shown part.
+    before: usize,
+    /// Bytes of the leading "…" in `source`.
+    prefix: usize,
+    /// The diagnostic's span in `source`.
+    span: Range<usize>,
+}
+
+impl Window {
+    fn new(name: &str, text: &str, span: Range<usize>) -> Window {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let line = text[..line_start].bytes().filter(|&b| b == b'\n').count() + 1;
+        // A span over several lines is shown on its first.
+        let caret = (start - line_start).min(line_text.len());
+        let caret_end = floor_char_boundary(
+            line_text,
+            span.end
+                .saturating_sub(line_start)
+                .clamp(caret, line_text.len()),
+        );
+        let (from, to) = if line_text.chars().count() <= WIDE {
+            (0, line_text.len())
+        } else {
+            let from = back(line_text, caret, CONTEXT);
+            let to = forward(line_text, caret_end, CONTEXT).min(forward(line_text, from, WIDE));
+            (from, to.max(caret))
+        };
+        let prefix = if from > 0 { "…" } else { "" };
+        let suffix = if to < line_text.len() { "…" } else { "" };
+        let source = format!("{prefix}{}{suffix}\n", &line_text[from..to]);
+        let shown_end = caret_end.min(to);
+        Window {
+            name: name.to_string(),
+            line,
+            before: line_text[..from].chars().count(),
+            prefix: prefix.len(),
+            span: prefix.len() + caret - from..prefix.len() + shown_end.max(caret) - from,
+            source,
+        }
     }
+}
+
+/// The byte index `n` characters before `i` in `text` (or 0).
+fn back(text: &str, i: usize, n: usize) -> usize {
+    text[..i]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(at, _)| at)
+}
+
+/// The byte index `n` characters after `i` in `text` (or its end).
+fn forward(text: &str, i: usize, n: usize) -> usize {
+    text[i..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(at, _)| i + at)
+}
+
+impl<'a> Files<'a> for Window {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.source)
+    }
+
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, FilesError> {
+        Ok(0)
+    }
+
+    fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line + line_index)
+    }
+
+    fn column_number(&'a self, (): (), _: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let end = floor_char_boundary(&self.source, byte_index.min(self.source.len()));
+        let start = self.prefix.min(end);
+        Ok(self.before + self.source[start..end].chars().count() + 1)
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        if line_index == 0 {
+            Ok(0..self.source.len())
+        } else {
+            Err(FilesError::LineTooLarge {
+                given: line_index,
+                max: 0,
+            })
+        }
+    }
+}
+
+fn severity_word(severity: Severity, language: Language) -> &'static str {
+    let key = match severity {
+        Severity::Error => "severity_error",
+        Severity::Warning => "severity_warning",
+    };
+    crate::i18n::message(language, key)
+}
+
+/// [`did_you_mean`] as a catalogue message, worded in the site's language.
+pub(crate) fn did_you_mean_msg<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<Msg> {
+    closest(word, candidates).map(|name| Msg::new("did_you_mean").arg("name", name))
 }
 
 /// "did you mean `members`?" for a misspelt name, when one candidate is close.
@@ -432,6 +796,11 @@ pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    closest(word, candidates).map(|name| format!("did you mean `{name}`?"))
+}
+
+/// The candidate closest to `word`, when one is close.
+fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let best = candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -439,7 +808,7 @@ pub(crate) fn did_you_mean<'a>(
         // On a tie, the first name in byte order: the hint must not depend
         // on the order candidates come in.
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))?;
-    Some(format!("did you mean `{}`?", best.1))
+    Some(best.1)
 }
 
 #[cfg(test)]
@@ -513,6 +882,55 @@ mod tests {
         assert!(text.contains("memebrs = 3"), "{text}");
         assert!(text.contains("^^^^^^^"), "{text}");
         assert!(text.contains("did you mean `members`?"), "{text}");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_caret_with_the_column_of_the_whole_line() {
+        let mut sources = Sources::default();
+        let before = "Đoạn văn dài. ".repeat(50);
+        let text = format!("# Tiêu đề\n\n{before}SAI tiếp {}\n", "x".repeat(500));
+        let id = sources.add("a/report.md".into(), text.clone());
+        let at = text.find("SAI").unwrap();
+        let mut diags = Diagnostics::default();
+        diags.push(Diagnostic::warning("sai").at(id, at..at + 3).label("đây"));
+        let out = diags.render(&sources);
+        let column = before.chars().count() + 1;
+        assert!(out.contains(&format!("a/report.md:3:{column}")), "{out}");
+        let quoted = out.lines().find(|l| l.contains("SAI")).unwrap();
+        assert!(quoted.starts_with("3 │ …"), "{quoted}");
+        assert!(quoted.ends_with('…'), "{quoted}");
+        assert!(quoted.chars().count() < 2 * CONTEXT + 20, "{quoted}");
+        // The caret is under the span.
+        let caret = out.lines().find(|l| l.contains("^^^")).unwrap();
+        let offset = |line: &str, needle: &str| line[..line.find(needle).unwrap()].chars().count();
+        assert_eq!(offset(caret, "^^^"), offset(quoted, "SAI"));
+    }
+
+    #[test]
+    fn at_most_max_per_kind_of_one_kind_then_how_many_more() {
+        let mut sources = Sources::default();
+        let id = sources.add("u.toml".into(), "a = 1\n".into());
+        let mut diags = Diagnostics::default();
+        for n in 0..7 {
+            diags.push(Diagnostic::error(format!("no unit `u{n}`")).at(id, 0..1));
+        }
+        diags.push(Diagnostic::error("another kind").at(id, 0..1));
+        let style = Style {
+            max_per_kind: 3,
+            ..Style::default()
+        };
+        let out = diags.render_with(&sources, style);
+        assert_eq!(out.matches("error: no unit").count(), 3, "{out}");
+        assert!(out.contains("… and 4 more like this"), "{out}");
+        assert!(out.contains("another kind"), "{out}");
+        let all = diags.render_with(
+            &sources,
+            Style {
+                max_per_kind: 0,
+                ..style
+            },
+        );
+        assert_eq!(all.matches("error: no unit").count(), 7);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources, did_you_mean, did_you_mean_msg};
 use crate::i18n::{Language, Strings};
 use crate::load::{HighlightSource, RawHighlight};
 use crate::markdown;
@@ -12,12 +12,21 @@ use crate::model::{
     self, CatalogueEntry, Highlight, HighlightImage, HighlightKind, Indicator, Unit,
 };
 
+/// What highlights are resolved against.
+#[derive(Clone, Copy)]
+pub(crate) struct Known<'a> {
+    pub units: &'a [Unit],
+    pub catalogue: &'a [CatalogueEntry],
+    /// Every unit folder, also those whose unit.toml could not be used: a
+    /// highlight naming one of those is not a problem of its own.
+    pub folders: &'a [String],
+}
+
 /// Resolves every highlight; `today` is the build date the embargo is
 /// judged at. Returns them newest first (by date, then slug).
 pub(crate) fn resolve(
     sources_in: &[HighlightSource],
-    units: &[Unit],
-    catalogue: &[CatalogueEntry],
+    known: Known<'_>,
     sources: &Sources,
     diags: &mut Diagnostics,
     today: Date,
@@ -26,7 +35,7 @@ pub(crate) fn resolve(
     let labels = markdown::Labels::new(&Strings::new(language));
     let mut out: Vec<Highlight> = sources_in
         .iter()
-        .filter_map(|h| resolve_one(h, units, catalogue, sources, diags, today, &labels))
+        .filter_map(|h| resolve_one(h, known, sources, diags, today, &labels))
         .collect();
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
     out
@@ -34,8 +43,7 @@ pub(crate) fn resolve(
 
 fn resolve_one(
     src: &HighlightSource,
-    units: &[Unit],
-    catalogue: &[CatalogueEntry],
+    known: Known<'_>,
     sources: &Sources,
     diags: &mut Diagnostics,
     today: Date,
@@ -54,16 +62,23 @@ fn resolve_one(
         }
     }
     let unit_id = raw.unit.get_ref();
+    let Known {
+        units,
+        catalogue,
+        folders,
+    } = known;
     let unit = units.iter().position(|u| &u.id == unit_id);
-    if unit.is_none() {
+    if unit.is_none() && folders.contains(unit_id) {
+        // The unit's unit.toml could not be used: that is the problem.
+        diags.suppress();
+    } else if unit.is_none() {
         diags.push(
-            Diagnostic::error(format!("no unit `{unit_id}`"))
+            Diagnostic::error_msg(Msg::new("no_unit").arg("unit", unit_id))
                 .at(file, raw.unit.span())
-                .label("the unit of this highlight")
-                .hint(
-                    did_you_mean(unit_id, units.iter().map(|u| u.id.as_str())).unwrap_or_else(
-                        || "`unit` is the name of the unit's folder under content/units/".into(),
-                    ),
+                .label_msg(Msg::new("highlight_no_unit_label"))
+                .hint_msg(
+                    did_you_mean_msg(unit_id, units.iter().map(|u| u.id.as_str()))
+                        .unwrap_or_else(|| Msg::new("highlight_unit_hint")),
                 ),
         );
     }

@@ -25,6 +25,35 @@ impl Language {
 
 const VI: &str = include_str!("i18n/vi.toml");
 const EN: &str = include_str!("i18n/en.toml");
+/// The messages of diagnostics, each in both languages (see
+/// [`crate::diag::Msg`]).
+const MESSAGES: &str = include_str!("i18n/messages.toml");
+
+/// One message of the catalogue, in both languages.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Message {
+    vi: String,
+    en: String,
+}
+
+/// The catalogue, parsed once per process: a constant table, read-only.
+fn messages() -> &'static BTreeMap<String, Message> {
+    static TABLE: std::sync::OnceLock<BTreeMap<String, Message>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| toml::from_str(MESSAGES).unwrap_or_default())
+}
+
+/// The message `key` of the catalogue in `language`; "?" when missing (a bug of the code: debug builds stop on it, and a test checks
+/// every key the code uses).
+pub(crate) fn message(language: Language, key: &str) -> &'static str {
+    let found = messages().get(key);
+    debug_assert!(found.is_some(), "no message `{key}` in messages.toml");
+    match (found, language) {
+        (Some(m), Language::Vi) => &m.vi,
+        (Some(m), Language::En) => &m.en,
+        (None, _) => "?",
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Strings {
@@ -75,6 +104,60 @@ mod tests {
         let vi_keys: Vec<_> = vi.keys().collect();
         let en_keys: Vec<_> = en.keys().collect();
         assert_eq!(vi_keys, en_keys);
+    }
+
+    /// Every message of the catalogue is in both languages, with the same
+    /// placeholders.
+    #[test]
+    fn every_message_is_in_both_languages_with_the_same_placeholders() {
+        let table: BTreeMap<String, Message> =
+            toml::from_str(MESSAGES).expect("messages.toml parses, each entry with vi and en");
+        let placeholders = |text: &str| -> Vec<String> {
+            let mut found: Vec<String> = text
+                .split('{')
+                .skip(1)
+                .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                .collect();
+            found.sort();
+            found
+        };
+        for (key, m) in &table {
+            assert!(!m.vi.trim().is_empty() && !m.en.trim().is_empty(), "{key}");
+            assert_eq!(placeholders(&m.vi), placeholders(&m.en), "{key}");
+        }
+        assert!(table.len() > 20);
+    }
+
+    /// Every key the code names (`Msg::new("…")`) is in the catalogue.
+    #[test]
+    fn every_message_the_code_names_is_in_the_catalogue() {
+        let table: BTreeMap<String, Message> = toml::from_str(MESSAGES).unwrap();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        let mut files = vec![src];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                for entry in std::fs::read_dir(&path).unwrap() {
+                    files.push(entry.unwrap().path());
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // This test's own text names no key.
+            if path.ends_with("i18n.rs") {
+                continue;
+            }
+            for part in text.split("Msg::new(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or_default();
+                if !table.contains_key(key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "not in messages.toml: {missing:?}");
     }
 
     #[test]

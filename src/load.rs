@@ -16,7 +16,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::Datetime;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Sources, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources, did_you_mean_msg};
 
 /// Everything read from a site folder, still in its written form.
 #[derive(Debug)]
@@ -25,6 +25,9 @@ pub(crate) struct SiteSource {
     /// the units are still checked, with a default configuration.
     pub config: Option<(FileId, RawConfig)>,
     pub catalogue: Option<(FileId, RawCatalogue)>,
+    /// indicators.toml is there but could not be used (already reported):
+    /// the references into it follow from that problem.
+    pub catalogue_failed: bool,
     /// The units whose files could be read, in folder-name order; each is
     /// parsed by [`parse_unit`] when the model resolves it.
     pub units: Vec<UnitFiles>,
@@ -411,13 +414,8 @@ pub(crate) fn load_site(
     let config_path = root.join("site.toml");
     if !config_path.is_file() {
         diags.push(
-            Diagnostic::error(format!(
-                "no site.toml in {}: this folder is not a ketqua site",
-                root.display()
-            ))
-            .hint(
-                "run `ketqua init DIR` to create a new site, or point at one with `ketqua -C DIR`",
-            ),
+            Diagnostic::error_msg(Msg::new("no_site_toml").arg("dir", root.display()))
+                .hint_msg(Msg::new("no_site_toml_hint")),
         );
         return None;
     }
@@ -427,7 +425,8 @@ pub(crate) fn load_site(
     }
 
     let catalogue_path = root.join("indicators.toml");
-    let catalogue = if catalogue_path.exists() {
+    let present = fs::symlink_metadata(&catalogue_path).is_ok();
+    let catalogue = if present {
         read_toml::<RawCatalogue>(root, &catalogue_path, &CATALOGUE_SCHEMA, sources, diags)
     } else {
         None
@@ -437,6 +436,7 @@ pub(crate) fn load_site(
     let highlights = load_highlights(root, sources, diags);
     Some(SiteSource {
         config,
+        catalogue_failed: present && catalogue.is_none(),
         catalogue,
         units,
         unit_folders,
@@ -455,21 +455,19 @@ fn check_theme(root: &Path, file: FileId, config: &RawConfig, diags: &mut Diagno
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !valid {
         diags.push(
-            Diagnostic::error(format!("invalid theme name `{name}`"))
+            Diagnostic::error_msg(Msg::new("invalid_theme_name").arg("name", name))
                 .at(file, theme.span())
-                .hint("a theme is named by its folder under themes/: a-z, 0-9, '-' and '_' only"),
+                .hint_msg(Msg::new("invalid_theme_name_hint")),
         );
         return;
     }
     let folder = root.join("themes").join(name);
     if name != "default" && !folder.is_dir() {
         diags.push(
-            Diagnostic::error(format!("no theme `{name}`"))
+            Diagnostic::error_msg(Msg::new("no_theme").arg("name", name))
                 .at(file, theme.span())
-                .label("there is no folder themes/ with this name")
-                .hint(
-                    "use `theme = \"default\"` (built in), or put the theme's folder under themes/",
-                ),
+                .label_msg(Msg::new("no_theme_label"))
+                .hint_msg(Msg::new("no_theme_hint")),
         );
     }
 }
@@ -490,13 +488,21 @@ fn load_units(
     diags: &mut Diagnostics,
 ) -> (Vec<UnitFiles>, Vec<String>) {
     let units_dir = root.join("content").join("units");
-    let dirs = match list_unit_dirs(&units_dir) {
+    if let Some(problem) = folder_problem(root, &units_dir) {
+        diags.push(problem);
+        return (Vec::new(), Vec::new());
+    }
+    let dirs = match list_unit_dirs(root, &units_dir, diags) {
         Ok(dirs) => dirs,
         Err(err) => {
-            diags.push(Diagnostic::error(format!(
-                "cannot read the units folder {}: {err}",
-                display_path(root, &units_dir)
-            )));
+            diags.push(
+                Diagnostic::error_msg(
+                    Msg::new("folder_unreadable")
+                        .arg("path", display_path(root, &units_dir))
+                        .arg("err", err),
+                )
+                .hint_msg(Msg::new("folder_unreadable_hint")),
+            );
             return (Vec::new(), Vec::new());
         }
     };
@@ -521,7 +527,11 @@ fn load_units(
     (units, folders)
 }
 
-fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
+fn list_unit_dirs(
+    root: &Path,
+    units_dir: &Path,
+    diags: &mut Diagnostics,
+) -> std::io::Result<Vec<(String, PathBuf)>> {
     if !units_dir.exists() {
         return Ok(Vec::new());
     }
@@ -529,8 +539,19 @@ fn list_unit_dirs(units_dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     for entry in fs::read_dir(units_dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        // `Path::is_dir` follows symbolic links: a linked unit folder counts.
-        if name.starts_with('.') || !entry.path().is_dir() {
+        if name.starts_with('.') {
+            continue;
+        }
+        // A linked unit folder counts when it leads to a folder of the
+        // site; a link outside, to nothing or in a loop is an error, not a
+        // unit that silently disappears.
+        if entry.file_type()?.is_symlink()
+            && let Some(problem) = link_problem(root, &entry.path())
+        {
+            diags.push(problem);
+            continue;
+        }
+        if !entry.path().is_dir() {
             continue;
         }
         dirs.push((name, entry.path()));
@@ -549,13 +570,9 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
     {
         let suggestion = crate::vi::slugify(id);
         diags.push(
-            Diagnostic::error(format!(
-                "the unit folder name `{id}` is not a valid id"
-            ))
-            .at_path(&display_pathbuf(root, dir), 1, 1)
-            .hint(format!(
-                "a folder name is the unit's id, used in `parent = \"…\"`: ASCII letters, digits and '-' only, e.g. `{suggestion}`"
-            )),
+            Diagnostic::error_msg(Msg::new("unit_folder_name").arg("id", id))
+                .at_path(&display_pathbuf(root, dir), 1, 1)
+                .hint_msg(Msg::new("unit_folder_name_hint").arg("suggestion", suggestion)),
         );
     }
     let toml_path = dir.join("unit.toml");
@@ -566,12 +583,11 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         read_text(root, &toml_path, &mut sources, &mut diags)
     } else {
         diags.push(
-            Diagnostic::error(format!(
-                "the unit folder {} has no unit.toml",
-                display_path(root, dir)
-            ))
+            Diagnostic::error_msg(
+                Msg::new("unit_without_toml").arg("path", display_path(root, dir)),
+            )
             .at_path(&display_pathbuf(root, dir), 1, 1)
-            .hint("every folder under content/units/ is a unit and needs a unit.toml"),
+            .hint_msg(Msg::new("unit_without_toml_hint")),
         );
         None
     };
@@ -622,48 +638,57 @@ fn read_text_with(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<FileId> {
+    if let Some(problem) = link_problem(root, path) {
+        diags.push(problem);
+        return None;
+    }
     let shown = display_pathbuf(root, path);
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
             diags.push(
-                Diagnostic::error(format!("cannot read {}: {err}", shown.display()))
-                    .at_path(&shown, 1, 1),
+                Diagnostic::error_msg(
+                    Msg::new("cannot_read")
+                        .arg("path", shown.display())
+                        .arg("err", err),
+                )
+                .at_path(&shown, 1, 1)
+                .hint_msg(Msg::new("cannot_read_hint")),
             );
             return None;
         }
     };
     if !allow_empty && bytes.iter().all(|b| b.is_ascii_whitespace()) {
         diags.push(
-            Diagnostic::error(format!("{} is empty", shown.display()))
+            Diagnostic::error_msg(Msg::new("file_empty").arg("path", shown.display()))
                 .at_path(&shown, 1, 1)
-                .hint("fill it in, or delete it if it is not needed"),
+                .hint_msg(Msg::new("file_empty_hint")),
         );
         return None;
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         diags.push(
-            Diagnostic::error(format!("{} is saved as UTF-16, not UTF-8", shown.display()))
+            Diagnostic::error_msg(Msg::new("file_utf16").arg("path", shown.display()))
                 .at_path(&shown, 1, 1)
-                .hint("save it again choosing the encoding \"UTF-8\" (Notepad calls UTF-16 \"Unicode\")"),
+                .hint_msg(Msg::new("file_utf16_hint")),
         );
         return None;
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         diags.push(
-            Diagnostic::error(format!("{} starts with a byte-order mark", shown.display()))
+            Diagnostic::error_msg(Msg::new("file_bom").arg("path", shown.display()))
                 .at_path(&shown, 1, 1)
-                .hint("save the file as UTF-8 without BOM (in most editors: \"UTF-8\", not \"UTF-8 with BOM\")"),
+                .hint_msg(Msg::new("file_bom_hint")),
         );
         return None;
     }
     // Checked with SIMD first: most of a site's bytes are Vietnamese
     // letters, where the standard check is slow; a copy is cheaper.
     if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
-        return Some(sources.add(shown.display().to_string(), text.to_owned()));
+        return Some(sources.add(shown.display().to_string(), lone_cr_to_lf(text)));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Some(sources.add(shown.display().to_string(), text)),
+        Ok(text) => Some(sources.add(shown.display().to_string(), lone_cr_to_lf(&text))),
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();
@@ -671,17 +696,36 @@ fn read_text_with(
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             diags.push(
-                Diagnostic::error(format!(
-                    "{} is not valid UTF-8 (byte 0x{:02X} at offset {valid})",
-                    shown.display(),
-                    bytes[valid]
-                ))
+                Diagnostic::error_msg(
+                    Msg::new("file_not_utf8")
+                        .arg("path", shown.display())
+                        .arg("byte", format!("{:02X}", bytes[valid]))
+                        .arg("offset", valid),
+                )
                 .at_path(&shown, line, column)
-                .hint("save the file as UTF-8; files from old Vietnamese encodings (TCVN3, VNI) must be converted"),
+                .hint_msg(Msg::new("file_not_utf8_hint")),
             );
             None
         }
     }
+}
+
+/// UTF-8 bytes as text, a lone CR (the line end of old Mac files) made an
+/// LF: CR, LF and CRLF all end lines, for TOML, Markdown and the positions
+/// of diagnostics alike. Byte for byte, so every span stays where it was.
+fn lone_cr_to_lf(text: &str) -> String {
+    if !text.contains('\r') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\r') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        out.push(if rest.starts_with('\n') { '\r' } else { '\n' });
+    }
+    out.push_str(rest);
+    out
 }
 
 fn read_toml<T: serde::de::DeserializeOwned>(
@@ -729,17 +773,24 @@ fn toml_error(file: FileId, err: &toml::de::Error, len: usize) -> Diagnostic {
     let message = plain_types(err.message().trim());
     let span = err.span().unwrap_or(0..0);
     let span = span.start.min(len)..span.end.min(len);
-    let hint = if message.starts_with("missing field") {
-        Some("add this key; see docs/content-format.md for every key".to_string())
-    } else if message.contains("invalid type") {
-        Some(
-            "check the value's type: text in quotes, numbers without, dates as 2023-06-30"
-                .to_string(),
-        )
-    } else {
-        None
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'));
+    let (message, hint) = match missing {
+        Some(key) => (
+            Msg::new("toml_missing_field").arg("key", key),
+            Msg::new("toml_missing_field_hint"),
+        ),
+        None if message.contains("invalid type") => (
+            Msg::new("toml_invalid_type").arg("detail", &message),
+            Msg::new("toml_invalid_type_hint"),
+        ),
+        None => (
+            Msg::new("toml_syntax").arg("detail", &message),
+            Msg::new("toml_syntax_hint"),
+        ),
     };
-    Diagnostic::error(message).at(file, span).maybe_hint(hint)
+    Diagnostic::error_msg(message).at(file, span).hint_msg(hint)
 }
 
 /// Serde names Rust types ("expected i64"); people read "a whole number".
@@ -765,16 +816,14 @@ fn check_keys(file: FileId, table: &DeTable<'_>, schema: &Schema, diags: &mut Di
             Some((_, inner)) => check_value(file, value.get_ref(), inner, diags),
             None => {
                 let known = fields.iter().map(|(k, _)| *k);
+                let hint = did_you_mean_msg(name, known.clone()).unwrap_or_else(|| {
+                    Msg::new("unknown_key_hint").arg("keys", known.collect::<Vec<_>>().join(", "))
+                });
                 diags.push(
-                    Diagnostic::error(format!("unknown key `{name}`"))
+                    Diagnostic::error_msg(Msg::new("unknown_key").arg("key", name))
                         .at(file, key.span())
-                        .label("not a key of this table")
-                        .maybe_hint(did_you_mean(name, known.clone()).or_else(|| {
-                            Some(format!(
-                                "the keys here are {}",
-                                known.collect::<Vec<_>>().join(", ")
-                            ))
-                        })),
+                        .label_msg(Msg::new("unknown_key_label"))
+                        .hint_msg(hint),
                 );
             }
         }
@@ -803,6 +852,10 @@ fn load_highlights(
     diags: &mut Diagnostics,
 ) -> Vec<HighlightSource> {
     let dir = root.join("content").join("highlights");
+    if let Some(problem) = folder_problem(root, &dir) {
+        diags.push(problem);
+        return Vec::new();
+    }
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -812,16 +865,27 @@ fn load_highlights(
             for entry in entries.flatten() {
                 let path = entry.path();
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if !name.starts_with('.') && path.is_file() && name.ends_with(".md") {
+                if name.starts_with('.') || !name.ends_with(".md") {
+                    continue;
+                }
+                if let Some(problem) = link_problem(root, &path) {
+                    diags.push(problem);
+                    continue;
+                }
+                if path.is_file() {
                     files.push((name, path));
                 }
             }
         }
         Err(err) => {
-            diags.push(Diagnostic::error(format!(
-                "cannot read the highlights folder {}: {err}",
-                display_path(root, &dir)
-            )));
+            diags.push(
+                Diagnostic::error_msg(
+                    Msg::new("folder_unreadable")
+                        .arg("path", display_path(root, &dir))
+                        .arg("err", err),
+                )
+                .hint_msg(Msg::new("folder_unreadable_hint")),
+            );
             return Vec::new();
         }
     }
@@ -848,23 +912,20 @@ fn load_highlight(
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         diags.push(
-            Diagnostic::error(format!(
-                "the highlight file name `{name}` is not a valid slug"
-            ))
-            .at(file, 0..0)
-            .hint(format!(
-                "the file name is the highlight's address: a-z, 0-9 and '-' only, e.g. `{}.md`",
-                crate::vi::slugify(&slug)
-            )),
+            Diagnostic::error_msg(Msg::new("highlight_slug").arg("name", name))
+                .at(file, 0..0)
+                .hint_msg(
+                    Msg::new("highlight_slug_hint").arg("suggestion", crate::vi::slugify(&slug)),
+                ),
         );
         return None;
     }
     let text = sources.text(file);
     let Some((front, body)) = front_matter(&text) else {
         diags.push(
-            Diagnostic::error("a highlight starts with its front matter between `+++` lines")
+            Diagnostic::error_msg(Msg::new("highlight_front_matter"))
                 .at(file, 0..text.find('\n').unwrap_or(text.len()))
-                .hint("begin the file with a line `+++`, the keys (title, unit, kind, summary, date…), and another line `+++`; the text follows"),
+                .hint_msg(Msg::new("highlight_front_matter_hint")),
         );
         return None;
     };
@@ -883,24 +944,35 @@ fn load_highlight(
     let data: RawHighlight = parse_toml(file, &masked, &HIGHLIGHT_SCHEMA, diags)?;
     let image = data.image.as_ref().and_then(|image| {
         let written = image.get_ref();
-        let ok_name = !written.is_empty()
-            && !written.contains(['/', '\\'])
-            && !written.starts_with('.');
-        let ext = written.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-        let known = matches!(ext.as_deref(), Some("png" | "jpg" | "jpeg" | "webp" | "gif"));
+        let ok_name =
+            !written.is_empty() && !written.contains(['/', '\\']) && !written.starts_with('.');
+        let ext = written
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase());
+        let known = matches!(
+            ext.as_deref(),
+            Some("png" | "jpg" | "jpeg" | "webp" | "gif")
+        );
         let path = dir.join(written);
-        if !ok_name || !known {
+        let link = (ok_name && known)
+            .then(|| link_problem(root, &path))
+            .flatten()
+            .map(|problem| problem.at(file, image.span()));
+        if let Some(problem) = link {
+            diags.push(problem);
+            None
+        } else if !ok_name || !known {
             diags.push(
-                Diagnostic::error(format!("`{written}` is not an image file name ketqua can use"))
+                Diagnostic::error_msg(Msg::new("image_name").arg("name", written))
                     .at(file, image.span())
-                    .hint("name a .png, .jpg, .webp or .gif file in content/highlights/, beside this one (a name, not a path)"),
+                    .hint_msg(Msg::new("image_name_hint")),
             );
             None
         } else if !path.is_file() {
             diags.push(
-                Diagnostic::error(format!("no image file `{written}` beside this highlight"))
+                Diagnostic::error_msg(Msg::new("image_missing").arg("name", written))
                     .at(file, image.span())
-                    .hint("put the image in content/highlights/, next to the .md file"),
+                    .hint_msg(Msg::new("image_missing_hint")),
             );
             None
         } else {
@@ -934,6 +1006,90 @@ fn front_matter(text: &str) -> Option<(std::ops::Range<usize>, std::ops::Range<u
         pos = end + 1;
     }
     None
+}
+
+/// Why a path under the site folder cannot be used: a symbolic link that
+/// leads outside the site, to nothing, or round in a loop. ketqua takes
+/// only what is inside the site folder: this is the one rule for content,
+/// templates, static files, themes and highlight images, in `build`,
+/// `build --public` and `serve` alike. `None` for a path that is no link,
+/// or a link to something inside the site.
+pub(crate) fn link_problem(root: &Path, path: &Path) -> Option<Diagnostic> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let shown = display_path(root, path);
+    let target = fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    let problem = match fs::canonicalize(path) {
+        Ok(resolved) if resolves_inside(root, &resolved) => return None,
+        Ok(resolved) => Diagnostic::error_msg(
+            Msg::new("link_outside")
+                .arg("link", &shown)
+                .arg("target", &target)
+                .arg("resolved", resolved.display()),
+        )
+        .hint_msg(Msg::new("link_outside_hint")),
+        Err(_) if loops(path) => Diagnostic::error_msg(
+            Msg::new("link_loop")
+                .arg("link", &shown)
+                .arg("target", &target),
+        )
+        .hint_msg(Msg::new("link_fix_hint")),
+        Err(_) => Diagnostic::error_msg(
+            Msg::new("link_dangling")
+                .arg("link", &shown)
+                .arg("target", &target),
+        )
+        .hint_msg(Msg::new("link_fix_hint")),
+    };
+    Some(problem.at_path(Path::new(&shown), 1, 1))
+}
+
+/// [`link_problem`] for a folder and each folder between it and the site
+/// folder (`content/units`: `content`, then `content/units`).
+pub(crate) fn folder_problem(root: &Path, folder: &Path) -> Option<Diagnostic> {
+    let rel = folder.strip_prefix(root).ok()?;
+    let mut path = root.to_path_buf();
+    for part in rel.components() {
+        path.push(part);
+        if let Some(problem) = link_problem(root, &path) {
+            return Some(problem);
+        }
+    }
+    None
+}
+
+/// Whether `resolved`, a path with every link resolved, is inside the site
+/// folder `root` (resolved too). `serve` asks it for every static file it
+/// sends, in case a link changed after the site was loaded.
+pub(crate) fn resolves_inside(root: &Path, resolved: &Path) -> bool {
+    fs::canonicalize(root).is_ok_and(|root| resolved.starts_with(root))
+}
+
+/// Whether a link that cannot be resolved goes round in a loop (rather than
+/// to nothing): followed link by link, it is still a link after as many
+/// steps as the system allows.
+fn loops(path: &Path) -> bool {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => match fs::read_link(&current) {
+                Ok(target) => {
+                    let base = current.parent().map(Path::to_path_buf).unwrap_or_default();
+                    current = base.join(target);
+                }
+                Err(_) => return false,
+            },
+            // A folder on the way may itself loop.
+            Ok(_) => return false,
+            // `ErrorKind::FilesystemLoop` is not stable yet: its name is.
+            Err(err) => return format!("{:?}", err.kind()) == "FilesystemLoop",
+        }
+    }
+    true
 }
 
 /// The path shown to people: relative to the site root when inside it.

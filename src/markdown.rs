@@ -695,7 +695,8 @@ fn collect(source: &str) -> Collected<'_> {
         } else {
             let hint = hints
                 .closest(&key)
-                .map(|label| format!("did you mean `[^{label}]`?"));
+                .map(|label| format!("did you mean `[^{label}]`?"))
+                .or_else(|| Some(define_footnote(&text_ref.label)));
             problems.push(Problem {
                 severity: Severity::Error,
                 span: text_ref.span,
@@ -1008,7 +1009,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
                 severity: Severity::Error,
                 span: range.clone(),
                 message: format!("footnote `[^{label}]` is not defined"),
-                hint: None,
+                hint: Some(define_footnote(label)),
             });
             return Event::Text(self.source[range.clone()].to_owned().into());
         };
@@ -1208,6 +1209,13 @@ fn shorten_slug(slug: String) -> String {
     slug[..cut].to_string()
 }
 
+/// The hint of an undefined footnote.
+fn define_footnote(label: &str) -> String {
+    format!(
+        "define it at the end of the report, on a line of its own: `[^{label}]: the note's text`"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1319,7 +1327,7 @@ mod tests {
     }
 
     #[test]
-    fn undefined_reference_far_from_every_label_has_no_hint() {
+    fn undefined_reference_far_from_every_label_is_told_how_to_define_it() {
         let src = "A[^1] B[^nguon-so-lieu]\n\n[^1]: x\n";
         let report = render(src, "r");
         let errors = errors(&report);
@@ -1328,7 +1336,9 @@ mod tests {
             errors[0].message,
             "footnote `[^nguon-so-lieu]` is not defined"
         );
-        assert_eq!(errors[0].hint, None);
+        let hint = errors[0].hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("`[^nguon-so-lieu]: "), "{hint}");
+        assert!(!hint.contains("did you mean"), "{hint}");
     }
 
     #[test]

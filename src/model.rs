@@ -15,7 +15,9 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Held, Sources, did_you_mean};
+use crate::diag::{
+    Diagnostic, Diagnostics, FileId, Held, Msg, Sources, did_you_mean, did_you_mean_msg,
+};
 use crate::i18n::{Language, Strings};
 use crate::intern::Interner;
 use crate::load::{
@@ -496,6 +498,7 @@ pub(crate) fn resolve(
     let common = Common {
         config: &config,
         catalogue: &catalogue,
+        catalogue_failed: source.catalogue_failed,
         strings: &strings,
         labels: &labels,
     };
@@ -926,6 +929,8 @@ fn written_number(source: &str, span: Range<usize>, value: f64) -> Option<Decima
 struct Common<'a> {
     config: &'a Config,
     catalogue: &'a [CatalogueEntry],
+    /// indicators.toml was there but could not be used.
+    catalogue_failed: bool,
     strings: &'a Interner,
     /// The words reports' HTML adds, in the interface language.
     labels: &'a markdown::Labels,
@@ -959,12 +964,14 @@ fn resolve_unit(
     let Common {
         config,
         catalogue,
+        catalogue_failed,
         strings,
         labels,
     } = *common;
     let ctx = IndicatorContext {
         file,
         catalogue,
+        catalogue_failed,
         toml,
         strings,
         decimals: config.decimals,
@@ -998,7 +1005,11 @@ fn resolve_unit(
         if let Some(v) = value
             && *v.get_ref() < 0
         {
-            diags.push(Diagnostic::error(format!("`{key}` cannot be negative")).at(file, v.span()));
+            diags.push(
+                Diagnostic::error_msg(Msg::new("negative").arg("key", key))
+                    .at(file, v.span())
+                    .hint_msg(Msg::new("negative_hint")),
+            );
         }
     }
     let conference_date = raw
@@ -1142,6 +1153,9 @@ pub(crate) fn submission(
 struct IndicatorContext<'a> {
     file: FileId,
     catalogue: &'a [CatalogueEntry],
+    /// indicators.toml could not be read (already reported): a reference
+    /// into it is not a problem of its own.
+    catalogue_failed: bool,
     /// The text of the unit's unit.toml.
     toml: &'a str,
     /// Where the indicators' texts are shared with other units'.
@@ -1176,22 +1190,22 @@ fn resolve_indicator(
         None => None,
         Some(reference) => {
             let found = ctx.catalogue.iter().find(|e| &e.id == reference.get_ref());
-            if found.is_none() {
+            if found.is_none() && ctx.catalogue_failed {
+                diags.suppress();
+                return None;
+            } else if found.is_none() {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "no indicator `{}` in the catalogue",
-                        reference.get_ref()
-                    ))
+                    Diagnostic::error_msg(
+                        Msg::new("no_catalogue_indicator").arg("id", reference.get_ref()),
+                    )
                     .at(file, reference.span())
-                    .label("referenced here")
-                    .hint(
-                        did_you_mean(
+                    .label_msg(Msg::new("referenced_here"))
+                    .hint_msg(
+                        did_you_mean_msg(
                             reference.get_ref(),
                             ctx.catalogue.iter().map(|e| e.id.as_str()),
                         )
-                        .unwrap_or_else(|| {
-                            "catalogue indicators are defined in indicators.toml".into()
-                        }),
+                        .unwrap_or_else(|| Msg::new("catalogue_hint")),
                     ),
                 );
                 return None;
@@ -1606,8 +1620,9 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
         let name = parent.get_ref();
         match index.get(name.as_str()) {
             Some(&p) if p == i => diags.push(
-                Diagnostic::error(format!("unit `{}` is its own parent", src.id))
-                    .at(src.file, parent.span()),
+                Diagnostic::error_msg(Msg::new("own_parent").arg("unit", &src.id))
+                    .at(src.file, parent.span())
+                    .hint_msg(Msg::new("own_parent_hint")),
             ),
             Some(&p) => {
                 if units[p].level >= units[i].level {
@@ -1623,15 +1638,15 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
                 }
                 units[i].parent = Some(p);
             }
-            None if folders.contains(name) => {}
+            // The parent's unit.toml could not be used: that is the problem.
+            None if folders.contains(name) => diags.suppress(),
             None => diags.push(
-                Diagnostic::error(format!("no unit `{name}`"))
+                Diagnostic::error_msg(Msg::new("no_unit").arg("unit", name))
                     .at(src.file, parent.span())
-                    .label("parent named here")
-                    .hint(
-                        did_you_mean(name, folders.iter().map(String::as_str)).unwrap_or_else(
-                            || "a parent is named by its folder name under content/units/".into(),
-                        ),
+                    .label_msg(Msg::new("parent_named_here"))
+                    .hint_msg(
+                        did_you_mean_msg(name, folders.iter().map(String::as_str))
+                            .unwrap_or_else(|| Msg::new("parent_hint")),
                     ),
             ),
         }

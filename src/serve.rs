@@ -2,12 +2,15 @@
 //! watches the files it is made from, rebuilds what changed and tells open
 //! pages to reload.
 //!
-//! Threads: tiny_http's own, a few workers answering requests
-//! ([`http::handle`]), one per open page holding its reload stream, the
-//! watcher's, and the rebuild loop, the only one that changes the site. The
-//! workers read the last published [`preview::Output`]: a rebuild never
-//! blocks a request, and a failed one leaves the last good pages served.
+//! Threads, each kind bounded ([`conn::Limits`]): the one accepting
+//! connections, a fixed pool of workers answering requests
+//! ([`http::handle`]), one per open page holding its reload stream (at
+//! most 256), the watcher's, and the rebuild loop, the only one that
+//! changes the site. The workers read the last published
+//! [`preview::Output`]: a rebuild never blocks a request, and a failed one
+//! leaves the last good pages served.
 
+pub(crate) mod conn;
 pub(crate) mod http;
 pub(crate) mod preview;
 pub(crate) mod watch;
@@ -20,8 +23,6 @@ use std::time::Duration;
 
 use preview::{Outcome, Preview};
 
-/// Threads answering requests (reload streams have their own).
-const WORKERS: usize = 8;
 /// Batches of events closer than this are one rebuild (see [`watch::next_batch`]).
 const SETTLE: Duration = Duration::from_millis(10);
 /// Ports tried after the default one when it is taken.
@@ -79,11 +80,10 @@ pub(crate) fn run(
     let watcher = watch::SiteWatcher::new(&root, events_tx)?;
     let (preview, first) = Preview::new(&root, options.today);
     report(&*log, &first, &preview);
-    let server = listen(options)?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .ok_or("the server has no IP address")?;
+    let listener = listen(options)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|err| format!("the server has no address: {err}"))?;
     if !addr.ip().is_loopback() {
         log.warn(&format!(
             "listening on {}: anyone who can reach this machine can read the site, internal material included",
@@ -91,18 +91,12 @@ pub(crate) fn run(
         ));
     }
     let shared = Arc::new(http::Shared::new(&root, preview.output()));
-    let server = Arc::new(server);
-    for n in 0..WORKERS {
-        let (server, shared) = (Arc::clone(&server), Arc::clone(&shared));
-        std::thread::Builder::new()
-            .name(format!("ketqua-http-{n}"))
-            .spawn(move || {
-                while let Ok(request) = server.recv() {
-                    http::handle(&shared, request);
-                }
-            })
-            .map_err(|err| format!("cannot start the server: {err}"))?;
-    }
+    let handler_shared = Arc::clone(&shared);
+    conn::serve(
+        listener,
+        conn::Limits::default(),
+        Arc::new(move |request| http::handle(&handler_shared, request)),
+    )?;
     let rebuild_shared = Arc::clone(&shared);
     let rebuild_log = Arc::clone(&log);
     std::thread::Builder::new()
@@ -116,15 +110,14 @@ pub(crate) fn run(
     listening(&Serving {
         url: format!("http://{host}:{}/", addr.port()),
     });
-    // Ctrl-C, or the caller gone.
+    // Ctrl-C, or the caller gone: the threads end with the process.
     let _ = stop.recv();
-    server.unblock();
     Ok(())
 }
 
 /// Binds the address asked for; without `--port`, the default port or the
 /// next free one.
-fn listen(options: &ServeOptions) -> Result<tiny_http::Server, String> {
+fn listen(options: &ServeOptions) -> Result<std::net::TcpListener, String> {
     let ports: Vec<u16> = match options.port {
         Some(port) => vec![port],
         None => (DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES).collect(),
@@ -132,11 +125,8 @@ fn listen(options: &ServeOptions) -> Result<tiny_http::Server, String> {
     let mut last = String::new();
     for port in ports {
         let addr = SocketAddr::new(options.bind, port);
-        match bind(addr).and_then(|listener| {
-            tiny_http::Server::from_listener(listener, None)
-                .map_err(|err| std::io::Error::other(err.to_string()))
-        }) {
-            Ok(server) => return Ok(server),
+        match bind(addr) {
+            Ok(listener) => return Ok(listener),
             Err(err) => last = format!("cannot listen on {addr}: {err}"),
         }
     }
@@ -144,7 +134,7 @@ fn listen(options: &ServeOptions) -> Result<tiny_http::Server, String> {
 }
 
 /// A listening socket with Nagle's algorithm off (the sockets it accepts
-/// inherit it): tiny_http writes a response in several small pieces, and
+/// inherit it): a response is written in two pieces (head, body), and
 /// with Nagle the second response on a kept-alive connection waits for the
 /// browser's delayed acknowledgement, 40 ms a file.
 fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources};
 use crate::load::read_text_allowing_empty;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -138,12 +138,21 @@ fn add_disk(
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) {
+    if let Some(problem) = crate::load::folder_problem(root, dir) {
+        diags.push(problem);
+        return;
+    }
     let mut files = Vec::new();
-    if let Err(err) = walk(dir, &mut files) {
-        diags.push(Diagnostic::error(format!(
-            "cannot read {}: {err}",
-            dir.display()
-        )));
+    if let Err(err) = walk(root, dir, &mut files, diags) {
+        let shown = dir.strip_prefix(root).unwrap_or(dir).display();
+        diags.push(
+            Diagnostic::error_msg(
+                Msg::new("folder_unreadable")
+                    .arg("path", shown)
+                    .arg("err", err),
+            )
+            .hint_msg(Msg::new("folder_unreadable_hint")),
+        );
         return;
     }
     files.sort();
@@ -160,8 +169,16 @@ fn add_disk(
     }
 }
 
-/// Every file below `dir` (none when it does not exist), skipping hidden ones.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// Every file below `dir` (none when it does not exist), skipping hidden
+/// ones. A link is followed only when it leads inside the site, and into a
+/// folder only when that folder does not hold the link (which would loop):
+/// every other link is a problem in `diags` (see [`crate::load::link_problem`]).
+fn walk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    diags: &mut Diagnostics,
+) -> std::io::Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
@@ -171,11 +188,39 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             continue;
         }
         let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            walk(&path, out)?;
+        let mut kind = entry.file_type()?;
+        if kind.is_symlink() {
+            if let Some(problem) = crate::load::link_problem(root, &path) {
+                diags.push(problem);
+                continue;
+            }
+            kind = fs::metadata(&path)?.file_type();
+            if kind.is_dir() && holds_link(&path)? {
+                diags.push(
+                    Diagnostic::error_msg(
+                        Msg::new("link_folder_loop")
+                            .arg("link", path.strip_prefix(root).unwrap_or(&path).display()),
+                    )
+                    .hint_msg(Msg::new("link_fix_hint")),
+                );
+                continue;
+            }
+        }
+        if kind.is_dir() {
+            walk(root, &path, out, diags)?;
         } else {
             out.push(path);
         }
     }
     Ok(())
+}
+
+/// Whether the folder a link leads to holds the link itself.
+fn holds_link(link: &Path) -> std::io::Result<bool> {
+    let target = fs::canonicalize(link)?;
+    let parent = match link.parent() {
+        Some(parent) => fs::canonicalize(parent)?,
+        None => return Ok(false),
+    };
+    Ok(parent.starts_with(target))
 }

@@ -192,10 +192,14 @@ fn fixture_site(root: &Path) -> Site {
     let highlights = std::mem::take(&mut source.highlights);
     let no_check = |_: &crate::model::Unit, _, _: &str, _: &mut crate::diag::Diagnostics| {};
     let mut site = crate::model::resolve(source, &mut sources, &mut diags, today, false, &no_check);
+    let known = crate::highlight::Known {
+        units: &site.units,
+        catalogue: &site.catalogue,
+        folders: &[],
+    };
     site.highlights = crate::highlight::resolve(
         &highlights,
-        &site.units,
-        &site.catalogue,
+        known,
         &sources,
         &mut diags,
         today,

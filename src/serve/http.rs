@@ -1,15 +1,16 @@
-//! Serving the in-memory site over HTTP with tiny_http: request paths
+//! Serving the in-memory site over HTTP (connections in [`super::conn`]): request paths
 //! ([`resolve`], pure, refusing anything that could leave the output),
 //! content types, the live-reload script and its event stream, and the
 //! overlay that shows problems over the last good pages.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use tiny_http::{Method, Request, StatusCode};
+use super::conn::{Request, reason};
 
 use super::preview::{Lookup, Output};
 use crate::i18n::Strings;
@@ -20,7 +21,8 @@ pub(crate) const LIVE_JS: &str = "/__ketqua/live.js";
 pub(crate) const EVENTS: &str = "/__ketqua/events";
 /// At most this many pages listen for reloads at once.
 const MAX_LISTENERS: usize = 256;
-/// A comment line is sent this often, so dead connections are noticed.
+/// A comment line is sent this often (the heartbeat), so dead connections
+/// are noticed and the stream outlives the idle timeout of requests.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// What a request asks for.
@@ -135,7 +137,7 @@ pub(crate) struct Shared {
     pub output: RwLock<Arc<Output>>,
     /// The site folder: static files must be inside it.
     pub root: PathBuf,
-    listeners: Mutex<Vec<SyncSender<u64>>>,
+    listeners: Mutex<Vec<Listener>>,
 }
 
 impl Shared {
@@ -162,7 +164,7 @@ impl Shared {
             Err(poisoned) => *poisoned.into_inner() = output,
         }
         if let Ok(mut listeners) = self.listeners.lock() {
-            listeners.retain(|tx| match tx.try_send(generation) {
+            listeners.retain(|l| match l.tx.try_send(generation) {
                 // A page that has not read the last event yet will reload
                 // on it anyway.
                 Ok(()) | Err(TrySendError::Full(_)) => true,
@@ -171,21 +173,43 @@ impl Shared {
         }
     }
 
-    fn listen(&self) -> Option<Receiver<u64>> {
+    fn listen(&self) -> Option<(Receiver<u64>, Open)> {
         let mut listeners = self.listeners.lock().ok()?;
+        // The streams of closed pages go first.
+        listeners.retain(|l| l.open.load(Ordering::SeqCst));
         if listeners.len() >= MAX_LISTENERS {
             return None;
         }
         let (tx, rx) = mpsc::sync_channel(4);
-        listeners.push(tx);
-        Some(rx)
+        let open = Arc::new(AtomicBool::new(true));
+        listeners.push(Listener {
+            tx,
+            open: Arc::clone(&open),
+        });
+        Some((rx, Open(open)))
+    }
+}
+
+/// A page listening for reloads.
+struct Listener {
+    tx: SyncSender<u64>,
+    /// False once its stream has ended.
+    open: Arc<AtomicBool>,
+}
+
+/// Held by a reload stream's thread: marks its listener closed when the
+/// thread ends, so that it no longer counts against [`MAX_LISTENERS`].
+struct Open(Arc<AtomicBool>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
     }
 }
 
 /// Answers one request. Reload streams are held on their own thread.
 pub(crate) fn handle(shared: &Arc<Shared>, request: Request) {
-    let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
+    if request.method != "GET" && request.method != "HEAD" {
         let headers = [
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Allow", "GET, HEAD"),
@@ -193,7 +217,7 @@ pub(crate) fn handle(shared: &Arc<Shared>, request: Request) {
         send(request, 405, &headers, b"Method not allowed\n");
         return;
     }
-    match resolve(request.url()) {
+    match resolve(&request.url) {
         Err(Refusal::BadRequest) => send_text(request, 400, "Bad request\n"),
         Err(Refusal::Forbidden) => send_text(request, 403, "Forbidden\n"),
         Ok(Target::LiveScript) => {
@@ -201,12 +225,12 @@ pub(crate) fn handle(shared: &Arc<Shared>, request: Request) {
             send(request, 200, &headers, LIVE_SCRIPT.as_bytes());
         }
         Ok(Target::Events) => match shared.listen() {
-            Some(rx) => {
+            Some((rx, open)) => {
                 let generation = shared.current().generation;
                 // When no thread can be made, the page simply gets no reloads.
                 let _ = std::thread::Builder::new()
                     .name("ketqua-reload".into())
-                    .spawn(move || stream_events(request, generation, &rx));
+                    .spawn(move || stream_events(request, generation, &rx, open));
             }
             None => send_text(request, 503, "Too many open pages\n"),
         },
@@ -260,27 +284,62 @@ const EMPTY_PAGE: &str = "<!doctype html><html lang=\"vi\"><head><meta charset=\
 <title>ketqua</title></head><body></body></html>";
 
 /// Holds a reload stream open: the current generation first, then each
-/// new one, with a comment line now and then to notice closed pages.
-fn stream_events(request: Request, generation: u64, rx: &Receiver<u64>) {
-    let mut out = request.into_writer();
+/// new one, with a comment line (the heartbeat) now and then; a page that
+/// closed its end is noticed within a second, and its thread ends.
+fn stream_events(request: Request, generation: u64, rx: &Receiver<u64>, open: Open) {
+    let _open = open;
+    let mut out = request.into_stream();
+    // A page that stops reading is let go of after a while.
+    let _ = out.set_write_timeout(Some(2 * KEEP_ALIVE));
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
-    let mut send =
-        |text: String| -> bool { out.write_all(text.as_bytes()).is_ok() && out.flush().is_ok() };
-    if !send(format!(
-        "{head}retry: 500\nevent: reload\ndata: {generation}\n\n"
-    )) {
+    let send = |out: &mut std::net::TcpStream, text: String| -> bool {
+        out.write_all(text.as_bytes()).is_ok() && out.flush().is_ok()
+    };
+    if !send(
+        &mut out,
+        format!("{head}retry: 500\nevent: reload\ndata: {generation}\n\n"),
+    ) {
         return;
     }
+    let mut quiet = Duration::ZERO;
     loop {
-        let text = match rx.recv_timeout(KEEP_ALIVE) {
+        let text = match rx.recv_timeout(CLOSED_CHECK) {
             Ok(generation) => format!("event: reload\ndata: {generation}\n\n"),
-            Err(RecvTimeoutError::Timeout) => ": still here\n\n".to_string(),
+            Err(RecvTimeoutError::Timeout) => {
+                quiet += CLOSED_CHECK;
+                if closed(&out) {
+                    return;
+                }
+                if quiet < KEEP_ALIVE {
+                    continue;
+                }
+                ": still here\n\n".to_string()
+            }
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        if !send(text) {
+        quiet = Duration::ZERO;
+        if !send(&mut out, text) {
             return;
         }
     }
+}
+
+/// How often a reload stream looks whether its page closed it.
+const CLOSED_CHECK: Duration = Duration::from_secs(1);
+
+/// Whether the client closed its end: a page sends nothing on its reload
+/// stream, so a read that ends (or fails) means it is gone.
+fn closed(stream: &std::net::TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let mut byte = [0u8; 1];
+    let gone = match stream.peek(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(err) => err.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    gone || stream.set_nonblocking(false).is_err()
 }
 
 /// The page with the reload script, and the overlay when the last rebuild
@@ -327,16 +386,14 @@ fn overlay(problems: &str, strings: &Strings) -> String {
     )
 }
 
-/// Writes a whole response and closes the connection. tiny_http keeps
-/// connections open between requests, one thread each, and takes a new
-/// connection on a waiting thread only: with the reload streams holding
-/// connections for good, a browser's burst of new connections could wait
-/// behind idle kept-alive ones. Closing after each response frees the
-/// thread at once (on loopback a new connection costs next to nothing).
+/// Writes a whole response and closes the connection: a kept-alive
+/// connection would hold one of the few workers while idle, and a
+/// browser's burst of new connections could wait behind it. Closing after
+/// each response frees the worker at once (on loopback a new connection
+/// costs next to nothing).
 fn send(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
-    let head_only = *request.method() == Method::Head;
-    let reason = StatusCode(status).default_reason_phrase();
-    let mut head = format!("HTTP/1.1 {status} {reason}\r\n");
+    let head_only = request.is_head();
+    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -344,7 +401,7 @@ fn send(request: Request, status: u16, headers: &[(&str, &str)], body: &[u8]) {
         "Content-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
         body.len()
     ));
-    let mut out = request.into_writer();
+    let mut out = request.into_stream();
     // A page closed before its answer came: nothing to do.
     let _ = out
         .write_all(head.as_bytes())

@@ -50,10 +50,11 @@ impl Output {
         match self.statics.get(path) {
             Some(StaticFile::Embedded(bytes)) => Lookup::Found(Arc::from(*bytes)),
             Some(StaticFile::Disk(file)) => {
-                let inside = match (file.canonicalize(), root.canonicalize()) {
-                    (Ok(file), Ok(root)) => file.starts_with(root),
-                    _ => false,
-                };
+                // The load's rule, asked again: a link may have changed
+                // since the site was loaded.
+                let inside = file
+                    .canonicalize()
+                    .is_ok_and(|file| crate::load::resolves_inside(root, &file));
                 if !inside {
                     return Lookup::Outside;
                 }
@@ -300,7 +301,11 @@ impl Preview {
         }) = generated
         else {
             checked.diagnostics.sort(&checked.sources);
-            return self.failed(&checked.diagnostics, &checked.sources, true, started);
+            let language = checked
+                .site
+                .as_ref()
+                .map_or(self.output.language, |site| site.config.language);
+            return self.failed(&checked.diagnostics, &checked.sources, language, started);
         };
         let files: HashMap<Arc<str>, Arc<[u8]>> =
             files.into_inner().unwrap_or_default().into_iter().collect();
@@ -336,12 +341,14 @@ impl Preview {
         &mut self,
         diagnostics: &Diagnostics,
         sources: &Sources,
-        full: bool,
+        language: Language,
         started: Instant,
     ) -> Outcome {
-        self.output = self.output.failed(problems_text(diagnostics, sources));
+        self.output = self
+            .output
+            .failed(problems_text(diagnostics, sources, language));
         Outcome {
-            full,
+            full: true,
             ok: false,
             files: 0,
             warnings: diagnostics.warnings(),
@@ -396,7 +403,10 @@ impl Preview {
             // Sorted only to be shown (sorting ten thousand units' warnings
             // on every save would cost more than the rebuild).
             diagnostics.sort(sources);
-            self.output = self.output.failed(problems_text(diagnostics, sources));
+            let language = self.output.language;
+            self.output = self
+                .output
+                .failed(problems_text(diagnostics, sources, language));
             return Outcome {
                 full: false,
                 ok: false,
@@ -441,12 +451,20 @@ impl Preview {
 
 /// The errors, as `ketqua check` prints them (the warnings are only
 /// counted: they do not stop a build, and `check` lists them).
-fn problems_text(diagnostics: &Diagnostics, sources: &Sources) -> String {
+fn problems_text(diagnostics: &Diagnostics, sources: &Sources, language: Language) -> String {
     let mut errors = Diagnostics::default();
     for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
         errors.push(d.clone());
     }
-    format!("{}{}\n", errors.render(sources), diagnostics.summary())
+    let style = crate::diag::Style {
+        language,
+        ..crate::diag::Style::default()
+    };
+    format!(
+        "{}{}\n",
+        errors.render_with(sources, style),
+        diagnostics.summary_in(language)
+    )
 }
 
 /// Where a unit's report is.

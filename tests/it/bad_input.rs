@@ -62,9 +62,9 @@ fn every_problem_is_reported_at_once() {
     .unwrap();
     let run = ketqua(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
-    assert_has(&run.stderr, "unknown key `memebrs`");
+    assert_has(&run.stderr, "khóa `memebrs` không được biết");
     assert_has(&run.stderr, "footnote `[^9]` is not defined");
-    assert_has(&run.stderr, "check failed: 2 errors");
+    assert_has(&run.stderr, "kiểm tra không đạt: 2 lỗi");
 }
 
 #[test]
@@ -72,7 +72,7 @@ fn a_missing_site_toml_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let run = ketqua(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
-    assert_has(&run.stderr, "no site.toml");
+    assert_has(&run.stderr, "không có site.toml");
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn warnings_pass_unless_denied() {
     fs::write(&xa, text).unwrap();
     let check = ketqua(dir.path(), &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert_has(&check.stderr, "warning: indicator `3` has parts");
+    assert_has(&check.stderr, "cảnh báo: indicator `3` has parts");
     assert_has(&check.stderr, "content/units/xa-b/unit.toml:9:10");
     assert_eq!(ketqua(dir.path(), &["check", "--deny-warnings"]).code, 1);
     let build = ketqua(dir.path(), &["build"]);

@@ -139,7 +139,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     fs::write(dir.path().join("content/units/xa-b/unit.toml"), "name = \n").unwrap();
     let run = ketqua(dir.path(), &["build"]);
     assert_eq!(run.code, 1);
-    assert_has(&run.stderr, "was not changed");
+    assert_has(&run.stderr, "giữ nguyên");
     assert_eq!(before, snapshot(&out));
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()

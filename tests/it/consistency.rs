@@ -45,7 +45,7 @@ fn the_minimal_site_is_consistent_but_for_its_one_stated_result() {
     let check = ketqua(dir.path(), &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(
-        check.stderr.contains("0 errors, 1 warning"),
+        check.stderr.contains("0 lỗi, 1 cảnh báo"),
         "{}",
         check.stderr
     );
@@ -73,7 +73,7 @@ fn a_second_top_level_unit_is_quiet_once_site_toml_declares_it() {
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(!check.stderr.contains("has no parent"), "{}", check.stderr);
     assert!(
-        check.stderr.contains("0 errors, 1 warning"),
+        check.stderr.contains("0 lỗi, 1 cảnh báo"),
         "{}",
         check.stderr
     );

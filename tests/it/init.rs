@@ -10,7 +10,7 @@ fn init_creates_a_site_that_builds() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let check = ketqua(&dir, &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert_has(&check.stderr, "0 errors, 0 warnings");
+    assert_has(&check.stderr, "0 lỗi, 0 cảnh báo");
     let out = build_ok(&dir);
     let home = read(&out.join("index.html"));
     assert!(home.contains("Kết quả sơ kết giữa nhiệm kỳ"));

@@ -376,9 +376,9 @@ fn bad_highlight_fields_are_located_with_a_hint() {
     let run = ketqua(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
     let e = &run.stderr;
-    assert!(e.contains("unknown key `sumary`"), "{e}");
+    assert!(e.contains("khóa `sumary` không được biết"), "{e}");
     assert!(e.contains("content/highlights/cong-khai.md:10:1"), "{e}");
-    assert!(e.contains("did you mean `summary`?"), "{e}");
+    assert!(e.contains("có phải là `summary`?"), "{e}");
     // Fix the key: the other fields are checked.
     std::fs::write(
         dir.path().join("content/highlights/cong-khai.md"),
@@ -387,12 +387,12 @@ fn bad_highlight_fields_are_located_with_a_hint() {
     .unwrap();
     let run = ketqua(dir.path(), &["check"]);
     let e = &run.stderr;
-    assert!(e.contains("no unit `tinhh`"), "{e}");
+    assert!(e.contains("không có đơn vị `tinhh`"), "{e}");
     assert!(e.contains("cong-khai.md:3:8"), "{e}");
-    assert!(e.contains("did you mean `tinh`?"), "{e}");
+    assert!(e.contains("có phải là `tinh`?"), "{e}");
     assert!(e.contains("unknown highlight kind `reslt`"), "{e}");
     assert!(e.contains("did you mean `result`?"), "{e}");
-    assert!(e.contains("no image file `khong-co.png`"), "{e}");
+    assert!(e.contains("không có tệp ảnh `khong-co.png`"), "{e}");
     // An unknown indicator of a known unit.
     std::fs::write(
         dir.path().join("content/highlights/cong-khai.md"),
@@ -413,7 +413,8 @@ fn bad_highlight_fields_are_located_with_a_hint() {
     .unwrap();
     let run = ketqua(dir.path(), &["check"]);
     assert!(
-        run.stderr.contains("front matter between `+++` lines"),
+        run.stderr
+            .contains("phần đầu (front matter) giữa hai dòng `+++`"),
         "{}",
         run.stderr
     );

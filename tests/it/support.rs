@@ -33,6 +33,16 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Makes the site at `root` English (`language = "en"`), so its messages
+/// are the English ones.
+pub fn english(root: &Path) {
+    let config = root.join("site.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    if !text.contains("language = \"en\"") {
+        fs::write(&config, format!("language = \"en\"\n{text}")).unwrap();
+    }
+}
+
 /// A temporary copy of the fixture `minimal`, with `overlays` copied over it.
 pub fn site(overlays: &[&Path]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
