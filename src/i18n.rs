@@ -25,8 +25,8 @@ impl Language {
 
 const VI: &str = include_str!("i18n/vi.toml");
 const EN: &str = include_str!("i18n/en.toml");
-/// The messages of diagnostics, each in both languages (see
-/// [`crate::diag::Msg`]).
+/// The messages of diagnostics, each in both languages (see `Msg` in the
+/// diag module, the layer above).
 const MESSAGES: &str = include_str!("i18n/messages.toml");
 
 /// One message of the catalogue, in both languages.
