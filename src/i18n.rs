@@ -26,7 +26,7 @@ impl Language {
 const VI: &str = include_str!("i18n/vi.toml");
 const EN: &str = include_str!("i18n/en.toml");
 /// The messages of diagnostics, each in both languages (see `Msg` in the
-/// diag module, the layer above).
+/// diag module, which builds on this one).
 const MESSAGES: &str = include_str!("i18n/messages.toml");
 
 /// One message of the catalogue, in both languages.
