@@ -414,26 +414,49 @@ fn expected_number(src: &str, c: &Cursor<'_>, after: Option<Range<usize>>) -> Pa
 
 /// A concrete hint when a target is written in words, as the reports do:
 /// "Trên 95%" → `> 95%`, "98% trở lên" → `>= 98%`, "dưới 2%" → `< 2%`.
+/// Words that stand for a comparison sign in a target written out, folded:
+/// after the number ("95% trở lên") or just before it ("trên 95%", "tối
+/// đa 2%").
+const SIGN_WORDS_AFTER: &[(&str, &str)] = &[("tro len", ">="), ("tro xuong", "<=")];
+const SIGN_WORDS_BEFORE: &[(&str, &str)] = &[
+    ("it nhat", ">="),
+    ("toi thieu", ">="),
+    ("toi da", "<="),
+    ("khong qua", "<="),
+    ("tren", ">"),
+    ("hon", ">"),
+    ("vuot", ">"),
+    ("duoi", "<"),
+];
+
+/// The comparison sign that words around a target's number stand for, from
+/// the folded text before the number and after it: "trên" → `>`, "trở
+/// lên" → `>=`, "tối đa" → `<=`, "dưới" → `<`. Used for the hint of a
+/// worded target and by the import, which reads such targets.
+pub(crate) fn sign_of_words(before: &str, after: &str) -> Option<&'static str> {
+    if let Some(&(_, op)) = SIGN_WORDS_AFTER.iter().find(|(w, _)| after.contains(w)) {
+        return Some(op);
+    }
+    let before = before.trim_end();
+    SIGN_WORDS_BEFORE
+        .iter()
+        .find(|(w, _)| {
+            before.ends_with(w)
+                && before[..before.len() - w.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
+        .map(|&(_, op)| op)
+}
+
 fn word_hint(src: &str) -> Option<String> {
-    let folded = fold(src);
-    let op =
-        if folded.contains("tro len") || folded.contains("it nhat") || folded.contains("toi thieu")
-        {
-            ">="
-        } else if folded.contains("khong qua")
-            || folded.contains("toi da")
-            || folded.contains("tro xuong")
-        {
-            "<="
-        } else if folded.starts_with("tren") || folded.starts_with("hon") {
-            ">"
-        } else if folded.starts_with("duoi") {
-            "<"
-        } else {
-            return None;
-        };
-    // The first number as written, with its `%`.
+    // The words around the first number.
     let start = src.find(|ch: char| ch.is_ascii_digit())?;
+    let before = fold(src.get(..start)?);
+    let after = fold(src.get(start..)?);
+    let op = sign_of_words(&before, &after)?;
+    // The first number as written, with its `%`.
     let tail = src.get(start..)?;
     let len = tail
         .find(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == ','))

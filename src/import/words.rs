@@ -141,10 +141,6 @@ pub(crate) fn read_target(text: &str) -> Option<String> {
     let folded_after = fold(&text[token.end..]);
     let before = folded_before.trim_end();
     let after = folded_after.trim_start();
-    let last_words = |n: usize| -> String {
-        let words: Vec<&str> = before.split_whitespace().collect();
-        words[words.len().saturating_sub(n)..].join(" ")
-    };
     let per_year = after.starts_with("/nam")
         || after.starts_with("/ nam")
         || after.starts_with("/year")
@@ -153,24 +149,8 @@ pub(crate) fn read_target(text: &str) -> Option<String> {
             .any(|w| fold(text).contains(w));
     let op = if token.upper.is_some() {
         ""
-    } else if after.contains("tro len") {
-        ">="
-    } else if after.contains("tro xuong") {
-        "<="
     } else {
-        let one = last_words(1);
-        let two = last_words(2);
-        if two == "it nhat" || two == "toi thieu" {
-            ">="
-        } else if two == "toi da" || two == "khong qua" {
-            "<="
-        } else if one == "tren" || one == "hon" || one == "vuot" {
-            ">"
-        } else if one == "duoi" {
-            "<"
-        } else {
-            ""
-        }
+        target::sign_of_words(before, after).unwrap_or("")
     };
     // A bare number means "at least": written so, but for a 100% duty.
     let duty = token.percent && token.text == "100";
