@@ -269,12 +269,12 @@ pub(crate) fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) 
         .filter_map(|rel| {
             let page = pages.iter().find(|page| clashes(rel, page))?;
             Some(
-                Diagnostic::error(format!(
+                Diagnostic::error_str(format!(
                     "{} would replace the page {} that ketqua generates",
                     theme.static_origin(root, rel),
                     page
                 ))
-                .hint("rename or remove the static file; to change the page itself, override its template in templates/"),
+                .hint_str("rename or remove the static file; to change the page itself, override its template in templates/"),
             )
         })
         .collect()
@@ -310,12 +310,12 @@ impl Sink for ToStaging<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.0
             .write(path, bytes)
-            .map_err(|err| Diagnostic::error(format!("cannot write {err}")))
+            .map_err(|err| Diagnostic::error_str(format!("cannot write {err}")))
     }
 
     fn write_with(&self, path: &str, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
         self.0.write_with(path, fill).map_err(|err| match err {
-            write::Streamed::Write(err) => Diagnostic::error(format!("cannot write {err}")),
+            write::Streamed::Write(err) => Diagnostic::error_str(format!("cannot write {err}")),
             write::Streamed::Fill(d) => d,
         })
     }
@@ -397,7 +397,7 @@ pub(crate) fn generate(
         .and_then(|()| {
             copies.iter().try_for_each(|(rel, path)| {
                 let bytes = std::fs::read(path).map_err(|err| {
-                    Diagnostic::error(format!("cannot read {}: {err}", path.display()))
+                    Diagnostic::error_str(format!("cannot read {}: {err}", path.display()))
                 })?;
                 sink.write(rel, &bytes)?;
                 progress.advance();
@@ -445,7 +445,7 @@ fn render_and_write(
     let staging = match Staging::create(&options.output, previous) {
         Ok(s) => s,
         Err(err) => {
-            diags.push(Diagnostic::error(format!(
+            diags.push(Diagnostic::error_str(format!(
                 "cannot prepare the output folder: {err}"
             )));
             return None;
@@ -468,7 +468,7 @@ fn render_and_write(
         };
         if let Err(err) = result {
             progress.finish();
-            diags.push(Diagnostic::error(format!("cannot write {err}")));
+            diags.push(Diagnostic::error_str(format!("cannot write {err}")));
             return None;
         }
         progress.advance();
@@ -485,7 +485,7 @@ fn render_and_write(
              (delete it by hand)"
         )],
         Err(err) => {
-            diags.push(Diagnostic::error(format!(
+            diags.push(Diagnostic::error_str(format!(
                 "cannot put the new build in place: {err}"
             )));
             return None;

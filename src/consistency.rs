@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Sources};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources};
 use crate::model::{Denominator, Indicator, Site, Span, Unit};
 use crate::overall;
 use crate::rollup::Tally;
@@ -79,16 +79,10 @@ fn figure_without_target(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) 
         return;
     };
     diags.push(
-        Diagnostic::warning(format!(
-            "indicator `{}` has a figure but no target: it is not assessed",
-            ind.id
-        ))
-        .at(unit.file, span)
-        .label("no target to compare it with")
-        .hint(format!(
-            "write its target (`>= 95%`, `3-5%/năm`, `100%` or `yes`) as the report states it: “{}”",
-            ind.description
-        )),
+        Diagnostic::warning(Msg::new("figure_without_target").arg("id", &ind.id))
+            .at(unit.file, span)
+            .label(Msg::new("figure_without_target_label"))
+            .hint(Msg::new("figure_without_target_hint").arg("description", &ind.description)),
     );
 }
 
@@ -135,34 +129,29 @@ fn scan_text_at(
 /// numbers always are; counts only when they contradict the unit's totals.
 fn finding_diagnostic(unit: &Unit, kind: &FindingKind) -> Option<Diagnostic> {
     match kind {
-        FindingKind::FractionPercent { .. } | FindingKind::MalformedNumber { .. } => Some(
-            Diagnostic::warning(scan::message(kind)).maybe_hint(scan::hint(kind)),
-        ),
-        FindingKind::OrganisationCount { .. } => {
-            scan::count_problem(kind, unit.organisations, unit.members).map(|m| {
-                Diagnostic::warning(m).hint(
-                    "the same count must be the same everywhere: correct the text or `organisations` in unit.toml",
-                )
-            })
+        FindingKind::FractionPercent { .. } | FindingKind::MalformedNumber { .. } => {
+            Some(Diagnostic::warning(scan::message(kind)).maybe_hint(scan::hint(kind)))
         }
-        FindingKind::MemberCount { .. } => {
+        FindingKind::OrganisationCount { .. } | FindingKind::MemberCount { .. } => {
+            let key = match kind {
+                FindingKind::OrganisationCount { .. } => "organisations",
+                _ => "members",
+            };
             scan::count_problem(kind, unit.organisations, unit.members).map(|m| {
-                Diagnostic::warning(m).hint(
-                    "the same count must be the same everywhere: correct the text or `members` in unit.toml",
-                )
+                Diagnostic::warning(m).hint(Msg::new("count_differs_hint").arg("key", key))
             })
         }
     }
 }
 
 /// Words for a status in messages: the Vietnamese word the reports use.
-fn status_words(status: Status) -> &'static str {
-    match status {
-        Status::Exceeded => "vượt (exceeded)",
-        Status::Achieved => "đạt (achieved)",
-        Status::NotAchieved => "không đạt (not achieved)",
-        Status::NotAssessed => "chưa đánh giá (not assessed)",
-    }
+fn status_words(status: Status) -> Msg {
+    Msg::new(match status {
+        Status::Exceeded => "status_exceeded",
+        Status::Achieved => "status_achieved",
+        Status::NotAchieved => "status_not_achieved",
+        Status::NotAssessed => "status_not_assessed",
+    })
 }
 
 /// The figure the status was computed from, for messages, as the page shows
@@ -176,7 +165,7 @@ fn compared_text(ind: &Indicator) -> String {
             vi::format_written(*num),
             vi::format_written(*den)
         ),
-        (Some(Figure::Bool(b)), _) => if *b { "có" } else { "không" }.to_string(),
+        (Some(Figure::Bool(b)), _) => if *b { "true" } else { "false" }.to_string(),
         (_, Some(x)) if percent => format!("{}%", vi::format_written(x)),
         (_, Some(x)) => vi::format_written(x),
         _ => String::new(),
@@ -184,16 +173,16 @@ fn compared_text(ind: &Indicator) -> String {
 }
 
 /// Words for a claim in messages.
-fn claim_words(claim: Claim) -> &'static str {
-    match claim {
-        Claim::Exceeded => "vượt (exceeded)",
-        Claim::Achieved => "đạt (achieved)",
-        Claim::Met => "đạt và vượt (achieved or exceeded)",
-        Claim::NotAchieved => "không đạt (not achieved)",
-        Claim::BroadlyAchieved => "cơ bản đạt (broadly achieved: not achieved by the figures)",
-        Claim::NotAssessed => "chưa đánh giá (not assessed)",
-        Claim::Change => "a change, no status",
-    }
+fn claim_words(claim: Claim) -> Msg {
+    Msg::new(match claim {
+        Claim::Exceeded => "status_exceeded",
+        Claim::Achieved => "status_achieved",
+        Claim::Met => "claim_met",
+        Claim::NotAchieved => "status_not_achieved",
+        Claim::BroadlyAchieved => "claim_broadly_achieved",
+        Claim::NotAssessed => "status_not_assessed",
+        Claim::Change => "claim_change",
+    })
 }
 
 /// A stated result against the computed status and figures: words the
@@ -208,13 +197,14 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
         Reading::Empty => return,
         Reading::NotUnderstood => {
             diags.push(
-                Diagnostic::warning(format!(
-                    "indicator `{}`: the stated result “{}” is not understood; the page shows it as the report's words, without a status",
-                    ind.id, ind.stated
-                ))
+                Diagnostic::warning(
+                    Msg::new("stated_not_understood")
+                        .arg("id", &ind.id)
+                        .arg("stated", &ind.stated),
+                )
                 .at(unit.file, span)
-                .label("not understood")
-                .hint(STATED_HINT),
+                .label(Msg::new("stated_not_understood_label"))
+                .hint(Msg::new("stated_hint")),
             );
             return;
         }
@@ -233,43 +223,45 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
         .unwrap_or_default();
     if ind.reading.disagrees(computed) {
         let figures = compared_text(ind);
-        let because = if figures.is_empty() {
-            format!("its parts give {}", status_words(computed))
+        let message = if figures.is_empty() {
+            Msg::new("stated_differs_parts")
         } else {
-            format!(
-                "{figures} against the target {target_text} is {}",
-                status_words(computed)
-            )
+            Msg::new("stated_differs")
+                .arg("figures", figures)
+                .arg("target", &target_text)
         };
         diags.push(
-            Diagnostic::warning(format!(
-                "indicator `{}`: the report states “{}” but {because}",
-                ind.id, ind.stated
-            ))
+            Diagnostic::warning(
+                message
+                    .arg("id", &ind.id)
+                    .arg("stated", &ind.stated)
+                    .arg_msg("status", status_words(computed)),
+            )
             .at(unit.file, span)
-            .label(format!("stated: {}", claim_words(claim)))
-            .hint(
-                "check the figures and the stated result against the report; the page shows both",
-            ),
+            .label(Msg::new("stated_label").arg_msg("claim", claim_words(claim)))
+            .hint(Msg::new("stated_differs_hint")),
         );
         return;
     }
     if let Some(m) = stated_figure_mismatch(ind) {
         let shown = m.computed_text();
         diags.push(
-            Diagnostic::warning(format!(
-                "indicator `{}`: the report states “{}” but the figures give {shown}% {} ({} against {target_text})",
-                ind.id,
-                ind.stated,
-                m.what,
-                compared_text(ind)
-            ))
+            Diagnostic::warning(
+                Msg::new("stated_figure_differs")
+                    .arg("id", &ind.id)
+                    .arg("stated", &ind.stated)
+                    .arg("shown", &shown)
+                    .arg_msg("what", m.what_msg())
+                    .arg("figures", compared_text(ind))
+                    .arg("target", &target_text),
+            )
             .at(unit.file, span)
-            .label(format!(
-                "stated {}%, computed {shown}%",
-                vi::format_written(m.stated),
-            ))
-            .hint("correct the figure or the stated result so that they agree"),
+            .label(
+                Msg::new("stated_figure_label")
+                    .arg("stated", vi::format_written(m.stated))
+                    .arg("shown", &shown),
+            )
+            .hint(Msg::new("stated_figure_hint")),
         );
     }
 }
@@ -285,9 +277,6 @@ pub(crate) fn stated_figure_mismatch(ind: &Indicator) -> Option<StatedMismatch> 
     )
 }
 
-/// The phrasings the grammar of stated results knows.
-const STATED_HINT: &str = "write a stated result as the reports do: `Đạt`, `Vượt`, `Vượt 1,6%`, `Vượt 2 điểm %`, `Không đạt`, `Chưa đạt`, `Cơ bản đạt`, `Hoàn thành`, `Hoàn thành vượt mức`, `Đạt và vượt`, `Đạt 96,16% so với nghị quyết` (or KH, kế hoạch, mục tiêu, chỉ tiêu), `Bằng 98%`, `Tăng 5%`, `Giảm 2%`";
-
 /// A unit's total that a denominator counts.
 fn unit_total(unit: &Unit, what: Denominator) -> Option<i64> {
     match what {
@@ -296,11 +285,11 @@ fn unit_total(unit: &Unit, what: Denominator) -> Option<i64> {
     }
 }
 
-fn denominator_words(what: Denominator) -> &'static str {
-    match what {
-        Denominator::Organisations => "party organisations",
-        Denominator::Members => "party members",
-    }
+fn denominator_words(what: Denominator) -> Msg {
+    Msg::new(match what {
+        Denominator::Organisations => "party_organisations",
+        Denominator::Members => "party_members",
+    })
 }
 
 /// Fractions whose denominator is declared to count the unit's own
@@ -321,20 +310,17 @@ fn denominators(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
             && *den != rust_decimal::Decimal::from(total)
         {
             diags.push(
-                Diagnostic::warning(format!(
-                    "indicator `{}` counts out of {} {}, but the unit has {} (`{} = {}`)",
-                    ind.id,
-                    vi::format_written(*den),
-                    denominator_words(what),
-                    vi::format_int(total),
-                    what.key(),
-                    total
-                ))
+                Diagnostic::warning(
+                    Msg::new("denominator_differs")
+                        .arg("id", &ind.id)
+                        .arg("den", vi::format_written(*den))
+                        .arg_msg("what", denominator_words(what))
+                        .arg("total", vi::format_int(total))
+                        .arg("key", what.key())
+                        .arg("written", total),
+                )
                 .at(unit.file, span.range())
-                .hint(format!(
-                    "the same count must be the same everywhere: correct the fraction or `{}`",
-                    what.key()
-                )),
+                .hint(Msg::new("denominator_differs_hint").arg("key", what.key())),
             );
         }
     }
@@ -358,14 +344,14 @@ fn children_totals(site: &Site, i: usize, diags: &mut Diagnostics) {
             .sum();
         if sum > i128::from(members) {
             diags.push(
-                Diagnostic::warning(format!(
-                    "the units below {} have {} party members in all, more than the {} given here",
-                    unit.display_name(),
-                    vi::group_thousands(&sum.to_string()),
-                    vi::format_int(members)
-                ))
+                Diagnostic::warning(
+                    Msg::new("children_members")
+                        .arg("unit", unit.display_name())
+                        .arg("sum", vi::group_thousands(&sum.to_string()))
+                        .arg("members", vi::format_int(members)),
+                )
                 .at(unit.file, span)
-                .hint("a unit's members include its children's: correct this total or a child's `members`"),
+                .hint(Msg::new("children_members_hint")),
             );
         }
     }
@@ -373,15 +359,18 @@ fn children_totals(site: &Site, i: usize, diags: &mut Diagnostics) {
         && children.len() as i64 > organisations
     {
         diags.push(
-            Diagnostic::warning(format!(
-                "{} has {} {} directly below it in this site, more than the {} organisations given here",
-                unit.display_name(),
-                children.len(),
-                if children.len() == 1 { "unit" } else { "units" },
-                organisations
-            ))
+            Diagnostic::warning(
+                Msg::new(if children.len() == 1 {
+                    "children_organisations_one"
+                } else {
+                    "children_organisations"
+                })
+                .arg("unit", unit.display_name())
+                .arg("children", children.len())
+                .arg("organisations", organisations),
+            )
             .at(unit.file, span)
-            .hint("each unit below is one of its organisations: correct `organisations` or a child's `parent`"),
+            .hint(Msg::new("children_organisations_hint")),
         );
     }
 }
@@ -398,15 +387,10 @@ fn stated_overall(site: &Site, unit: &Unit, diags: &mut Diagnostics) {
     let rule = site.config.count;
     let Some(reading) = overall::read(&stated.text) else {
         diags.push(
-            Diagnostic::warning(format!(
-                "the stated overall result “{}” is not understood",
-                stated.text
-            ))
-            .at(unit.file, stated.span.clone())
-            .label("no figure read here: the page shows the words as written")
-            .hint(
-                "copy the report's phrase with its counts, e.g. “Hoàn thành và vượt 09/12 chỉ tiêu; không hoàn thành 02/12 chỉ tiêu” (docs/content-format.md, Counting)",
-            ),
+            Diagnostic::warning(Msg::new("overall_not_understood").arg("stated", &stated.text))
+                .at(unit.file, stated.span.clone())
+                .label(Msg::new("overall_not_understood_label"))
+                .hint(Msg::new("overall_not_understood_hint")),
         );
         return;
     };
@@ -417,28 +401,26 @@ fn stated_overall(site: &Site, unit: &Unit, diags: &mut Diagnostics) {
         return;
     }
     let written = |c: &Option<overall::Count>| c.as_ref().map(|c| c.written.clone());
-    let stated_figures: Vec<String> = [
-        written(&reading.met).map(|w| format!("{w} met")),
-        written(&reading.not_met).map(|w| format!("{w} not met")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let stated_figures = match (written(&reading.met), written(&reading.not_met)) {
+        (Some(met), Some(not_met)) => Msg::new("overall_met_not_met")
+            .arg("met", met)
+            .arg("not_met", not_met),
+        (Some(met), None) => Msg::new("overall_met").arg("met", met),
+        (None, Some(not_met)) => Msg::new("overall_not_met").arg("not_met", not_met),
+        (None, None) => Msg::new("overall_nothing"),
+    };
     diags.push(
-        Diagnostic::warning(format!(
-            "{}: the report states {} but the indicators give {met}/{} met, {}/{} not met (counting {})",
-            unit.display_name(),
-            stated_figures.join(", "),
-            t.total(),
-            t.not_achieved,
-            t.total(),
-            rule.key()
-        ))
+        Diagnostic::warning(
+            Msg::new("overall_differs")
+                .arg("unit", unit.display_name())
+                .arg_msg("stated", stated_figures)
+                .arg("met", met)
+                .arg("not_met", t.not_achieved)
+                .arg("total", t.total())
+                .arg("rule", rule.key()),
+        )
         .at(unit.file, stated.span.clone())
-        .label("the report's own figure")
-        .hint(format!(
-            "the page shows both, marked as different; check the indicators against the report, or set `[review] count` in site.toml to the rule the report counts by (now `{}`)",
-            rule.key()
-        )),
+        .label(Msg::new("overall_differs_label"))
+        .hint(Msg::new("overall_differs_hint").arg("rule", rule.key())),
     );
 }

@@ -216,7 +216,15 @@ struct Texts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Msg {
     key: &'static str,
-    args: Vec<(&'static str, String)>,
+    args: Vec<(&'static str, Arg)>,
+}
+
+/// The value of a placeholder: a text as it is (a name, a figure), or
+/// another message of the catalogue, worded in the same language.
+#[derive(Debug, Clone, PartialEq)]
+enum Arg {
+    Text(String),
+    Msg(Msg),
 }
 
 impl Msg {
@@ -229,22 +237,74 @@ impl Msg {
 
     /// Fills the placeholder `{name}`.
     pub fn arg(mut self, name: &'static str, value: impl std::fmt::Display) -> Msg {
-        self.args.push((name, value.to_string()));
+        self.args.push((name, Arg::Text(value.to_string())));
         self
+    }
+
+    /// Fills the placeholder `{name}` with another message.
+    pub fn arg_msg(mut self, name: &'static str, value: Msg) -> Msg {
+        self.args.push((name, Arg::Msg(value)));
+        self
+    }
+
+    /// The message in English (what tests and logs read).
+    pub fn en(&self) -> String {
+        self.text(Language::En)
     }
 
     /// The message in `language`.
     pub fn text(&self, language: Language) -> String {
         let mut text = crate::i18n::message(language, self.key).to_string();
         for (name, value) in &self.args {
-            text = text.replace(&format!("{{{name}}}"), value);
+            let value = match value {
+                Arg::Text(text) => Cow::Borrowed(text.as_str()),
+                Arg::Msg(msg) => Cow::Owned(msg.text(language)),
+            };
+            text = text.replace(&format!("{{{name}}}"), &value);
         }
         text
     }
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Diagnostic {
+    /// An error: its message and the hint that says what to do, both from
+    /// the catalogue (an error without a hint does not compile).
+    pub fn error(message: Msg, hint: Msg) -> Diagnostic {
+        let mut d = Diagnostic::error_str(message.text(Language::En));
+        d.texts_mut().message = Some(message);
+        d.hint(hint)
+    }
+
+    /// A warning worded by the catalogue.
+    pub fn warning(message: Msg) -> Diagnostic {
+        let mut d = Diagnostic::warning_str(message.text(Language::En));
+        d.texts_mut().message = Some(message);
+        d
+    }
+
+    /// The text beside the caret.
+    pub fn label(mut self, label: Msg) -> Diagnostic {
+        self.label = label.text(Language::En);
+        self.texts_mut().label = Some(label);
+        self
+    }
+
+    /// What to do about it (replacing the hint given so far).
+    pub fn hint(mut self, hint: Msg) -> Diagnostic {
+        self.hint = Some(hint.text(Language::En));
+        self.texts_mut().hint = Some(hint);
+        self
+    }
+
+    /// A hint when there is one; `None` keeps the hint given so far.
+    pub fn maybe_hint(self, hint: Option<Msg>) -> Diagnostic {
+        match hint {
+            Some(hint) => self.hint(hint),
+            None => self,
+        }
+    }
+
+    pub(crate) fn error_str(message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             message: message.into(),
@@ -255,31 +315,33 @@ impl Diagnostic {
         }
     }
 
-    /// An error worded by the catalogue.
-    pub fn error_msg(message: Msg) -> Diagnostic {
-        let mut d = Diagnostic::error(message.text(Language::En));
-        d.texts_mut().message = Some(message);
-        d
+    pub(crate) fn warning_str(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error_str(message)
+        }
     }
 
-    /// A warning worded by the catalogue.
-    pub fn warning_msg(message: Msg) -> Diagnostic {
-        let mut d = Diagnostic::warning(message.text(Language::En));
-        d.texts_mut().message = Some(message);
-        d
-    }
-
-    /// A label worded by the catalogue.
-    pub fn label_msg(mut self, label: Msg) -> Diagnostic {
-        self.label = label.text(Language::En);
-        self.texts_mut().label = Some(label);
+    pub(crate) fn label_str(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = label.into();
         self
     }
 
-    /// A hint worded by the catalogue.
-    pub fn hint_msg(mut self, hint: Msg) -> Diagnostic {
-        self.hint = Some(hint.text(Language::En));
-        self.texts_mut().hint = Some(hint);
+    pub(crate) fn hint_str(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        if let Some(texts) = &mut self.texts {
+            texts.hint = None;
+        }
+        self
+    }
+
+    pub(crate) fn maybe_hint_str(mut self, hint: Option<String>) -> Diagnostic {
+        if hint.is_some() {
+            self.hint = hint;
+            if let Some(texts) = &mut self.texts {
+                texts.hint = None;
+            }
+        }
         self
     }
 
@@ -303,13 +365,6 @@ impl Diagnostic {
         )
     }
 
-    pub fn warning(message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message)
-        }
-    }
-
     pub fn at(mut self, file: FileId, span: Range<usize>) -> Diagnostic {
         self.location = Location::Span { file, span };
         self
@@ -323,34 +378,6 @@ impl Diagnostic {
             column: small(column),
         };
         self
-    }
-
-    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = label.into();
-        self
-    }
-
-    pub fn hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
-        if let Some(texts) = &mut self.texts {
-            texts.hint = None;
-        }
-        self
-    }
-
-    pub fn maybe_hint(mut self, hint: Option<String>) -> Diagnostic {
-        self.hint = hint;
-        if let Some(texts) = &mut self.texts {
-            texts.hint = None;
-        }
-        self
-    }
-
-    pub fn maybe_hint_msg(self, hint: Option<Msg>) -> Diagnostic {
-        match hint {
-            Some(hint) => self.hint_msg(hint),
-            None => self.maybe_hint(None),
-        }
     }
 
     /// "site.toml:3:9" style location, for one-line summaries and tests.
@@ -800,7 +827,10 @@ pub(crate) fn did_you_mean<'a>(
 }
 
 /// The candidate closest to `word`, when one is close.
-fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let best = candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -822,7 +852,7 @@ mod tests {
         let unquoted = sources.add("b/unit.toml".into(), "name = 2\n".into());
         let other = sources.add("c/report.md".into(), "# Báo cáo\n".into());
         let mut diags = Diagnostics::default();
-        diags.push(Diagnostic::warning("odd").at(quoted, 7..8));
+        diags.push(Diagnostic::warning_str("odd").at(quoted, 7..8));
         sources.release([quoted, unquoted], &diags);
         assert_eq!(sources.text(quoted), "name = 1\n");
         assert_eq!(sources.text(unquoted), "");
@@ -873,9 +903,9 @@ mod tests {
         );
         let mut diags = Diagnostics::default();
         diags.push(
-            Diagnostic::error("unknown key `memebrs`")
+            Diagnostic::error_str("unknown key `memebrs`")
                 .at(id, 11..18)
-                .hint("did you mean `members`?"),
+                .hint_str("did you mean `members`?"),
         );
         let text = diags.render(&sources);
         assert!(text.contains("units/a/unit.toml:2:1"), "{text}");
@@ -892,7 +922,11 @@ mod tests {
         let id = sources.add("a/report.md".into(), text.clone());
         let at = text.find("SAI").unwrap();
         let mut diags = Diagnostics::default();
-        diags.push(Diagnostic::warning("sai").at(id, at..at + 3).label("đây"));
+        diags.push(
+            Diagnostic::warning_str("sai")
+                .at(id, at..at + 3)
+                .label_str("đây"),
+        );
         let out = diags.render(&sources);
         let column = before.chars().count() + 1;
         assert!(out.contains(&format!("a/report.md:3:{column}")), "{out}");
@@ -912,9 +946,9 @@ mod tests {
         let id = sources.add("u.toml".into(), "a = 1\n".into());
         let mut diags = Diagnostics::default();
         for n in 0..7 {
-            diags.push(Diagnostic::error(format!("no unit `u{n}`")).at(id, 0..1));
+            diags.push(Diagnostic::error_str(format!("no unit `u{n}`")).at(id, 0..1));
         }
-        diags.push(Diagnostic::error("another kind").at(id, 0..1));
+        diags.push(Diagnostic::error_str("another kind").at(id, 0..1));
         let style = Style {
             max_per_kind: 3,
             ..Style::default()
@@ -946,7 +980,7 @@ mod tests {
         let offset = toml.find("memebrs").unwrap();
         assert_eq!(sources.line_col(a, offset), (2, 1));
         let mut diags = Diagnostics::default();
-        diags.push(Diagnostic::error("unknown key `memebrs`").at(a, offset..offset + 7));
+        diags.push(Diagnostic::error_str("unknown key `memebrs`").at(a, offset..offset + 7));
         let text = diags.render(&sources);
         assert!(text.contains("units/a/unit.toml:2:1"), "{text}");
         assert!(text.contains("memebrs = 3"), "{text}");

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources, did_you_mean, did_you_mean_msg};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources, did_you_mean_msg};
 use crate::i18n::{Language, Strings};
 use crate::load::{HighlightSource, RawHighlight};
 use crate::markdown;
@@ -52,12 +52,14 @@ fn resolve_one(
     let file = src.file;
     let raw = &src.data;
     let before = diags.errors();
-    for (key, value) in [("title", &raw.title), ("summary", &raw.summary)] {
+    for (key, value) in [
+        ("highlight_title_empty", &raw.title),
+        ("highlight_summary_empty", &raw.summary),
+    ] {
         if value.get_ref().trim().is_empty() {
             diags.push(
-                Diagnostic::error(format!("the highlight's {key} is empty"))
-                    .at(file, value.span())
-                    .hint("journalists quote it: write it in full"),
+                Diagnostic::error(Msg::new(key), Msg::new("highlight_empty_hint"))
+                    .at(file, value.span()),
             );
         }
     }
@@ -73,27 +75,25 @@ fn resolve_one(
         diags.suppress();
     } else if unit.is_none() {
         diags.push(
-            Diagnostic::error_msg(Msg::new("no_unit").arg("unit", unit_id))
-                .at(file, raw.unit.span())
-                .label_msg(Msg::new("highlight_no_unit_label"))
-                .hint_msg(
-                    did_you_mean_msg(unit_id, units.iter().map(|u| u.id.as_str()))
-                        .unwrap_or_else(|| Msg::new("highlight_unit_hint")),
-                ),
+            Diagnostic::error(
+                Msg::new("no_unit").arg("unit", unit_id),
+                did_you_mean_msg(unit_id, units.iter().map(|u| u.id.as_str()))
+                    .unwrap_or_else(|| Msg::new("highlight_unit_hint")),
+            )
+            .at(file, raw.unit.span())
+            .label(Msg::new("highlight_no_unit_label")),
         );
     }
     let kind = HighlightKind::parse(raw.kind.get_ref());
     if kind.is_none() {
         let found = raw.kind.get_ref();
         diags.push(
-            Diagnostic::error(format!("unknown highlight kind `{found}`"))
-                .at(file, raw.kind.span())
-                .hint(
-                    did_you_mean(found, HighlightKind::ALL.map(HighlightKind::key))
-                        .unwrap_or_else(|| {
-                            "the kinds are result (kết quả nổi bật), model (mô hình, cách làm hay) and lesson (bài học kinh nghiệm)".into()
-                        }),
-                ),
+            Diagnostic::error(
+                Msg::new("highlight_kind").arg("kind", found),
+                did_you_mean_msg(found, HighlightKind::ALL.map(HighlightKind::key))
+                    .unwrap_or_else(|| Msg::new("highlight_kind_hint")),
+            )
+            .at(file, raw.kind.span()),
         );
     }
     let date = model::date(file, &raw.date, diags);
@@ -105,9 +105,11 @@ fn resolve_one(
         && r < d
     {
         diags.push(
-            Diagnostic::error("the release date is before the highlight's date")
-                .at(file, written.span())
-                .hint("`release` is the day it may be published: on or after `date`"),
+            Diagnostic::error(
+                Msg::new("release_before_date"),
+                Msg::new("release_before_date_hint"),
+            )
+            .at(file, written.span()),
         );
     }
     let date_illustrative = illustrative_date(file, raw, diags);
@@ -126,19 +128,19 @@ fn resolve_one(
                     }
                     let in_catalogue = catalogue.iter().any(|c| &c.id == written.get_ref());
                     diags.push(
-                        Diagnostic::error(format!(
-                            "unit `{}` has no indicator `{}`",
-                            unit.id,
-                            written.get_ref()
-                        ))
-                        .at(file, written.span())
-                        .maybe_hint(did_you_mean(written.get_ref(), known).or_else(|| {
-                            Some(if in_catalogue {
-                                "this catalogue indicator is not used by the unit: add it to its unit.toml".into()
-                            } else {
-                                "name the id of one of the unit's indicators (or of its catalogue entry)".into()
-                            })
-                        })),
+                        Diagnostic::error(
+                            Msg::new("highlight_no_indicator")
+                                .arg("unit", &unit.id)
+                                .arg("indicator", written.get_ref()),
+                            did_you_mean_msg(written.get_ref(), known).unwrap_or_else(|| {
+                                Msg::new(if in_catalogue {
+                                    "highlight_indicator_unused_hint"
+                                } else {
+                                    "highlight_indicator_hint"
+                                })
+                            }),
+                        )
+                        .at(file, written.span()),
                     );
                 }
             }
@@ -148,9 +150,9 @@ fn resolve_one(
         && raw.image.is_none()
     {
         diags.push(
-            Diagnostic::warning("`image_alt` without an `image`")
+            Diagnostic::warning(Msg::new("alt_without_image"))
                 .at(file, alt.span())
-                .hint("add `image = \"…\"` or remove `image_alt`"),
+                .hint(Msg::new("alt_without_image_hint")),
         );
     }
     let image = match (&src.image, &raw.image) {
@@ -162,9 +164,11 @@ fn resolve_one(
                 .unwrap_or_default();
             if alt.is_empty() {
                 diags.push(
-                    Diagnostic::error("an image needs a text alternative")
-                        .at(file, written.span())
-                        .hint("add `image_alt = \"…\"`: what the picture shows, for readers who cannot see it"),
+                    Diagnostic::error(
+                        Msg::new("image_without_alt"),
+                        Msg::new("image_without_alt_hint"),
+                    )
+                    .at(file, written.span()),
                 );
             }
             let extension = path
@@ -183,12 +187,9 @@ fn resolve_one(
     let body_text = text.get(src.body.clone()).unwrap_or("");
     let body = markdown::render(body_text, "hl", labels);
     for p in &body.problems {
-        let d = match p.severity {
-            markdown::Severity::Error => Diagnostic::error(p.message.clone()),
-            markdown::Severity::Warning => Diagnostic::warning(p.message.clone()),
-        };
+        let d = p.diagnostic();
         let span = p.span.start + src.body.start..p.span.end + src.body.start;
-        diags.push(d.at(file, span).maybe_hint(p.hint.clone()));
+        diags.push(d.at(file, span));
     }
     if diags.errors() > before {
         return None;
@@ -223,12 +224,11 @@ fn illustrative_date(file: FileId, raw: &RawHighlight, diags: &mut Diagnostics) 
             marked = true;
         } else {
             diags.push(
-                Diagnostic::error(format!(
-                    "unknown field `{}` in `illustrative_fields`",
-                    name.get_ref()
-                ))
-                .at(file, name.span())
-                .hint("the only field of a highlight that can be marked is `date`"),
+                Diagnostic::error(
+                    Msg::new("unknown_field").arg("field", name.get_ref()),
+                    Msg::new("highlight_field_hint"),
+                )
+                .at(file, name.span()),
             );
         }
     }
@@ -256,12 +256,13 @@ pub(crate) fn check_public(site: &model::Site, diags: &mut Diagnostics) {
         let unit = &site.units[h.unit];
         if !unit.public {
             diags.push(
-                Diagnostic::warning(format!(
-                    "highlight `{}` is public but its unit `{}` is not: it is left out of the public build",
-                    h.slug, unit.id
-                ))
+                Diagnostic::warning(
+                    Msg::new("highlight_unit_internal")
+                        .arg("highlight", &h.slug)
+                        .arg("unit", &unit.id),
+                )
                 .at(h.file, 0..0)
-                .hint("add `public = true` to the unit's unit.toml, or remove `public = true` here"),
+                .hint(Msg::new("highlight_unit_internal_hint")),
             );
             continue;
         }
@@ -272,12 +273,13 @@ pub(crate) fn check_public(site: &model::Site, diags: &mut Diagnostics) {
                 .any(|i| i.public && (i.id == *id || i.parts.iter().any(|p| p.id == *id)));
             if !public {
                 diags.push(
-                    Diagnostic::warning(format!(
-                        "highlight `{}` cites indicator `{id}`, which is not public: the public build leaves it out",
-                        h.slug
-                    ))
+                    Diagnostic::warning(
+                        Msg::new("highlight_indicator_internal")
+                            .arg("highlight", &h.slug)
+                            .arg("id", id),
+                    )
                     .at(h.file, 0..0)
-                    .hint("add `public = true` to the indicator in the unit's unit.toml"),
+                    .hint(Msg::new("highlight_indicator_internal_hint")),
                 );
             }
         }

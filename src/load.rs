@@ -413,10 +413,10 @@ pub(crate) fn load_site(
 ) -> Option<SiteSource> {
     let config_path = root.join("site.toml");
     if !config_path.is_file() {
-        diags.push(
-            Diagnostic::error_msg(Msg::new("no_site_toml").arg("dir", root.display()))
-                .hint_msg(Msg::new("no_site_toml_hint")),
-        );
+        diags.push(Diagnostic::error(
+            Msg::new("no_site_toml").arg("dir", root.display()),
+            Msg::new("no_site_toml_hint"),
+        ));
         return None;
     }
     let config = read_toml::<RawConfig>(root, &config_path, &CONFIG_SCHEMA, sources, diags);
@@ -455,19 +455,23 @@ fn check_theme(root: &Path, file: FileId, config: &RawConfig, diags: &mut Diagno
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
     if !valid {
         diags.push(
-            Diagnostic::error_msg(Msg::new("invalid_theme_name").arg("name", name))
-                .at(file, theme.span())
-                .hint_msg(Msg::new("invalid_theme_name_hint")),
+            Diagnostic::error(
+                Msg::new("invalid_theme_name").arg("name", name),
+                Msg::new("invalid_theme_name_hint"),
+            )
+            .at(file, theme.span()),
         );
         return;
     }
     let folder = root.join("themes").join(name);
     if name != "default" && !folder.is_dir() {
         diags.push(
-            Diagnostic::error_msg(Msg::new("no_theme").arg("name", name))
-                .at(file, theme.span())
-                .label_msg(Msg::new("no_theme_label"))
-                .hint_msg(Msg::new("no_theme_hint")),
+            Diagnostic::error(
+                Msg::new("no_theme").arg("name", name),
+                Msg::new("no_theme_hint"),
+            )
+            .at(file, theme.span())
+            .label(Msg::new("no_theme_label")),
         );
     }
 }
@@ -495,14 +499,12 @@ fn load_units(
     let dirs = match list_unit_dirs(root, &units_dir, diags) {
         Ok(dirs) => dirs,
         Err(err) => {
-            diags.push(
-                Diagnostic::error_msg(
-                    Msg::new("folder_unreadable")
-                        .arg("path", display_path(root, &units_dir))
-                        .arg("err", err),
-                )
-                .hint_msg(Msg::new("folder_unreadable_hint")),
-            );
+            diags.push(Diagnostic::error(
+                Msg::new("folder_unreadable")
+                    .arg("path", display_path(root, &units_dir))
+                    .arg("err", err),
+                Msg::new("folder_unreadable_hint"),
+            ));
             return (Vec::new(), Vec::new());
         }
     };
@@ -570,9 +572,11 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
     {
         let suggestion = crate::vi::slugify(id);
         diags.push(
-            Diagnostic::error_msg(Msg::new("unit_folder_name").arg("id", id))
-                .at_path(&display_pathbuf(root, dir), 1, 1)
-                .hint_msg(Msg::new("unit_folder_name_hint").arg("suggestion", suggestion)),
+            Diagnostic::error(
+                Msg::new("unit_folder_name").arg("id", id),
+                Msg::new("unit_folder_name_hint").arg("suggestion", suggestion),
+            )
+            .at_path(&display_pathbuf(root, dir), 1, 1),
         );
     }
     let toml_path = dir.join("unit.toml");
@@ -583,11 +587,11 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         read_text(root, &toml_path, &mut sources, &mut diags)
     } else {
         diags.push(
-            Diagnostic::error_msg(
+            Diagnostic::error(
                 Msg::new("unit_without_toml").arg("path", display_path(root, dir)),
+                Msg::new("unit_without_toml_hint"),
             )
-            .at_path(&display_pathbuf(root, dir), 1, 1)
-            .hint_msg(Msg::new("unit_without_toml_hint")),
+            .at_path(&display_pathbuf(root, dir), 1, 1),
         );
         None
     };
@@ -647,38 +651,44 @@ fn read_text_with(
         Ok(bytes) => bytes,
         Err(err) => {
             diags.push(
-                Diagnostic::error_msg(
+                Diagnostic::error(
                     Msg::new("cannot_read")
                         .arg("path", shown.display())
                         .arg("err", err),
+                    Msg::new("cannot_read_hint"),
                 )
-                .at_path(&shown, 1, 1)
-                .hint_msg(Msg::new("cannot_read_hint")),
+                .at_path(&shown, 1, 1),
             );
             return None;
         }
     };
     if !allow_empty && bytes.iter().all(|b| b.is_ascii_whitespace()) {
         diags.push(
-            Diagnostic::error_msg(Msg::new("file_empty").arg("path", shown.display()))
-                .at_path(&shown, 1, 1)
-                .hint_msg(Msg::new("file_empty_hint")),
+            Diagnostic::error(
+                Msg::new("file_empty").arg("path", shown.display()),
+                Msg::new("file_empty_hint"),
+            )
+            .at_path(&shown, 1, 1),
         );
         return None;
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         diags.push(
-            Diagnostic::error_msg(Msg::new("file_utf16").arg("path", shown.display()))
-                .at_path(&shown, 1, 1)
-                .hint_msg(Msg::new("file_utf16_hint")),
+            Diagnostic::error(
+                Msg::new("file_utf16").arg("path", shown.display()),
+                Msg::new("file_utf16_hint"),
+            )
+            .at_path(&shown, 1, 1),
         );
         return None;
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         diags.push(
-            Diagnostic::error_msg(Msg::new("file_bom").arg("path", shown.display()))
-                .at_path(&shown, 1, 1)
-                .hint_msg(Msg::new("file_bom_hint")),
+            Diagnostic::error(
+                Msg::new("file_bom").arg("path", shown.display()),
+                Msg::new("file_bom_hint"),
+            )
+            .at_path(&shown, 1, 1),
         );
         return None;
     }
@@ -696,14 +706,14 @@ fn read_text_with(
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             diags.push(
-                Diagnostic::error_msg(
+                Diagnostic::error(
                     Msg::new("file_not_utf8")
                         .arg("path", shown.display())
                         .arg("byte", format!("{:02X}", bytes[valid]))
                         .arg("offset", valid),
+                    Msg::new("file_not_utf8_hint"),
                 )
-                .at_path(&shown, line, column)
-                .hint_msg(Msg::new("file_not_utf8_hint")),
+                .at_path(&shown, line, column),
             );
             None
         }
@@ -790,7 +800,7 @@ fn toml_error(file: FileId, err: &toml::de::Error, len: usize) -> Diagnostic {
             Msg::new("toml_syntax_hint"),
         ),
     };
-    Diagnostic::error_msg(message).at(file, span).hint_msg(hint)
+    Diagnostic::error(message, hint).at(file, span)
 }
 
 /// Serde names Rust types ("expected i64"); people read "a whole number".
@@ -820,10 +830,9 @@ fn check_keys(file: FileId, table: &DeTable<'_>, schema: &Schema, diags: &mut Di
                     Msg::new("unknown_key_hint").arg("keys", known.collect::<Vec<_>>().join(", "))
                 });
                 diags.push(
-                    Diagnostic::error_msg(Msg::new("unknown_key").arg("key", name))
+                    Diagnostic::error(Msg::new("unknown_key").arg("key", name), hint)
                         .at(file, key.span())
-                        .label_msg(Msg::new("unknown_key_label"))
-                        .hint_msg(hint),
+                        .label(Msg::new("unknown_key_label")),
                 );
             }
         }
@@ -878,14 +887,12 @@ fn load_highlights(
             }
         }
         Err(err) => {
-            diags.push(
-                Diagnostic::error_msg(
-                    Msg::new("folder_unreadable")
-                        .arg("path", display_path(root, &dir))
-                        .arg("err", err),
-                )
-                .hint_msg(Msg::new("folder_unreadable_hint")),
-            );
+            diags.push(Diagnostic::error(
+                Msg::new("folder_unreadable")
+                    .arg("path", display_path(root, &dir))
+                    .arg("err", err),
+                Msg::new("folder_unreadable_hint"),
+            ));
             return Vec::new();
         }
     }
@@ -912,20 +919,22 @@ fn load_highlight(
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         diags.push(
-            Diagnostic::error_msg(Msg::new("highlight_slug").arg("name", name))
-                .at(file, 0..0)
-                .hint_msg(
-                    Msg::new("highlight_slug_hint").arg("suggestion", crate::vi::slugify(&slug)),
-                ),
+            Diagnostic::error(
+                Msg::new("highlight_slug").arg("name", name),
+                Msg::new("highlight_slug_hint").arg("suggestion", crate::vi::slugify(&slug)),
+            )
+            .at(file, 0..0),
         );
         return None;
     }
     let text = sources.text(file);
     let Some((front, body)) = front_matter(&text) else {
         diags.push(
-            Diagnostic::error_msg(Msg::new("highlight_front_matter"))
-                .at(file, 0..text.find('\n').unwrap_or(text.len()))
-                .hint_msg(Msg::new("highlight_front_matter_hint")),
+            Diagnostic::error(
+                Msg::new("highlight_front_matter"),
+                Msg::new("highlight_front_matter_hint"),
+            )
+            .at(file, 0..text.find('\n').unwrap_or(text.len())),
         );
         return None;
     };
@@ -963,16 +972,20 @@ fn load_highlight(
             None
         } else if !ok_name || !known {
             diags.push(
-                Diagnostic::error_msg(Msg::new("image_name").arg("name", written))
-                    .at(file, image.span())
-                    .hint_msg(Msg::new("image_name_hint")),
+                Diagnostic::error(
+                    Msg::new("image_name").arg("name", written),
+                    Msg::new("image_name_hint"),
+                )
+                .at(file, image.span()),
             );
             None
         } else if !path.is_file() {
             diags.push(
-                Diagnostic::error_msg(Msg::new("image_missing").arg("name", written))
-                    .at(file, image.span())
-                    .hint_msg(Msg::new("image_missing_hint")),
+                Diagnostic::error(
+                    Msg::new("image_missing").arg("name", written),
+                    Msg::new("image_missing_hint"),
+                )
+                .at(file, image.span()),
             );
             None
         } else {
@@ -1025,25 +1038,25 @@ pub(crate) fn link_problem(root: &Path, path: &Path) -> Option<Diagnostic> {
         .unwrap_or_default();
     let problem = match fs::canonicalize(path) {
         Ok(resolved) if resolves_inside(root, &resolved) => return None,
-        Ok(resolved) => Diagnostic::error_msg(
+        Ok(resolved) => Diagnostic::error(
             Msg::new("link_outside")
                 .arg("link", &shown)
                 .arg("target", &target)
                 .arg("resolved", resolved.display()),
-        )
-        .hint_msg(Msg::new("link_outside_hint")),
-        Err(_) if loops(path) => Diagnostic::error_msg(
+            Msg::new("link_outside_hint"),
+        ),
+        Err(_) if loops(path) => Diagnostic::error(
             Msg::new("link_loop")
                 .arg("link", &shown)
                 .arg("target", &target),
-        )
-        .hint_msg(Msg::new("link_fix_hint")),
-        Err(_) => Diagnostic::error_msg(
+            Msg::new("link_fix_hint"),
+        ),
+        Err(_) => Diagnostic::error(
             Msg::new("link_dangling")
                 .arg("link", &shown)
                 .arg("target", &target),
-        )
-        .hint_msg(Msg::new("link_fix_hint")),
+            Msg::new("link_fix_hint"),
+        ),
     };
     Some(problem.at_path(Path::new(&shown), 1, 1))
 }

@@ -23,6 +23,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::diag::{Diagnostic, Msg};
 use crate::i18n::Strings;
 use crate::packed::Packed;
 
@@ -39,8 +40,26 @@ pub struct Problem {
     pub severity: Severity,
     /// Byte range in the source.
     pub span: Range<usize>,
-    pub message: String,
-    pub hint: Option<String>,
+    pub message: Msg,
+    pub hint: Option<Msg>,
+}
+
+impl Problem {
+    /// The problem as a diagnostic, without its place (its span is in the
+    /// report's text, which the caller places).
+    pub(crate) fn diagnostic(&self) -> Diagnostic {
+        match self.severity {
+            Severity::Error => Diagnostic::error(
+                self.message.clone(),
+                self.hint
+                    .clone()
+                    .unwrap_or_else(|| Msg::new("report_problem_hint")),
+            ),
+            Severity::Warning => {
+                Diagnostic::warning(self.message.clone()).maybe_hint(self.hint.clone())
+            }
+        }
+    }
 }
 
 /// A heading of a report, as listed in its table of contents.
@@ -669,10 +688,8 @@ fn collect(source: &str) -> Collected<'_> {
             problems.push(Problem {
                 severity: Severity::Error,
                 span: definition.marker.clone(),
-                message: format!("footnote `[^{}]` is defined more than once", definition.label),
-                hint: Some(format!(
-                    "the definition on line {line} is the one used; give this one another label or merge the two"
-                )),
+                message: Msg::new("footnote_twice").arg("label", &definition.label),
+                hint: Some(Msg::new("footnote_twice_hint").arg("line", line)),
             });
         } else {
             by_key.insert(key, index);
@@ -686,21 +703,18 @@ fn collect(source: &str) -> Collected<'_> {
             problems.push(Problem {
                 severity: Severity::Warning,
                 span: text_ref.span,
-                message: format!("footnote `[^{}]` is shown as plain text", text_ref.label),
-                hint: Some(
-                    "the brackets were read as part of a link; separate the reference from a following `[…]` or `(…)`"
-                        .to_owned(),
-                ),
+                message: Msg::new("footnote_as_text").arg("label", &text_ref.label),
+                hint: Some(Msg::new("footnote_as_text_hint")),
             });
         } else {
             let hint = hints
                 .closest(&key)
-                .map(|label| format!("did you mean `[^{label}]`?"))
+                .map(|label| Msg::new("footnote_did_you_mean").arg("label", label))
                 .or_else(|| Some(define_footnote(&text_ref.label)));
             problems.push(Problem {
                 severity: Severity::Error,
                 span: text_ref.span,
-                message: format!("footnote `[^{}]` is not defined", text_ref.label),
+                message: Msg::new("footnote_undefined").arg("label", &text_ref.label),
                 hint,
             });
         }
@@ -973,12 +987,13 @@ impl<'s, 'c> Renderer<'s, 'c> {
                         self.problems.push(Problem {
                             severity: Severity::Warning,
                             span: range.clone(),
-                            message: format!(
-                                "{} to `{}` removed",
-                                if image { "image" } else { "link" },
-                                dest_url.split(':').next().unwrap_or_default()
-                            ),
-                            hint: Some("only web, mail and relative addresses are kept".to_owned()),
+                            message: Msg::new(if image {
+                                "image_removed"
+                            } else {
+                                "link_removed"
+                            })
+                            .arg("scheme", dest_url.split(':').next().unwrap_or_default()),
+                            hint: Some(Msg::new("link_removed_hint")),
                         });
                     }
                 }
@@ -1008,7 +1023,7 @@ impl<'s, 'c> Renderer<'s, 'c> {
             self.problems.push(Problem {
                 severity: Severity::Error,
                 span: range.clone(),
-                message: format!("footnote `[^{label}]` is not defined"),
+                message: Msg::new("footnote_undefined").arg("label", label),
                 hint: Some(define_footnote(label)),
             });
             return Event::Text(self.source[range.clone()].to_owned().into());
@@ -1177,15 +1192,14 @@ impl<'s, 'c> Renderer<'s, 'c> {
             let definition = &collected.definitions[index];
             let label = &definition.label;
             let hint = if collected.referenced.contains(&label_key(label)) {
-                "it is only referenced from footnotes that are never referenced themselves"
-                    .to_owned()
+                Msg::new("footnote_unused_nested_hint")
             } else {
-                format!("reference it with `[^{label}]` in the text, or remove it")
+                Msg::new("footnote_unused_hint").arg("label", label)
             };
             self.problems.push(Problem {
                 severity: Severity::Warning,
                 span: definition.marker.clone(),
-                message: format!("footnote `[^{label}]` is defined but never referenced"),
+                message: Msg::new("footnote_unused").arg("label", label),
                 hint: Some(hint),
             });
         }
@@ -1210,10 +1224,8 @@ fn shorten_slug(slug: String) -> String {
 }
 
 /// The hint of an undefined footnote.
-fn define_footnote(label: &str) -> String {
-    format!(
-        "define it at the end of the report, on a line of its own: `[^{label}]: the note's text`"
-    )
+fn define_footnote(label: &str) -> Msg {
+    Msg::new("footnote_undefined_hint").arg("label", label)
 }
 
 #[cfg(test)]
@@ -1317,8 +1329,11 @@ mod tests {
         assert_eq!(&src[error.span.clone()], "[^ghichu1]");
         let start = src.find("[^ghichu1]").unwrap();
         assert_eq!(error.span, start..start + "[^ghichu1]".len());
-        assert_eq!(error.message, "footnote `[^ghichu1]` is not defined");
-        assert_eq!(error.hint.as_deref(), Some("did you mean `[^ghichu2]`?"));
+        assert_eq!(error.message.en(), "footnote `[^ghichu1]` is not defined");
+        assert_eq!(
+            error.hint.as_ref().map(Msg::en).as_deref(),
+            Some("did you mean `[^ghichu2]`?")
+        );
         // Shown as text; the defined note still works.
         assert!(report.html().contains("98%[^ghichu1] và"));
         assert!(report.html().contains("id=\"r-fnref-1\""));
@@ -1333,10 +1348,10 @@ mod tests {
         let errors = errors(&report);
         assert_eq!(errors.len(), 1);
         assert_eq!(
-            errors[0].message,
+            errors[0].message.en(),
             "footnote `[^nguon-so-lieu]` is not defined"
         );
-        let hint = errors[0].hint.as_deref().unwrap_or_default();
+        let hint = errors[0].hint.as_ref().map(Msg::en).unwrap_or_default();
         assert!(hint.contains("`[^nguon-so-lieu]: "), "{hint}");
         assert!(!hint.contains("did you mean"), "{hint}");
     }
@@ -1353,7 +1368,7 @@ mod tests {
         let warnings = warnings(&report);
         assert_eq!(warnings.len(), 1);
         assert_eq!(
-            warnings[0].message,
+            warnings[0].message.en(),
             "footnote `[^a]` is defined but never referenced"
         );
     }
@@ -1373,7 +1388,7 @@ mod tests {
         let warnings = warnings(&report);
         assert_eq!(warnings.len(), 1);
         assert_eq!(
-            warnings[0].message,
+            warnings[0].message.en(),
             "footnote `[^thua]` is defined but never referenced"
         );
         assert_eq!(&src[warnings[0].span.clone()], "[^thua]:");
@@ -1389,14 +1404,22 @@ mod tests {
         let errors = errors(&report);
         assert_eq!(errors.len(), 1);
         assert_eq!(
-            errors[0].message,
+            errors[0].message.en(),
             "footnote `[^a]` is defined more than once"
         );
         assert_eq!(errors[0].span.start, src.rfind("[^a]:").unwrap());
         assert!(report.html().contains("Thứ nhất."));
         assert!(!report.html().contains("Thứ hai."));
         assert!(warnings(&report).is_empty());
-        assert!(errors[0].hint.as_deref().unwrap().contains("line 3"));
+        assert!(
+            errors[0]
+                .hint
+                .as_ref()
+                .map(Msg::en)
+                .as_deref()
+                .unwrap()
+                .contains("line 3")
+        );
     }
 
     #[test]
@@ -1419,13 +1442,15 @@ mod tests {
         assert!(pos(notes, "<li id=\"r-fn-2\">") < pos(notes, "Chi tiết."));
         let warnings = warnings(&report);
         assert_eq!(warnings.len(), 2, "{:?}", report.problems);
-        assert!(warnings.iter().any(|w| w.message.contains("[^c]")));
+        assert!(warnings.iter().any(|w| w.message.en().contains("[^c]")));
         let d = warnings
             .iter()
-            .find(|w| w.message.contains("[^d]"))
+            .find(|w| w.message.en().contains("[^d]"))
             .unwrap();
         assert!(
             d.hint
+                .as_ref()
+                .map(Msg::en)
                 .as_deref()
                 .unwrap()
                 .contains("only referenced from footnotes")

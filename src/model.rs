@@ -15,9 +15,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 use toml::value::Datetime;
 
-use crate::diag::{
-    Diagnostic, Diagnostics, FileId, Held, Msg, Sources, did_you_mean, did_you_mean_msg,
-};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Held, Msg, Sources, did_you_mean_msg};
 use crate::i18n::{Language, Strings};
 use crate::intern::Interner;
 use crate::load::{
@@ -624,9 +622,11 @@ fn resolve_config(
             "en" => Language::En,
             other => {
                 diags.push(
-                    Diagnostic::error(format!("unknown language `{other}`"))
-                        .at(file, lang.span())
-                        .hint("the interface languages are `vi` and `en`"),
+                    Diagnostic::error(
+                        Msg::new("unknown_language").arg("language", other),
+                        Msg::new("unknown_language_hint"),
+                    )
+                    .at(file, lang.span()),
                 );
                 Language::Vi
             }
@@ -648,19 +648,25 @@ fn resolve_config(
     let (term_start, term_end) = (*review.term_start.get_ref(), *review.term_end.get_ref());
     if term_end <= term_start {
         diags.push(
-            Diagnostic::error(format!(
-                "the term ends ({term_end}) before it starts ({term_start})"
-            ))
+            Diagnostic::error(
+                Msg::new("term_reversed")
+                    .arg("end", term_end)
+                    .arg("start", term_start),
+                Msg::new("term_reversed_hint"),
+            )
             .at(file, review.term_end.span()),
         );
     }
     let mut year_in_term = |value: &Option<Spanned<i32>>, default: i32| match value {
         Some(y) if !(term_start..=term_end).contains(y.get_ref()) => {
             diags.push(
-                Diagnostic::error(format!(
-                    "the year {} is outside the term {term_start}–{term_end}",
-                    y.get_ref()
-                ))
+                Diagnostic::error(
+                    Msg::new("year_outside_term")
+                        .arg("year", y.get_ref())
+                        .arg("start", term_start)
+                        .arg("end", term_end),
+                    Msg::new("year_outside_term_hint"),
+                )
                 .at(file, y.span()),
             );
             default
@@ -695,14 +701,11 @@ fn resolve_config(
                 Ok(n) if n <= MAX_DECIMALS => n,
                 _ => {
                     diags.push(
-                        Diagnostic::error(format!(
-                            "`decimals = {}` is not a number of decimals",
-                            d.get_ref()
-                        ))
-                        .at(file, d.span())
-                        .hint(format!(
-                            "write a whole number from 0 to {MAX_DECIMALS}, e.g. `decimals = 2`"
-                        )),
+                        Diagnostic::error(
+                            Msg::new("bad_decimals").arg("value", d.get_ref()),
+                            Msg::new("bad_decimals_hint").arg("max", MAX_DECIMALS),
+                        )
+                        .at(file, d.span()),
                     );
                     DEFAULT_DECIMALS
                 }
@@ -760,14 +763,12 @@ fn count_rule(
     };
     CountRule::parse(written.get_ref()).unwrap_or_else(|| {
         diags.push(
-            Diagnostic::error(format!("unknown counting rule `{}`", written.get_ref()))
-                .at(file, written.span())
-                .hint(
-                    did_you_mean(written.get_ref(), CountRule::ALL.map(CountRule::key))
-                        .unwrap_or_else(|| {
-                            "`components` counts every part (or indicator without parts); `indicators` one per indicator".into()
-                        }),
-                ),
+            Diagnostic::error(
+                Msg::new("unknown_count_rule").arg("rule", written.get_ref()),
+                did_you_mean_msg(written.get_ref(), CountRule::ALL.map(CountRule::key))
+                    .unwrap_or_else(|| Msg::new("unknown_count_rule_hint")),
+            )
+            .at(file, written.span()),
         );
         CountRule::default()
     })
@@ -786,9 +787,11 @@ pub(crate) fn date(
     };
     if parsed.is_none() {
         diags.push(
-            Diagnostic::error(format!("expected a date, found `{dt}`"))
-                .at(file, value.span())
-                .hint("write a bare date such as 2023-06-30 (no time, no quotes)"),
+            Diagnostic::error(
+                Msg::new("not_a_date").arg("value", dt),
+                Msg::new("not_a_date_hint"),
+            )
+            .at(file, value.span()),
         );
     }
     parsed
@@ -807,9 +810,11 @@ fn resolve_catalogue(
         let id = entry.id.get_ref();
         if !seen.insert(id.clone()) {
             diags.push(
-                Diagnostic::error(format!("duplicate catalogue indicator id `{id}`"))
-                    .at(file, entry.id.span())
-                    .hint("each catalogue indicator needs its own id"),
+                Diagnostic::error(
+                    Msg::new("catalogue_id_twice").arg("id", id),
+                    Msg::new("catalogue_id_twice_hint"),
+                )
+                .at(file, entry.id.span()),
             );
             continue;
         }
@@ -820,12 +825,11 @@ fn resolve_catalogue(
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         {
             diags.push(
-                Diagnostic::error(format!("invalid catalogue indicator id `{id}`"))
-                    .at(file, entry.id.span())
-                    .hint(format!(
-                        "the id names the indicator's page: a-z, 0-9 and '-' only, e.g. `{}`",
-                        vi::slugify(id)
-                    )),
+                Diagnostic::error(
+                    Msg::new("catalogue_id_invalid").arg("id", id),
+                    Msg::new("catalogue_id_invalid_hint").arg("suggestion", vi::slugify(id)),
+                )
+                .at(file, entry.id.span()),
             );
         }
         let target = entry
@@ -868,9 +872,11 @@ fn parse_target(
         Ok(t) => Some(t),
         Err(err) => {
             diags.push(
-                Diagnostic::error(format!("invalid target: {}", err.message))
-                    .at(file, inner_span(text, value, err.span))
-                    .maybe_hint(err.hint),
+                Diagnostic::error(
+                    Msg::new("invalid_target").arg_msg("detail", err.message),
+                    err.hint,
+                )
+                .at(file, inner_span(text, value, err.span)),
             );
             None
         }
@@ -889,9 +895,11 @@ fn figure(
             Some(d) => Some(Figure::Number(d)),
             None => {
                 diags.push(
-                    Diagnostic::error("a figure must be a finite number of at most 28 digits")
-                        .at(file, value.span())
-                        .hint("leave the key out when there is no figure"),
+                    Diagnostic::error(
+                        Msg::new("figure_too_long"),
+                        Msg::new("figure_too_long_hint"),
+                    )
+                    .at(file, value.span()),
                 );
                 None
             }
@@ -902,9 +910,11 @@ fn figure(
             Err(err) => {
                 let spanned = Spanned::new(value.span(), text.clone());
                 diags.push(
-                    Diagnostic::error(format!("invalid figure: {}", err.message))
-                        .at(file, inner_span(source, &spanned, err.span))
-                        .maybe_hint(err.hint),
+                    Diagnostic::error(
+                        Msg::new("invalid_figure").arg_msg("detail", err.message),
+                        err.hint,
+                    )
+                    .at(file, inner_span(source, &spanned, err.span)),
                 );
                 None
             }
@@ -949,13 +959,12 @@ fn resolve_unit(
     let Some(level) = level else {
         let found = raw.level.get_ref();
         diags.push(
-            Diagnostic::error(format!("unknown level `{found}`"))
-                .at(file, raw.level.span())
-                .hint(
-                    did_you_mean(found, Level::ALL.map(Level::key)).unwrap_or_else(|| {
-                        "the levels are province, district, grassroots and branch".into()
-                    }),
-                ),
+            Diagnostic::error(
+                Msg::new("unknown_level").arg("level", found),
+                did_you_mean_msg(found, Level::ALL.map(Level::key))
+                    .unwrap_or_else(|| Msg::new("unknown_level_hint")),
+            )
+            .at(file, raw.level.span()),
         );
         return None;
     };
@@ -983,9 +992,11 @@ fn resolve_unit(
         for one in std::iter::once(&ind).chain(&ind.parts) {
             if !ids.insert(one.id.clone()) {
                 diags.push(
-                    Diagnostic::error(format!("duplicate indicator id `{}` in this unit", one.id))
-                        .at(file, one.span.range())
-                        .hint("give each indicator and each part of a unit its own id"),
+                    Diagnostic::error(
+                        Msg::new("indicator_id_twice").arg("id", &one.id),
+                        Msg::new("indicator_id_twice_hint"),
+                    )
+                    .at(file, one.span.range()),
                 );
             }
         }
@@ -993,9 +1004,11 @@ fn resolve_unit(
     }
     if raw.name.get_ref().trim().is_empty() {
         diags.push(
-            Diagnostic::error("the unit's name is empty")
-                .at(file, raw.name.span())
-                .hint("write the name as the unit calls itself, e.g. \"Đảng bộ xã Bản Giang\""),
+            Diagnostic::error(
+                Msg::new("unit_name_empty"),
+                Msg::new("unit_name_empty_hint"),
+            )
+            .at(file, raw.name.span()),
         );
     }
     for (key, value) in [
@@ -1006,9 +1019,11 @@ fn resolve_unit(
             && *v.get_ref() < 0
         {
             diags.push(
-                Diagnostic::error_msg(Msg::new("negative").arg("key", key))
-                    .at(file, v.span())
-                    .hint_msg(Msg::new("negative_hint")),
+                Diagnostic::error(
+                    Msg::new("negative").arg("key", key),
+                    Msg::new("negative_hint"),
+                )
+                .at(file, v.span()),
             );
         }
     }
@@ -1065,17 +1080,16 @@ fn illustrative_fields(file: FileId, raw: &RawUnit, diags: &mut Diagnostics) -> 
     for name in &raw.illustrative_fields {
         let Some(field) = UnitField::parse(name.get_ref()) else {
             let valid = UnitField::ALL.map(UnitField::key);
-            let list = format!("the fields that can be marked are {}", valid.join(", "));
+            let list = valid.join(", ");
+            let hint = match crate::diag::closest(name.get_ref(), valid) {
+                Some(guess) => Msg::new("unknown_field_guess_hint")
+                    .arg("guess", guess)
+                    .arg("fields", list),
+                None => Msg::new("unknown_field_hint").arg("fields", list),
+            };
             diags.push(
-                Diagnostic::error(format!(
-                    "unknown field `{}` in `illustrative_fields`",
-                    name.get_ref()
-                ))
-                .at(file, name.span())
-                .hint(match did_you_mean(name.get_ref(), valid) {
-                    Some(guess) => format!("{guess}; {list}"),
-                    None => list,
-                }),
+                Diagnostic::error(Msg::new("unknown_field").arg("field", name.get_ref()), hint)
+                    .at(file, name.span()),
             );
             continue;
         };
@@ -1089,12 +1103,9 @@ fn illustrative_fields(file: FileId, raw: &RawUnit, diags: &mut Diagnostics) -> 
         };
         if !given {
             diags.push(
-                Diagnostic::warning(format!(
-                    "`illustrative_fields` marks `{}`, which this unit does not give",
-                    field.key()
-                ))
-                .at(file, name.span())
-                .hint("remove the name, or give the field"),
+                Diagnostic::warning(Msg::new("illustrative_not_given").arg("field", field.key()))
+                    .at(file, name.span())
+                    .hint(Msg::new("illustrative_not_given_hint")),
             );
         }
         if !fields.contains(&field) {
@@ -1125,11 +1136,8 @@ fn render_report_text(
 ) -> markdown::Report {
     let rendered = markdown::render(text, "bc", labels);
     for p in &rendered.problems {
-        let d = match p.severity {
-            markdown::Severity::Error => Diagnostic::error(p.message.clone()),
-            markdown::Severity::Warning => Diagnostic::warning(p.message.clone()),
-        };
-        diags.push(d.at(file, p.span.clone()).maybe_hint(p.hint.clone()));
+        let d = p.diagnostic();
+        diags.push(d.at(file, p.span.clone()));
     }
     rendered
 }
@@ -1195,18 +1203,16 @@ fn resolve_indicator(
                 return None;
             } else if found.is_none() {
                 diags.push(
-                    Diagnostic::error_msg(
+                    Diagnostic::error(
                         Msg::new("no_catalogue_indicator").arg("id", reference.get_ref()),
-                    )
-                    .at(file, reference.span())
-                    .label_msg(Msg::new("referenced_here"))
-                    .hint_msg(
                         did_you_mean_msg(
                             reference.get_ref(),
                             ctx.catalogue.iter().map(|e| e.id.as_str()),
                         )
                         .unwrap_or_else(|| Msg::new("catalogue_hint")),
-                    ),
+                    )
+                    .at(file, reference.span())
+                    .label(Msg::new("referenced_here")),
                 );
                 return None;
             }
@@ -1221,9 +1227,11 @@ fn resolve_indicator(
         }
         _ => {
             diags.push(
-                Diagnostic::error("an indicator without an id")
-                    .at(file, span.clone())
-                    .hint("add `id = \"…\"` with the number the report gives it (STT), e.g. `id = \"1\"`"),
+                Diagnostic::error(
+                    Msg::new("indicator_no_id"),
+                    Msg::new("indicator_no_id_hint"),
+                )
+                .at(file, span.clone()),
             );
             return None;
         }
@@ -1235,18 +1243,22 @@ fn resolve_indicator(
         .or_else(|| entry.map(|e| e.description.as_str()));
     let Some(description) = description.filter(|d| !d.trim().is_empty()) else {
         diags.push(
-            Diagnostic::error(format!("indicator `{id}` has no description"))
-                .at(file, span.clone())
-                .hint("add `description = \"…\"` as the report words it, or `ref` a catalogue indicator"),
+            Diagnostic::error(
+                Msg::new("indicator_no_description").arg("id", &id),
+                Msg::new("indicator_no_description_hint"),
+            )
+            .at(file, span.clone()),
         );
         return None;
     };
     let top = matches!(place, Place::Top);
     if !top && !raw.parts.is_empty() {
         diags.push(
-            Diagnostic::error(format!("indicator part `{id}` has parts of its own"))
-                .at(file, span.clone())
-                .hint("parts go one level deep: make them parts of the indicator above"),
+            Diagnostic::error(
+                Msg::new("part_with_parts").arg("id", &id),
+                Msg::new("part_with_parts_hint"),
+            )
+            .at(file, span.clone()),
         );
     }
 
@@ -1260,18 +1272,14 @@ fn resolve_indicator(
     let actual = fig(&raw.actual);
     let estimate = fig(&raw.estimate);
     for (what, value, written) in [
-        ("baseline", &baseline, &raw.baseline),
-        ("actual", &actual, &raw.actual),
-        ("estimate", &estimate, &raw.estimate),
+        ("baseline_misfit", &baseline, &raw.baseline),
+        ("actual_misfit", &actual, &raw.actual),
+        ("estimate_misfit", &estimate, &raw.estimate),
     ] {
         if let (Some(t), Some(v), Some(w)) = (&target, value, written)
             && let Some(hint) = target::mismatch(t, v)
         {
-            diags.push(
-                Diagnostic::error(format!("the {what} figure does not fit the target `{t}`"))
-                    .at(file, w.span())
-                    .hint(hint),
-            );
+            diags.push(Diagnostic::error(Msg::new(what).arg("target", t), hint).at(file, w.span()));
         }
     }
     let period = raw
@@ -1281,9 +1289,11 @@ fn resolve_indicator(
             Ok(period) => Some(period),
             Err(err) => {
                 diags.push(
-                    Diagnostic::error(format!("invalid period: {}", err.message))
-                        .at(file, inner_span(ctx.toml, p, err.span))
-                        .maybe_hint(err.hint),
+                    Diagnostic::error(
+                        Msg::new("invalid_period").arg_msg("detail", err.message),
+                        err.hint,
+                    )
+                    .at(file, inner_span(ctx.toml, p, err.span)),
                 );
                 None
             }
@@ -1297,17 +1307,21 @@ fn resolve_indicator(
             .filter(|y| (1900..=2200).contains(y) && y.to_string() == *key);
         let Some(y) = parsed else {
             diags.push(
-                Diagnostic::error(format!("`{key}` is not a year"))
-                    .at(file, year.span())
-                    .hint("the keys of `actuals` are four-digit years: `2021 = 97.2`"),
+                Diagnostic::error(
+                    Msg::new("actuals_not_a_year").arg("key", key),
+                    Msg::new("actuals_not_a_year_hint"),
+                )
+                .at(file, year.span()),
             );
             continue;
         };
         let Some(number) = written_number(ctx.toml, value.span(), *value.get_ref()) else {
             diags.push(
-                Diagnostic::error("a figure must be a finite number of at most 28 digits")
-                    .at(file, value.span())
-                    .hint("write the number, e.g. `2021 = 97.2`; leave the year out when there is no figure"),
+                Diagnostic::error(
+                    Msg::new("figure_too_long"),
+                    Msg::new("actuals_too_long_hint"),
+                )
+                .at(file, value.span()),
             );
             continue;
         };
@@ -1333,11 +1347,9 @@ fn resolve_indicator(
         && let Some(span) = own_figures.or_else(|| raw.actual.as_ref().map(|a| a.span()))
     {
         diags.push(
-            Diagnostic::warning(format!(
-                "indicator `{id}` has parts: its own target and actual are not used"
-            ))
-            .at(file, span)
-            .hint("its status is the worst of its parts; put these figures in a part"),
+            Diagnostic::warning(Msg::new("figures_beside_parts").arg("id", &id))
+                .at(file, span)
+                .hint(Msg::new("figures_beside_parts_hint")),
         );
     }
     let stated = raw.stated.as_ref().map_or("", |s| s.get_ref().as_str());
@@ -1355,11 +1367,11 @@ fn resolve_indicator(
         if computed.overflow {
             let span = raw.actual.as_ref().map_or(span.clone(), |a| a.span());
             diags.push(
-                Diagnostic::error(format!(
-                    "indicator `{id}`: the figures are too large to compare exactly"
-                ))
-                .at(file, span)
-                .hint("a figure has at most 28 digits; check for a typing error"),
+                Diagnostic::error(
+                    Msg::new("figures_overflow").arg("id", &id),
+                    Msg::new("figures_overflow_hint"),
+                )
+                .at(file, span),
             );
         }
         let no_figure = actual.is_none() && actuals.is_empty();
@@ -1398,13 +1410,12 @@ fn resolve_indicator(
             "members" => Some(Denominator::Members),
             other => {
                 diags.push(
-                    Diagnostic::error(format!("unknown denominator `{other}`"))
-                        .at(file, d.span())
-                        .hint(
-                            did_you_mean(other, ["organisations", "members"]).unwrap_or_else(
-                                || "the denominator counts `organisations` or `members`".into(),
-                            ),
-                        ),
+                    Diagnostic::error(
+                        Msg::new("unknown_denominator").arg("denominator", other),
+                        did_you_mean_msg(other, ["organisations", "members"])
+                            .unwrap_or_else(|| Msg::new("unknown_denominator_hint")),
+                    )
+                    .at(file, d.span()),
                 );
                 None
             }
@@ -1483,9 +1494,11 @@ fn measure(file: FileId, raw: &RawIndicator, diags: &mut Diagnostics) -> bool {
         Some((_, "rate")) => true,
         Some((m, other)) => {
             diags.push(
-                Diagnostic::error(format!("unknown measure `{other}`"))
-                    .at(file, m.span())
-                    .hint("`measure` is `share` (a percentage of something counted, 0–100) or `rate` (a growth rate or ratio)"),
+                Diagnostic::error(
+                    Msg::new("unknown_measure").arg("measure", other),
+                    Msg::new("unknown_measure_hint"),
+                )
+                .at(file, m.span()),
             );
             false
         }
@@ -1513,11 +1526,13 @@ fn impossible_figures(
         };
         let problem = match *figure {
             Figure::Fraction { num, den } if num > den || num.is_sign_negative() => {
-                let counted =
-                    denominator.map_or("the whole".to_string(), |d| format!("the {}", d.key()));
+                let message = match denominator {
+                    Some(d) => Msg::new("fraction_over_denominator").arg("denominator", d.key()),
+                    None => Msg::new("fraction_over_whole"),
+                };
                 Some((
-                    format!("indicator `{id}`: {figure} is more than {counted} it counts out of"),
-                    "a share counts part of a whole: the first number cannot exceed the second",
+                    message.arg("id", id).arg("figure", figure),
+                    Msg::new("fraction_over_whole_hint"),
                 ))
             }
             Figure::Number(x)
@@ -1526,17 +1541,16 @@ fn impossible_figures(
                     && (x.is_sign_negative() && !x.is_zero() || x > Decimal::ONE_HUNDRED) =>
             {
                 Some((
-                    format!(
-                        "indicator `{id}`: {}% is not a share (a share is from 0% to 100%)",
-                        vi::format_written(x)
-                    ),
-                    "correct the figure; for a growth rate or a ratio that may pass 100%, write `measure = \"rate\"`",
+                    Msg::new("not_a_share")
+                        .arg("id", id)
+                        .arg("figure", vi::format_written(x)),
+                    Msg::new("not_a_share_hint"),
                 ))
             }
             _ => None,
         };
         if let Some((message, hint)) = problem {
-            diags.push(Diagnostic::error(message).at(file, w.span()).hint(hint));
+            diags.push(Diagnostic::error(message, hint).at(file, w.span()));
         }
     }
 }
@@ -1547,9 +1561,8 @@ fn public_flag(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnost
     match &raw.public {
         Some(flag) if !top => {
             diags.push(
-                Diagnostic::error("`public` is set on the indicator, not on one of its parts")
-                    .at(file, flag.span())
-                    .hint("move `public = true` to the indicator above: its parts are published with it"),
+                Diagnostic::error(Msg::new("public_on_part"), Msg::new("public_on_part_hint"))
+                    .at(file, flag.span()),
             );
             false
         }
@@ -1563,9 +1576,11 @@ fn count_parts(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnost
     match &raw.count_parts {
         Some(flag) if !top || raw.parts.is_empty() => {
             diags.push(
-                Diagnostic::error("`count_parts` is set on an indicator without parts")
-                    .at(file, flag.span())
-                    .hint("`count_parts = false` counts an indicator with parts once, as the report numbers it; leave it out here"),
+                Diagnostic::error(
+                    Msg::new("count_parts_without_parts"),
+                    Msg::new("count_parts_without_parts_hint"),
+                )
+                .at(file, flag.span()),
             );
             true
         }
@@ -1620,20 +1635,22 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
         let name = parent.get_ref();
         match index.get(name.as_str()) {
             Some(&p) if p == i => diags.push(
-                Diagnostic::error_msg(Msg::new("own_parent").arg("unit", &src.id))
-                    .at(src.file, parent.span())
-                    .hint_msg(Msg::new("own_parent_hint")),
+                Diagnostic::error(
+                    Msg::new("own_parent").arg("unit", &src.id),
+                    Msg::new("own_parent_hint"),
+                )
+                .at(src.file, parent.span()),
             ),
             Some(&p) => {
                 if units[p].level >= units[i].level {
                     diags.push(
-                        Diagnostic::error(format!(
-                            "a {} unit cannot be the parent of a {} unit",
-                            units[p].level.key(),
-                            units[i].level.key()
-                        ))
-                        .at(src.file, parent.span())
-                        .hint("a parent is at a higher level: province > district > grassroots > branch"),
+                        Diagnostic::error(
+                            Msg::new("parent_level")
+                                .arg("parent", units[p].level.key())
+                                .arg("child", units[i].level.key()),
+                            Msg::new("parent_level_hint"),
+                        )
+                        .at(src.file, parent.span()),
                     );
                 }
                 units[i].parent = Some(p);
@@ -1641,13 +1658,13 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
             // The parent's unit.toml could not be used: that is the problem.
             None if folders.contains(name) => diags.suppress(),
             None => diags.push(
-                Diagnostic::error_msg(Msg::new("no_unit").arg("unit", name))
-                    .at(src.file, parent.span())
-                    .label_msg(Msg::new("parent_named_here"))
-                    .hint_msg(
-                        did_you_mean_msg(name, folders.iter().map(String::as_str))
-                            .unwrap_or_else(|| Msg::new("parent_hint")),
-                    ),
+                Diagnostic::error(
+                    Msg::new("no_unit").arg("unit", name),
+                    did_you_mean_msg(name, folders.iter().map(String::as_str))
+                        .unwrap_or_else(|| Msg::new("parent_hint")),
+                )
+                .at(src.file, parent.span())
+                .label(Msg::new("parent_named_here")),
             ),
         }
     }
@@ -1664,13 +1681,12 @@ fn link_parents(units: &mut [Unit], sources: &[Link], folders: &[String], diags:
                     let names: Vec<&str> = cycle.iter().map(|&u| sources[u].id.as_str()).collect();
                     let span = sources[first].parent.as_ref().map_or(0..0, |s| s.span());
                     diags.push(
-                        Diagnostic::error(format!(
-                            "the hierarchy has a cycle: {} → {}",
-                            names.join(" → "),
-                            names[0]
-                        ))
-                        .at(sources[first].file, span)
-                        .hint("one of these units must have a parent outside the cycle, or none"),
+                        Diagnostic::error(
+                            Msg::new("parent_cycle")
+                                .arg("cycle", format!("{} → {}", names.join(" → "), names[0])),
+                            Msg::new("parent_cycle_hint"),
+                        )
+                        .at(sources[first].file, span),
                     );
                 }
                 for &u in &cycle {
@@ -1697,20 +1713,22 @@ fn assign_slugs(units: &mut [Unit], sources: &[Link], diags: &mut Diagnostics) {
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !valid {
             diags.push(
-                Diagnostic::error(format!("invalid slug `{value}`"))
-                    .at(src.file, slug.span())
-                    .hint(format!(
-                        "a slug uses a-z, 0-9 and '-' only, e.g. `{}`",
-                        vi::slugify(units[i].display_name())
-                    )),
+                Diagnostic::error(
+                    Msg::new("slug_invalid").arg("slug", value),
+                    Msg::new("slug_invalid_hint")
+                        .arg("suggestion", vi::slugify(units[i].display_name())),
+                )
+                .at(src.file, slug.span()),
             );
             continue;
         }
         if let Some(&other) = taken.get(value) {
             diags.push(
-                Diagnostic::error(format!("duplicate slug `{value}`"))
-                    .at(src.file, slug.span())
-                    .hint(format!("unit `{}` already uses it", sources[other].id)),
+                Diagnostic::error(
+                    Msg::new("slug_twice").arg("slug", value),
+                    Msg::new("slug_twice_hint").arg("unit", &sources[other].id),
+                )
+                .at(src.file, slug.span()),
             );
             continue;
         }

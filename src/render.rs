@@ -175,7 +175,7 @@ impl<'a> Renderer<'a> {
             if env.get_template(required).is_err()
                 && !theme.templates.iter().any(|t| t.name == required)
             {
-                diags.push(Diagnostic::error(format!(
+                diags.push(Diagnostic::error_str(format!(
                     "the theme has no template `{required}`"
                 )));
             }
@@ -487,7 +487,7 @@ fn template_diagnostic(err: &minijinja::Error, theme: &Theme, sources: &Sources)
         .name()
         .and_then(|name| theme.templates.iter().find(|t| t.name == name))
         .map(|t| t.file);
-    let d = Diagnostic::error(message);
+    let d = Diagnostic::error_str(message);
     match (file, err.range(), err.line()) {
         (Some(file), Some(range), _) => d.at(file, range),
         (Some(file), None, Some(line)) => {

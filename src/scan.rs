@@ -48,6 +48,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use crate::diag::Msg;
 use crate::vi::{fold, format_decimal, format_fixed, format_int, group_thousands};
 
 /// A figure found in the text.
@@ -118,8 +119,8 @@ fn kind_rank(kind: &FindingKind) -> u8 {
     }
 }
 
-/// What is wrong or what was found, in English with Vietnamese numbers.
-pub(crate) fn message(kind: &FindingKind) -> String {
+/// What is wrong or what was found, with Vietnamese numbers.
+pub(crate) fn message(kind: &FindingKind) -> Msg {
     match kind {
         FindingKind::FractionPercent {
             num,
@@ -127,70 +128,63 @@ pub(crate) fn message(kind: &FindingKind) -> String {
             stated,
             computed,
             decimals,
-        } => format!(
-            "{}/{} is {}%, not the {}% written here",
-            format_decimal(*num),
-            format_decimal(*den),
-            format_trimmed(*computed, (*decimals + 2).max(2)),
-            format_fixed(*stated, *decimals as usize),
-        ),
+        } => Msg::new("fraction_percent")
+            .arg("num", format_decimal(*num))
+            .arg("den", format_decimal(*den))
+            .arg(
+                "computed",
+                format_trimmed(*computed, (*decimals + 2).max(2)),
+            )
+            .arg("stated", format_fixed(*stated, *decimals as usize)),
         FindingKind::MalformedNumber { text } => {
             let guesses = number_guesses(text);
-            let tail = if guesses.is_empty() {
-                String::new()
-            } else {
-                format!(" ({}?)", guesses.join(" or "))
-            };
-            format!(
-                "“{text}” is not a Vietnamese number: thousands are grouped by three digits{tail}"
-            )
+            match guesses.split_last() {
+                None => Msg::new("malformed_number").arg("text", text),
+                Some((last, [])) => Msg::new("malformed_number_guess")
+                    .arg("text", text)
+                    .arg("guess", last),
+                Some((last, rest)) => Msg::new("malformed_number_guesses")
+                    .arg("text", text)
+                    .arg("guesses", rest.join(", "))
+                    .arg("last", last),
+            }
         }
         FindingKind::OrganisationCount {
             value,
             is_total: true,
             noun,
-        } => format!(
-            "this text gives {} party organisations ({noun}) in all",
-            format_int(*value)
-        ),
+        } => Msg::new("text_organisations_total")
+            .arg("count", format_int(*value))
+            .arg("noun", noun),
         FindingKind::OrganisationCount {
             value,
             is_total: false,
             noun,
-        } => format!(
-            "this text counts {} party organisations ({noun})",
-            format_int(*value)
-        ),
+        } => Msg::new("text_organisations")
+            .arg("count", format_int(*value))
+            .arg("noun", noun),
         FindingKind::MemberCount {
             value,
             is_total: true,
-        } => format!(
-            "this text gives {} party members in all",
-            format_int(*value)
-        ),
+        } => Msg::new("text_members_total").arg("count", format_int(*value)),
         FindingKind::MemberCount {
             value,
             is_total: false,
-        } => format!("this text counts {} party members", format_int(*value)),
+        } => Msg::new("text_members").arg("count", format_int(*value)),
     }
 }
 
 /// How to fix a problem, when there is one to fix.
-pub(crate) fn hint(kind: &FindingKind) -> Option<String> {
+pub(crate) fn hint(kind: &FindingKind) -> Option<Msg> {
     match kind {
         FindingKind::FractionPercent {
             num, den, decimals, ..
         } => {
             let right = exact_percent(&Dec::from_f64(*num)?, &Dec::from_f64(*den)?, *decimals)
                 .map(|(_, rounded)| format_scaled(rounded, *decimals))?;
-            Some(format!(
-                "write the percentage the fraction gives ({right}%), or correct the fraction"
-            ))
+            Some(Msg::new("fraction_percent_hint").arg("right", right))
         }
-        FindingKind::MalformedNumber { .. } => Some(
-            "group thousands by three digits with dots (1.234.567) and write decimals after a comma (57,7)"
-                .to_string(),
-        ),
+        FindingKind::MalformedNumber { .. } => Some(Msg::new("malformed_number_hint")),
         FindingKind::OrganisationCount { .. } | FindingKind::MemberCount { .. } => None,
     }
 }
@@ -202,7 +196,7 @@ pub(crate) fn count_problem(
     kind: &FindingKind,
     organisations: Option<i64>,
     members: Option<i64>,
-) -> Option<String> {
+) -> Option<Msg> {
     match *kind {
         FindingKind::OrganisationCount {
             value,
@@ -211,16 +205,19 @@ pub(crate) fn count_problem(
         } => {
             let known = organisations?;
             if is_total && value != known {
-                Some(format!(
-                    "this text gives {} party organisations ({noun}) in all, but unit.toml says `organisations = {known}`",
-                    format_int(value)
-                ))
+                Some(
+                    Msg::new("organisations_total_differs")
+                        .arg("count", format_int(value))
+                        .arg("noun", noun)
+                        .arg("known", known),
+                )
             } else if !is_total && value > known {
-                Some(format!(
-                    "{} party organisations ({noun}) is more than the unit's {} in all",
-                    format_int(value),
-                    format_int(known)
-                ))
+                Some(
+                    Msg::new("organisations_more")
+                        .arg("count", format_int(value))
+                        .arg("noun", noun)
+                        .arg("known", format_int(known)),
+                )
             } else {
                 None
             }
@@ -228,16 +225,17 @@ pub(crate) fn count_problem(
         FindingKind::MemberCount { value, is_total } => {
             let known = members?;
             if is_total && value != known {
-                Some(format!(
-                    "this text gives {} party members in all, but unit.toml says `members = {known}`",
-                    format_int(value)
-                ))
+                Some(
+                    Msg::new("members_total_differs")
+                        .arg("count", format_int(value))
+                        .arg("known", known),
+                )
             } else if !is_total && value > known {
-                Some(format!(
-                    "{} party members is more than the unit's {} in all",
-                    format_int(value),
-                    format_int(known)
-                ))
+                Some(
+                    Msg::new("members_more")
+                        .arg("count", format_int(value))
+                        .arg("known", format_int(known)),
+                )
             } else {
                 None
             }
@@ -1260,30 +1258,36 @@ mod tests {
     fn fraction_messages() {
         let kind = |text: &str| scan(text).remove(0).kind;
         let k = kind("41/71 = 60%");
-        assert_eq!(message(&k), "41/71 is 57,75%, not the 60% written here");
         assert_eq!(
-            hint(&k).as_deref(),
+            message(&k).en(),
+            "41/71 is 57,75%, not the 60% written here"
+        );
+        assert_eq!(
+            hint(&k).map(|h| h.en()).as_deref(),
             Some("write the percentage the fraction gives (58%), or correct the fraction")
         );
         let k = kind("41/71 = 57,8%");
-        assert_eq!(message(&k), "41/71 is 57,746%, not the 57,8% written here");
         assert_eq!(
-            hint(&k).as_deref(),
+            message(&k).en(),
+            "41/71 is 57,746%, not the 57,8% written here"
+        );
+        assert_eq!(
+            hint(&k).map(|h| h.en()).as_deref(),
             Some("write the percentage the fraction gives (57,7%), or correct the fraction")
         );
         let k = kind("3.300/3.322 = 99,4%");
         assert_eq!(
-            message(&k),
+            message(&k).en(),
             "3.300/3.322 is 99,338%, not the 99,4% written here"
         );
         assert_eq!(
-            hint(&k).as_deref(),
+            hint(&k).map(|h| h.en()).as_deref(),
             Some("write the percentage the fraction gives (99,3%), or correct the fraction")
         );
         let k = kind("1/2 = 40,0%");
-        assert_eq!(message(&k), "1/2 is 50%, not the 40,0% written here");
+        assert_eq!(message(&k).en(), "1/2 is 50%, not the 40,0% written here");
         assert_eq!(
-            hint(&k).as_deref(),
+            hint(&k).map(|h| h.en()).as_deref(),
             Some("write the percentage the fraction gives (50,0%), or correct the fraction")
         );
     }
@@ -1309,7 +1313,7 @@ mod tests {
 
     #[test]
     fn malformed_number_messages() {
-        let msg = |text: &str| message(&bad(text));
+        let msg = |text: &str| message(&bad(text)).en();
         assert_eq!(
             msg("15.1915"),
             "“15.1915” is not a Vietnamese number: thousands are grouped by three digits (15.915 or 151.915?)"
@@ -1326,7 +1330,7 @@ mod tests {
             msg("12.3456,7"),
             "“12.3456,7” is not a Vietnamese number: thousands are grouped by three digits (12.456,7 or 123.456,7?)"
         );
-        assert!(hint(&bad("15.1915")).is_some_and(|h| h.contains("1.234.567")));
+        assert!(hint(&bad("15.1915")).is_some_and(|h| h.en().contains("1.234.567")));
     }
 
     #[test]
@@ -1502,7 +1506,7 @@ mod tests {
 
     #[test]
     fn count_problems() {
-        let p = |kind: FindingKind| count_problem(&kind, Some(71), Some(3322));
+        let p = |kind: FindingKind| count_problem(&kind, Some(71), Some(3322)).map(|m| m.en());
         assert_eq!(
             p(org(74, true, CHI_DB)).as_deref(),
             Some(
@@ -1534,11 +1538,11 @@ mod tests {
         assert_eq!(p(bad("15.1915")), None);
         assert_eq!(p(scan("41/71 = 60%").remove(0).kind), None);
         assert_eq!(
-            message(&org(74, true, CHI_DB)),
+            message(&org(74, true, CHI_DB)).en(),
             "this text gives 74 party organisations (chi, đảng bộ) in all"
         );
         assert_eq!(
-            message(&mem(3322, false)),
+            message(&mem(3322, false)).en(),
             "this text counts 3.322 party members"
         );
         assert_eq!(hint(&mem(3322, false)), None);
@@ -1607,7 +1611,7 @@ mod tests {
 
         let problems: Vec<String> = scan(REPORT)
             .iter()
-            .filter_map(|f| count_problem(&f.kind, Some(71), Some(3322)))
+            .filter_map(|f| count_problem(&f.kind, Some(71), Some(3322)).map(|m| m.en()))
             .collect();
         assert_eq!(
             problems,

@@ -25,6 +25,7 @@ use std::ops::Range;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use crate::diag::Msg;
 use crate::i18n::Strings;
 use crate::vi::{fold, format_written, is_combining_mark};
 
@@ -37,12 +38,6 @@ pub use exact::Exact;
 pub(crate) use exact::Rounding;
 pub use stated::{Amount, Claim, Reading, parse_stated};
 pub(crate) use stated::{StatedMismatch, stated_figure_mismatch};
-
-/// The general hint of a target that cannot be read.
-const TARGET_HINT: &str = "write the target as `>= 95%`, `3-5%/năm`, `100%` or `yes`";
-/// The general hint of a figure that cannot be read.
-const FIGURE_HINT: &str =
-    "write a number (`305`, `57,7`, `1.234`), a fraction (`41/71`) or true/false";
 
 // ---------------------------------------------------------------------------
 // Status
@@ -85,17 +80,18 @@ impl Status {
 /// A target, figure or period that cannot be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
-    pub message: String,
+    pub message: Msg,
     /// Byte range of the offending part in the input (always on character
     /// boundaries; empty only for an empty input).
     pub span: Range<usize>,
-    pub hint: Option<String>,
+    /// What to write instead.
+    pub hint: Msg,
 }
 
 impl ParseError {
-    fn new(message: impl Into<String>, span: Range<usize>, hint: Option<String>) -> Self {
+    fn new(message: Msg, span: Range<usize>, hint: Msg) -> Self {
         ParseError {
-            message: message.into(),
+            message,
             span,
             hint,
         }
@@ -104,11 +100,7 @@ impl ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, " ({hint})")?;
-        }
-        Ok(())
+        write!(f, "{} ({})", self.message.en(), self.hint.en())
     }
 }
 
@@ -227,9 +219,9 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
     c.skip_ws();
     if c.at_end() {
         return Err(ParseError::new(
-            "the target is empty",
+            Msg::new("target_empty"),
             0..src.len(),
-            Some(TARGET_HINT.to_string()),
+            Msg::new("target_hint"),
         ));
     }
 
@@ -253,9 +245,9 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
         let after = body.get(word_end..).unwrap_or("");
         let start = c.pos + word_end + (after.len() - after.trim_start().len());
         return Err(ParseError::new(
-            "a yes/no target takes no number, `%` or `/năm`",
+            Msg::new("yes_with_number"),
             start..src.trim_end().len(),
-            Some("write `yes` alone; the actual is then `true` or `false`".to_string()),
+            Msg::new("yes_with_number_hint"),
         ));
     }
 
@@ -267,9 +259,9 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
         .map(|&(_, op)| (op, op_start..c.pos));
     if op.is_none() && c.peek() == Some('=') {
         return Err(ParseError::new(
-            "`=` is not a comparison sign of targets",
+            Msg::new("equals_sign"),
             c.pos..c.pos + 1,
-            Some(word_hint(src).unwrap_or_else(|| TARGET_HINT.to_string())),
+            word_hint(src).unwrap_or_else(|| Msg::new("target_hint")),
         ));
     }
     c.skip_ws();
@@ -292,9 +284,9 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
     if DASHES.iter().any(|d| c.eat(d)) {
         if let Some((_, op_span)) = &op {
             return Err(ParseError::new(
-                "a range takes no comparison sign",
+                Msg::new("range_with_sign"),
                 op_span.clone(),
-                Some("write a range as `3-5%/năm`".to_string()),
+                Msg::new("range_with_sign_hint"),
             ));
         }
         let dash_span = dash_start..c.pos;
@@ -307,22 +299,20 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
         c.skip_ws();
         if first_pct && !hi_pct {
             return Err(ParseError::new(
-                "only the lower bound of the range has `%`",
+                Msg::new("range_percent_low"),
                 hi.span.clone(),
-                Some(format!(
-                    "write `{0}-{1}%` or `{0}%-{1}%`",
-                    first.text, hi.text
-                )),
+                Msg::new("range_percent_low_hint")
+                    .arg("low", first.text)
+                    .arg("high", hi.text),
             ));
         }
         if first.value > hi.value {
             return Err(ParseError::new(
-                "the bounds of the range are reversed",
+                Msg::new("range_reversed"),
                 first.span.start..hi.span.end,
-                Some(format!(
-                    "write the lower bound first: `{}-{}`",
-                    hi.text, first.text
-                )),
+                Msg::new("range_reversed_hint")
+                    .arg("low", hi.text)
+                    .arg("high", first.text),
             ));
         }
         second = Some((hi, hi_pct));
@@ -349,9 +339,9 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
                 word_start..c.pos
             };
             return Err(ParseError::new(
-                format!("unknown period `/{word}`"),
+                Msg::new("unknown_per").arg("word", word),
                 span,
-                Some("write `/năm` or `/year` for a per-year target".to_string()),
+                Msg::new("unknown_per_hint"),
             ));
         }
         per_year = true;
@@ -362,9 +352,9 @@ pub fn parse_target(src: &str) -> Result<Target, ParseError> {
         let span = c.pos..src.trim_end().len();
         let rest = c.slice(span.clone());
         return Err(ParseError::new(
-            format!("unexpected `{rest}` in the target"),
+            Msg::new("target_unexpected").arg("rest", rest),
             span,
-            Some(word_hint(src).unwrap_or_else(|| TARGET_HINT.to_string())),
+            word_hint(src).unwrap_or_else(|| Msg::new("target_hint")),
         ));
     }
 
@@ -401,14 +391,14 @@ fn expected_number(src: &str, c: &Cursor<'_>, after: Option<Range<usize>>) -> Pa
     };
     let found = c.slice(span.clone());
     let message = if c.pos < end {
-        format!("expected a number, found `{found}`")
+        Msg::new("expected_number_found").arg("found", found)
     } else {
-        format!("expected a number after `{found}`")
+        Msg::new("expected_number_after").arg("found", found)
     };
     ParseError::new(
         message,
         span,
-        Some(word_hint(src).unwrap_or_else(|| TARGET_HINT.to_string())),
+        word_hint(src).unwrap_or_else(|| Msg::new("target_hint")),
     )
 }
 
@@ -450,7 +440,7 @@ pub(crate) fn sign_of_words(before: &str, after: &str) -> Option<&'static str> {
         .map(|&(_, op)| op)
 }
 
-fn word_hint(src: &str) -> Option<String> {
+fn word_hint(src: &str) -> Option<Msg> {
     // The words around the first number.
     let start = src.find(|ch: char| ch.is_ascii_digit())?;
     let before = fold(src.get(..start)?);
@@ -463,7 +453,11 @@ fn word_hint(src: &str) -> Option<String> {
         .unwrap_or(tail.len());
     let number = tail.get(..len)?.trim_end_matches(['.', ',']);
     let pct = if src.contains('%') { "%" } else { "" };
-    Some(format!("write `{op} {number}{pct}` for “{}”", src.trim()))
+    Some(
+        Msg::new("target_words_hint")
+            .arg("written", format!("{op} {number}{pct}"))
+            .arg("words", src.trim()),
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -539,9 +533,9 @@ pub fn parse_figure(src: &str) -> Result<Figure, ParseError> {
     c.skip_ws();
     if c.at_end() {
         return Err(ParseError::new(
-            "the figure is empty",
+            Msg::new("figure_empty"),
             0..src.len(),
-            Some(FIGURE_HINT.to_string()),
+            Msg::new("figure_hint"),
         ));
     }
     let body = src.trim();
@@ -551,9 +545,9 @@ pub fn parse_figure(src: &str) -> Result<Figure, ParseError> {
         "true" | "false" | "yes" | "no" | "co" | "khong"
     ) {
         return Err(ParseError::new(
-            format!("`{body}` is a yes/no answer written as text"),
+            Msg::new("yes_as_text").arg("text", body),
             body_span,
-            Some("write `actual = true` or `actual = false`, without quotes".to_string()),
+            Msg::new("yes_as_text_hint"),
         ));
     }
 
@@ -565,9 +559,9 @@ pub fn parse_figure(src: &str) -> Result<Figure, ParseError> {
         let end = src.trim_end().len();
         let span = if c.pos < end { c.pos..end } else { body_span };
         return Err(ParseError::new(
-            format!("`{}` is not a number", c.slice(span.clone())),
+            Msg::new("not_a_number").arg("text", c.slice(span.clone())),
             span,
-            Some(FIGURE_HINT.to_string()),
+            Msg::new("figure_hint"),
         ));
     };
     c.skip_ws();
@@ -576,9 +570,9 @@ pub fn parse_figure(src: &str) -> Result<Figure, ParseError> {
     if c.eat("/") {
         if negative {
             return Err(ParseError::new(
-                "a fraction cannot be negative",
+                Msg::new("fraction_negative"),
                 minus_span,
-                Some("write a fraction as `41/71`".to_string()),
+                Msg::new("fraction_hint"),
             ));
         }
         let slash_span = slash_start..c.pos;
@@ -587,16 +581,16 @@ pub fn parse_figure(src: &str) -> Result<Figure, ParseError> {
             let end = src.trim_end().len();
             let span = if c.pos < end { c.pos..end } else { slash_span };
             return Err(ParseError::new(
-                "expected the denominator of the fraction",
+                Msg::new("fraction_no_denominator"),
                 span,
-                Some("write a fraction as `41/71`".to_string()),
+                Msg::new("fraction_hint"),
             ));
         };
         if den.value.is_zero() {
             return Err(ParseError::new(
-                "the denominator of a fraction cannot be 0",
+                Msg::new("fraction_zero"),
                 den.span,
-                None,
+                Msg::new("fraction_zero_hint"),
             ));
         }
         c.skip_ws();
@@ -625,14 +619,14 @@ fn trailing_figure(src: &str, c: &Cursor<'_>) -> Result<(), ParseError> {
     let span = c.pos..src.trim_end().len();
     let rest = c.slice(span.clone());
     let hint = if rest.starts_with('=') {
-        "write only the fraction (`41/71`): the percentage is computed from it".to_string()
+        Msg::new("figure_fraction_only_hint")
     } else {
-        FIGURE_HINT.to_string()
+        Msg::new("figure_hint")
     };
     Err(ParseError::new(
-        format!("unexpected `{rest}` after the figure"),
+        Msg::new("figure_unexpected").arg("rest", rest),
         span,
-        Some(hint),
+        hint,
     ))
 }
 
@@ -640,14 +634,14 @@ fn trailing_figure(src: &str, c: &Cursor<'_>) -> Result<(), ParseError> {
 /// (2020, 2022); a single year "2022" → (2022, 2022). Years have four digits;
 /// a reversed period is an error.
 pub fn parse_period(src: &str) -> Result<(i32, i32), ParseError> {
-    const HINT: &str = "write the years the figure covers as `2020-2022`, or one year `2022`";
+    const HINT: fn() -> Msg = || Msg::new("period_hint");
     let mut c = Cursor::new(src);
     c.skip_ws();
     if c.at_end() {
         return Err(ParseError::new(
-            "the period is empty",
+            Msg::new("period_empty"),
             0..src.len(),
-            Some(HINT.to_string()),
+            HINT(),
         ));
     }
     let first = lex_year(src, &mut c, None, HINT)?;
@@ -663,19 +657,18 @@ pub fn parse_period(src: &str) -> Result<(i32, i32), ParseError> {
     if !c.at_end() {
         let span = c.pos..src.trim_end().len();
         return Err(ParseError::new(
-            format!("unexpected `{}` in the period", c.slice(span.clone())),
+            Msg::new("period_unexpected").arg("rest", c.slice(span.clone())),
             span,
-            Some(HINT.to_string()),
+            HINT(),
         ));
     }
     if first.0 > last.0 {
         return Err(ParseError::new(
-            "the period is reversed",
+            Msg::new("period_reversed"),
             first.1.start..last.1.end,
-            Some(format!(
-                "write the first year first: `{}-{}`",
-                last.0, first.0
-            )),
+            Msg::new("period_reversed_hint")
+                .arg("first", last.0)
+                .arg("last", first.0),
         ));
     }
     Ok((first.0, last.0))
@@ -687,7 +680,7 @@ fn lex_year(
     src: &str,
     c: &mut Cursor<'_>,
     after: Option<Range<usize>>,
-    hint: &str,
+    hint: fn() -> Msg,
 ) -> Result<(i32, Range<usize>), ParseError> {
     let start = c.pos;
     while c.peek().is_some_and(|ch| ch.is_ascii_digit()) {
@@ -702,17 +695,17 @@ fn lex_year(
     let end = src.trim_end().len();
     if !text.is_empty() {
         return Err(ParseError::new(
-            format!("`{text}` is not a year"),
+            Msg::new("not_a_year").arg("text", text),
             start..c.pos,
-            Some(hint.to_string()),
+            hint(),
         ));
     }
     if start >= end {
         let dash = after.unwrap_or(0..end);
         return Err(ParseError::new(
-            format!("expected a year after `{}`", c.slice(dash.clone())),
+            Msg::new("year_after").arg("dash", c.slice(dash.clone())),
             dash,
-            Some(hint.to_string()),
+            hint(),
         ));
     }
     // The next word that is not a year.
@@ -730,9 +723,9 @@ fn lex_year(
         .map_or(rest.len(), |(i, _)| i);
     let span = start..start + len;
     Err(ParseError::new(
-        format!("`{}` is not a year", c.slice(span.clone())),
+        Msg::new("not_a_year").arg("text", c.slice(span.clone())),
         span,
-        Some(hint.to_string()),
+        hint(),
     ))
 }
 
@@ -837,20 +830,17 @@ pub fn compatible(target: &Target, figure: &Figure) -> bool {
 
 /// Why a figure cannot be measured against a target, as a hint for the
 /// author; `None` when it can (see [`compatible`]).
-pub fn mismatch(target: &Target, figure: &Figure) -> Option<&'static str> {
-    match (&target.kind, *figure) {
-        (TargetKind::Yes, Figure::Bool(_)) => None,
-        (TargetKind::Yes, _) => Some("a yes/no target takes `actual = true` or `actual = false`"),
-        (_, Figure::Bool(_)) => Some("true/false goes with a yes/no target (`target = \"yes\"`)"),
-        (_, Figure::Number(_)) => None,
-        (_, Figure::Fraction { den, .. }) if den.is_zero() => {
-            Some("a fraction needs a denominator other than 0")
-        }
-        (_, Figure::Fraction { .. }) if !target.percent => Some(
-            "a fraction such as `41/71` is a percentage; the target is a count (write `%` in the target, or give the count)",
-        ),
-        (_, Figure::Fraction { .. }) => None,
-    }
+pub fn mismatch(target: &Target, figure: &Figure) -> Option<Msg> {
+    let key = match (&target.kind, *figure) {
+        (TargetKind::Yes, Figure::Bool(_)) => return None,
+        (TargetKind::Yes, _) => "yes_needs_bool",
+        (_, Figure::Bool(_)) => "bool_needs_yes",
+        (_, Figure::Number(_)) => return None,
+        (_, Figure::Fraction { den, .. }) if den.is_zero() => "fraction_zero_hint",
+        (_, Figure::Fraction { .. }) if !target.percent => "fraction_for_count",
+        (_, Figure::Fraction { .. }) => return None,
+    };
+    Some(Msg::new(key))
 }
 
 /// Computes an indicator's status from its target and what it measured (see
@@ -1247,8 +1237,7 @@ fn lex_number<'a>(c: &mut Cursor<'a>) -> Result<Option<Num<'a>>, ParseError> {
 
 /// The value of a run of digits, dots and commas that starts with a digit.
 fn number_value(text: &str, span: Range<usize>, suffix: &str) -> Result<Decimal, ParseError> {
-    let error =
-        |message: String, hint: String| Err(ParseError::new(message, span.clone(), Some(hint)));
+    let error = |message: Msg, hint: Msg| Err(ParseError::new(message, span.clone(), hint));
     let (int, frac) = match text.split_once(',') {
         Some((int, frac)) => (int, Some(frac)),
         None => (text, None),
@@ -1256,21 +1245,20 @@ fn number_value(text: &str, span: Range<usize>, suffix: &str) -> Result<Decimal,
     if let Some(frac) = frac {
         if frac.contains(',') {
             return error(
-                format!("`{text}` has more than one decimal comma"),
-                "a number has at most one decimal comma: `57,7`".to_string(),
+                Msg::new("number_two_commas").arg("text", text),
+                Msg::new("number_two_commas_hint"),
             );
         }
         if frac.contains('.') {
             return error(
-                format!("`{text}` has a dot after its decimal comma"),
-                "Vietnamese numbers group thousands with dots before the decimal comma: `1.234,5`"
-                    .to_string(),
+                Msg::new("number_dot_after_comma").arg("text", text),
+                Msg::new("number_dot_after_comma_hint"),
             );
         }
         if frac.is_empty() {
             return error(
-                format!("`{text}` ends with a decimal comma"),
-                format!("write the decimals after the comma, or drop it: `{int}{suffix}`"),
+                Msg::new("number_ends_comma").arg("text", text),
+                Msg::new("number_ends_comma_hint").arg("number", format!("{int}{suffix}")),
             );
         }
     }
@@ -1279,19 +1267,14 @@ fn number_value(text: &str, span: Range<usize>, suffix: &str) -> Result<Decimal,
         && !rest.is_empty()
         && !((1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3))
     {
-        let message = format!(
-            "`{text}` is not a Vietnamese number: a dot separates thousands and must be followed by exactly 3 digits"
-        );
+        let message = Msg::new("number_bad_groups").arg("text", text);
         return match rest {
             [decimals] if frac.is_none() && !decimals.is_empty() => error(
                 message,
-                format!("Vietnamese numbers use a decimal comma: {first},{decimals}{suffix}"),
+                Msg::new("number_decimal_comma_hint")
+                    .arg("number", format!("{first},{decimals}{suffix}")),
             ),
-            _ => error(
-                message,
-                "group thousands by three with dots (`1.234.567`) and write decimals after a comma (`57,7`)"
-                    .to_string(),
-            ),
+            _ => error(message, Msg::new("number_groups_hint")),
         };
     }
     let mut plain: String = groups.concat();
@@ -1302,8 +1285,8 @@ fn number_value(text: &str, span: Range<usize>, suffix: &str) -> Result<Decimal,
     match Decimal::from_str_exact(&plain) {
         Ok(value) => Ok(value),
         _ => error(
-            format!("`{text}` has too many digits"),
-            "a figure has at most 28 digits".to_string(),
+            Msg::new("number_too_long").arg("text", text),
+            Msg::new("number_too_long_hint"),
         ),
     }
 }
@@ -1811,14 +1794,14 @@ mod tests {
         for (src, span, hint) in cases {
             let e = err(parse_target(src));
             assert_eq!(&e.span, span, "{src:?}: {e}");
-            let got = e.hint.as_deref().unwrap_or("");
+            let got = e.hint.en();
             assert!(got.contains(hint), "{src:?}: hint {got:?} lacks {hint:?}");
             assert!(src.get(e.span.clone()).is_some());
         }
         let huge = format!(">= {}", "9".repeat(400));
         let e = err(parse_target(&huge));
         assert_eq!(e.span, 3..403);
-        assert!(e.message.contains("too many digits"));
+        assert!(e.message.en().contains("too many digits"));
     }
 
     // --- Figures and periods -------------------------------------------------
@@ -1907,7 +1890,7 @@ mod tests {
         for (src, span, hint) in cases {
             let e = err(parse_figure(src));
             assert_eq!(&e.span, span, "{src:?}: {e}");
-            let got = e.hint.as_deref().unwrap_or("");
+            let got = e.hint.en();
             assert!(got.contains(hint), "{src:?}: hint {got:?} lacks {hint:?}");
         }
     }
@@ -1932,7 +1915,7 @@ mod tests {
         for (src, span) in cases {
             let e = err(parse_period(src));
             assert_eq!(&e.span, span, "{src:?}: {e}");
-            assert!(e.hint.is_some());
+            assert!(!e.hint.en().is_empty());
         }
     }
 
@@ -1995,7 +1978,11 @@ mod tests {
             let a = assess(Some(&target), &obs, 2);
             assert_eq!((a.status, a.margin), (Status::NotAssessed, None), "{src}");
         }
-        let hint = |src: &str, figure: Figure| mismatch(&t(src), &figure).unwrap_or("");
+        let hint = |src: &str, figure: Figure| {
+            mismatch(&t(src), &figure)
+                .map(|m| m.en())
+                .unwrap_or_default()
+        };
         assert!(hint(">= 95%", Figure::Bool(true)).contains("yes/no target"));
         assert!(hint("yes", num(1.0)).contains("`actual = true`"));
         assert!(hint(">= 100", fig("41/71")).contains("percentage"));

@@ -145,14 +145,12 @@ fn add_disk(
     let mut files = Vec::new();
     if let Err(err) = walk(root, dir, &mut files, diags) {
         let shown = dir.strip_prefix(root).unwrap_or(dir).display();
-        diags.push(
-            Diagnostic::error_msg(
-                Msg::new("folder_unreadable")
-                    .arg("path", shown)
-                    .arg("err", err),
-            )
-            .hint_msg(Msg::new("folder_unreadable_hint")),
-        );
+        diags.push(Diagnostic::error(
+            Msg::new("folder_unreadable")
+                .arg("path", shown)
+                .arg("err", err),
+            Msg::new("folder_unreadable_hint"),
+        ));
         return;
     }
     files.sort();
@@ -196,13 +194,11 @@ fn walk(
             }
             kind = fs::metadata(&path)?.file_type();
             if kind.is_dir() && holds_link(&path)? {
-                diags.push(
-                    Diagnostic::error_msg(
-                        Msg::new("link_folder_loop")
-                            .arg("link", path.strip_prefix(root).unwrap_or(&path).display()),
-                    )
-                    .hint_msg(Msg::new("link_fix_hint")),
-                );
+                diags.push(Diagnostic::error(
+                    Msg::new("link_folder_loop")
+                        .arg("link", path.strip_prefix(root).unwrap_or(&path).display()),
+                    Msg::new("link_fix_hint"),
+                ));
                 continue;
             }
         }

@@ -20,7 +20,7 @@ use std::ops::Range;
 
 use jiff::civil::Date;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, did_you_mean_msg};
 use crate::model::{Config, Indicator, Level, Site, Unit};
 use crate::vi;
 
@@ -31,9 +31,8 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
         && let Some(message) = cutoff_problem(config.cutoff, config.term_start, config.term_end)
     {
         diags.push(
-            Diagnostic::error(message)
-                .at(file, config.spans.cutoff.clone())
-                .hint("the cut-off is the date the figures are counted to: a date within the term"),
+            Diagnostic::error(message, Msg::new("cutoff_outside_term_hint"))
+                .at(file, config.spans.cutoff.clone()),
         );
     }
     for unit in &site.units {
@@ -48,13 +47,13 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
 }
 
 /// Why a cut-off does not fit the term, if it does not.
-pub(crate) fn cutoff_problem(cutoff: Date, term_start: i32, term_end: i32) -> Option<String> {
+pub(crate) fn cutoff_problem(cutoff: Date, term_start: i32, term_end: i32) -> Option<Msg> {
     let year = i32::from(cutoff.year());
     (!(term_start..=term_end).contains(&year)).then(|| {
-        format!(
-            "the cut-off {} is outside the term {term_start}–{term_end}",
-            vi::format_date(cutoff)
-        )
+        Msg::new("cutoff_outside_term")
+            .arg("cutoff", vi::format_date(cutoff))
+            .arg("start", term_start)
+            .arg("end", term_end)
     })
 }
 
@@ -66,11 +65,11 @@ pub(crate) enum DateKind {
 }
 
 impl DateKind {
-    fn words(self) -> &'static str {
-        match self {
-            DateKind::Conference => "the conference",
-            DateKind::Submission => "the report's submission",
-        }
+    fn words(self) -> Msg {
+        Msg::new(match self {
+            DateKind::Conference => "date_kind_conference",
+            DateKind::Submission => "date_kind_submission",
+        })
     }
 
     fn key(self) -> &'static str {
@@ -124,34 +123,28 @@ fn unit_dates(config: &Config, unit: &Unit, diags: &mut Diagnostics) {
         };
         let shown = vi::format_date(date);
         let d = match problem {
-            DateProblem::AfterAsOf => Diagnostic::error(format!(
-                "{} is dated {shown}, after the date the figures are as of ({})",
-                kind.words(),
-                vi::format_date(config.as_of)
-            ))
-            .label("later than `as_of`")
-            .hint(if config.spans.as_of.is_some() {
-                format!(
-                    "correct `{}`, or move `as_of` in site.toml's [review] to a later day",
-                    kind.key()
-                )
-            } else {
-                format!(
-                    "correct `{}`: with no `as_of` in site.toml, the figures are as of today",
-                    kind.key()
-                )
-            }),
-            DateProblem::BeforeTerm => Diagnostic::error(format!(
-                "{} is dated {shown}, before the term {}–{} began",
-                kind.words(),
-                config.term_start,
-                config.term_end
-            ))
-            .label("before the term")
-            .hint(format!(
-                "correct `{}`: a mid-term review is held during the term",
-                kind.key()
-            )),
+            DateProblem::AfterAsOf => Diagnostic::error(
+                Msg::new("date_after_as_of")
+                    .arg_msg("what", kind.words())
+                    .arg("date", &shown)
+                    .arg("as_of", vi::format_date(config.as_of)),
+                Msg::new(if config.spans.as_of.is_some() {
+                    "date_after_as_of_hint"
+                } else {
+                    "date_after_today_hint"
+                })
+                .arg("key", kind.key()),
+            )
+            .label(Msg::new("date_after_as_of_label")),
+            DateProblem::BeforeTerm => Diagnostic::error(
+                Msg::new("date_before_term")
+                    .arg_msg("what", kind.words())
+                    .arg("date", &shown)
+                    .arg("start", config.term_start)
+                    .arg("end", config.term_end),
+                Msg::new("date_before_term_hint").arg("key", kind.key()),
+            )
+            .label(Msg::new("date_before_term_label")),
         };
         diags.push(d.at(unit.file, span.clone()));
     }
@@ -162,16 +155,14 @@ fn unit_dates(config: &Config, unit: &Unit, diags: &mut Diagnostics) {
     ) && order_problem(conference, submitted)
     {
         diags.push(
-            Diagnostic::warning(format!(
-                "the report is submitted on {}, before the conference of {} that adopts it",
-                vi::format_date(submitted),
-                vi::format_date(conference)
-            ))
+            Diagnostic::warning(
+                Msg::new("submitted_before_conference")
+                    .arg("submitted", vi::format_date(submitted))
+                    .arg("conference", vi::format_date(conference)),
+            )
             .at(unit.file, span)
-            .label("before `conference_date`")
-            .hint(
-                "a report goes up after its conference: correct `submitted` or `conference_date`",
-            ),
+            .label(Msg::new("submitted_before_conference_label"))
+            .hint(Msg::new("submitted_before_conference_hint")),
         );
     }
 }
@@ -209,24 +200,27 @@ fn period(config: &Config, unit: &Unit, ind: &Indicator, diags: &mut Diagnostics
     let (start, end) = (config.term_start, config.term_end);
     let d = match period_problem((from, to), start, end, cutoff_year) {
         None => return,
-        Some(PeriodProblem::OutsideTerm) => Diagnostic::error(format!(
-            "indicator `{}`: the period {from}–{to} is outside the term {start}–{end}",
-            ind.id
-        ))
-        .label("outside the term")
-        .hint(format!(
-            "a period counts years of the term: write years from {start} to {end}"
-        )),
-        Some(PeriodProblem::AfterCutoff) => Diagnostic::warning(format!(
-            "indicator `{}`: the period {from}–{to} ends after the cut-off {}",
-            ind.id,
-            vi::format_date(config.cutoff)
-        ))
-        .label("after the cut-off")
-        .hint(format!(
-            "the figures are counted to the cut-off: end the period by {cutoff_year}, \
-             and give a later year's figure as `estimate`"
-        )),
+        Some(PeriodProblem::OutsideTerm) => Diagnostic::error(
+            Msg::new("period_outside_term")
+                .arg("id", &ind.id)
+                .arg("from", from)
+                .arg("to", to)
+                .arg("start", start)
+                .arg("end", end),
+            Msg::new("period_outside_term_hint")
+                .arg("start", start)
+                .arg("end", end),
+        )
+        .label(Msg::new("period_outside_term_label")),
+        Some(PeriodProblem::AfterCutoff) => Diagnostic::warning(
+            Msg::new("period_after_cutoff")
+                .arg("id", &ind.id)
+                .arg("from", from)
+                .arg("to", to)
+                .arg("cutoff", vi::format_date(config.cutoff)),
+        )
+        .label(Msg::new("period_after_cutoff_label"))
+        .hint(Msg::new("period_after_cutoff_hint").arg("year", cutoff_year)),
     };
     diags.push(d.at(unit.file, span.range()));
 }
@@ -292,23 +286,23 @@ fn declared_unit(
     let units = &site.units;
     match units.iter().find(|u| u.id == name) {
         None => diags.push(
-            Diagnostic::error(format!("`top_level` names `{name}`, which is no unit"))
-                .at(file, span)
-                .hint(
-                    did_you_mean(name, units.iter().map(|u| u.id.as_str())).unwrap_or_else(|| {
-                        "a unit is named by its folder name under content/units/".into()
-                    }),
-                ),
+            Diagnostic::error(
+                Msg::new("top_level_no_unit").arg("name", name),
+                did_you_mean_msg(name, units.iter().map(|u| u.id.as_str()))
+                    .unwrap_or_else(|| Msg::new("top_level_no_unit_hint")),
+            )
+            .at(file, span),
         ),
         Some(unit) => {
             if let Some(parent) = unit.parent {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "`top_level` names `{name}`, but its parent is `{}`",
-                        units[parent].id
-                    ))
-                    .at(file, span)
-                    .hint("a top-level unit has no `parent`: remove it from `top_level` or its `parent`"),
+                    Diagnostic::error(
+                        Msg::new("top_level_has_parent")
+                            .arg("name", name)
+                            .arg("parent", &units[parent].id),
+                        Msg::new("top_level_has_parent_hint"),
+                    )
+                    .at(file, span),
                 );
             }
         }
@@ -329,20 +323,15 @@ fn extra_root(unit: &Unit, others: Vec<&str>) -> Diagnostic {
         .map(|o| format!("\"{o}\""))
         .collect::<Vec<_>>()
         .join(", ");
-    let below = if unit.level == Level::Province {
-        String::new()
+    let message = if unit.level == Level::Province {
+        Msg::new("extra_root")
     } else {
-        format!(" (a {} unit)", unit.level.key())
+        Msg::new("extra_root_level").arg("level", unit.level.key())
     };
-    Diagnostic::warning(format!(
-        "`{}`{below} has no parent: it is a top-level unit besides {listed}, and its figures are in no roll-up above it",
-        unit.id
-    ))
-    .at(unit.file, unit.name_span.clone())
-    .label("no `parent` in this unit.toml")
-    .hint(format!(
-        "give it a `parent`; or, if the site has several top-level units on purpose, declare them at the top of site.toml: `top_level = [{toml_list}]`"
-    ))
+    Diagnostic::warning(message.arg("unit", &unit.id).arg("others", listed))
+        .at(unit.file, unit.name_span.clone())
+        .label(Msg::new("extra_root_label"))
+        .hint(Msg::new("extra_root_hint").arg("list", toml_list))
 }
 
 #[cfg(test)]
@@ -370,7 +359,9 @@ mod tests {
         ];
         for (cutoff, expected) in cases {
             assert_eq!(
-                cutoff_problem(cutoff, 2020, 2025).as_deref(),
+                cutoff_problem(cutoff, 2020, 2025)
+                    .map(|m| m.en())
+                    .as_deref(),
                 expected,
                 "{cutoff}"
             );

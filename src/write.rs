@@ -617,21 +617,21 @@ pub(crate) fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
     let shown = output.display();
     if root.starts_with(&out) {
         return Some(
-            Diagnostic::error(format!(
+            Diagnostic::error_str(format!(
                 "the output folder {shown} is the site folder or holds it: a build would replace the site"
             ))
-            .hint("choose an output folder inside the site (the default is public/) or outside it"),
+            .hint_str("choose an output folder inside the site (the default is public/) or outside it"),
         );
     }
     let input = INPUT_FOLDERS
         .into_iter()
         .find(|folder| out.starts_with(root.join(folder)))?;
     Some(
-        Diagnostic::error(format!(
+        Diagnostic::error_str(format!(
             "the output folder {shown} is inside the site's {input}/ folder: \
              the next check or build would read the output as input"
         ))
-        .hint("choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)"),
+        .hint_str("choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)"),
     )
 }
 

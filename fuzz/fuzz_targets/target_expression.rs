@@ -27,7 +27,7 @@ fn check_span<T>(src: &str, result: &Result<T, ParseError>) {
             src.is_char_boundary(span.start) && src.is_char_boundary(span.end),
             "span {span:?} splits a character of {src:?}"
         );
-        assert!(!err.message.is_empty());
+        assert!(!err.message.en().is_empty());
     }
 }
 

@@ -277,7 +277,7 @@ impl Preview {
             let sink = |path: &str, bytes: &[u8]| {
                 files
                     .lock()
-                    .map_err(|_| Diagnostic::error("a rendering thread failed"))?
+                    .map_err(|_| Diagnostic::error_str("a rendering thread failed"))?
                     .push((Arc::<str>::from(path), Arc::<[u8]>::from(bytes)));
                 Ok(())
             };

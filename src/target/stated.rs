@@ -27,6 +27,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{Exact, Status, Target};
+use crate::diag::Msg;
 use crate::vi::{self, fold};
 
 /// What a report's words claim about the result.
@@ -126,8 +127,8 @@ pub(crate) struct StatedMismatch {
     pub stated: Decimal,
     /// As the figures give it, exactly.
     pub computed: Exact,
-    /// What the figure is: "of the target", "beyond the target", "against
-    /// the baseline".
+    /// What the figure is (of the target, beyond the target, against the
+    /// baseline): the key of its words in the message catalogue.
     pub what: &'static str,
     /// The value the figure is never rounded across (0 for a margin or a
     /// change, 100 for a share of the target), as the page shows it.
@@ -135,6 +136,11 @@ pub(crate) struct StatedMismatch {
 }
 
 impl StatedMismatch {
+    /// What the figure is, in words.
+    pub(crate) fn what_msg(&self) -> Msg {
+        Msg::new(self.what)
+    }
+
     /// The computed figure at the stated precision (two decimals at least),
     /// rounded as the page rounds it: "96,24".
     pub(crate) fn computed_text(&self) -> String {
@@ -163,13 +169,13 @@ pub(crate) fn stated_figure_mismatch(
         Amount::Over { x, .. } => (
             x,
             super::beyond(target, a)?,
-            "beyond the target",
+            "stated_beyond_target",
             Exact::ZERO,
         ),
         Amount::OfTarget(x) => (
             x,
             super::share_of_target(target, a)?,
-            "of the target",
+            "stated_of_target",
             Exact::HUNDRED,
         ),
         Amount::Change { x, up } => {
@@ -179,7 +185,7 @@ pub(crate) fn stated_figure_mismatch(
                 .checked_mul(Exact::HUNDRED)?
                 .checked_div(b)?;
             let x = if up { x } else { -x };
-            (x, change, "against the baseline", Exact::ZERO)
+            (x, change, "stated_against_baseline", Exact::ZERO)
         }
     };
     // Rounded as the page rounds: never across 0 (or 100 for a share of the
