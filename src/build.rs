@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::consistency;
-use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Msg, Sources};
 use crate::highlight;
 use crate::load;
 use crate::model::{self, Site};
@@ -141,7 +141,7 @@ pub struct Summary {
     pub timings: Timings,
     /// Problems that did not fail the build, for the user to see (a previous
     /// build that could not be removed after the new one was put in place).
-    pub notes: Vec<String>,
+    pub notes: Vec<Msg>,
     /// The warnings found (`build -q` prints them), and the texts they quote.
     pub diagnostics: Diagnostics,
     pub sources: Sources,
@@ -195,7 +195,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let site = if options.public {
         public_copy = crate::public::public_site(site, sources);
         if public_copy.config.base_url.is_empty() {
-            notes.push(crate::public::NO_BASE_URL.to_string());
+            notes.push(Msg::new("no_base_url"));
         }
         &public_copy
     } else {
@@ -247,7 +247,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
 struct Written {
     pages: usize,
     files: usize,
-    notes: Vec<String>,
+    notes: Vec<Msg>,
     search_index: Duration,
 }
 
@@ -268,14 +268,12 @@ pub(crate) fn shadowed_pages(root: &Path, pages: &[&str], theme: &theme::Theme) 
         .keys()
         .filter_map(|rel| {
             let page = pages.iter().find(|page| clashes(rel, page))?;
-            Some(
-                Diagnostic::error_str(format!(
-                    "{} would replace the page {} that ketqua generates",
-                    theme.static_origin(root, rel),
-                    page
-                ))
-                .hint_str("rename or remove the static file; to change the page itself, override its template in templates/"),
-            )
+            Some(Diagnostic::error(
+                Msg::new("static_replaces_page")
+                    .arg("file", theme.static_origin(root, rel))
+                    .arg("page", page),
+                Msg::new("static_replaces_page_hint"),
+            ))
         })
         .collect()
 }
@@ -303,19 +301,25 @@ pub(crate) struct Input<'a> {
     pub keep_index: bool,
 }
 
+/// The error of a file that could not be written.
+fn cannot_write(err: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        Msg::new("cannot_write").arg("err", err),
+        Msg::new("cannot_write_hint"),
+    )
+}
+
 /// The build's sink: the staging folder.
 struct ToStaging<'a>(&'a Staging);
 
 impl Sink for ToStaging<'_> {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.0
-            .write(path, bytes)
-            .map_err(|err| Diagnostic::error_str(format!("cannot write {err}")))
+        self.0.write(path, bytes).map_err(cannot_write)
     }
 
     fn write_with(&self, path: &str, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
         self.0.write_with(path, fill).map_err(|err| match err {
-            write::Streamed::Write(err) => Diagnostic::error_str(format!("cannot write {err}")),
+            write::Streamed::Write(err) => cannot_write(err),
             write::Streamed::Fill(d) => d,
         })
     }
@@ -397,7 +401,12 @@ pub(crate) fn generate(
         .and_then(|()| {
             copies.iter().try_for_each(|(rel, path)| {
                 let bytes = std::fs::read(path).map_err(|err| {
-                    Diagnostic::error_str(format!("cannot read {}: {err}", path.display()))
+                    Diagnostic::error(
+                        Msg::new("cannot_read")
+                            .arg("path", path.display())
+                            .arg("err", err),
+                        Msg::new("cannot_read_hint"),
+                    )
                 })?;
                 sink.write(rel, &bytes)?;
                 progress.advance();
@@ -445,9 +454,10 @@ fn render_and_write(
     let staging = match Staging::create(&options.output, previous) {
         Ok(s) => s,
         Err(err) => {
-            diags.push(Diagnostic::error_str(format!(
-                "cannot prepare the output folder: {err}"
-            )));
+            diags.push(Diagnostic::error(
+                Msg::new("cannot_prepare_output").arg("err", err),
+                Msg::new("cannot_write_hint"),
+            ));
             return None;
         }
     };
@@ -468,7 +478,7 @@ fn render_and_write(
         };
         if let Err(err) = result {
             progress.finish();
-            diags.push(Diagnostic::error_str(format!("cannot write {err}")));
+            diags.push(cannot_write(err));
             return None;
         }
         progress.advance();
@@ -480,14 +490,12 @@ fn render_and_write(
     timings.record("commit", started);
     let notes = match committed {
         Ok(None) => Vec::new(),
-        Ok(Some(leftover)) => vec![format!(
-            "the new build is in place, but the previous one could not be removed: {leftover} \
-             (delete it by hand)"
-        )],
+        Ok(Some(leftover)) => vec![Msg::new("previous_build_left").arg("path", leftover)],
         Err(err) => {
-            diags.push(Diagnostic::error_str(format!(
-                "cannot put the new build in place: {err}"
-            )));
+            diags.push(Diagnostic::error(
+                Msg::new("cannot_commit_build").arg("err", err),
+                Msg::new("cannot_write_hint"),
+            ));
             return None;
         }
     };

@@ -387,7 +387,11 @@ fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitC
     match build::build(options, progress) {
         Ok(summary) => {
             for note in &summary.notes {
-                eprintln!("warning: {note}");
+                eprintln!(
+                    "{}: {}",
+                    Msg::new("severity_warning").text(summary.language),
+                    note.text(summary.language)
+                );
             }
             if timings {
                 eprint!("{}", summary.timings.report());
@@ -438,7 +442,7 @@ impl crate::serve::Log for Console {
         println!("{} {text}", clock());
     }
     fn warn(&self, text: &str) {
-        eprintln!("warning: {text}");
+        eprintln!("{text}");
     }
     fn problems(&self, text: &str) {
         eprint!("{text}");

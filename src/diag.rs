@@ -190,12 +190,13 @@ pub enum Location {
 pub struct Diagnostic {
     pub severity: Severity,
     /// The message in English (what tests and logs read); printed in the
-    /// site's language from `texts` when it was made from the catalogue.
-    pub message: String,
+    /// site's language from `texts`. Private, as the label and the hint: a
+    /// diagnostic is only made from messages of the catalogue.
+    message: String,
     pub location: Location,
     /// Text beside the caret.
-    pub label: String,
-    pub hint: Option<String>,
+    label: String,
+    hint: Option<String>,
     /// The catalogue's messages this diagnostic was made from, when it was
     /// (boxed: most diagnostics are made by the hundred thousand, and a
     /// `Result` carrying one stays small).
@@ -270,16 +271,12 @@ impl Diagnostic {
     /// An error: its message and the hint that says what to do, both from
     /// the catalogue (an error without a hint does not compile).
     pub fn error(message: Msg, hint: Msg) -> Diagnostic {
-        let mut d = Diagnostic::error_str(message.text(Language::En));
-        d.texts_mut().message = Some(message);
-        d.hint(hint)
+        Diagnostic::made(Severity::Error, message).hint(hint)
     }
 
     /// A warning worded by the catalogue.
     pub fn warning(message: Msg) -> Diagnostic {
-        let mut d = Diagnostic::warning_str(message.text(Language::En));
-        d.texts_mut().message = Some(message);
-        d
+        Diagnostic::made(Severity::Warning, message)
     }
 
     /// The text beside the caret.
@@ -304,45 +301,40 @@ impl Diagnostic {
         }
     }
 
-    pub(crate) fn error_str(message: impl Into<String>) -> Diagnostic {
+    /// The one place a diagnostic is made: from a message of the catalogue.
+    fn made(severity: Severity, message: Msg) -> Diagnostic {
         Diagnostic {
-            severity: Severity::Error,
-            message: message.into(),
+            severity,
+            message: message.text(Language::En),
             location: Location::None,
             label: String::new(),
             hint: None,
-            texts: None,
+            texts: Some(Box::new(Texts {
+                message: Some(message),
+                label: None,
+                hint: None,
+            })),
         }
     }
 
-    pub(crate) fn warning_str(message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error_str(message)
-        }
+    /// The message in English (for tests and logs).
+    pub fn message_en(&self) -> &str {
+        &self.message
     }
 
-    pub(crate) fn label_str(mut self, label: impl Into<String>) -> Diagnostic {
-        self.label = label.into();
-        self
+    /// The label in English.
+    pub fn label_en(&self) -> &str {
+        &self.label
     }
 
-    pub(crate) fn hint_str(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
-        if let Some(texts) = &mut self.texts {
-            texts.hint = None;
-        }
-        self
+    /// The hint in English.
+    pub fn hint_en(&self) -> Option<&str> {
+        self.hint.as_deref()
     }
 
-    pub(crate) fn maybe_hint_str(mut self, hint: Option<String>) -> Diagnostic {
-        if hint.is_some() {
-            self.hint = hint;
-            if let Some(texts) = &mut self.texts {
-                texts.hint = None;
-            }
-        }
-        self
+    /// The message, label and hint in `language`.
+    pub fn texts_in(&self, language: Language) -> (String, String, Option<String>) {
+        self.worded(language)
     }
 
     fn texts_mut(&mut self) -> &mut Texts {
@@ -852,7 +844,9 @@ mod tests {
         let unquoted = sources.add("b/unit.toml".into(), "name = 2\n".into());
         let other = sources.add("c/report.md".into(), "# Báo cáo\n".into());
         let mut diags = Diagnostics::default();
-        diags.push(Diagnostic::warning_str("odd").at(quoted, 7..8));
+        diags.push(
+            Diagnostic::warning(Msg::new("footnote_unused").arg("label", "a")).at(quoted, 7..8),
+        );
         sources.release([quoted, unquoted], &diags);
         assert_eq!(sources.text(quoted), "name = 1\n");
         assert_eq!(sources.text(unquoted), "");
@@ -903,9 +897,11 @@ mod tests {
         );
         let mut diags = Diagnostics::default();
         diags.push(
-            Diagnostic::error_str("unknown key `memebrs`")
-                .at(id, 11..18)
-                .hint_str("did you mean `members`?"),
+            Diagnostic::error(
+                Msg::new("unknown_key").arg("key", "memebrs"),
+                Msg::new("did_you_mean").arg("name", "members"),
+            )
+            .at(id, 11..18),
         );
         let text = diags.render(&sources);
         assert!(text.contains("units/a/unit.toml:2:1"), "{text}");
@@ -923,9 +919,9 @@ mod tests {
         let at = text.find("SAI").unwrap();
         let mut diags = Diagnostics::default();
         diags.push(
-            Diagnostic::warning_str("sai")
+            Diagnostic::warning(Msg::new("footnote_undefined").arg("label", "x"))
                 .at(id, at..at + 3)
-                .label_str("đây"),
+                .label(Msg::new("referenced_here")),
         );
         let out = diags.render(&sources);
         let column = before.chars().count() + 1;
@@ -946,9 +942,21 @@ mod tests {
         let id = sources.add("u.toml".into(), "a = 1\n".into());
         let mut diags = Diagnostics::default();
         for n in 0..7 {
-            diags.push(Diagnostic::error_str(format!("no unit `u{n}`")).at(id, 0..1));
+            diags.push(
+                Diagnostic::error(
+                    Msg::new("no_unit").arg("unit", format!("u{n}")),
+                    Msg::new("parent_hint"),
+                )
+                .at(id, 0..1),
+            );
         }
-        diags.push(Diagnostic::error_str("another kind").at(id, 0..1));
+        diags.push(
+            Diagnostic::error(
+                Msg::new("own_parent").arg("unit", "x"),
+                Msg::new("own_parent_hint"),
+            )
+            .at(id, 0..1),
+        );
         let style = Style {
             max_per_kind: 3,
             ..Style::default()
@@ -956,7 +964,7 @@ mod tests {
         let out = diags.render_with(&sources, style);
         assert_eq!(out.matches("error: no unit").count(), 3, "{out}");
         assert!(out.contains("… and 4 more like this"), "{out}");
-        assert!(out.contains("another kind"), "{out}");
+        assert!(out.contains("is its own parent"), "{out}");
         let all = diags.render_with(
             &sources,
             Style {
@@ -980,7 +988,13 @@ mod tests {
         let offset = toml.find("memebrs").unwrap();
         assert_eq!(sources.line_col(a, offset), (2, 1));
         let mut diags = Diagnostics::default();
-        diags.push(Diagnostic::error_str("unknown key `memebrs`").at(a, offset..offset + 7));
+        diags.push(
+            Diagnostic::error(
+                Msg::new("unknown_key").arg("key", "memebrs"),
+                Msg::new("unknown_key_hint").arg("keys", "name, members"),
+            )
+            .at(a, offset..offset + 7),
+        );
         let text = diags.render(&sources);
         assert!(text.contains("units/a/unit.toml:2:1"), "{text}");
         assert!(text.contains("memebrs = 3"), "{text}");

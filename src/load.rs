@@ -1157,7 +1157,7 @@ mod tests {
         check_keys(file, table.get_ref(), &UNIT_SCHEMA, &mut diags);
         let found: Vec<_> = diags
             .iter()
-            .map(|d| (d.message.clone(), d.hint.clone()))
+            .map(|d| (d.message_en().to_string(), d.hint_en().map(str::to_string)))
             .collect();
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].1.as_deref(), Some("did you mean `members`?"));

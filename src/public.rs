@@ -85,8 +85,6 @@ fn public_config(config: &Config) -> Config {
 /// What a public build without an absolute address leaves out (printed
 /// as a warning; the build goes on): feeds and sitemaps need absolute URLs,
 /// and so do Open Graph tags.
-pub(crate) const NO_BASE_URL: &str = "the public build has no `base_url`: sitemap.xml, og:url and og:image are left out, \
-and the feed's links are relative; set `base_url = \"https://…/\"` under `[public]` in site.toml";
 
 fn has_id(indicator: &Indicator, id: &str) -> bool {
     indicator.id == id || indicator.parts.iter().any(|p| p.id == id)

@@ -12,7 +12,7 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Diagnostics, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Msg, Sources};
 use crate::i18n::Strings;
 use crate::model::{Indicator, Level, Site, Submission, Unit};
 use crate::rollup;
@@ -175,9 +175,10 @@ impl<'a> Renderer<'a> {
             if env.get_template(required).is_err()
                 && !theme.templates.iter().any(|t| t.name == required)
             {
-                diags.push(Diagnostic::error_str(format!(
-                    "the theme has no template `{required}`"
-                )));
+                diags.push(Diagnostic::error(
+                    Msg::new("template_missing").arg("name", required),
+                    Msg::new("template_missing_hint"),
+                ));
             }
         }
         if diags.errors() > before {
@@ -479,15 +480,16 @@ fn html_formatter(
 
 /// A minijinja error as a diagnostic in the template's file.
 fn template_diagnostic(err: &minijinja::Error, theme: &Theme, sources: &Sources) -> Diagnostic {
-    let mut message = format!("template error: {}", err.kind());
-    if let Some(detail) = err.detail() {
-        message = format!("{message}: {detail}");
+    let mut detail = err.kind().to_string();
+    if let Some(more) = err.detail() {
+        detail = format!("{detail}: {more}");
     }
+    let message = Msg::new("template_error").arg("detail", detail);
     let file = err
         .name()
         .and_then(|name| theme.templates.iter().find(|t| t.name == name))
         .map(|t| t.file);
-    let d = Diagnostic::error_str(message);
+    let d = Diagnostic::error(message, Msg::new("template_error_hint"));
     match (file, err.range(), err.line()) {
         (Some(file), Some(range), _) => d.at(file, range),
         (Some(file), None, Some(line)) => {

@@ -23,6 +23,9 @@ use std::time::Duration;
 
 use preview::{Outcome, Preview};
 
+use crate::diag::Msg;
+use crate::i18n::Language;
+
 /// Batches of events closer than this are one rebuild (see [`watch::next_batch`]).
 const SETTLE: Duration = Duration::from_millis(10);
 /// Ports tried after the default one when it is taken.
@@ -43,7 +46,8 @@ pub(crate) const DEFAULT_PORT: u16 = 8080;
 pub(crate) trait Log: Send + Sync {
     /// A line of progress.
     fn info(&self, text: &str);
-    /// A warning about how the server runs.
+    /// A warning about how the server runs, with its severity word, in the
+    /// site's language.
     fn warn(&self, text: &str);
     /// The problems of a rebuild that failed, as `ketqua check` prints them.
     fn problems(&self, text: &str);
@@ -85,9 +89,12 @@ pub(crate) fn run(
         .local_addr()
         .map_err(|err| format!("the server has no address: {err}"))?;
     if !addr.ip().is_loopback() {
-        log.warn(&format!(
-            "listening on {}: anyone who can reach this machine can read the site, internal material included",
-            addr.ip()
+        let language = preview.output().language;
+        log.warn(&warning(
+            &Msg::new("serve_listening_open")
+                .arg("ip", addr.ip())
+                .text(language),
+            language,
         ));
     }
     let shared = Arc::new(http::Shared::new(&root, preview.output()));
@@ -168,34 +175,41 @@ fn rebuild_loop(
         if outcome.full
             && let Err(err) = watcher.watch_folders()
         {
-            log.warn(&err);
+            log.warn(&warning(&err, preview.output().language));
         }
     }
 }
 
+/// A warning line: the severity word and `text`.
+fn warning(text: &str, language: Language) -> String {
+    format!("{}: {text}", Msg::new("severity_warning").text(language))
+}
+
 fn report(log: &dyn Log, outcome: &Outcome, preview: &Preview) {
     let ms = outcome.elapsed.as_millis();
+    let language = preview.output().language;
     if !outcome.ok {
         if let Some(problems) = &preview.output().problems {
             log.problems(problems);
         }
-        log.info(
-            "not rebuilt: the site has errors (shown in the browser); still serving the last good pages",
-        );
+        log.info(&Msg::new("serve_not_rebuilt").text(language));
         return;
     }
     let warnings = match outcome.warnings {
         0 => String::new(),
-        1 => ", 1 warning (see `ketqua check`)".into(),
-        n => format!(", {n} warnings (see `ketqua check`)"),
+        1 => Msg::new("serve_warning").text(language),
+        n => Msg::new("serve_warnings").arg("n", n).text(language),
     };
     let what = if outcome.full {
-        "built the site"
+        "serve_built"
     } else {
-        "rebuilt"
+        "serve_rebuilt"
     };
-    log.info(&format!(
-        "{what}: {} files in {ms} ms{warnings}",
-        outcome.files
-    ));
+    log.info(
+        &Msg::new(what)
+            .arg("files", outcome.files)
+            .arg("ms", ms)
+            .arg("warnings", warnings)
+            .text(language),
+    );
 }

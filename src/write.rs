@@ -26,7 +26,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rustc_hash::FxHashSet;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Msg};
 
 /// Where the build (`build::generate`) hands each file (path from the output
 /// root). Any `Fn(&str, &[u8])` is one, given each file whole.
@@ -616,23 +616,20 @@ pub(crate) fn output_problem(root: &Path, output: &Path) -> Option<Diagnostic> {
     let out = resolve(output)?;
     let shown = output.display();
     if root.starts_with(&out) {
-        return Some(
-            Diagnostic::error_str(format!(
-                "the output folder {shown} is the site folder or holds it: a build would replace the site"
-            ))
-            .hint_str("choose an output folder inside the site (the default is public/) or outside it"),
-        );
+        return Some(Diagnostic::error(
+            Msg::new("output_holds_site").arg("output", shown),
+            Msg::new("output_holds_site_hint"),
+        ));
     }
     let input = INPUT_FOLDERS
         .into_iter()
         .find(|folder| out.starts_with(root.join(folder)))?;
-    Some(
-        Diagnostic::error_str(format!(
-            "the output folder {shown} is inside the site's {input}/ folder: \
-             the next check or build would read the output as input"
-        ))
-        .hint_str("choose an output folder outside content/, static/, templates/ and themes/ (the default is public/)"),
-    )
+    Some(Diagnostic::error(
+        Msg::new("output_in_input")
+            .arg("output", shown)
+            .arg("input", input),
+        Msg::new("output_in_input_hint"),
+    ))
 }
 
 /// The absolute path `path` names, with symbolic links resolved, whether it

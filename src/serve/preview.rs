@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::build::{self, Checked, Silent};
 use crate::consistency;
-use crate::diag::{Diagnostic, Diagnostics, Location, Severity, Sources};
+use crate::diag::{Diagnostic, Diagnostics, Location, Msg, Severity, Sources};
 use crate::i18n::Language;
 use crate::load;
 use crate::model;
@@ -277,7 +277,12 @@ impl Preview {
             let sink = |path: &str, bytes: &[u8]| {
                 files
                     .lock()
-                    .map_err(|_| Diagnostic::error_str("a rendering thread failed"))?
+                    .map_err(|_| {
+                        Diagnostic::error(
+                            Msg::new("render_thread_failed"),
+                            Msg::new("render_thread_failed_hint"),
+                        )
+                    })?
                     .push((Arc::<str>::from(path), Arc::<[u8]>::from(bytes)));
                 Ok(())
             };

@@ -14,6 +14,7 @@ mod import;
 mod init;
 mod layers;
 mod links;
+mod messages;
 mod public;
 mod search;
 mod serve;

@@ -850,7 +850,7 @@ fn listens_on_loopback_unless_told() {
     drop(first);
     let (code, stderr) = server.interrupt();
     assert_eq!(code, Some(0));
-    assert!(!stderr.contains("warning: listening"), "{stderr}");
+    assert!(!stderr.contains("đang nghe ở"), "{stderr}");
     // Another address: a warning, and the address printed.
     let mut child = Command::new(env!("CARGO_BIN_EXE_ketqua"))
         .arg("-C")
@@ -870,7 +870,7 @@ fn listens_on_loopback_unless_told() {
     child.kill().unwrap();
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("warning: listening on 0.0.0.0"), "{stderr}");
+    assert!(stderr.contains("cảnh báo: đang nghe ở 0.0.0.0"), "{stderr}");
 }
 
 #[test]
