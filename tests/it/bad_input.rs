@@ -63,7 +63,7 @@ fn every_problem_is_reported_at_once() {
     let run = ketqua(dir.path(), &["check"]);
     assert_eq!(run.code, 1);
     assert_has(&run.stderr, "khóa `memebrs` không được biết");
-    assert_has(&run.stderr, "footnote `[^9]` is not defined");
+    assert_has(&run.stderr, "chú thích `[^9]` chưa được định nghĩa");
     assert_has(&run.stderr, "kiểm tra không đạt: 2 lỗi");
 }
 
@@ -104,7 +104,7 @@ fn warnings_pass_unless_denied() {
     fs::write(&xa, text).unwrap();
     let check = ketqua(dir.path(), &["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert_has(&check.stderr, "cảnh báo: indicator `3` has parts");
+    assert_has(&check.stderr, "cảnh báo: chỉ tiêu `3` có các phần");
     assert_has(&check.stderr, "content/units/xa-b/unit.toml:9:10");
     assert_eq!(ketqua(dir.path(), &["check", "--deny-warnings"]).code, 1);
     let build = ketqua(dir.path(), &["build"]);

@@ -295,17 +295,17 @@ fn build_refuses_an_output_among_the_sites_inputs_or_above_it() {
     let root = dir.path();
     fs::create_dir_all(root.join("static")).unwrap();
     let cases = [
-        ("content/units/out", "inside the site's content/ folder"),
-        ("static/out", "inside the site's static/ folder"),
-        ("templates/out", "inside the site's templates/ folder"),
-        ("themes/x/out", "inside the site's themes/ folder"),
+        ("content/units/out", "nằm trong thư mục content/ của trang"),
+        ("static/out", "nằm trong thư mục static/ của trang"),
+        ("templates/out", "nằm trong thư mục templates/ của trang"),
+        ("themes/x/out", "nằm trong thư mục themes/ của trang"),
         // Not yet existing, with `..`: resolved before comparing.
         (
             "new/../content/units/out",
-            "inside the site's content/ folder",
+            "nằm trong thư mục content/ của trang",
         ),
-        (".", "is the site folder or holds it"),
-        ("..", "is the site folder or holds it"),
+        (".", "là thư mục của trang hoặc chứa nó"),
+        ("..", "là thư mục của trang hoặc chứa nó"),
     ];
     for (rel, message) in cases {
         let out = root.join(rel);
@@ -373,13 +373,13 @@ fn static_files_may_not_replace_generated_pages() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("static/index.html would replace the page index.html that ketqua generates"),
+            .contains("static/index.html sẽ thay thế trang index.html do ketqua tạo ra"),
         "{}",
         run.stderr
     );
     assert_has(
         &run.stderr,
-        "static/units/dang-bo-khoi.html would replace the page units/dang-bo-khoi.html",
+        "static/units/dang-bo-khoi.html sẽ thay thế trang units/dang-bo-khoi.html",
     );
     assert!(!run.stderr.contains("robots.txt"), "{}", run.stderr);
     assert!(!dir.path().join("public").exists(), "something was written");

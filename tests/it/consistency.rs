@@ -50,7 +50,7 @@ fn the_minimal_site_is_consistent_but_for_its_one_stated_result() {
         check.stderr
     );
     assert!(
-        check.stderr.contains("indicator `5`: the report states"),
+        check.stderr.contains("chỉ tiêu `5`: báo cáo ghi"),
         "{}",
         check.stderr
     );
@@ -87,7 +87,7 @@ fn a_second_top_level_unit_is_quiet_once_site_toml_declares_it() {
     let check = ketqua(dir.path(), &["check"]);
     assert!(
         check.stderr.contains(
-            "`huyen-a` (a district unit) has no parent: it is a top-level unit besides `tinh`"
+            "`huyen-a` (đơn vị cấp district) không có cấp trên: đây là một đơn vị cấp cao nhất bên cạnh `tinh`"
         ),
         "{}",
         check.stderr

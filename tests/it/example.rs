@@ -27,17 +27,17 @@ fn check_finds_the_real_reports_inconsistencies() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     for expected in [
         // "15.915/15.1915 lượt cá nhân…" (footnote 31).
-        "“15.1915” is not a Vietnamese number",
+        "“15.1915” không phải cách viết số kiểu Việt Nam",
         // 71 organisations in unit.toml and in the text, 74 and 77 elsewhere.
-        "this text gives 74 party organisations (chi, đảng bộ) in all, but unit.toml says `organisations = 71`",
-        "77 party organisations (chi, đảng bộ cơ sở) is more than the unit's 71 in all",
+        "văn bản này ghi tổng cộng 74 tổ chức đảng (chi, đảng bộ), nhưng unit.toml ghi `organisations = 71`",
+        "77 tổ chức đảng (chi, đảng bộ cơ sở) nhiều hơn tổng số 71 của đơn vị",
         // The appendix: "Đạt" for 98% against > 95%; "Vượt 1,6%" for 1,67%.
-        "indicator `1`: the report states “Đạt” but 98% against the target > 95% is vượt (exceeded)",
-        "indicator `4`: the report states “Vượt 1,6%” but the figures give 1,67% beyond the target",
+        "chỉ tiêu `1`: báo cáo ghi “Đạt” nhưng 98% so với chỉ tiêu > 95% là vượt",
+        "chỉ tiêu `4`: báo cáo ghi “Vượt 1,6%” nhưng số liệu cho 1,67% vượt chỉ tiêu",
         // "Đạt 96,16% so với nghị quyết" is a shortfall (96,16% of the
         // target), as the figures say; its figure is not: 41/71 of 60% is
         // 96,24%.
-        "indicator `5b`: the report states “Đạt 96,16% so với nghị quyết” but the figures give 96,24% of the target",
+        "chỉ tiêu `5b`: báo cáo ghi “Đạt 96,16% so với nghị quyết” nhưng số liệu cho 96,24% so với chỉ tiêu",
     ] {
         assert!(
             run.stderr.contains(expected),
@@ -259,7 +259,7 @@ fn the_khoi_page_leads_with_the_reports_own_figure() {
     let run = ketqua(repo, &["check"]);
     assert!(
         run.stderr.contains(
-            "Đảng bộ Khối: the report states 09/12 met, 02/12 not met but the indicators give 9/12 met, 3/12 not met (counting components)"
+            "Đảng bộ Khối: báo cáo ghi 09/12 đạt, 02/12 không đạt nhưng các chỉ tiêu cho 9/12 đạt, 3/12 không đạt (cách đếm components)"
         ),
         "{}",
         run.stderr
@@ -320,7 +320,7 @@ fn the_stated_overall_result_agrees_or_is_not_understood() {
     let run = ketqua(repo, &["check"]);
     assert_has(
         &run.stderr,
-        "the stated overall result “Hoàn thành phần lớn các chỉ tiêu” is not understood",
+        "không hiểu kết quả chung tự đánh giá “Hoàn thành phần lớn các chỉ tiêu”",
     );
     assert_has(&run.stderr, "content/units/dang-bo-khoi/unit.toml:29:18");
     let text = overall_text(&read(&build_ok(repo).join("units/dang-bo-khoi.html")));
@@ -349,7 +349,7 @@ fn the_stated_overall_result_agrees_or_is_not_understood() {
     .unwrap();
     let run = ketqua(repo, &["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_has(&run.stderr, "unknown counting rule `rows`");
+    assert_has(&run.stderr, "không có cách đếm `rows`");
 }
 
 /// Text with its tags removed.

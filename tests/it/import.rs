@@ -178,7 +178,9 @@ fn importing_seed_004_gives_the_example_khoi_unit() {
     for id in ["3b", "3c"] {
         assert_has(
             &check.stderr,
-            &format!("indicator `{id}` has a figure but no target: it is not assessed"),
+            &format!(
+                "chỉ tiêu `{id}` có số liệu nhưng không có chỉ tiêu để so: chưa được đánh giá"
+            ),
         );
     }
 }

@@ -343,7 +343,12 @@ fn without_a_marker_nothing_is_public() {
     let dir = crate::support::site(&[]);
     let run = ketqua(dir.path(), &["build", "--public", "-o", "out"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("no `base_url`"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cảnh báo: bản công bố không có `base_url`"),
+        "{}",
+        run.stderr
+    );
     let out = dir.path().join("out");
     let units: Vec<_> = snapshot(&out)
         .into_iter()
@@ -390,8 +395,8 @@ fn bad_highlight_fields_are_located_with_a_hint() {
     assert!(e.contains("không có đơn vị `tinhh`"), "{e}");
     assert!(e.contains("cong-khai.md:3:8"), "{e}");
     assert!(e.contains("có phải là `tinh`?"), "{e}");
-    assert!(e.contains("unknown highlight kind `reslt`"), "{e}");
-    assert!(e.contains("did you mean `result`?"), "{e}");
+    assert!(e.contains("không có loại điểm nhấn `reslt`"), "{e}");
+    assert!(e.contains("có phải là `result`?"), "{e}");
     assert!(e.contains("không có tệp ảnh `khong-co.png`"), "{e}");
     // An unknown indicator of a known unit.
     std::fs::write(
@@ -401,7 +406,8 @@ fn bad_highlight_fields_are_located_with_a_hint() {
     .unwrap();
     let run = ketqua(dir.path(), &["check"]);
     assert!(
-        run.stderr.contains("unit `tinh` has no indicator `ket-na`"),
+        run.stderr
+            .contains("đơn vị `tinh` không có chỉ tiêu `ket-na`"),
         "{}",
         run.stderr
     );
