@@ -195,6 +195,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let site = if options.public {
         public_copy = crate::public::public_site(site, sources);
         if public_copy.config.base_url.is_empty() {
+            // Printed as a warning; the build goes on: feeds and sitemaps
+            // need absolute URLs, and so do Open Graph tags.
             notes.push(Msg::new("no_base_url"));
         }
         &public_copy

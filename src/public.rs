@@ -82,10 +82,6 @@ fn public_config(config: &Config) -> Config {
     c
 }
 
-/// What a public build without an absolute address leaves out (printed
-/// as a warning; the build goes on): feeds and sitemaps need absolute URLs,
-/// and so do Open Graph tags.
-
 fn has_id(indicator: &Indicator, id: &str) -> bool {
     indicator.id == id || indicator.parts.iter().any(|p| p.id == id)
 }
