@@ -25,6 +25,7 @@ use crate::view::*;
 use crate::write::Sink;
 
 mod press;
+pub(crate) mod rounds;
 mod views;
 
 use views::*;
@@ -186,6 +187,7 @@ impl<'a> Renderer<'a> {
         let ctx = ViewContext::new(site, &strings);
         env.add_global("site", val(site_view(&ctx)));
         env.add_global("t", val(strings.map()));
+        env.add_global("rounds", val(Vec::<RoundLink>::new()));
         env.add_global(
             "indicator_statuses",
             val([
@@ -212,6 +214,11 @@ impl<'a> Renderer<'a> {
             strings,
             work,
         })
+    }
+
+    /// The round switcher's links, for a site of more than one round.
+    pub(crate) fn set_rounds(&mut self, links: Vec<RoundLink>) {
+        self.env.add_global("rounds", val(links));
     }
 
     /// Where the render loop's time went.

@@ -272,6 +272,7 @@ impl Preview {
                 diagnostics,
                 site,
                 theme,
+                rounds,
                 ..
             } = &mut checked;
             let sink = |path: &str, bytes: &[u8]| {
@@ -288,6 +289,7 @@ impl Preview {
                     sources,
                     root: &self.root,
                     keep_index: true,
+                    rounds: rounds.as_ref().map(|set| (set, set.rounds.current)),
                 };
                 build::generate(&input, diagnostics, &Silent, &mut Timings::default(), &sink)
             })

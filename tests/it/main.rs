@@ -15,6 +15,7 @@ mod init;
 mod layers;
 mod links;
 mod public;
+mod rounds;
 mod search;
 mod serve;
 mod support;

@@ -1,0 +1,241 @@
+//! Review rounds: `[[rounds]]` and `current_round` in site.toml, a unit's
+//! `rounds/<id>/` folder, each mistake explained at its place with a hint;
+//! the other rounds' pages under `rounds/<id>/` with a round switcher.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{assert_has, build_ok, english, ketqua, read, site};
+
+/// Two rounds: the mid-term (the unit folders' own files) and the end of
+/// the term, for which `huyen-a` has reported.
+const TWO_ROUNDS: &str = r#"
+[[rounds]]
+id = "so-ket"
+name = "Sơ kết giữa nhiệm kỳ"
+
+[[rounds]]
+id = "tong-ket"
+name = "Tổng kết nhiệm kỳ"
+cutoff = 2025-03-31
+as_of = 2025-06-20
+
+[rounds.deadlines]
+district = 2025-05-31
+"#;
+
+/// The `minimal` fixture in English with `rounds` appended to site.toml and
+/// `current` as its `current_round`.
+fn with_rounds(rounds: &str, current: Option<&str>) -> tempfile::TempDir {
+    let dir = site(&[]);
+    english(dir.path());
+    let config = dir.path().join("site.toml");
+    let text = read(&config);
+    let current = current.map_or(String::new(), |c| format!("current_round = \"{c}\"\n"));
+    fs::write(&config, format!("{current}{text}{rounds}")).unwrap();
+    dir
+}
+
+/// Gives `unit` a folder for round `round`, its unit.toml being the unit's
+/// own with `edit` applied.
+fn round_folder(root: &Path, unit: &str, round: &str, edit: impl Fn(String) -> String) {
+    let folder = root.join("content/units").join(unit);
+    let target = folder.join("rounds").join(round);
+    fs::create_dir_all(&target).unwrap();
+    fs::write(
+        target.join("unit.toml"),
+        edit(read(&folder.join("unit.toml"))),
+    )
+    .unwrap();
+}
+
+fn end_of_term(text: String) -> String {
+    text.replace("submitted = 2023-08-04", "submitted = 2025-05-30")
+        .replace("actual = 98\n", "actual = 93\n")
+}
+
+#[test]
+fn a_site_without_rounds_has_no_switcher_and_no_round_folder() {
+    let dir = site(&[]);
+    let out = build_ok(dir.path());
+    assert!(!out.join("rounds").exists());
+    assert!(!read(&out.join("index.html")).contains("round-switcher"));
+}
+
+#[test]
+fn earlier_round_pages_live_under_rounds_id_with_a_switcher_both_ways() {
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let out = build_ok(dir.path());
+    // The current round (the end of the term) at the root, the mid-term
+    // under its id, each a whole site with its own static files.
+    let now = read(&out.join("units/dang-bo-khoi.html"));
+    let then = read(&out.join("rounds/so-ket/units/dang-bo-khoi.html"));
+    assert!(out.join("rounds/so-ket/css/ketqua.css").is_file());
+    assert_has(&now, "30/5/2025");
+    assert_has(&then, "4/8/2023");
+    assert!(!then.contains("30/5/2025"));
+    assert_has(
+        &now,
+        r#"<a href="../rounds/so-ket/units/dang-bo-khoi.html">Sơ kết giữa nhiệm kỳ</a>"#,
+    );
+    assert_has(
+        &then,
+        r#"<a href="../../../units/dang-bo-khoi.html">Tổng kết nhiệm kỳ</a>"#,
+    );
+    assert_has(
+        &now,
+        r#"<span class="round-switcher__current" aria-current="true">Tổng kết nhiệm kỳ</span>"#,
+    );
+}
+
+#[test]
+fn a_unit_without_a_folder_for_a_round_has_not_reported_in_it() {
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
+    round_folder(dir.path(), "xa-b", "tong-ket", |t| {
+        format!("{t}submitted = 2025-04-20\n")
+    });
+    let out = build_ok(dir.path());
+    // huyen-a reported at mid-term only: at the end of the term it is
+    // there, by its name, without its mid-term figures and dates.
+    let then = read(&out.join("rounds/so-ket/units/dang-bo-khoi.html"));
+    let now = read(&out.join("units/dang-bo-khoi.html"));
+    for mid_term in ["4/8/2023", "3.322"] {
+        assert_has(&then, mid_term);
+        assert!(!now.contains(mid_term), "{mid_term} in:\n{now}");
+    }
+    assert_has(&now, "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh");
+}
+
+/// Runs `check` and returns stderr, asserting it failed.
+fn check_fails(root: &Path) -> String {
+    let run = ketqua(root, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.stderr
+}
+
+#[test]
+fn an_unknown_current_round_is_named_with_a_suggestion() {
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-kt"));
+    let err = check_fails(dir.path());
+    assert_has(&err, "error: no round `tong-kt`");
+    assert_has(&err, "site.toml:1:17");
+    assert_has(&err, "did you mean `tong-ket`?");
+}
+
+#[test]
+fn a_duplicate_round_id_points_at_the_second() {
+    let dir = with_rounds(
+        &format!(
+            "{TWO_ROUNDS}\n[[rounds]]\nid = \"tong-ket\"\nname = \"X\"\ncutoff = 2026-01-01\nas_of = 2026-02-01\n"
+        ),
+        None,
+    );
+    let err = check_fails(dir.path());
+    assert_has(&err, "error: the round `tong-ket` is declared twice");
+    assert_has(&err, "this id is already used by a round above");
+}
+
+#[test]
+fn rounds_out_of_order_are_reported_with_the_rule() {
+    let rounds = TWO_ROUNDS.replace("cutoff = 2025-03-31", "cutoff = 2022-12-31");
+    let dir = with_rounds(&rounds, None);
+    let err = check_fails(dir.path());
+    assert_has(
+        &err,
+        "error: the cut-off of the round `tong-ket` (31/12/2022) is not after the previous round's (30/6/2023)",
+    );
+    assert_has(&err, "declare the rounds in time order, the oldest first");
+}
+
+#[test]
+fn a_round_judged_before_its_cut_off_is_an_error() {
+    let rounds = TWO_ROUNDS.replace("as_of = 2025-06-20\n", "");
+    let dir = with_rounds(&rounds, None);
+    let err = check_fails(dir.path());
+    assert_has(
+        &err,
+        "error: the round `tong-ket` is judged at 15/9/2023, before its cut-off 31/3/2025",
+    );
+}
+
+#[test]
+fn an_invalid_round_id_gets_a_slug() {
+    let rounds = TWO_ROUNDS.replace("id = \"tong-ket\"", "id = \"Tổng kết\"");
+    let dir = with_rounds(&rounds, None);
+    let err = check_fails(dir.path());
+    assert_has(&err, "error: invalid round id `Tổng kết`");
+    assert_has(&err, "such as `tong-ket`");
+}
+
+#[test]
+fn a_folder_for_an_undeclared_round_is_an_error_with_a_suggestion() {
+    let dir = with_rounds(TWO_ROUNDS, None);
+    round_folder(dir.path(), "huyen-a", "tong-kett", end_of_term);
+    let err = check_fails(dir.path());
+    assert_has(
+        &err,
+        "error: the folder content/units/huyen-a/rounds/tong-kett is for the round `tong-kett`, which site.toml does not declare",
+    );
+    assert_has(&err, "did you mean `tong-ket`?");
+}
+
+#[test]
+fn a_round_folder_without_rounds_declared_is_an_error() {
+    let dir = site(&[]);
+    english(dir.path());
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let err = check_fails(dir.path());
+    assert_has(&err, "which site.toml does not declare");
+    assert_has(&err, "declare the round in site.toml");
+}
+
+#[test]
+fn a_folder_for_the_first_round_is_an_error() {
+    let dir = with_rounds(TWO_ROUNDS, None);
+    round_folder(dir.path(), "huyen-a", "so-ket", end_of_term);
+    let err = check_fails(dir.path());
+    assert_has(
+        &err,
+        "is for the first round, whose files are the unit folder's own",
+    );
+}
+
+#[test]
+fn a_round_folder_without_unit_toml_is_an_error() {
+    let dir = with_rounds(TWO_ROUNDS, None);
+    fs::create_dir_all(dir.path().join("content/units/huyen-a/rounds/tong-ket")).unwrap();
+    let err = check_fails(dir.path());
+    assert_has(
+        &err,
+        "the round folder content/units/huyen-a/rounds/tong-ket has no unit.toml",
+    );
+}
+
+#[test]
+fn current_round_without_rounds_is_an_error() {
+    let dir = with_rounds("", Some("tong-ket"));
+    let err = check_fails(dir.path());
+    assert_has(
+        &err,
+        "`current_round` names a round but site.toml declares none",
+    );
+}
+
+#[test]
+fn a_problem_in_a_round_file_is_reported_once_at_its_file() {
+    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", |t| {
+        end_of_term(t).replace("members = 3322", "memebrs = 3322")
+    });
+    let err = check_fails(dir.path());
+    assert_has(&err, "content/units/huyen-a/rounds/tong-ket/unit.toml:5:1");
+    assert_eq!(err.matches("unknown key `memebrs`").count(), 1, "{err}");
+    // A problem of the unit's own files, in both rounds' sites, is told once.
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let unit = dir.path().join("content/units/xa-b/unit.toml");
+    fs::write(&unit, format!("{}memebrs = 3\n", read(&unit))).unwrap();
+    let err = check_fails(dir.path());
+    assert_eq!(err.matches("unknown key `memebrs`").count(), 1, "{err}");
+}
