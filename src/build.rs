@@ -530,6 +530,21 @@ pub(crate) fn generate(
     if let Some((set, index)) = rounds
         && index == set.rounds.current
     {
+        let written = renderer.round_files(set, theme, sources).and_then(|made| {
+            made.iter()
+                .try_for_each(|(path, bytes)| sink.write(path, bytes))
+                .map(|()| made.len())
+        });
+        match written {
+            Ok(made) => {
+                generated.pages += 1.min(made);
+                generated.files += made;
+            }
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        }
         let (pages, files) = generate_rounds(input, set, diags, sink)?;
         generated.pages += pages;
         generated.files += files;

@@ -221,6 +221,37 @@ impl<'a> Renderer<'a> {
         self.env.add_global("rounds", val(links));
     }
 
+    /// The comparison page of a site of several rounds and the exports
+    /// across rounds, at the site's root; nothing with fewer than two.
+    pub(crate) fn round_files(
+        &self,
+        set: &crate::round::RoundSites,
+        theme: &Theme,
+        sources: &Sources,
+    ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let Some((view, changes, all)) = rounds::compare(set, self.site, &self.strings) else {
+            return Ok(Vec::new());
+        };
+        let page = Page {
+            path: "compare.html".into(),
+            template: "compare.html",
+            kind: "compare",
+            title: self.strings.get("compare_title").to_string(),
+            view: View::Vars(context! { compare => val(view) }),
+            export: None,
+        };
+        let html = self
+            .render(&page)
+            .map_err(|err| template_diagnostic(&err, theme, sources))?;
+        Ok(vec![
+            ("compare.html".into(), html.into_bytes()),
+            ("compare.csv".into(), changes.to_csv()),
+            ("compare.json".into(), changes.to_json()),
+            ("rounds.csv".into(), all.to_csv()),
+            ("rounds.json".into(), all.to_json()),
+        ])
+    }
+
     /// Where the render loop's time went.
     pub(crate) fn work(&self) -> &Work {
         &self.work

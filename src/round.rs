@@ -18,7 +18,8 @@ use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, did_you_mean_msg};
 use crate::load::{RawConfig, RawRound, RoundFiles, SiteSource, UnitFiles};
-use crate::model::Site;
+use crate::model::{Indicator, Site, Submission};
+use crate::target::Status;
 
 /// A declared round, resolved.
 #[derive(Debug, Clone)]
@@ -299,4 +300,101 @@ fn plain_date(value: &Spanned<Datetime>) -> Option<Date> {
         (Some(d), None, None) => Date::new(d.year as i16, d.month as i8, d.day as i8).ok(),
         _ => None,
     }
+}
+
+/// An indicator of a unit in two rounds whose status can be compared.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Change {
+    /// The unit's index in the later round's site.
+    pub unit: usize,
+    /// The indicator's id (a part's own id), the same in both rounds.
+    pub indicator: String,
+    pub description: String,
+    pub before: Status,
+    pub after: Status,
+    pub before_value: Option<rust_decimal::Decimal>,
+    pub after_value: Option<rust_decimal::Decimal>,
+}
+
+/// Which way a status moved between two rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    Improved,
+    Worsened,
+    Unchanged,
+}
+
+impl Change {
+    /// Not achieved < achieved < exceeded; `None` when either round could
+    /// not assess it.
+    pub(crate) fn direction(&self) -> Option<Direction> {
+        let rank = |s: Status| match s {
+            Status::NotAchieved => Some(0),
+            Status::Achieved => Some(1),
+            Status::Exceeded => Some(2),
+            Status::NotAssessed => None,
+        };
+        let (before, after) = (rank(self.before)?, rank(self.after)?);
+        Some(match after.cmp(&before) {
+            std::cmp::Ordering::Greater => Direction::Improved,
+            std::cmp::Ordering::Less => Direction::Worsened,
+            std::cmp::Ordering::Equal => Direction::Unchanged,
+        })
+    }
+}
+
+/// Every indicator that a unit reports in both rounds (matched by the
+/// unit's folder and the indicator's id; parts by their own id), in the
+/// later round's order of units.
+pub(crate) fn changes(before: &Site, after: &Site) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (u, unit) in after.units.iter().enumerate() {
+        let Some(earlier) = before.units.iter().find(|e| e.id == unit.id) else {
+            continue;
+        };
+        let then: Vec<&Indicator> = flatten(&earlier.indicators);
+        for ind in flatten(&unit.indicators) {
+            let Some(old) = then.iter().find(|o| o.id == ind.id) else {
+                continue;
+            };
+            out.push(Change {
+                unit: u,
+                indicator: ind.id.to_string(),
+                description: ind.description.to_string(),
+                before: old.assessment.status,
+                after: ind.assessment.status,
+                before_value: old.assessment.shown,
+                after_value: ind.assessment.shown,
+            });
+        }
+    }
+    out
+}
+
+/// The units (by index in `after`) late or missing in both rounds.
+pub(crate) fn late_in_both(before: &Site, after: &Site) -> Vec<usize> {
+    let behind = |s: Submission| matches!(s, Submission::Late { .. } | Submission::Missing);
+    after
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, unit)| {
+            behind(unit.submission)
+                && before
+                    .units
+                    .iter()
+                    .any(|e| e.id == unit.id && behind(e.submission))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A unit's indicators and their parts, in order.
+pub(crate) fn flatten(indicators: &[Indicator]) -> Vec<&Indicator> {
+    let mut out = Vec::new();
+    for ind in indicators {
+        out.push(ind);
+        out.extend(flatten(&ind.parts));
+    }
+    out
 }

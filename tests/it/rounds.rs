@@ -239,3 +239,66 @@ fn a_problem_in_a_round_file_is_reported_once_at_its_file() {
     let err = check_fails(dir.path());
     assert_eq!(err.matches("unknown key `memebrs`").count(), 1, "{err}");
 }
+
+#[test]
+fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
+    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    // Indicator 1 falls from exceeded (98 > 95%) to not achieved (93);
+    // huyen-a sends late again (deadline 31/5/2025).
+    round_folder(dir.path(), "huyen-a", "tong-ket", |t| {
+        end_of_term(t).replace("submitted = 2025-05-30", "submitted = 2025-06-10")
+    });
+    let out = build_ok(dir.path());
+    let page = read(&out.join("compare.html"));
+    assert_has(&page, "Worsened</span></td>");
+    assert_has(
+        &page,
+        r#"<a href="rounds/tong-ket/units/dang-bo-khoi.html">Đảng bộ Khối</a>"#,
+    );
+    let csv = read(&out.join("compare.csv"));
+    assert_has(
+        &csv,
+        "huyen-a,Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh,1,",
+    );
+    assert_has(&csv, ",98,exceeded,93,not-achieved,worsened\r\n");
+    let json = read(&out.join("compare.json"));
+    assert_has(
+        &json,
+        r#""before_status":"exceeded","after_value":93,"after_status":"not-achieved","change":"worsened""#,
+    );
+    // Late in both: 4/8/2023 after 30/7/2023, and 10/6/2025 after 31/5/2025.
+    let late = &page[page.find("muon-ca-hai-dot").unwrap()..];
+    assert_has(late, "Đảng bộ Khối</a>");
+}
+
+#[test]
+fn the_long_export_has_a_row_per_unit_indicator_and_round() {
+    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let out = build_ok(dir.path());
+    let csv = read(&out.join("rounds.csv"));
+    assert!(
+        csv.starts_with("\u{feff}Unit ID,ID,Round,Year,Value,Result\r\n"),
+        "{csv}"
+    );
+    assert_has(&csv, "huyen-a,1,so-ket,2023,98,exceeded\r\n");
+    assert_has(&csv, "huyen-a,1,tong-ket,2025,93,not-achieved\r\n");
+    let json = read(&out.join("rounds.json"));
+    assert_has(
+        &json,
+        r#"{"unit":"huyen-a","indicator":"1","round":"tong-ket","year":2025,"value":93,"status":"not-achieved"}"#,
+    );
+}
+
+#[test]
+fn the_press_site_shows_no_other_round() {
+    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let run = ketqua(dir.path(), &["build", "--public"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let press = dir.path().join("press");
+    assert!(press.is_dir());
+    assert!(!press.join("rounds").exists());
+    assert!(!press.join("compare.html").exists());
+    assert!(!press.join("rounds.csv").exists());
+}
