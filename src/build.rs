@@ -310,7 +310,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         sources,
         root: &options.root,
         keep_index: false,
-        rounds: rounds.map(|set| (set, set.rounds.current)),
+        rounds: rounds.map(|set| (set, set.rounds.current, site)),
     };
     let result = render_and_write(&input, diagnostics, options, progress, timings);
     match result {
@@ -397,10 +397,10 @@ pub(crate) struct Input<'a> {
     /// its documents for later replacements. Otherwise it is made without
     /// them and dropped, its files written, before the pages are rendered.
     pub keep_index: bool,
-    /// A site of several review rounds: the rounds and the index of the
-    /// one `site` is. Rendering the current round renders the others under
+    /// A site of several review rounds: the rounds, the index of the one
+    /// `site` is, and the current round's site. Rendering the current round renders the others under
     /// `rounds/<id>/`.
-    pub rounds: Option<(&'a RoundSites, usize)>,
+    pub rounds: Option<(&'a RoundSites, usize, &'a Site)>,
 }
 
 /// The build's sink: the staging folder.
@@ -445,8 +445,8 @@ pub(crate) fn generate(
         return None;
     }
     let mut renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
-    if let Some((set, index)) = rounds {
-        renderer.set_rounds(crate::render::rounds::links(&set.rounds, index));
+    if let Some((set, index, current)) = rounds {
+        renderer.set_rounds(set, index, current);
     }
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
@@ -527,7 +527,7 @@ pub(crate) fn generate(
         search_index,
         index,
     };
-    if let Some((set, index)) = rounds
+    if let Some((set, index, _)) = rounds
         && index == set.rounds.current
     {
         let written = renderer.round_files(set, theme, sources).and_then(|made| {
@@ -590,7 +590,7 @@ fn generate_rounds(
         let one = Input {
             site,
             keep_index: false,
-            rounds: Some((set, index)),
+            rounds: Some((set, index, input.site)),
             ..*input
         };
         let made = generate(&one, diags, &Silent, &mut Timings::default(), &prefixed)?;

@@ -189,6 +189,10 @@ impl<'a> Renderer<'a> {
         env.add_global("t", val(strings.map()));
         env.add_global("rounds", val(Vec::<RoundLink>::new()));
         env.add_global(
+            "round_history",
+            val(std::collections::BTreeMap::<String, ()>::new()),
+        );
+        env.add_global(
             "indicator_statuses",
             val([
                 Status::Exceeded,
@@ -216,9 +220,20 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The round switcher's links, for a site of more than one round.
-    pub(crate) fn set_rounds(&mut self, links: Vec<RoundLink>) {
-        self.env.add_global("rounds", val(links));
+    /// What the pages of round `from` of a site of several rounds show of
+    /// the others: the switcher's links, each unit's changes and
+    /// trajectories.
+    /// `current` is the current round's site.
+    pub(crate) fn set_rounds(
+        &mut self,
+        set: &crate::round::RoundSites,
+        from: usize,
+        current: &Site,
+    ) {
+        self.env
+            .add_global("rounds", val(rounds::links(&set.rounds, from)));
+        let history = rounds::unit_rounds(set, current, from, &self.strings);
+        self.env.add_global("round_history", val(history));
     }
 
     /// The comparison page of a site of several rounds and the exports

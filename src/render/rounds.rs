@@ -3,9 +3,12 @@
 //! rounds (`compare.html` with its CSV and JSON) and the long export of
 //! every round (`rounds.csv`, `rounds.json`).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
-use super::views::status_view;
+use super::views::{bullet_rows, status_view};
+use crate::chart::BulletRow;
 use crate::export::{Table, across_rounds, direction_key, round_changes};
 use crate::i18n::Strings;
 use crate::model::Site;
@@ -128,7 +131,6 @@ pub(crate) fn compare(
         name: after.units[i].display_name().to_string(),
         url: format!("{base}{}", unit_url(&after.units[i])),
     };
-    let text = |x: Option<rust_decimal::Decimal>| x.map(vi::format_written).unwrap_or_default();
     let directions = [
         Some(Direction::Improved),
         Some(Direction::Worsened),
@@ -145,17 +147,7 @@ pub(crate) fn compare(
         .collect();
     let rows = changes
         .iter()
-        .map(|c| ChangeRow {
-            unit: link(c.unit),
-            indicator: c.indicator.clone(),
-            description: c.description.clone(),
-            before_value: text(c.before_value),
-            before: status_view(c.before, strings),
-            after_value: text(c.after_value),
-            after: status_view(c.after, strings),
-            change: c.direction().map_or("", direction_key),
-            change_label: direction_label(c.direction(), strings),
-        })
+        .map(|c| change_row(c, after, base.clone(), strings))
         .collect();
     let late_both = round::late_in_both(before, after)
         .into_iter()
@@ -177,4 +169,107 @@ pub(crate) fn compare(
         round_changes(after, &changes, strings),
         across_rounds(&all, strings),
     ))
+}
+
+/// What a unit's page shows of its other rounds: the change of each
+/// indicator since the previous round, and each indicator's trajectory
+/// across rounds (a bullet chart, one bar per round, with the target and
+/// the yearly figures).
+#[derive(Debug, Serialize)]
+pub(crate) struct UnitRounds {
+    /// The previous round's name; empty for the first round.
+    pub previous: String,
+    pub changes: Vec<ChangeRow>,
+    pub trajectories: Vec<Trajectory>,
+}
+
+/// One indicator across rounds.
+#[derive(Debug, Serialize)]
+pub(crate) struct Trajectory {
+    pub id: String,
+    pub title: String,
+    pub rows: Vec<BulletRow>,
+}
+
+/// The other rounds seen from each unit page of round `from`, by the page's
+/// path; a unit reported in no other round has none.
+pub(crate) fn unit_rounds(
+    set: &RoundSites,
+    current: &Site,
+    from: usize,
+    strings: &Strings,
+) -> BTreeMap<String, UnitRounds> {
+    let site = site_of(set, current, from);
+    let previous = from.checked_sub(1);
+    let changes =
+        previous.map_or_else(Vec::new, |p| round::changes(site_of(set, current, p), site));
+    // Each round's bars, by unit folder and indicator id.
+    let mut bars: BTreeMap<(&str, String), Vec<BulletRow>> = BTreeMap::new();
+    for (j, round) in set.rounds.list.iter().enumerate() {
+        let other = site_of(set, current, j);
+        let places = other.config.decimals;
+        for unit in &other.units {
+            let ids = unit.indicators.iter().flat_map(|i| i.components());
+            for (ind, mut row) in ids.zip(bullet_rows(unit, places, strings)) {
+                row.label = format!("{} ({})", round.name, vi::format_date(other.config.cutoff));
+                row.url = None;
+                bars.entry((unit.id.as_str(), ind.id.to_string()))
+                    .or_default()
+                    .push(row);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (u, unit) in site.units.iter().enumerate() {
+        let rows: Vec<ChangeRow> = changes
+            .iter()
+            .filter(|c| c.unit == u)
+            .map(|c| change_row(c, site, String::new(), strings))
+            .collect();
+        let trajectories: Vec<Trajectory> = unit
+            .indicators
+            .iter()
+            .flat_map(|i| i.components())
+            .filter_map(|ind| {
+                let rows = bars.remove(&(unit.id.as_str(), ind.id.to_string()))?;
+                (rows.len() >= 2).then(|| Trajectory {
+                    id: ind.id.to_string(),
+                    title: format!("{}. {}", ind.id, ind.description),
+                    rows,
+                })
+            })
+            .collect();
+        if rows.is_empty() && trajectories.is_empty() {
+            continue;
+        }
+        out.insert(
+            unit_url(unit),
+            UnitRounds {
+                previous: previous.map_or_else(String::new, |p| set.rounds.list[p].name.clone()),
+                changes: rows,
+                trajectories,
+            },
+        );
+    }
+    out
+}
+
+/// A change as a table row, its unit linked under `base`.
+fn change_row(c: &round::Change, after: &Site, base: String, strings: &Strings) -> ChangeRow {
+    let text = |x: Option<rust_decimal::Decimal>| x.map(vi::format_written).unwrap_or_default();
+    let unit = &after.units[c.unit];
+    ChangeRow {
+        unit: UnitLinkView {
+            name: unit.display_name().to_string(),
+            url: format!("{base}{}", unit_url(unit)),
+        },
+        indicator: c.indicator.clone(),
+        description: c.description.clone(),
+        before_value: text(c.before_value),
+        before: status_view(c.before, strings),
+        after_value: text(c.after_value),
+        after: status_view(c.after, strings),
+        change: c.direction().map_or("", direction_key),
+        change_label: direction_label(c.direction(), strings),
+    }
 }

@@ -289,7 +289,7 @@ impl Preview {
                     sources,
                     root: &self.root,
                     keep_index: true,
-                    rounds: rounds.as_ref().map(|set| (set, set.rounds.current)),
+                    rounds: rounds.as_ref().map(|set| (set, set.rounds.current, site)),
                 };
                 build::generate(&input, diagnostics, &Silent, &mut Timings::default(), &sink)
             })
