@@ -86,7 +86,20 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
         let folders = source.unit_folders.clone();
         // With rounds, the current round's source takes the place of the
         // site's; the others are resolved after it.
-        let others = round::resolve(source.config.as_ref(), &mut diagnostics).map(|declared| {
+        let declared = round::resolve(source.config.as_ref(), &mut diagnostics);
+        // Each round's highlights, by the round's index.
+        let belongs = round::highlight_rounds(declared.as_ref(), &highlights, &mut diagnostics);
+        let count = declared.as_ref().map_or(1, |d| d.list.len());
+        let mut by_round: Vec<Vec<load::HighlightSource>> =
+            (0..count).map(|_| Vec::new()).collect();
+        for (h, i) in highlights.into_iter().zip(belongs) {
+            if let Some(list) = i.and_then(|i| by_round.get_mut(i)) {
+                list.push(h);
+            }
+        }
+        let current = declared.as_ref().map_or(0, |d| d.current);
+        let highlights = std::mem::take(&mut by_round[current]);
+        let others = declared.map(|declared| {
             round::check_folders(Some(&declared), &source.round_units, &mut diagnostics);
             let others: Vec<_> = (0..declared.list.len())
                 .map(|i| (i != declared.current).then(|| round::source_for(&source, &declared, i)))
@@ -130,16 +143,32 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
                 let sites = others
                     .into_iter()
                     .zip(&declared.list)
-                    .map(|(source, one)| {
+                    .zip(by_round)
+                    .map(|((source, one), highlights)| {
                         let source = source?;
-                        Some(resolve_round(
+                        let mut site = resolve_round(
                             source,
                             one,
                             &mut sources,
                             &mut diagnostics,
                             today,
                             keep_reports,
-                        ))
+                        );
+                        let known = highlight::Known {
+                            units: &site.units,
+                            catalogue: &site.catalogue,
+                            folders: &folders,
+                        };
+                        site.highlights = highlight::resolve(
+                            &highlights,
+                            known,
+                            &sources,
+                            &mut diagnostics,
+                            today,
+                            site.config.language,
+                        );
+                        highlight::check_public(&site, &mut diagnostics);
+                        Some(site)
                     })
                     .collect();
                 RoundSites {
@@ -298,9 +327,19 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         .iter()
         .flat_map(|u| std::iter::once(u.file).chain(u.report_file));
     sources.release(unit_files, diagnostics);
-    // The press site shows the current round only.
+    // The press site's other rounds are their public copies too: an archive
+    // of their highlights and public facts.
+    let public_rounds;
     let rounds = if options.public {
-        None
+        public_rounds = rounds.as_ref().map(|set| RoundSites {
+            rounds: set.rounds.clone(),
+            sites: set
+                .sites
+                .iter()
+                .map(|s| s.as_ref().map(|s| crate::public::public_site(s, sources)))
+                .collect(),
+        });
+        public_rounds.as_ref()
     } else {
         rounds.as_ref()
     };
@@ -446,7 +485,7 @@ pub(crate) fn generate(
     }
     let mut renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
     if let Some((set, index, current)) = rounds {
-        renderer.set_rounds(set, index, current);
+        renderer.set_rounds(set, index, current, theme, sources);
     }
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
@@ -530,7 +569,13 @@ pub(crate) fn generate(
     if let Some((set, index, _)) = rounds
         && index == set.rounds.current
     {
-        let written = renderer.round_files(set, theme, sources).and_then(|made| {
+        // The comparison and the long export are the internal site's.
+        let made = if site.public {
+            Ok(Vec::new())
+        } else {
+            renderer.round_files(set, theme, sources)
+        };
+        let written = made.and_then(|made| {
             made.iter()
                 .try_for_each(|(path, bytes)| sink.write(path, bytes))
                 .map(|()| made.len())

@@ -85,6 +85,9 @@ pub(crate) struct RawHighlight {
     /// The fields that are invented (only `date` can be).
     #[serde(default)]
     pub illustrative_fields: Vec<Spanned<String>>,
+    /// The review round it belongs to (see `round`): the first when left
+    /// out.
+    pub round: Option<Spanned<String>>,
 }
 
 /// A unit folder's files, read into [`Sources`] but not parsed: the model
@@ -477,6 +480,7 @@ const HIGHLIGHT_SCHEMA: Schema = Table(&[
     ("image_alt", Value),
     ("public", Value),
     ("illustrative_fields", Value),
+    ("round", Value),
 ]);
 
 const CATALOGUE_SCHEMA: Schema = Table(&[(

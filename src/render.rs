@@ -223,15 +223,32 @@ impl<'a> Renderer<'a> {
     /// What the pages of round `from` of a site of several rounds show of
     /// the others: the switcher's links, each unit's changes and
     /// trajectories.
-    /// `current` is the current round's site.
+    /// `current` is the current round's site. A page of the switcher links
+    /// to the same page of another round when that round has it, else to
+    /// that round's home page.
     pub(crate) fn set_rounds(
         &mut self,
         set: &crate::round::RoundSites,
         from: usize,
         current: &Site,
+        theme: &Theme,
+        sources: &Sources,
     ) {
+        let paths: Vec<std::collections::BTreeSet<String>> = (0..set.rounds.list.len())
+            .map(|i| {
+                let site = rounds::site_of(set, current, i);
+                let pages = if i == from {
+                    self.pages()
+                } else {
+                    Renderer::new(site, theme, sources, &mut Diagnostics::default())
+                        .map(|r| r.pages())
+                        .unwrap_or_default()
+                };
+                pages.into_iter().map(|p| p.path).collect()
+            })
+            .collect();
         self.env
-            .add_global("rounds", val(rounds::links(&set.rounds, from)));
+            .add_global("rounds", val(rounds::links(&set.rounds, from, paths)));
         let history = rounds::unit_rounds(set, current, from, &self.strings);
         self.env.add_global("round_history", val(history));
     }

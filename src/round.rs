@@ -17,7 +17,7 @@ use toml::Spanned;
 use toml::value::Datetime;
 
 use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, did_you_mean_msg};
-use crate::load::{RawConfig, RawRound, RoundFiles, SiteSource, UnitFiles};
+use crate::load::{HighlightSource, RawConfig, RawRound, RoundFiles, SiteSource, UnitFiles};
 use crate::model::{Indicator, Site, Submission};
 use crate::target::Status;
 
@@ -201,6 +201,39 @@ pub(crate) fn check_folders(
         };
         diags.push(problem.at_path(&folder.path, 1, 1));
     }
+}
+
+/// Which round each highlight belongs to (by index in `rounds.list`): its
+/// `round`, or the first round. A highlight naming no declared round is an
+/// error and belongs to none; with no rounds declared, `round` is one too.
+pub(crate) fn highlight_rounds(
+    rounds: Option<&Rounds>,
+    highlights: &[HighlightSource],
+    diags: &mut Diagnostics,
+) -> Vec<Option<usize>> {
+    highlights
+        .iter()
+        .map(|h| {
+            let Some(named) = &h.data.round else {
+                return Some(0);
+            };
+            let ids: Vec<&str> =
+                rounds.map_or_else(Vec::new, |r| r.list.iter().map(|r| r.id.as_str()).collect());
+            let found = ids.iter().position(|id| id == named.get_ref());
+            if found.is_none() {
+                diags.push(
+                    Diagnostic::error_msg(Msg::new("round_unknown").arg("id", named.get_ref()))
+                        .at(h.file, named.span())
+                        .label_msg(Msg::new("round_unknown_label"))
+                        .hint_msg(
+                            did_you_mean_msg(named.get_ref(), ids.iter().copied())
+                                .unwrap_or_else(|| Msg::new("round_highlight_unknown_hint")),
+                        ),
+                );
+            }
+            found
+        })
+        .collect()
 }
 
 /// The source of round `index`: the configuration with the round's dates

@@ -61,6 +61,9 @@ pub(crate) struct RoundLink {
     /// The site's root (the current round's, where the comparison of the
     /// rounds is) from this round's root: "" or "../../".
     pub home: &'static str,
+    /// The round's pages, by path: the switcher links to the same page
+    /// there, or to its home page.
+    pub pages: std::collections::BTreeMap<String, bool>,
     /// The round's figures are invented.
     pub illustrative: bool,
 }

@@ -20,13 +20,19 @@ use crate::view::{RoundLink, StatusView};
 /// The switcher's links on the pages of round `from`: where each round's
 /// root is from `from`'s root (the current round at the site's root, the
 /// others under `rounds/<id>/`).
-pub(crate) fn links(rounds: &Rounds, from: usize) -> Vec<RoundLink> {
+/// `paths` are each round's pages.
+pub(crate) fn links(
+    rounds: &Rounds,
+    from: usize,
+    paths: Vec<std::collections::BTreeSet<String>>,
+) -> Vec<RoundLink> {
     let up = if from == rounds.current { "" } else { "../../" };
     rounds
         .list
         .iter()
+        .zip(paths)
         .enumerate()
-        .map(|(i, round)| RoundLink {
+        .map(|(i, (round, pages))| RoundLink {
             id: round.id.clone(),
             name: round.name.clone(),
             base: if i == from {
@@ -38,6 +44,7 @@ pub(crate) fn links(rounds: &Rounds, from: usize) -> Vec<RoundLink> {
             },
             current: i == from,
             home: up,
+            pages: pages.into_iter().map(|p| (p, true)).collect(),
             illustrative: round.illustrative,
         })
         .collect()
@@ -93,7 +100,7 @@ fn pair(rounds: &Rounds) -> Option<(usize, usize)> {
 }
 
 /// A round's site: the current round's is `current`.
-fn site_of<'a>(set: &'a RoundSites, current: &'a Site, i: usize) -> &'a Site {
+pub(crate) fn site_of<'a>(set: &'a RoundSites, current: &'a Site, i: usize) -> &'a Site {
     set.sites.get(i).and_then(Option::as_ref).unwrap_or(current)
 }
 

@@ -291,38 +291,20 @@ fn the_long_export_has_a_row_per_unit_indicator_and_round() {
 }
 
 #[test]
-fn the_press_site_shows_no_other_round() {
-    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+fn the_press_site_has_the_other_rounds_as_an_archive_but_no_comparison() {
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
     round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
     let run = ketqua(dir.path(), &["build", "--public"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let press = dir.path().join("press");
-    assert!(press.is_dir());
-    assert!(!press.join("rounds").exists());
-    assert!(!press.join("compare.html").exists());
-    assert!(!press.join("rounds.csv").exists());
-}
-
-#[test]
-fn a_unit_page_shows_the_change_since_the_previous_round_and_the_trajectory() {
-    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
-    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
-    let out = build_ok(dir.path());
-    let now = read(&out.join("units/dang-bo-khoi.html"));
-    assert_has(&now, "Change since the round Sơ kết giữa nhiệm kỳ");
-    let table = &now[now.find(r#"id="bang-qua-cac-dot""#).unwrap()..];
-    let row = &table[table.find(r##"<a href="#ct-1">"##).unwrap()..];
-    let row = &row[..row.find("</tr>").unwrap()];
-    assert_has(row, "Worsened");
-    // The trajectory: a bullet chart of indicator 1, a bar per round, each
-    // against the target.
-    let chart = &now[now.find(r#"id="qua-cac-dot-1""#).unwrap()..];
-    let chart = &chart[..chart.find("</figure>").unwrap_or(chart.len())];
-    assert_has(chart, "Sơ kết giữa nhiệm kỳ (30/6/2023)");
-    assert_has(chart, "Tổng kết nhiệm kỳ (31/3/2025)");
-    // The first round has no previous one: its page shows the trajectory
-    // only.
-    let then = read(&out.join("rounds/so-ket/units/dang-bo-khoi.html"));
-    assert_has(&then, r#"id="qua-cac-dot-1""#);
-    assert!(!then.contains("Change since the round"));
+    assert!(press.join("rounds/so-ket/index.html").is_file());
+    let home = read(&press.join("index.html"));
+    assert_has(
+        &home,
+        r#"<a href="rounds/so-ket/index.html">Sơ kết giữa nhiệm kỳ</a>"#,
+    );
+    assert!(!home.contains("compare.html"));
+    for internal in ["compare.html", "compare.csv", "rounds.csv", "rounds.json"] {
+        assert!(!press.join(internal).exists(), "{internal}");
+    }
 }
