@@ -188,6 +188,8 @@ pub(crate) struct UnitRounds {
     pub previous: String,
     pub changes: Vec<ChangeRow>,
     pub trajectories: Vec<Trajectory>,
+    /// A round whose figures are invented is shown.
+    pub illustrative: bool,
 }
 
 /// One indicator across rounds.
@@ -226,6 +228,8 @@ pub(crate) fn unit_rounds(
             }
         }
     }
+    // The history shows every round (trajectories) and the previous one.
+    let illustrative = set.rounds.list.iter().any(|r| r.illustrative);
     let mut out = BTreeMap::new();
     for (u, unit) in site.units.iter().enumerate() {
         let rows: Vec<ChangeRow> = changes
@@ -255,6 +259,7 @@ pub(crate) fn unit_rounds(
                 previous: previous.map_or_else(String::new, |p| set.rounds.list[p].name.clone()),
                 changes: rows,
                 trajectories,
+                illustrative,
             },
         );
     }

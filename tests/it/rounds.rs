@@ -308,3 +308,35 @@ fn the_press_site_has_the_other_rounds_as_an_archive_but_no_comparison() {
         assert!(!press.join(internal).exists(), "{internal}");
     }
 }
+
+/// The example's end-of-term round is invented: every page that shows its
+/// figures says so (its own pages, the comparison, the unit pages of the
+/// mid-term round that draw it in a trajectory).
+#[test]
+fn the_example_marks_its_illustrative_round_on_every_page_that_shows_it() {
+    let dir = crate::support::example_site();
+    let out = build_ok(dir.path());
+    let note = "<strong>Minh họa:</strong>";
+    let mut pages = 0;
+    for (path, bytes) in crate::support::snapshot(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let page = String::from_utf8(bytes).unwrap();
+        let shows = path.starts_with("rounds/tong-ket-nhiem-ky/")
+            || path == "compare.html"
+            || page.contains("Tổng kết nhiệm kỳ (minh họa) (31/3/2025)");
+        if shows {
+            pages += 1;
+            assert!(
+                page.contains(note),
+                "{path} shows the illustrative round unmarked"
+            );
+        }
+    }
+    assert!(pages > 20, "only {pages} pages show the end-of-term round");
+    // The mid-term round stays at the root, unmarked where it shows only
+    // itself.
+    let muong_te = read(&out.join("units/huyen-uy-muong-te.html"));
+    assert!(!muong_te.contains(note));
+}
