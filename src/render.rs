@@ -193,6 +193,10 @@ impl<'a> Renderer<'a> {
             val(std::collections::BTreeMap::<String, ()>::new()),
         );
         env.add_global(
+            "indicator_rounds",
+            val(std::collections::BTreeMap::<String, ()>::new()),
+        );
+        env.add_global(
             "indicator_statuses",
             val([
                 Status::Exceeded,
@@ -250,6 +254,8 @@ impl<'a> Renderer<'a> {
         self.env
             .add_global("rounds", val(rounds::links(&set.rounds, from, paths)));
         let history = rounds::unit_rounds(set, current, from, &self.strings);
+        let across = rounds::indicator_rounds(set, current, from, &self.strings);
+        self.env.add_global("indicator_rounds", val(across));
         self.env.add_global("round_history", val(history));
     }
 

@@ -342,6 +342,8 @@ pub(crate) struct Change {
     pub unit: usize,
     /// The indicator's id (a part's own id), the same in both rounds.
     pub indicator: String,
+    /// The catalogue id it `ref`s, if any.
+    pub catalogue: Option<String>,
     pub description: String,
     pub before: Status,
     pub after: Status,
@@ -393,6 +395,7 @@ pub(crate) fn changes(before: &Site, after: &Site) -> Vec<Change> {
             out.push(Change {
                 unit: u,
                 indicator: ind.id.to_string(),
+                catalogue: ind.catalogue.as_ref().map(ToString::to_string),
                 description: ind.description.to_string(),
                 before: old.assessment.status,
                 after: ind.assessment.status,
@@ -430,4 +433,49 @@ pub(crate) fn flatten(indicators: &[Indicator]) -> Vec<&Indicator> {
         out.extend(flatten(&ind.parts));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(before: Status, after: Status) -> Change {
+        Change {
+            unit: 0,
+            indicator: "1".into(),
+            catalogue: None,
+            description: String::new(),
+            before,
+            after,
+            before_value: None,
+            after_value: None,
+        }
+    }
+
+    #[test]
+    fn a_status_moves_by_the_order_not_achieved_achieved_exceeded() {
+        use Status::*;
+        assert_eq!(
+            change(NotAchieved, Achieved).direction(),
+            Some(Direction::Improved)
+        );
+        assert_eq!(
+            change(Exceeded, Achieved).direction(),
+            Some(Direction::Worsened)
+        );
+        assert_eq!(
+            change(Exceeded, Exceeded).direction(),
+            Some(Direction::Unchanged)
+        );
+        assert_eq!(change(NotAssessed, Exceeded).direction(), None);
+        assert_eq!(change(Achieved, NotAssessed).direction(), None);
+    }
+
+    #[test]
+    fn round_ids_are_folder_and_address_safe() {
+        assert!(valid_id("tong-ket-2025"));
+        for bad in ["", "Tổng kết", "tong_ket", "a/b", "TK"] {
+            assert!(!valid_id(bad), "{bad}");
+        }
+    }
 }

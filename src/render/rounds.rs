@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::views::{bullet_rows, status_view};
-use crate::chart::BulletRow;
+use crate::chart::{BulletRow, Segment, StackedRow};
 use crate::export::{Table, across_rounds, direction_key, round_changes};
 use crate::i18n::Strings;
 use crate::model::Site;
 use crate::round::{self, Direction, Round, RoundSites, Rounds, prefix};
-use crate::urls::unit_url;
+use crate::target::Status;
+use crate::urls::{indicator_url, unit_url};
 use crate::vi;
 use crate::view::{RoundLink, StatusView};
 
@@ -284,4 +285,97 @@ fn change_row(c: &round::Change, after: &Site, base: String, strings: &Strings) 
         change: c.direction().map_or("", direction_key),
         change_label: direction_label(c.direction(), strings),
     }
+}
+
+/// What a catalogue indicator's page shows of the rounds: the units' status
+/// in each round (a stacked bar per round) and how many moved since the
+/// previous round.
+#[derive(Debug, Serialize)]
+pub(crate) struct IndicatorRounds {
+    pub chart: Vec<StackedRow>,
+    /// The previous round's name; empty for the first round.
+    pub previous: String,
+    /// Improved, worsened, unchanged, not comparable since the previous round.
+    pub counts: Vec<DirectionCount>,
+    /// A round whose figures are invented is shown.
+    pub illustrative: bool,
+}
+
+/// The rounds seen from each catalogue indicator's page of round `from`,
+/// by the page's path.
+pub(crate) fn indicator_rounds(
+    set: &RoundSites,
+    current: &Site,
+    from: usize,
+    strings: &Strings,
+) -> BTreeMap<String, IndicatorRounds> {
+    let site = site_of(set, current, from);
+    let previous = from.checked_sub(1);
+    let changes =
+        previous.map_or_else(Vec::new, |p| round::changes(site_of(set, current, p), site));
+    let statuses = [
+        Status::Exceeded,
+        Status::Achieved,
+        Status::NotAchieved,
+        Status::NotAssessed,
+    ];
+    let illustrative = set.rounds.list.iter().any(|r| r.illustrative);
+    let mut out = BTreeMap::new();
+    for entry in &site.catalogue {
+        let chart = set
+            .rounds
+            .list
+            .iter()
+            .enumerate()
+            .map(|(j, round)| {
+                let other = site_of(set, current, j);
+                let uses: Vec<Status> = other
+                    .units
+                    .iter()
+                    .flat_map(|u| round::flatten(&u.indicators))
+                    .filter(|i| i.catalogue.as_deref() == Some(entry.id.as_str()))
+                    .map(|i| i.assessment.status)
+                    .collect();
+                StackedRow {
+                    label: format!("{} ({})", round.name, vi::format_date(other.config.cutoff)),
+                    url: None,
+                    segments: statuses
+                        .iter()
+                        .map(|s| Segment {
+                            key: s.key().to_string(),
+                            label: status_view(*s, strings).label,
+                            value: uses.iter().filter(|u| *u == s).count() as f64,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let mine: Vec<&round::Change> = changes
+            .iter()
+            .filter(|c| c.catalogue.as_deref() == Some(entry.id.as_str()))
+            .collect();
+        let counts = [
+            Some(Direction::Improved),
+            Some(Direction::Worsened),
+            Some(Direction::Unchanged),
+            None,
+        ]
+        .iter()
+        .map(|d| DirectionCount {
+            key: d.map_or("not-comparable", direction_key),
+            label: direction_label(*d, strings),
+            count: mine.iter().filter(|c| c.direction() == *d).count(),
+        })
+        .collect();
+        out.insert(
+            indicator_url(&entry.id),
+            IndicatorRounds {
+                chart,
+                previous: previous.map_or_else(String::new, |p| set.rounds.list[p].name.clone()),
+                counts,
+                illustrative,
+            },
+        );
+    }
+    out
 }

@@ -340,3 +340,43 @@ fn the_example_marks_its_illustrative_round_on_every_page_that_shows_it() {
     let muong_te = read(&out.join("units/huyen-uy-muong-te.html"));
     assert!(!muong_te.contains(note));
 }
+
+#[test]
+fn a_catalogue_indicator_page_shows_each_round_and_the_moves_since_the_previous() {
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
+    // ket-nap: 305 over 2020–2022 (101,7/year, exceeded) at mid-term,
+    // 250 over 2021–2023 (83,3/year, not achieved) at the end.
+    round_folder(dir.path(), "huyen-a", "tong-ket", |t| {
+        end_of_term(t).replace(
+            "actual = 305\nperiod = \"2020-2022\"",
+            "actual = 250\nperiod = \"2021-2023\"",
+        )
+    });
+    let out = build_ok(dir.path());
+    let page = read(&out.join("indicators/ket-nap.html"));
+    let section = &page[page.find(r#"class="section indicator-rounds""#).unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    assert_has(section, "Sơ kết giữa nhiệm kỳ (30/6/2023)");
+    assert_has(section, "Tổng kết nhiệm kỳ (31/3/2025)");
+    assert_has(
+        section,
+        "Change since the round Sơ kết giữa nhiệm kỳ: Improved 0; Worsened 1; Unchanged 0; Not comparable 0.",
+    );
+}
+
+#[test]
+fn a_highlight_of_an_undeclared_round_is_an_error() {
+    let dir = with_rounds(TWO_ROUNDS, None);
+    let highlights = dir.path().join("content/highlights");
+    fs::create_dir_all(&highlights).unwrap();
+    fs::write(
+        highlights.join("h.md"),
+        "+++\ntitle = \"T\"\nunit = \"huyen-a\"\nkind = \"result\"\nsummary = \"S\"\n\
+         date = 2023-07-01\nround = \"tong-kt\"\n+++\nBody\n",
+    )
+    .unwrap();
+    let err = check_fails(dir.path());
+    assert_has(&err, "error: no round `tong-kt`");
+    assert_has(&err, "content/highlights/h.md:7:9");
+    assert_has(&err, "did you mean `tong-ket`?");
+}
