@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::views::{bullet_rows, status_view};
+use super::views::{bullet_rows, level_view, status_view};
 use crate::chart::{BulletRow, Segment, StackedRow};
 use crate::export::{Table, across_rounds, direction_key, round_changes};
 use crate::i18n::Strings;
-use crate::model::Site;
+use crate::model::{Level, Site};
 use crate::round::{self, Direction, Round, RoundSites, Rounds, prefix};
 use crate::target::Status;
 use crate::urls::{indicator_url, unit_url};
@@ -59,11 +59,19 @@ pub(crate) struct CompareView {
     /// How many indicators improved, worsened, kept or could not be
     /// compared, over every unit.
     pub counts: Vec<DirectionCount>,
+    /// The same, level by level (the level of the unit in the later round).
+    pub by_level: Vec<LevelChanges>,
     pub rows: Vec<ChangeRow>,
     /// Units late or missing in both rounds, linked in the later round.
     pub late_both: Vec<UnitLinkView>,
     /// Either round's figures are invented.
     pub illustrative: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct LevelChanges {
+    pub label: String,
+    pub counts: Vec<DirectionCount>,
 }
 
 #[derive(Debug, Serialize)]
@@ -145,12 +153,26 @@ pub(crate) fn compare(
         Some(Direction::Unchanged),
         None,
     ];
-    let counts = directions
-        .iter()
-        .map(|d| DirectionCount {
-            key: d.map_or("not-comparable", direction_key),
-            label: direction_label(*d, strings),
-            count: changes.iter().filter(|c| c.direction() == *d).count(),
+    let count = |keep: &dyn Fn(&round::Change) -> bool| -> Vec<DirectionCount> {
+        directions
+            .iter()
+            .map(|d| DirectionCount {
+                key: d.map_or("not-comparable", direction_key),
+                label: direction_label(*d, strings),
+                count: changes
+                    .iter()
+                    .filter(|c| keep(c) && c.direction() == *d)
+                    .count(),
+            })
+            .collect()
+    };
+    let counts = count(&|_| true);
+    let by_level = Level::ALL
+        .into_iter()
+        .filter(|level| changes.iter().any(|c| after.units[c.unit].level == *level))
+        .map(|level| LevelChanges {
+            label: level_view(level, strings).label,
+            counts: count(&|c| after.units[c.unit].level == level),
         })
         .collect();
     let rows = changes
@@ -168,6 +190,7 @@ pub(crate) fn compare(
         before: set.rounds.list[b].name.clone(),
         after: set.rounds.list[a].name.clone(),
         counts,
+        by_level,
         rows,
         late_both,
         illustrative: set.rounds.list[b].illustrative || set.rounds.list[a].illustrative,

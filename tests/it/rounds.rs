@@ -251,6 +251,11 @@ fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
     let out = build_ok(dir.path());
     let page = read(&out.join("compare.html"));
     assert_has(&page, "Worsened</span></td>");
+    // Rolled up by level: the one change, at the district level.
+    let levels = &page[page.find(r#"id="theo-cap""#).unwrap()..];
+    let levels = &levels[..levels.find("</table>").unwrap()];
+    assert_has(levels, "<th scope=\"row\">District and equivalent</th>");
+    assert_has(levels, "<td class=\"num\">1</td>");
     assert_has(
         &page,
         r#"<a href="rounds/tong-ket/units/dang-bo-khoi.html">Đảng bộ Khối</a>"#,
