@@ -247,7 +247,9 @@ impl Preview {
     fn report_units(&self, change: &Change) -> Option<Vec<usize>> {
         let live = self.live.as_ref()?;
         let site = live.checked.site.as_ref()?;
-        if change.other || change.reports.is_empty() {
+        // A site of several rounds is rebuilt whole: a unit's page there
+        // shows its other rounds too.
+        if change.other || change.reports.is_empty() || live.checked.rounds.is_some() {
             return None;
         }
         change
