@@ -10,6 +10,7 @@ use crate::highlight;
 use crate::load;
 use crate::model::{self, Site};
 use crate::render::Renderer;
+use crate::round::{self, RoundSites};
 use crate::search;
 use crate::theme::{self, StaticFile, Theme};
 use crate::timeline;
@@ -46,6 +47,9 @@ pub struct Checked {
     pub theme: Theme,
     /// How long each stage took (`build --timings`).
     pub timings: Timings,
+    /// The review rounds other than the current one, each resolved into
+    /// its own model (see `round`); `None` for a site of one review.
+    pub(crate) rounds: Option<RoundSites>,
 }
 
 impl Checked {
@@ -76,9 +80,36 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
     let source = timings.time("load", || {
         load::load_site(root, &mut sources, &mut diagnostics)
     });
+    let mut rounds = None;
     let site = source.map(|mut source| {
         let highlights = std::mem::take(&mut source.highlights);
         let folders = source.unit_folders.clone();
+        // With rounds, the current round's source takes the place of the
+        // site's; the others are resolved after it.
+        let declared = round::resolve(source.config.as_ref(), &mut diagnostics);
+        // Each round's highlights, by the round's index.
+        let belongs = round::highlight_rounds(declared.as_ref(), &highlights, &mut diagnostics);
+        let count = declared.as_ref().map_or(1, |d| d.list.len());
+        let mut by_round: Vec<Vec<load::HighlightSource>> =
+            (0..count).map(|_| Vec::new()).collect();
+        for (h, i) in highlights.into_iter().zip(belongs) {
+            if let Some(list) = i.and_then(|i| by_round.get_mut(i)) {
+                list.push(h);
+            }
+        }
+        let current = declared.as_ref().map_or(0, |d| d.current);
+        let highlights = std::mem::take(&mut by_round[current]);
+        let others = declared.map(|declared| {
+            round::check_folders(Some(&declared), &source.round_units, &mut diagnostics);
+            let others: Vec<_> = (0..declared.list.len())
+                .map(|i| (i != declared.current).then(|| round::source_for(&source, &declared, i)))
+                .collect();
+            source = round::source_for(&source, &declared, declared.current);
+            (declared, others)
+        });
+        if others.is_none() {
+            round::check_folders(None, &source.round_units, &mut diagnostics);
+        }
         let mut site = timings.time("model", || {
             model::resolve(
                 source,
@@ -107,6 +138,45 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
             consistency::check(&site, &mut diagnostics);
             timeline::check(&site, &mut diagnostics);
         });
+        rounds = others.map(|(declared, others)| {
+            timings.time("rounds", || {
+                let sites = others
+                    .into_iter()
+                    .zip(&declared.list)
+                    .zip(by_round)
+                    .map(|((source, one), highlights)| {
+                        let source = source?;
+                        let mut site = resolve_round(
+                            source,
+                            one,
+                            &mut sources,
+                            &mut diagnostics,
+                            today,
+                            keep_reports,
+                        );
+                        let known = highlight::Known {
+                            units: &site.units,
+                            catalogue: &site.catalogue,
+                            folders: &folders,
+                        };
+                        site.highlights = highlight::resolve(
+                            &highlights,
+                            known,
+                            &sources,
+                            &mut diagnostics,
+                            today,
+                            site.config.language,
+                        );
+                        highlight::check_public(&site, &mut diagnostics);
+                        Some(site)
+                    })
+                    .collect();
+                RoundSites {
+                    rounds: declared,
+                    sites,
+                }
+            })
+        });
         site
     });
     let theme = match &site {
@@ -126,7 +196,55 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
         site,
         theme,
         timings,
+        rounds,
     }
+}
+
+/// Resolves and checks a round that is not the current one. Only the
+/// problems of its own files are kept (its units' folders for the round, its
+/// `[[rounds]]` table): the rest are the current round's, reported once.
+fn resolve_round(
+    source: load::SiteSource,
+    one: &round::Round,
+    sources: &mut Sources,
+    diagnostics: &mut Diagnostics,
+    today: jiff::civil::Date,
+    keep_reports: bool,
+) -> Site {
+    let own = round::own_files(&source);
+    let config_file = source.config.as_ref().map(|(file, _)| *file);
+    let mut local = Diagnostics::default();
+    let site = model::resolve(
+        source,
+        sources,
+        &mut local,
+        today,
+        keep_reports,
+        &consistency::scan_report,
+    );
+    consistency::check(&site, &mut local);
+    timeline::check(&site, &mut local);
+    // A unit.toml that cannot be parsed is told by every round that reads
+    // it: once is enough.
+    let key = |d: &Diagnostic| match &d.location {
+        crate::diag::Location::Span { file, span } => {
+            Some((*file, span.start, span.end, d.message_en().to_owned()))
+        }
+        _ => None,
+    };
+    let told: std::collections::HashSet<_> = diagnostics.iter().filter_map(key).collect();
+    local.retain(|d| match &d.location {
+        crate::diag::Location::Span { file, span } => {
+            (own.contains(file)
+                || (Some(*file) == config_file
+                    && span.start >= one.span.start
+                    && span.end <= one.span.end))
+                && key(d).is_none_or(|k| !told.contains(&k))
+        }
+        _ => false,
+    });
+    diagnostics.extend(local);
+    site
 }
 
 #[derive(Debug)]
@@ -182,6 +300,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         site,
         theme,
         timings,
+        rounds,
     } = &mut checked;
     let site = match site {
         Some(site) if !blocked => &*site,
@@ -210,15 +329,31 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         .iter()
         .flat_map(|u| std::iter::once(u.file).chain(u.report_file));
     sources.release(unit_files, diagnostics);
-    let result = render_and_write(
+    // The press site's other rounds are their public copies too: an archive
+    // of their highlights and public facts.
+    let public_rounds;
+    let rounds = if options.public {
+        public_rounds = rounds.as_ref().map(|set| RoundSites {
+            rounds: set.rounds.clone(),
+            sites: set
+                .sites
+                .iter()
+                .map(|s| s.as_ref().map(|s| crate::public::public_site(s, sources)))
+                .collect(),
+        });
+        public_rounds.as_ref()
+    } else {
+        rounds.as_ref()
+    };
+    let input = Input {
         site,
         theme,
         sources,
-        diagnostics,
-        options,
-        progress,
-        timings,
-    );
+        root: &options.root,
+        keep_index: false,
+        rounds: rounds.map(|set| (set, set.rounds.current, site)),
+    };
+    let result = render_and_write(&input, diagnostics, options, progress, timings);
     match result {
         Some(Written {
             pages,
@@ -301,6 +436,10 @@ pub(crate) struct Input<'a> {
     /// its documents for later replacements. Otherwise it is made without
     /// them and dropped, its files written, before the pages are rendered.
     pub keep_index: bool,
+    /// A site of several review rounds: the rounds, the index of the one
+    /// `site` is, and the current round's site. Rendering the current round renders the others under
+    /// `rounds/<id>/`.
+    pub rounds: Option<(&'a RoundSites, usize, &'a Site)>,
 }
 
 /// The error of a file that could not be written.
@@ -345,11 +484,15 @@ pub(crate) fn generate(
         sources,
         root,
         keep_index,
+        rounds,
     } = *input;
     if diags.has_errors() {
         return None;
     }
-    let renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
+    let mut renderer = timings.time("compile", || Renderer::new(site, theme, sources, diags))?;
+    if let Some((set, index, current)) = rounds {
+        renderer.set_rounds(set, index, current, theme, sources);
+    }
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
     let index = timings.time("search index", || renderer.search_index(keep_index));
@@ -428,18 +571,115 @@ pub(crate) fn generate(
         diags.push(d);
         return None;
     }
-    Some(Generated {
+    let mut generated = Generated {
         pages: pages.len(),
         files,
         search_index,
         index,
-    })
+    };
+    if let Some((set, index, _)) = rounds
+        && index == set.rounds.current
+    {
+        // The comparison and the long export are the internal site's.
+        let made = if site.public {
+            Ok(Vec::new())
+        } else {
+            renderer.round_files(set, theme, sources)
+        };
+        let written = made.and_then(|made| {
+            made.iter()
+                .try_for_each(|(path, bytes)| sink.write(path, bytes))
+                .map(|()| made.len())
+        });
+        match written {
+            Ok(made) => {
+                generated.pages += 1.min(made);
+                generated.files += made;
+            }
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        }
+        let (pages, files) = generate_rounds(input, set, diags, sink)?;
+        generated.pages += pages;
+        generated.files += files;
+    }
+    Some(generated)
+}
+
+/// A sink that puts every file under a folder of another sink's: a round's
+/// pages under `rounds/<id>/`.
+struct Prefixed<'a> {
+    prefix: String,
+    inner: &'a dyn Sink,
+}
+
+impl Sink for Prefixed<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.inner.write(&format!("{}{path}", self.prefix), bytes)
+    }
+
+    fn write_with(&self, path: &str, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
+        self.inner
+            .write_with(&format!("{}{path}", self.prefix), fill)
+    }
+}
+
+/// The rounds other than the current one, each a whole site of its own
+/// under `rounds/<id>/` (its pages, exports, search index and the theme's
+/// static files, so that it works from `file://` too). Returns the pages
+/// and files made.
+fn generate_rounds(
+    input: &Input<'_>,
+    set: &RoundSites,
+    diags: &mut Diagnostics,
+    sink: &dyn Sink,
+) -> Option<(usize, usize)> {
+    let (mut pages, mut files) = (0, 0);
+    for (index, site) in set.sites.iter().enumerate() {
+        let Some(site) = site else { continue };
+        let prefixed = Prefixed {
+            prefix: round::prefix(&set.rounds.list[index].id),
+            inner: sink,
+        };
+        let one = Input {
+            site,
+            keep_index: false,
+            rounds: Some((set, index, input.site)),
+            ..*input
+        };
+        let made = generate(&one, diags, &Silent, &mut Timings::default(), &prefixed)?;
+        pages += made.pages;
+        files += made.files;
+        for (rel, file) in &input.theme.statics {
+            let bytes = match file {
+                StaticFile::Embedded(bytes) => std::borrow::Cow::Borrowed(*bytes),
+                StaticFile::Disk(path) => match std::fs::read(path) {
+                    Ok(bytes) => std::borrow::Cow::Owned(bytes),
+                    Err(err) => {
+                        diags.push(Diagnostic::error(
+                            Msg::new("cannot_read")
+                                .arg("path", path.display())
+                                .arg("err", err),
+                            Msg::new("cannot_read_hint"),
+                        ));
+                        return None;
+                    }
+                },
+            };
+            if let Err(d) = prefixed.write(rel, &bytes) {
+                diags.push(d);
+                return None;
+            }
+            files += 1;
+        }
+    }
+    Some((pages, files))
 }
 
 fn render_and_write(
-    site: &Site,
-    theme: &theme::Theme,
-    sources: &Sources,
+    input: &Input<'_>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
     progress: &dyn Progress,
@@ -464,16 +704,9 @@ fn render_and_write(
         }
     };
     let sink = ToStaging(&staging);
-    let input = Input {
-        site,
-        theme,
-        sources,
-        root: &options.root,
-        keep_index: false,
-    };
-    let generated = generate(&input, diags, progress, timings, &sink)?;
+    let generated = generate(input, diags, progress, timings, &sink)?;
     let started = Timings::mark();
-    for (rel, file) in &theme.statics {
+    for (rel, file) in &input.theme.statics {
         let result = match file {
             StaticFile::Embedded(bytes) => staging.write(rel, bytes),
             StaticFile::Disk(path) => staging.copy(rel, path),
@@ -503,7 +736,7 @@ fn render_and_write(
     };
     Some(Written {
         pages: generated.pages,
-        files: generated.files + theme.statics.len(),
+        files: generated.files + input.theme.statics.len(),
         notes,
         search_index: generated.search_index,
     })

@@ -21,6 +21,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::i18n::Strings;
 use crate::model::{Indicator, Site, Submission, Unit};
+use crate::round::{Change, Direction, Round};
 use crate::target::{Exact, Figure, Rounding};
 
 /// A cell of an exported table.
@@ -479,6 +480,106 @@ pub(crate) fn catalogue(site: &Site, strings: &Strings) -> Table {
             x(s.min),
             x(s.median),
             x(s.max),
+        ]);
+    }
+    t
+}
+
+/// The indicators a unit reports in two rounds, with their status in each
+/// and which way it moved (`compare.csv`, `compare.json`).
+pub(crate) fn round_changes(after: &Site, changes: &[Change], strings: &Strings) -> Table {
+    let mut t = Table::labelled(
+        strings,
+        &[
+            ("unit", "export_unit"),
+            ("unit_name", "export_unit_name"),
+            ("indicator", "export_id"),
+            ("description", "export_description"),
+            ("before_value", "export_before_value"),
+            ("before_status", "export_before_status"),
+            ("after_value", "export_after_value"),
+            ("after_status", "export_after_status"),
+            ("change", "export_change"),
+        ],
+    );
+    for c in changes {
+        let unit = &after.units[c.unit];
+        t.rows.push(vec![
+            Cell::text(&unit.id),
+            Cell::text(&unit.name),
+            Cell::text(&c.indicator),
+            Cell::text(&c.description),
+            c.before_value.map_or(Cell::Empty, Cell::Decimal),
+            Cell::text(c.before.key()),
+            c.after_value.map_or(Cell::Empty, Cell::Decimal),
+            Cell::text(c.after.key()),
+            Cell::text(c.direction().map_or("", direction_key)),
+        ]);
+    }
+    t
+}
+
+/// A [`Direction`]'s stable key.
+pub(crate) fn direction_key(d: Direction) -> &'static str {
+    match d {
+        Direction::Improved => "improved",
+        Direction::Worsened => "worsened",
+        Direction::Unchanged => "unchanged",
+    }
+}
+
+/// Every round's figures in one long table for analysts (`rounds.csv`,
+/// `rounds.json`): a row per unit, indicator and round, in the year of the
+/// round's cut-off, with its status; then the yearly figures, one series
+/// across rounds (a later round's figure for a year replaces an earlier
+/// one's), without a status.
+pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Table {
+    let mut t = Table::labelled(
+        strings,
+        &[
+            ("unit", "export_unit"),
+            ("indicator", "export_id"),
+            ("round", "export_round"),
+            ("year", "export_year"),
+            ("value", "export_value"),
+            ("status", "export_status"),
+        ],
+    );
+    let mut yearly: std::collections::BTreeMap<(String, String, i32), (String, Decimal)> =
+        std::collections::BTreeMap::new();
+    for (round, site) in rounds {
+        let year = i64::from(site.config.cutoff.year());
+        for unit in &site.units {
+            for ind in crate::round::flatten(&unit.indicators) {
+                let value = match ind.assessment.shown {
+                    Some(shown) => Cell::Decimal(shown),
+                    None => figure(&ind.actual),
+                };
+                t.rows.push(vec![
+                    Cell::text(&unit.id),
+                    Cell::text(ind.id.as_str()),
+                    Cell::text(&round.id),
+                    Cell::Int(year),
+                    value,
+                    Cell::text(ind.assessment.status.key()),
+                ]);
+                for (y, v) in &ind.actuals {
+                    yearly.insert(
+                        (unit.id.clone(), ind.id.to_string(), *y),
+                        (round.id.clone(), *v),
+                    );
+                }
+            }
+        }
+    }
+    for ((unit, indicator, year), (round, value)) in yearly {
+        t.rows.push(vec![
+            Cell::text(unit),
+            Cell::text(indicator),
+            Cell::text(round),
+            Cell::Int(i64::from(year)),
+            Cell::Decimal(value),
+            Cell::Empty,
         ]);
     }
     t

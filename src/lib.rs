@@ -35,6 +35,7 @@ mod packed;
 mod public;
 mod render;
 mod rollup;
+mod round;
 mod rows;
 mod scan;
 mod search;

@@ -36,6 +36,21 @@ pub(crate) struct SiteSource {
     pub unit_folders: Vec<String>,
     /// The highlights under `content/highlights/`, in file-name order.
     pub highlights: Vec<HighlightSource>,
+    /// The units' files of the rounds after the first, read from each unit
+    /// folder's `rounds/<id>/` (see `round`), in folder order.
+    pub round_units: Vec<RoundFiles>,
+}
+
+/// A unit's files for one review round: `content/units/<unit>/rounds/<round>/`.
+#[derive(Debug)]
+pub(crate) struct RoundFiles {
+    /// The round's id: the folder's name.
+    pub round: String,
+    /// The folder, as shown in messages.
+    pub path: PathBuf,
+    /// `unit.toml` and `report.md` of the round; `None` when the folder has
+    /// no readable unit.toml (already reported).
+    pub files: Option<UnitFiles>,
 }
 
 /// A highlight file: `content/highlights/<slug>.md`, TOML front matter
@@ -70,13 +85,16 @@ pub(crate) struct RawHighlight {
     /// The fields that are invented (only `date` can be).
     #[serde(default)]
     pub illustrative_fields: Vec<Spanned<String>>,
+    /// The review round it belongs to (see `round`): the first when left
+    /// out.
+    pub round: Option<Spanned<String>>,
 }
 
 /// A unit folder's files, read into [`Sources`] but not parsed: the model
 /// parses each unit ([`parse_unit`]) in its parallel loop and keeps only
 /// what it resolves, so the raw values of every unit (larger than their
 /// text) are never held at once.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct UnitFiles {
     /// The folder name.
     pub id: String,
@@ -84,6 +102,9 @@ pub(crate) struct UnitFiles {
     pub file: FileId,
     /// `report.md`, when present and readable.
     pub report: Option<FileId>,
+    /// Only the unit's identity is taken from unit.toml: it stands for the
+    /// unit in a round it has no files for (see `round`).
+    pub identity_only: bool,
 }
 
 /// A unit as written: its files and its parsed unit.toml.
@@ -104,7 +125,10 @@ pub(crate) fn parse_unit(
     text: &str,
     diags: &mut Diagnostics,
 ) -> Option<UnitSource> {
-    let data = parse_toml(files.file, text, &UNIT_SCHEMA, diags)?;
+    let mut data: RawUnit = parse_toml(files.file, text, &UNIT_SCHEMA, diags)?;
+    if files.identity_only {
+        data.keep_identity();
+    }
     Some(UnitSource {
         id: files.id.clone(),
         file: files.file,
@@ -113,7 +137,7 @@ pub(crate) fn parse_unit(
     })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     pub title: Spanned<String>,
@@ -136,11 +160,35 @@ pub(crate) struct RawConfig {
     pub public: RawPublicProfile,
     /// The units meant to have no parent, when there are more than one.
     pub top_level: Option<Vec<Spanned<String>>>,
+    /// The review rounds, oldest first (see `round`); none for a site of
+    /// one review.
+    #[serde(default)]
+    pub rounds: Vec<Spanned<RawRound>>,
+    /// The round shown at the site's root.
+    pub current_round: Option<Spanned<String>>,
+}
+
+/// `[[rounds]]` in site.toml: one review of the term. Dates left out are
+/// `[review]`'s and `[deadlines]`'s.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRound {
+    pub id: Spanned<String>,
+    pub name: Spanned<String>,
+    /// The site's title for this round, when it differs from `title`.
+    pub title: Option<String>,
+    pub cutoff: Option<Spanned<Datetime>>,
+    pub as_of: Option<Spanned<Datetime>>,
+    pub estimate_year: Option<Spanned<i32>>,
+    pub deadlines: Option<RawDeadlines>,
+    /// The round's figures are invented (an example).
+    #[serde(default)]
+    pub illustrative: bool,
 }
 
 /// `[public]` in site.toml: what the press site says about itself where it
 /// differs from the internal site. Every key is optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPublicProfile {
     pub title: Option<String>,
@@ -149,7 +197,7 @@ pub(crate) struct RawPublicProfile {
     pub base_url: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawReview {
     pub term_start: Spanned<i32>,
@@ -167,7 +215,7 @@ pub(crate) struct RawReview {
     pub count: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDeadlines {
     pub province: Option<Spanned<Datetime>>,
@@ -244,6 +292,26 @@ pub(crate) struct RawIndicator {
     pub count_parts: Option<Spanned<bool>>,
 }
 
+impl RawUnit {
+    /// Drops everything that belongs to a round (dates, figures, summary),
+    /// keeping who the unit is: what stands for it in a round it has no
+    /// files for.
+    fn keep_identity(&mut self) {
+        self.members = None;
+        self.organisations = None;
+        self.conference_date = None;
+        self.submitted = None;
+        self.document_number.clear();
+        self.signer.clear();
+        self.signer_title.clear();
+        self.illustrative = false;
+        self.illustrative_fields.clear();
+        self.summary.clear();
+        self.stated_overall = None;
+        self.indicators.clear();
+    }
+}
+
 /// A figure as written: a number, a string such as "41/71" or "57,7", or a boolean.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -254,14 +322,14 @@ pub(crate) enum RawFigure {
     Text(String),
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCatalogue {
     #[serde(default)]
     pub indicator: Vec<RawCatalogueEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawCatalogueEntry {
     pub id: Spanned<String>,
@@ -331,6 +399,28 @@ const CONFIG_SCHEMA: Schema = Table(&[
         ]),
     ),
     ("top_level", Value),
+    (
+        "rounds",
+        Array(&Table(&[
+            ("id", Value),
+            ("name", Value),
+            ("title", Value),
+            ("cutoff", Value),
+            ("as_of", Value),
+            ("estimate_year", Value),
+            (
+                "deadlines",
+                Table(&[
+                    ("province", Value),
+                    ("district", Value),
+                    ("grassroots", Value),
+                    ("branch", Value),
+                ]),
+            ),
+            ("illustrative", Value),
+        ])),
+    ),
+    ("current_round", Value),
 ]);
 
 /// A unit's indicator and a part of one share their keys. A static, not a
@@ -390,6 +480,7 @@ const HIGHLIGHT_SCHEMA: Schema = Table(&[
     ("image_alt", Value),
     ("public", Value),
     ("illustrative_fields", Value),
+    ("round", Value),
 ]);
 
 const CATALOGUE_SCHEMA: Schema = Table(&[(
@@ -432,7 +523,7 @@ pub(crate) fn load_site(
         None
     };
 
-    let (units, unit_folders) = load_units(root, sources, diags);
+    let (units, unit_folders, round_units) = load_units(root, sources, diags);
     let highlights = load_highlights(root, sources, diags);
     Some(SiteSource {
         config,
@@ -441,6 +532,7 @@ pub(crate) fn load_site(
         units,
         unit_folders,
         highlights,
+        round_units,
     })
 }
 
@@ -484,17 +576,20 @@ struct LoadedUnit {
     diags: Diagnostics,
     toml: Option<FileId>,
     report: Option<FileId>,
+    /// The folders under `rounds/`: the round's id, the folder, and its
+    /// unit.toml and report.md.
+    rounds: Vec<(String, PathBuf, Option<FileId>, Option<FileId>)>,
 }
 
 fn load_units(
     root: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
-) -> (Vec<UnitFiles>, Vec<String>) {
+) -> (Vec<UnitFiles>, Vec<String>, Vec<RoundFiles>) {
     let units_dir = root.join("content").join("units");
     if let Some(problem) = folder_problem(root, &units_dir) {
         diags.push(problem);
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     }
     let dirs = match list_unit_dirs(root, &units_dir, diags) {
         Ok(dirs) => dirs,
@@ -505,7 +600,7 @@ fn load_units(
                     .arg("err", err),
                 Msg::new("folder_unreadable_hint"),
             ));
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), Vec::new(), Vec::new());
         }
     };
     let loaded: Vec<LoadedUnit> = dirs
@@ -515,18 +610,87 @@ fn load_units(
 
     let folders = dirs.iter().map(|(id, _)| id.clone()).collect();
     let mut units = Vec::with_capacity(loaded.len());
+    let mut round_units = Vec::new();
     for unit in loaded {
         let offset = sources.append(unit.sources);
         diags.extend(unit.diags.offset_files(offset));
+        for (round, path, toml, report) in unit.rounds {
+            round_units.push(RoundFiles {
+                round,
+                path,
+                files: toml.map(|file| UnitFiles {
+                    id: unit.id.clone(),
+                    file: file + offset,
+                    report: report.map(|f| f + offset),
+                    identity_only: false,
+                }),
+            });
+        }
         if let Some(file) = unit.toml {
             units.push(UnitFiles {
                 id: unit.id,
                 file: file + offset,
                 report: unit.report.map(|f| f + offset),
+                identity_only: false,
             });
         }
     }
-    (units, folders)
+    (units, folders, round_units)
+}
+
+/// A unit folder's `rounds/<id>/` folders, each with its unit.toml and
+/// report.md read into `sources`. A round folder without unit.toml is an
+/// error: the unit has not reported in that round until it has one.
+fn load_round_folders(
+    root: &Path,
+    dir: &Path,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+) -> Vec<(String, PathBuf, Option<FileId>, Option<FileId>)> {
+    let rounds_dir = dir.join("rounds");
+    if fs::symlink_metadata(&rounds_dir).is_err() {
+        return Vec::new();
+    }
+    if let Some(problem) = folder_problem(root, &rounds_dir) {
+        diags.push(problem);
+        return Vec::new();
+    }
+    let folders = match list_unit_dirs(root, &rounds_dir, diags) {
+        Ok(folders) => folders,
+        Err(err) => {
+            diags.push(Diagnostic::error(
+                Msg::new("folder_unreadable")
+                    .arg("path", display_path(root, &rounds_dir))
+                    .arg("err", err),
+                Msg::new("folder_unreadable_hint"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut rounds = Vec::new();
+    for (id, folder) in folders {
+        let toml_path = folder.join("unit.toml");
+        let toml = if fs::symlink_metadata(&toml_path).is_ok() {
+            read_text(root, &toml_path, sources, diags)
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    Msg::new("round_folder_without_toml").arg("path", display_path(root, &folder)),
+                    Msg::new("round_folder_without_toml_hint"),
+                )
+                .at_path(&display_pathbuf(root, &folder), 1, 1),
+            );
+            None
+        };
+        let report_path = folder.join("report.md");
+        let report = if fs::symlink_metadata(&report_path).is_ok() {
+            read_text(root, &report_path, sources, diags)
+        } else {
+            None
+        };
+        rounds.push((id, display_pathbuf(root, &folder), toml, report));
+    }
+    rounds
 }
 
 fn list_unit_dirs(
@@ -601,6 +765,7 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
     } else {
         None
     };
+    let rounds = load_round_folders(root, dir, &mut sources, &mut diags);
     // Held packed until the model reads them, a unit at a time: the units'
     // files are the bulk of a site (740 MB at 60,000 units).
     sources.pack();
@@ -610,6 +775,7 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         diags,
         toml,
         report,
+        rounds,
     }
 }
 

@@ -25,6 +25,7 @@ use crate::view::*;
 use crate::write::Sink;
 
 mod press;
+pub(crate) mod rounds;
 mod views;
 
 use views::*;
@@ -187,6 +188,15 @@ impl<'a> Renderer<'a> {
         let ctx = ViewContext::new(site, &strings);
         env.add_global("site", val(site_view(&ctx)));
         env.add_global("t", val(strings.map()));
+        env.add_global("rounds", val(Vec::<RoundLink>::new()));
+        env.add_global(
+            "round_history",
+            val(std::collections::BTreeMap::<String, ()>::new()),
+        );
+        env.add_global(
+            "indicator_rounds",
+            val(std::collections::BTreeMap::<String, ()>::new()),
+        );
         env.add_global(
             "indicator_statuses",
             val([
@@ -213,6 +223,72 @@ impl<'a> Renderer<'a> {
             strings,
             work,
         })
+    }
+
+    /// What the pages of round `from` of a site of several rounds show of
+    /// the others: the switcher's links, each unit's changes and
+    /// trajectories.
+    /// `current` is the current round's site. A page of the switcher links
+    /// to the same page of another round when that round has it, else to
+    /// that round's home page.
+    pub(crate) fn set_rounds(
+        &mut self,
+        set: &crate::round::RoundSites,
+        from: usize,
+        current: &Site,
+        theme: &Theme,
+        sources: &Sources,
+    ) {
+        let paths: Vec<std::collections::BTreeSet<String>> = (0..set.rounds.list.len())
+            .map(|i| {
+                let site = rounds::site_of(set, current, i);
+                let pages = if i == from {
+                    self.pages()
+                } else {
+                    Renderer::new(site, theme, sources, &mut Diagnostics::default())
+                        .map(|r| r.pages())
+                        .unwrap_or_default()
+                };
+                pages.into_iter().map(|p| p.path).collect()
+            })
+            .collect();
+        self.env
+            .add_global("rounds", val(rounds::links(&set.rounds, from, paths)));
+        let history = rounds::unit_rounds(set, current, from, &self.strings);
+        let across = rounds::indicator_rounds(set, current, from, &self.strings);
+        self.env.add_global("indicator_rounds", val(across));
+        self.env.add_global("round_history", val(history));
+    }
+
+    /// The comparison page of a site of several rounds and the exports
+    /// across rounds, at the site's root; nothing with fewer than two.
+    pub(crate) fn round_files(
+        &self,
+        set: &crate::round::RoundSites,
+        theme: &Theme,
+        sources: &Sources,
+    ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+        let Some((view, changes, all)) = rounds::compare(set, self.site, &self.strings) else {
+            return Ok(Vec::new());
+        };
+        let page = Page {
+            path: "compare.html".into(),
+            template: "compare.html",
+            kind: "compare",
+            title: self.strings.get("compare_title").to_string(),
+            view: View::Vars(context! { compare => val(view) }),
+            export: None,
+        };
+        let html = self
+            .render(&page)
+            .map_err(|err| template_diagnostic(&err, theme, sources))?;
+        Ok(vec![
+            ("compare.html".into(), html.into_bytes()),
+            ("compare.csv".into(), changes.to_csv()),
+            ("compare.json".into(), changes.to_json()),
+            ("rounds.csv".into(), all.to_csv()),
+            ("rounds.json".into(), all.to_json()),
+        ])
     }
 
     /// Where the render loop's time went.

@@ -46,6 +46,28 @@ pub(crate) struct SiteView {
     pub has_highlights: bool,
 }
 
+/// A review round in the round switcher (`rounds` in templates, empty for
+/// a site of one review): the same page in that round is at
+/// `root ~ base ~ page.path`.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RoundLink {
+    pub id: String,
+    pub name: String,
+    /// The round's root from this round's root ("", "rounds/<id>/",
+    /// "../../").
+    pub base: String,
+    /// The round the page belongs to.
+    pub current: bool,
+    /// The site's root (the current round's, where the comparison of the
+    /// rounds is) from this round's root: "" or "../../".
+    pub home: &'static str,
+    /// The round's pages, by path: the switcher links to the same page
+    /// there, or to its home page.
+    pub pages: std::collections::BTreeMap<String, bool>,
+    /// The round's figures are invented.
+    pub illustrative: bool,
+}
+
 #[derive(Debug, Serialize)]
 pub(crate) struct DeadlineView {
     pub level: LevelView,

@@ -247,7 +247,9 @@ impl Preview {
     fn report_units(&self, change: &Change) -> Option<Vec<usize>> {
         let live = self.live.as_ref()?;
         let site = live.checked.site.as_ref()?;
-        if change.other || change.reports.is_empty() {
+        // A site of several rounds is rebuilt whole: a unit's page there
+        // shows its other rounds too.
+        if change.other || change.reports.is_empty() || live.checked.rounds.is_some() {
             return None;
         }
         change
@@ -272,6 +274,7 @@ impl Preview {
                 diagnostics,
                 site,
                 theme,
+                rounds,
                 ..
             } = &mut checked;
             let sink = |path: &str, bytes: &[u8]| {
@@ -293,6 +296,7 @@ impl Preview {
                     sources,
                     root: &self.root,
                     keep_index: true,
+                    rounds: rounds.as_ref().map(|set| (set, set.rounds.current, site)),
                 };
                 build::generate(&input, diagnostics, &Silent, &mut Timings::default(), &sink)
             })

@@ -18,7 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("load", &["load", "theme", "markdown"]),
-    ("model", &["intern", "model", "urls"]),
+    ("model", &["intern", "model", "urls", "round"]),
     (
         "check",
         &[

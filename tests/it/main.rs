@@ -16,6 +16,7 @@ mod layers;
 mod links;
 mod messages;
 mod public;
+mod rounds;
 mod search;
 mod serve;
 mod support;

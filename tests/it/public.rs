@@ -463,3 +463,110 @@ fn the_public_build_is_deterministic() {
         assert!(a == b, "{path} differs between two builds");
     }
 }
+
+/// The fixture with a second round, current, whose every unit and
+/// highlight is a copy of the first round's (canaries included), so that
+/// both rounds hold every kind of internal field.
+fn two_rounds(public: bool) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_tree(&fixtures().join("public"), root);
+    let config = root.join("site.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "current_round = \"r2\"\n{}\n[[rounds]]\nid = \"r1\"\nname = \"Round one\"\n\n\
+             [[rounds]]\nid = \"r2\"\nname = \"Round two\"\ncutoff = 2025-03-31\nas_of = 2025-06-20\n",
+            read(&config)
+        ),
+    )
+    .unwrap();
+    for unit in std::fs::read_dir(root.join("content/units")).unwrap() {
+        let unit = unit.unwrap().path();
+        let folder = unit.join("rounds/r2");
+        std::fs::create_dir_all(&folder).unwrap();
+        for file in ["unit.toml", "report.md"] {
+            if unit.join(file).is_file() {
+                std::fs::copy(unit.join(file), folder.join(file)).unwrap();
+            }
+        }
+    }
+    let highlights = root.join("content/highlights");
+    for entry in std::fs::read_dir(&highlights).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(text) = name.ends_with(".md").then(|| read(&path)) {
+            let text = text.replacen("+++\n", "+++\nround = \"r2\"\n", 1);
+            std::fs::write(highlights.join(format!("r2-{name}")), text).unwrap();
+        }
+    }
+    let mut args = vec!["--today", TODAY, "build", "-o", "out"];
+    if public {
+        args.push("--public");
+    }
+    let run = ketqua(root, &args);
+    assert_eq!(run.code, 0, "build failed:\n{}{}", run.stdout, run.stderr);
+    let out = root.join("out");
+    (dir, out)
+}
+
+#[test]
+fn no_canary_of_any_round_reaches_the_public_build() {
+    // The internal build shows both rounds' canaries, each round's in its
+    // own place.
+    let (_dir, out) = two_rounds(false);
+    let files = snapshot(&out);
+    for canary in ["CANARY-UNIT-NAME-7f3a", "CANARY-PRIVATE-TITLE-7f3a"] {
+        for place in ["rounds/r1/", ""] {
+            assert!(
+                files.iter().any(|(p, b)| {
+                    let inside = if place.is_empty() {
+                        !p.starts_with("rounds/")
+                    } else {
+                        p.starts_with(place)
+                    };
+                    inside && contains(b, canary.as_bytes())
+                }),
+                "{canary} not in the internal build under `{place}`"
+            );
+        }
+    }
+    // The press site: the current round at the root, the first round's
+    // public highlights as an archive, and nothing internal of either.
+    let (_dir, out) = two_rounds(true);
+    let files = snapshot(&out);
+    for expected in [
+        "highlights/r2-cong-khai.html",
+        "rounds/r1/index.html",
+        "rounds/r1/highlights/cong-khai.html",
+        "rounds/r1/units/dang-bo-tinh-cong-khai.html",
+    ] {
+        assert!(
+            files.iter().any(|(p, _)| p == expected),
+            "{expected} missing from the public build"
+        );
+    }
+    let found = leaks(&out);
+    assert!(
+        found.is_empty(),
+        "internal material leaked:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn every_link_of_both_builds_of_a_site_of_two_rounds_resolves() {
+    // The switcher links to the same page of the other round only where
+    // that round has it (a highlight of one round is not in the other).
+    for public in [false, true] {
+        let (_dir, out) = two_rounds(public);
+        let report = crate::links::check_links(&out);
+        assert!(report.pages >= 10, "only {} pages", report.pages);
+        assert!(
+            report.broken.is_empty(),
+            "{} broken links (public: {public}):\n{}",
+            report.broken.len(),
+            report.broken.join("\n")
+        );
+    }
+}
