@@ -23,7 +23,7 @@
 //! - **Vietnamese figures** through [`crate::vi`]: "99,2%", "65.914", "30/6";
 //! - **self-explaining** (ONS, Our World in Data, GOV.UK conventions):
 //!   long labels wrap between words (a few lines, then "…"; the full label
-//!   in the row's `<title>` tooltip), a bullet chart has a legend for each
+//!   of a cut one in the row's `<title>` tooltip), a bullet chart has a legend for each
 //!   kind of mark it draws and says that each row has its own scale from 0,
 //!   a yes/no indicator is drawn as done / not done, the timeline titles its
 //!   count axis and labels its lines at their ends, kept apart, with leaders;
@@ -32,8 +32,15 @@
 //!   "Chưa có số liệu" chart; nothing here panics.
 //!
 //! The SVG has a `viewBox` and `width`/`height` for its intrinsic size; the
-//! CSS makes it `width: 100%; height: auto`. Bars use
-//! `shape-rendering="crispEdges"`, lines `vector-effect="non-scaling-stroke"`.
+//! CSS makes it `width: 100%; height: auto`. In a page, what is the same
+//! for every mark of a kind is set once by `charts.css`, not repeated on
+//! each: the text anchors of labels and figures, `crispEdges` for a row's
+//! rectangles; a standalone chart, which has no such sheet, carries them as
+//! attributes (`svg::own`). Lines in a page keep
+//! `vector-effect="non-scaling-stroke"` (CSS validators refuse the
+//! property). A row's
+//! label is repeated in its `<title>` tooltip only when the drawn label is
+//! cut.
 //!
 //! # Output
 //!

@@ -1060,12 +1060,77 @@ const HUGO_HOME: &str = r#"{{ define "main" }}
 {{ end }}
 "#;
 
+/// What the second Hugo twin adds to the first's configuration: the
+/// per-unit CSV and JSON, the all-units CSV and JSON (the units section's
+/// outputs) and a search index (the home page's), each an output format
+/// of Hugo's own.
+const HUGO_FULL_CONFIG: &str = r#"
+[outputFormats.searchindex]
+mediaType = "application/json"
+baseName = "search"
+isPlainText = true
+
+[outputs]
+page = ["html", "csv", "json"]
+section = ["html", "csv", "json"]
+home = ["html", "searchindex"]
+"#;
+
+/// A unit's indicators as CSV (from its front matter), quoted as RFC 4180
+/// asks.
+const HUGO_SINGLE_CSV: &str = r#"id,group,description,target,baseline,actual,stated
+{{ range .Params.indicators }}{{ .id }},"{{ replace .group "\"" "\"\"" }}","{{ replace .description "\"" "\"\"" }}","{{ .target }}",{{ .baseline }},"{{ .actual }}",{{ .stated }}
+{{ end }}"#;
+
+/// A unit and its indicators as JSON.
+const HUGO_SINGLE_JSON: &str = r#"{{ dict "name" .Title "level" .Params.level "parent" .Params.parent "members" .Params.members "indicators" .Params.indicators | jsonify }}
+"#;
+
+/// Every unit as CSV, one line each.
+const HUGO_LIST_CSV: &str = r#"name,level,parent,members,indicators
+{{ range .Pages.ByTitle }}"{{ replace .Title "\"" "\"\"" }}",{{ .Params.level }},"{{ replace .Params.parent "\"" "\"\"" }}",{{ .Params.members }},{{ len .Params.indicators }}
+{{ end }}"#;
+
+/// Every unit as JSON.
+const HUGO_LIST_JSON: &str = r#"{{ $units := slice }}{{ range .Pages.ByTitle }}{{ $units = $units | append (dict "name" .Title "url" .RelPermalink "level" .Params.level "parent" .Params.parent "members" .Params.members "indicators" (len .Params.indicators)) }}{{ end }}{{ $units | jsonify }}
+"#;
+
+/// The search index: every unit's title, address and plain text (its
+/// report and indicators), as Hugo sites feed Fuse.js or Lunr.
+const HUGO_SEARCH: &str = r#"{{ $docs := slice }}{{ range where site.RegularPages "Section" "units" }}{{ $docs = $docs | append (dict "title" .Title "url" .RelPermalink "text" .Plain) }}{{ end }}{{ $docs | jsonify }}
+"#;
+
 /// Writes the plan as the equivalent Hugo site: a page per unit with the
 /// same report and its indicator table, and the list of all units.
 pub fn write_hugo(plan: &Plan, dir: &Path) -> io::Result<u64> {
+    write_hugo_twin(plan, dir, false)
+}
+
+/// Writes the second Hugo twin: the first, plus what ketqua also writes
+/// beside its pages, made by Hugo's own means (output formats, `jsonify`):
+/// each unit's indicators as CSV and JSON (from the indicators in its
+/// front matter), all units as CSV and JSON, and a search index of every
+/// unit's plain text.
+pub fn write_hugo_full(plan: &Plan, dir: &Path) -> io::Result<u64> {
+    write_hugo_twin(plan, dir, true)
+}
+
+fn write_hugo_twin(plan: &Plan, dir: &Path, full: bool) -> io::Result<u64> {
     create_dir(&dir.join("content/units"))?;
     create_dir(&dir.join("layouts"))?;
-    write(&dir.join("hugo.toml"), HUGO_CONFIG)?;
+    if full {
+        write(
+            &dir.join("hugo.toml"),
+            &format!("{HUGO_CONFIG}{HUGO_FULL_CONFIG}"),
+        )?;
+        write(&dir.join("layouts/single.csv"), HUGO_SINGLE_CSV)?;
+        write(&dir.join("layouts/single.json"), HUGO_SINGLE_JSON)?;
+        write(&dir.join("layouts/list.csv"), HUGO_LIST_CSV)?;
+        write(&dir.join("layouts/list.json"), HUGO_LIST_JSON)?;
+        write(&dir.join("layouts/home.searchindex.json"), HUGO_SEARCH)?;
+    } else {
+        write(&dir.join("hugo.toml"), HUGO_CONFIG)?;
+    }
     write(&dir.join("layouts/baseof.html"), HUGO_BASEOF)?;
     write(&dir.join("layouts/single.html"), HUGO_SINGLE)?;
     write(&dir.join("layouts/list.html"), HUGO_LIST)?;
@@ -1087,6 +1152,13 @@ pub fn write_hugo(plan: &Plan, dir: &Path) -> io::Result<u64> {
             let parent = u.parent.map_or("", |p| plan.units[p].name.as_str());
             let _ = writeln!(page, "parent = {}", toml_str(parent));
             let _ = writeln!(page, "members = {}", u.members);
+            if full {
+                for ind in &content.indicators {
+                    for c in std::iter::once(ind).chain(&ind.parts) {
+                        hugo_indicator(&mut page, c);
+                    }
+                }
+            }
             page.push_str("+++\n\n");
             let _ = writeln!(page, "{}\n", content.summary);
             page.push_str("## Chỉ tiêu\n\n");
@@ -1112,6 +1184,19 @@ pub fn write_hugo(plan: &Plan, dir: &Path) -> io::Result<u64> {
             Ok(page.len() as u64)
         })
         .sum()
+}
+
+/// An indicator as a `[[indicators]]` table of a Hugo page's front matter.
+fn hugo_indicator(page: &mut String, c: &GenIndicator) {
+    let _ = writeln!(page, "[[indicators]]");
+    let _ = writeln!(page, "id = {}", toml_str(&c.id));
+    let _ = writeln!(page, "group = {}", toml_str(c.group));
+    let _ = writeln!(page, "description = {}", toml_str(&c.description));
+    let _ = writeln!(page, "target = {}", toml_str(&c.target));
+    let baseline = c.baseline.map_or(String::new(), |b| b.to_string());
+    let _ = writeln!(page, "baseline = {}", toml_str(&baseline));
+    let _ = writeln!(page, "actual = {}", toml_str(&c.actual_text));
+    let _ = writeln!(page, "stated = {}", toml_str(c.stated.unwrap_or("")));
 }
 
 #[cfg(test)]

@@ -63,6 +63,10 @@ enum Cmd {
         /// Also write the equivalent Hugo site here.
         #[arg(long, value_name = "DIR")]
         hugo: Option<PathBuf>,
+        /// Also write the second Hugo twin here: the same pages plus the
+        /// per-unit and all-units CSV and JSON and a search index.
+        #[arg(long, value_name = "DIR")]
+        hugo_full: Option<PathBuf>,
     },
     /// Time `ketqua serve`: saving a report to the reload event at the page.
     Serve {
@@ -84,7 +88,10 @@ fn main() -> ExitCode {
             seed,
             out,
             hugo,
-        }) => generate(Spec { units, seed }, &out, hugo.as_deref()),
+            hugo_full,
+        }) => generate(Spec { units, seed }, &out, hugo.as_deref()).and_then(|()| {
+            hugo_full.map_or(Ok(()), |dir| generate_full(Spec { units, seed }, &dir))
+        }),
         Some(Cmd::Serve { units, seed, edits }) => serve_bench(Spec { units, seed }, edits),
         None => run(&cli.run),
     };
@@ -121,6 +128,21 @@ fn generate(spec: Spec, out: &Path, hugo: Option<&Path>) -> Result<(), String> {
             hugo.display()
         );
     }
+    Ok(())
+}
+
+/// Writes the second Hugo twin of `spec` (`ketqua_bench::write_hugo_full`).
+fn generate_full(spec: Spec, dir: &Path) -> Result<(), String> {
+    if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some()) {
+        return Err(format!("{} is not empty", dir.display()));
+    }
+    let plan = ketqua_bench::plan(spec);
+    let bytes = ketqua_bench::write_hugo_full(&plan, dir).map_err(|e| e.to_string())?;
+    eprintln!(
+        "wrote the second Hugo site ({:.1} MB) into {}",
+        bytes as f64 / 1e6,
+        dir.display()
+    );
     Ok(())
 }
 
@@ -376,6 +398,12 @@ fn run(args: &RunArgs) -> Result<(), String> {
         generate(spec, &site, Some(&hugo_site))?;
         std::fs::write(work.join("generated"), "").map_err(|e| e.to_string())?;
     }
+    let hugo_full_site = work.join("hugo-full");
+    if !args.no_hugo && !work.join("generated-full").exists() {
+        let _ = std::fs::remove_dir_all(&hugo_full_site);
+        generate_full(spec, &hugo_full_site)?;
+        std::fs::write(work.join("generated-full"), "").map_err(|e| e.to_string())?;
+    }
     let ketqua = ketqua_binary()?;
     let hugo = if args.no_hugo {
         None
@@ -395,10 +423,10 @@ fn run(args: &RunArgs) -> Result<(), String> {
             .arg(out);
         cmd
     };
-    let hugo_into = |hugo: &Path, out: &Path, cache: &Path| {
+    let hugo_of = |source: &Path, hugo: &Path, out: &Path, cache: &Path| {
         let mut cmd = Command::new(hugo);
         cmd.arg("--source")
-            .arg(&hugo_site)
+            .arg(source)
             .arg("--destination")
             .arg(out)
             .arg("--cacheDir")
@@ -406,25 +434,36 @@ fn run(args: &RunArgs) -> Result<(), String> {
             .arg("--quiet");
         cmd
     };
+    let hugo_into = |hugo: &Path, out: &Path, cache: &Path| hugo_of(&hugo_site, hugo, out, cache);
     let out_k = |run: usize| outputs.join(format!("ketqua-{run}"));
     let out_h = |run: usize| outputs.join(format!("hugo-{run}"));
-    let (k_runs, h_runs) = alternate(args.runs, "run", |run| {
-        let k = ketqua_into(&out_k(run));
-        let h = hugo.as_deref().map(|hugo| {
+    let out_f = |run: usize| outputs.join(format!("hugo-full-{run}"));
+    let runs = alternate(args.runs, "run", |run| {
+        let mut cmds = vec![("ketqua", ketqua_into(&out_k(run)))];
+        if let Some(hugo) = hugo.as_deref() {
             let cache = outputs.join(format!("hugo-cache-{run}"));
-            hugo_into(hugo, &out_h(run), &cache)
-        });
-        (k, h)
+            cmds.push(("hugo", hugo_into(hugo, &out_h(run), &cache)));
+            let cache = outputs.join(format!("hugo-full-cache-{run}"));
+            cmds.push((
+                "hugo-full",
+                hugo_of(&hugo_full_site, hugo, &out_f(run), &cache),
+            ));
+        }
+        cmds
     })?;
     println!(
-        "\n{} units, {} runs each, median (ketqua {} files, Hugo {} files)\n",
+        "\n{} units, {} runs each, median (ketqua {} files, Hugo {} files, \
+         Hugo with exports {} files)\n",
         spec.units,
         args.runs,
         count_files(&out_k(args.runs)),
-        count_files(&out_h(args.runs))
+        count_files(&out_h(args.runs)),
+        count_files(&out_f(args.runs))
     );
-    print_table(&k_runs, &h_runs);
-    print_breakdown(&k_runs);
+    print_table(&runs, spec.units);
+    if let Some(k_runs) = runs.first() {
+        print_breakdown(k_runs);
+    }
 
     if args.rebuilds > 0 {
         // Two builds before the first counted one: the second keeps the
@@ -434,19 +473,20 @@ fn run(args: &RunArgs) -> Result<(), String> {
         let rebuild = || {
             let mut k = ketqua_into(&rebuilt);
             k.arg("--reuse-output");
-            let h = hugo
-                .as_deref()
-                .map(|hugo| hugo_into(hugo, &hugo_rebuilt, &hugo_cache));
-            (k, h)
+            let mut cmds = vec![("ketqua", k)];
+            if let Some(hugo) = hugo.as_deref() {
+                cmds.push(("hugo", hugo_into(hugo, &hugo_rebuilt, &hugo_cache)));
+            }
+            cmds
         };
         alternate(2, "warm-up", |_| rebuild())?;
-        let (k_rebuilds, h_rebuilds) = alternate(args.rebuilds, "rebuild", |_| rebuild())?;
+        let rebuilds = alternate(args.rebuilds, "rebuild", |_| rebuild())?;
         println!(
             "\nRebuilds over the previous output, {} each, median (ketqua --reuse-output over its spare, \
              Hugo over its folder)\n",
             args.rebuilds
         );
-        print_table(&k_rebuilds, &h_rebuilds);
+        print_table(&rebuilds, spec.units);
     }
 
     Ok(())
@@ -473,57 +513,61 @@ fn print_breakdown(k_runs: &[Measure]) {
     }
 }
 
-/// Runs ketqua's and Hugo's commands for each of `runs` runs, alternately,
-/// each written out to disk before the next starts.
+/// Runs the commands of each of `runs` runs one after another (ketqua, then
+/// each Hugo twin), each written out to disk before the next starts; the
+/// measures by command, in the order given.
 fn alternate(
     runs: usize,
     label: &str,
-    mut commands: impl FnMut(usize) -> (Command, Option<Command>),
-) -> Result<(Vec<Measure>, Vec<Measure>), String> {
-    let mut k_runs = Vec::new();
-    let mut h_runs = Vec::new();
+    mut commands: impl FnMut(usize) -> Vec<(&'static str, Command)>,
+) -> Result<Vec<Vec<Measure>>, String> {
+    let mut all: Vec<Vec<Measure>> = Vec::new();
     for run in 1..=runs {
-        let (mut k, h) = commands(run);
-        let m = measure(&mut k)?;
-        eprintln!(
-            "{label} {run}: ketqua {:.2} s wall, {:.2} s CPU, {:.0} MB",
-            m.wall.as_secs_f64(),
-            m.cpu.as_secs_f64(),
-            m.rss as f64 / 1e6
-        );
-        k_runs.push(m);
-        settle();
-        if let Some(mut h) = h {
-            let m = measure(&mut h)?;
+        for (k, (name, mut cmd)) in commands(run).into_iter().enumerate() {
+            let m = measure(&mut cmd)?;
             eprintln!(
-                "{label} {run}: hugo   {:.2} s wall, {:.2} s CPU, {:.0} MB",
+                "{label} {run}: {name:<9} {:.2} s wall, {:.2} s CPU, {:.0} MB",
                 m.wall.as_secs_f64(),
                 m.cpu.as_secs_f64(),
                 m.rss as f64 / 1e6
             );
-            h_runs.push(m);
+            if all.len() <= k {
+                all.push(Vec::new());
+            }
+            all[k].push(m);
             settle();
         }
     }
-    Ok((k_runs, h_runs))
+    Ok(all)
 }
 
-/// The medians of both generators' runs and their ratios, as a Markdown table.
-fn print_table(k_runs: &[Measure], h_runs: &[Measure]) {
-    let k = summarise(k_runs);
-    println!("| | wall | CPU (user+sys) | peak RSS |\n|---|--:|--:|--:|");
-    println!(
-        "| ketqua | {:.2} s | {:.2} s | {:.0} MB |",
-        k.wall, k.cpu, k.rss
-    );
-    if !h_runs.is_empty() {
-        let h = summarise(h_runs);
+/// The medians of each generator's runs (ketqua first, then the Hugo
+/// twins) and the ratios of each twin to ketqua, as a Markdown table.
+fn print_table(runs: &[Vec<Measure>], units: usize) {
+    const NAMES: [&str; 3] = [
+        "ketqua",
+        "Hugo 0.168, same pages",
+        "Hugo 0.168, pages + exports + search",
+    ];
+    let Some(k) = runs.first().map(|r| summarise(r)) else {
+        return;
+    };
+    println!("| | wall | CPU (user+sys) | CPU per unit | peak RSS |\n|---|--:|--:|--:|--:|");
+    let per_unit = |cpu: f64| cpu * 1000.0 / units.max(1) as f64;
+    for (name, r) in NAMES.iter().zip(runs) {
+        let m = summarise(r);
         println!(
-            "| Hugo 0.168 | {:.2} s | {:.2} s | {:.0} MB |",
-            h.wall, h.cpu, h.rss
+            "| {name} | {:.2} s | {:.2} s | {:.2} ms | {:.0} MB |",
+            m.wall,
+            m.cpu,
+            per_unit(m.cpu),
+            m.rss
         );
+    }
+    for (name, r) in NAMES.iter().zip(runs).skip(1) {
+        let h = summarise(r);
         println!(
-            "| Hugo ÷ ketqua | {:.2}× | {:.2}× | {:.2}× |",
+            "| {name} ÷ ketqua | {:.2}× | {:.2}× | | {:.2}× |",
             h.wall / k.wall,
             h.cpu / k.cpu,
             h.rss / k.rss

@@ -40,7 +40,8 @@ fn marks(body: &mut String, row: &BulletRow, opts: &ChartOptions, m: &Marks<'_>)
     // Track, target band and the actual bar: crisp rectangles.
     w!(
         *body,
-        r#"<g shape-rendering="crispEdges"><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
+        r#"<g{}><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
+        svg::own(opts, r#" shape-rendering="crispEdges""#),
         svg::num(x0),
         svg::num(cy - track_h / 2.0),
         svg::num(bar_w),
@@ -316,9 +317,17 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         let scale = row_scale(row);
         let pos = |v: f64| x0 + v.clamp(0.0, scale) / scale * bar_w;
 
-        w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
+        svg::row_start(&mut body, &row.label, &lines);
         let first = cy - (lines.len() as f64 - 1.0) * LEADING / 2.0 + FONT * 0.35;
-        svg::lines_text(&mut body, x0 - 8.0, first, LEADING, "end", "label", &lines);
+        svg::lines_text(
+            &mut body,
+            x0 - 8.0,
+            first,
+            LEADING,
+            svg::own(opts, r#" text-anchor="end""#),
+            "label",
+            &lines,
+        );
 
         let actual = row.actual.filter(|v| v.is_finite());
         if row.yes_no
@@ -343,6 +352,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         }
 
         // The figure at the right, the status word under it.
+        let end = svg::own(opts, r#" text-anchor="end""#);
         let value = figure(row, &row.actual_text, row.actual);
         let two_lines = !row.status_label.trim().is_empty() && rh >= 30.0;
         let value_y = if two_lines {
@@ -352,9 +362,10 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         };
         w!(
             body,
-            r#"<text class="value" x="{}" y="{}" text-anchor="end">{}</text>"#,
+            r#"<text class="value" x="{}" y="{}"{}>{}</text>"#,
             svg::num(width),
             svg::num(value_y),
+            end,
             Xml(&value)
         );
         if two_lines {
@@ -364,9 +375,10 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
             );
             w!(
                 body,
-                r#"<text class="status-label" x="{}" y="{}" text-anchor="end">{}</text>"#,
+                r#"<text class="status-label" x="{}" y="{}"{}>{}</text>"#,
                 svg::num(width),
                 svg::num(cy + 13.0),
+                end,
                 Xml(&status)
             );
         }

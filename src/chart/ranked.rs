@@ -48,14 +48,14 @@ pub(super) fn render(rows: &[RankRow], opts: &ChartOptions) -> String {
         let row_h = rh.max(lines.len() as f64 * svg::LEADING + 6.0);
         let cy = row_top + row_h / 2.0;
         row_top += row_h;
-        w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
+        svg::row_start(&mut body, &row.label, &lines);
         let first = cy - (lines.len() as f64 - 1.0) * svg::LEADING / 2.0 + FONT * 0.35;
         svg::lines_text(
             &mut body,
             x0 - 8.0,
             first,
             svg::LEADING,
-            "end",
+            r#" text-anchor="end""#,
             "label",
             &lines,
         );

@@ -69,20 +69,22 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
         let cy = row_top + row_h / 2.0;
         row_top += row_h;
         let bar_y = cy - bar_h / 2.0;
-        w!(body, r#"<g class="row"><title>{}</title>"#, Xml(&row.label));
+        let end = svg::own(opts, r#" text-anchor="end""#);
+        svg::row_start(&mut body, &row.label, &lines);
         let first = cy - (lines.len() as f64 - 1.0) * svg::LEADING / 2.0 + FONT * 0.35;
         svg::lines_text(
             &mut body,
             x0 - 8.0,
             first,
             svg::LEADING,
-            "end",
+            end,
             "label",
             &lines,
         );
         w!(
             body,
-            r#"<g shape-rendering="crispEdges"><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
+            r#"<g{}><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
+            svg::own(opts, r#" shape-rendering="crispEdges""#),
             svg::num(x0),
             svg::num(bar_y),
             svg::num(bar_w),
@@ -118,9 +120,10 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
             if seg_w >= svg::text_width(&count, FONT_SMALL) + 6.0 && bar_h >= FONT_SMALL {
                 w!(
                     texts,
-                    r#"<text class="seg-value on-{class}" x="{}" y="{}" text-anchor="middle">{count}</text>"#,
+                    r#"<text class="seg-value on-{class}" x="{}" y="{}"{}>{count}</text>"#,
                     svg::num(start + seg_w / 2.0),
-                    svg::num(cy + FONT_SMALL * 0.35)
+                    svg::num(cy + FONT_SMALL * 0.35),
+                    svg::own(opts, r#" text-anchor="middle""#)
                 );
             }
         }
@@ -128,9 +131,10 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
         body.push_str(&texts);
         w!(
             body,
-            r#"<text class="total" x="{}" y="{}" text-anchor="end">{}</text></g>"#,
+            r#"<text class="total" x="{}" y="{}"{}>{}</text></g>"#,
             svg::num(width),
             svg::num(cy + FONT * 0.35),
+            end,
             svg::decimal(finite_sum(row))
         );
     }

@@ -206,8 +206,24 @@ pub(super) fn wrap(text: &str, max_chars: usize, max_lines: usize) -> Vec<String
     lines
 }
 
+/// Opens a row of a chart, `<g class="row">`, with its label as the
+/// row's `<title>` tooltip when the drawn `lines` do not show the whole
+/// label (cut with "…", or a long word broken); a label drawn whole is
+/// not written twice.
+pub(super) fn row_start(out: &mut String, label: &str, lines: &[String]) {
+    let whole = label
+        .split_whitespace()
+        .eq(lines.iter().flat_map(|l| l.split_whitespace()));
+    if whole {
+        out.push_str(r#"<g class="row">"#);
+    } else {
+        w!(*out, r#"<g class="row"><title>{}</title>"#, Xml(label));
+    }
+}
+
 /// Lines of text as one `<text>` of `<tspan>`s, the first baseline at `y`,
-/// the next ones `leading` below.
+/// the next ones `leading` below; `anchor` is the whole attribute
+/// (` text-anchor="end"`) or empty (set by the page's style sheet).
 pub(super) fn lines_text(
     out: &mut String,
     x: f64,
@@ -219,13 +235,13 @@ pub(super) fn lines_text(
 ) {
     w!(
         *out,
-        r#"<text class="{class}" x="{}" y="{}" text-anchor="{anchor}">"#,
+        r#"<text class="{class}" x="{}" y="{}"{anchor}>"#,
         num(x),
         num(y)
     );
     for (i, line) in lines.iter().enumerate() {
         if i == 0 {
-            w!(*out, "<tspan x=\"{}\">{}</tspan>", num(x), Xml(line));
+            w!(*out, "<tspan>{}</tspan>", Xml(line));
         } else {
             w!(
                 *out,
@@ -389,13 +405,23 @@ pub(super) struct Parts<'a> {
 
 /// ` vector-effect="non-scaling-stroke"` for a line of a chart in a page
 /// (its width stays the same whatever the chart's scale); nothing in a
-/// standalone file, since SVG 1.1 has no `vector-effect`.
+/// standalone file, since SVG 1.1 has no `vector-effect`. An attribute, not
+/// a rule of `charts.css`: CSS validators do not know the property.
 pub(super) fn scaling(opts: &ChartOptions) -> &'static str {
     if opts.standalone {
         ""
     } else {
         r#" vector-effect="non-scaling-stroke""#
     }
+}
+
+/// `attr` (a presentation attribute such as ` text-anchor="end"`) in a
+/// standalone file, nothing in a page: there `charts.css` sets it once by
+/// class (`.chart .value { text-anchor: end }`, a row's rectangles
+/// `shape-rendering: crispEdges`), so a page does not repeat it on every
+/// mark. A standalone file has no such style sheet.
+pub(super) fn own(opts: &ChartOptions, attr: &'static str) -> &'static str {
+    if opts.standalone { attr } else { "" }
 }
 
 /// The font of a standalone chart: the theme's, which the PNG is drawn

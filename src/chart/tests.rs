@@ -611,7 +611,7 @@ fn truncation_counts_characters_not_bytes() {
 }
 
 #[test]
-fn long_labels_wrap_whole_with_the_full_label_in_the_title() {
+fn long_labels_wrap_whole_and_only_a_cut_one_is_repeated_in_the_title() {
     let html = stacked(&stacked_rows(), &opts("long", "t"));
     let doc = check(&html, "stacked", "long");
     let row = doc
@@ -619,11 +619,22 @@ fn long_labels_wrap_whole_with_the_full_label_in_the_title() {
         .filter(|n| n.attribute("class") == Some("row"))
         .nth(2)
         .expect("third row");
-    let title = row
-        .children()
-        .find(|n| n.has_tag_name("title"))
+    // Drawn whole: no tooltip repeating it.
+    assert!(!row.children().any(|n| n.has_tag_name("title")));
+    // Too long for three lines: cut with "…", the whole label in the
+    // row's tooltip.
+    let very_long = [LONG_UNIT; 4].join(" ");
+    let cut = stacked(
+        &[status_row(&very_long, None, [1.0, 0.0, 0.0, 0.0])],
+        &opts("cut", "t"),
+    );
+    let cut_doc = check(&cut, "stacked", "cut");
+    let title = cut_doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("row"))
+        .and_then(|row| row.children().find(|n| n.has_tag_name("title")))
         .and_then(|n| n.text());
-    assert_eq!(title, Some(LONG_UNIT));
+    assert_eq!(title, Some(very_long.as_str()));
     let label = row
         .descendants()
         .find(|n| n.attribute("class") == Some("label"))

@@ -289,7 +289,7 @@ pub(super) fn render(series: &[Series], opts: &ChartOptions) -> String {
             label_x,
             label.y,
             LABEL_LEADING,
-            "start",
+            r#" text-anchor="start""#,
             &format!("series-label label-{}", label.class),
             &label.lines,
         );
