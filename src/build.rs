@@ -34,6 +34,9 @@ pub struct BuildOptions {
     /// Keep the output a build replaces as the spare, for the next build to
     /// write over (`build --reuse-output`; see `write::Previous`).
     pub reuse_output: bool,
+    /// Make every page again, carrying none over from the previous output
+    /// (`build --fresh`; see `write::Staging::keep_manifest`).
+    pub fresh: bool,
 }
 
 /// The outcome of checking a site: its sources (for quoting in messages),
@@ -137,6 +140,8 @@ pub struct Summary {
     pub warnings: usize,
     /// The time taken to build the search index (included in `elapsed`).
     pub search_index: Duration,
+    /// Pages carried over unchanged from the previous output.
+    pub carried: usize,
     /// Where the time went, stage by stage.
     pub timings: Timings,
     /// Problems that did not fail the build, for the user to see (a previous
@@ -223,10 +228,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             files,
             notes: written_notes,
             search_index,
+            carried,
         }) => Ok(Summary {
             pages,
             files,
             search_index,
+            carried,
             timings: std::mem::take(timings),
             units: site.units.len(),
             warnings: diagnostics.warnings(),
@@ -249,6 +256,7 @@ struct Written {
     files: usize,
     notes: Vec<String>,
     search_index: Duration,
+    carried: usize,
 }
 
 /// Static files that would replace a generated page or file (or stand where
@@ -319,6 +327,33 @@ impl Sink for ToStaging<'_> {
             write::Streamed::Fill(d) => d,
         })
     }
+
+    fn write_keyed(
+        &self,
+        path: &str,
+        key: write::Key,
+        fill: &mut Fill<'_>,
+    ) -> Result<(), Diagnostic> {
+        match self.0.write_keyed(path, key, fill) {
+            Ok(_) => Ok(()),
+            Err(write::Streamed::Write(err)) => {
+                Err(Diagnostic::error(format!("cannot write {err}")))
+            }
+            Err(write::Streamed::Fill(d)) => Err(d),
+        }
+    }
+}
+
+/// What names the binary making a build in its manifest: a hash of its
+/// file, so that pages made by another build of ketqua (another version,
+/// another theme compiled in, other code) are never carried over. `None`
+/// when the binary cannot be read: then the build keeps no manifest.
+fn identity() -> Option<write::Key> {
+    let mut h = write::KeyHasher::new();
+    h.field(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut file = std::env::current_exe().and_then(std::fs::File::open).ok()?;
+    std::io::copy(&mut file, &mut h).ok()?;
+    Some(h.key())
 }
 
 /// Renders every generated file of a checked site (the pages, their CSV and
@@ -442,7 +477,7 @@ fn render_and_write(
     } else {
         Previous::Removed
     };
-    let staging = match Staging::create(&options.output, previous) {
+    let mut staging = match Staging::create(&options.output, previous) {
         Ok(s) => s,
         Err(err) => {
             diags.push(Diagnostic::error(format!(
@@ -451,6 +486,12 @@ fn render_and_write(
             return None;
         }
     };
+    // The press build keeps no manifest: its folder is published whole.
+    if !options.public {
+        if let Some(identity) = timings.time("identity", identity) {
+            staging.keep_manifest(identity, !options.fresh);
+        }
+    }
     let sink = ToStaging(&staging);
     let input = Input {
         site,
@@ -475,6 +516,7 @@ fn render_and_write(
     }
     progress.finish();
     timings.record("write rest", started);
+    let carried = staging.carried();
     let started = Timings::mark();
     let committed = staging.commit();
     timings.record("commit", started);
@@ -496,5 +538,6 @@ fn render_and_write(
         files: generated.files + theme.statics.len(),
         notes,
         search_index: generated.search_index,
+        carried,
     })
 }
