@@ -342,6 +342,10 @@ impl Sink for ToStaging<'_> {
             Err(write::Streamed::Fill(d)) => Err(d),
         }
     }
+
+    fn keyed(&self) -> bool {
+        self.0.keeps_manifest()
+    }
 }
 
 /// What names the binary making a build in its manifest: a hash of its
@@ -487,10 +491,10 @@ fn render_and_write(
         }
     };
     // The press build keeps no manifest: its folder is published whole.
-    if !options.public {
-        if let Some(identity) = timings.time("identity", identity) {
-            staging.keep_manifest(identity, !options.fresh);
-        }
+    if !options.public
+        && let Some(identity) = timings.time("identity", identity)
+    {
+        staging.keep_manifest(identity, !options.fresh);
     }
     let sink = ToStaging(&staging);
     let input = Input {

@@ -57,6 +57,12 @@ pub(crate) trait Sink: Sync {
         let _ = key;
         self.write_with(path, fill)
     }
+
+    /// Whether [`Sink::write_keyed`] uses keys: when not, none is made
+    /// (hashing every page's context is a tenth of a cold build's CPU).
+    fn keyed(&self) -> bool {
+        false
+    }
 }
 
 /// What makes a file for [`Sink::write_with`].
@@ -347,6 +353,11 @@ impl Staging {
             made: Mutex::default(),
             carried: AtomicUsize::new(0),
         });
+    }
+
+    /// Whether this build keeps a manifest (and so wants the pages' keys).
+    pub(crate) fn keeps_manifest(&self) -> bool {
+        self.manifest.is_some()
     }
 
     /// How many pages were carried over from the previous output.

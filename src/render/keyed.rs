@@ -53,22 +53,26 @@ impl Renderer<'_> {
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
         let context = self.page_context(page);
+        let template = self
+            .env
+            .get_template(page.template)
+            .map_err(|err| template_diagnostic(&err, theme, sources))?;
+        let mut fill = |out: &mut dyn std::io::Write| {
+            template
+                .render_captured_to(context.clone(), &mut *out)
+                .map(|_| ())
+                .map_err(|err| template_diagnostic(&err, theme, sources))
+        };
+        if !sink.keyed() {
+            return sink.write_with(&page.path, &mut fill);
+        }
         let key = self.work.keys.time(|| {
             let mut h = shared.clone();
             h.field(page.template.as_bytes());
             hash_value(&mut h, &context);
             h.key()
         });
-        let template = self
-            .env
-            .get_template(page.template)
-            .map_err(|err| template_diagnostic(&err, theme, sources))?;
-        sink.write_keyed(&page.path, key, &mut |out| {
-            template
-                .render_captured_to(context.clone(), &mut *out)
-                .map(|_| ())
-                .map_err(|err| template_diagnostic(&err, theme, sources))
-        })
+        sink.write_keyed(&page.path, key, &mut fill)
     }
 }
 

@@ -223,11 +223,14 @@ pub struct Preview {
     keys: Arc<HashMap<Arc<str>, Key>>,
 }
 
+/// A generated file: its path from the output root, and its bytes.
+type File = (Arc<str>, Arc<[u8]>);
+
 /// The sink of a full rebuild in memory: every file made, and each page's
 /// key; a page whose key is the one of the page the preview has is kept
 /// rather than rendered again.
 struct Memory<'a> {
-    files: Mutex<Vec<(Arc<str>, Arc<[u8]>)>>,
+    files: Mutex<Vec<File>>,
     keys: Mutex<Vec<(Arc<str>, Key)>>,
     previous: &'a Files,
     previous_keys: &'a HashMap<Arc<str>, Key>,
@@ -273,6 +276,10 @@ impl Sink for Memory<'_> {
             }
         }
         self.push_key(path, key)
+    }
+
+    fn keyed(&self) -> bool {
+        true
     }
 }
 
