@@ -35,6 +35,9 @@ pub struct BuildOptions {
     /// Keep the output a build replaces as the spare, for the next build to
     /// write over (`build --reuse-output`; see `write::Previous`).
     pub reuse_output: bool,
+    /// Make every page again, carrying none over from the previous output
+    /// (`build --fresh`; see `write::Staging::keep_manifest`).
+    pub fresh: bool,
 }
 
 /// The outcome of checking a site: its sources (for quoting in messages),
@@ -255,6 +258,8 @@ pub struct Summary {
     pub warnings: usize,
     /// The time taken to build the search index (included in `elapsed`).
     pub search_index: Duration,
+    /// Pages carried over unchanged from the previous output.
+    pub carried: usize,
     /// Where the time went, stage by stage.
     pub timings: Timings,
     /// Problems that did not fail the build, for the user to see (a previous
@@ -360,10 +365,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             files,
             notes: written_notes,
             search_index,
+            carried,
         }) => Ok(Summary {
             pages,
             files,
             search_index,
+            carried,
             timings: std::mem::take(timings),
             units: site.units.len(),
             warnings: diagnostics.warnings(),
@@ -386,6 +393,7 @@ struct Written {
     files: usize,
     notes: Vec<Msg>,
     search_index: Duration,
+    carried: usize,
 }
 
 /// Static files that would replace a generated page or file (or stand where
@@ -464,6 +472,35 @@ impl Sink for ToStaging<'_> {
             write::Streamed::Fill(d) => d,
         })
     }
+
+    fn write_keyed(
+        &self,
+        path: &str,
+        key: write::Key,
+        fill: &mut Fill<'_>,
+    ) -> Result<(), Diagnostic> {
+        match self.0.write_keyed(path, key, fill) {
+            Ok(_) => Ok(()),
+            Err(write::Streamed::Write(err)) => Err(cannot_write(err)),
+            Err(write::Streamed::Fill(d)) => Err(d),
+        }
+    }
+
+    fn keyed(&self) -> bool {
+        self.0.keeps_manifest()
+    }
+}
+
+/// What names the binary making a build in its manifest: a hash of its
+/// file, so that pages made by another build of ketqua (another version,
+/// another theme compiled in, other code) are never carried over. `None`
+/// when the binary cannot be read: then the build keeps no manifest.
+fn identity() -> Option<write::Key> {
+    let mut h = write::KeyHasher::new();
+    h.field(env!("CARGO_PKG_VERSION").as_bytes());
+    let mut file = std::env::current_exe().and_then(std::fs::File::open).ok()?;
+    std::io::copy(&mut file, &mut h).ok()?;
+    Some(h.key())
 }
 
 /// Renders every generated file of a checked site (the pages, their CSV and
@@ -693,7 +730,7 @@ fn render_and_write(
     } else {
         Previous::Removed
     };
-    let staging = match Staging::create(&options.output, previous) {
+    let mut staging = match Staging::create(&options.output, previous) {
         Ok(s) => s,
         Err(err) => {
             diags.push(Diagnostic::error(
@@ -703,6 +740,12 @@ fn render_and_write(
             return None;
         }
     };
+    // The press build keeps no manifest: its folder is published whole.
+    if !options.public
+        && let Some(identity) = timings.time("identity", identity)
+    {
+        staging.keep_manifest(identity, !options.fresh);
+    }
     let sink = ToStaging(&staging);
     let generated = generate(input, diags, progress, timings, &sink)?;
     let started = Timings::mark();
@@ -720,6 +763,7 @@ fn render_and_write(
     }
     progress.finish();
     timings.record("write rest", started);
+    let carried = staging.carried();
     let started = Timings::mark();
     let committed = staging.commit();
     timings.record("commit", started);
@@ -739,5 +783,6 @@ fn render_and_write(
         files: generated.files + input.theme.statics.len(),
         notes,
         search_index: generated.search_index,
+        carried,
     })
 }

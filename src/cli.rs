@@ -78,6 +78,12 @@ pub(crate) enum Command {
         /// may be deleted at any time.
         #[arg(long)]
         reuse_output: bool,
+        /// Make every page again. Without it, a build carries the pages
+        /// whose inputs did not change over from the previous output (hard
+        /// links, never written in place); the result is the same, byte for
+        /// byte.
+        #[arg(long)]
+        fresh: bool,
         /// Print where the time went, stage by stage (for the benchmark).
         #[arg(long, hide = true)]
         timings: bool,
@@ -190,6 +196,7 @@ pub fn main() -> ExitCode {
             quiet,
             public,
             reuse_output,
+            fresh,
             timings,
         } => {
             let default_output = if public { "press" } else { "public" };
@@ -200,6 +207,7 @@ pub fn main() -> ExitCode {
                 today,
                 public,
                 reuse_output,
+                fresh,
             };
             let printing = Printing {
                 quiet,
@@ -395,6 +403,7 @@ fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitC
             }
             if timings {
                 eprint!("{}", summary.timings.report());
+                eprintln!("pages carried over: {}", summary.carried);
             }
             if quiet {
                 // Only a clean build prints nothing.

@@ -24,6 +24,7 @@ use crate::vi;
 use crate::view::*;
 use crate::write::Sink;
 
+mod keyed;
 mod press;
 pub(crate) mod rounds;
 mod views;
@@ -100,6 +101,8 @@ pub(crate) struct Renderer<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct Work {
     pub views: Counter,
+    /// Hashing each page's context into its key (see `render/keyed.rs`).
+    pub keys: Counter,
     /// Rendering pages, views and charts included, and writing them, as
     /// they are written while they are rendered.
     pub templates: Counter,
@@ -120,8 +123,10 @@ impl Work {
                 self.templates
                     .get()
                     .saturating_sub(self.charts.get())
-                    .saturating_sub(self.views.get()),
+                    .saturating_sub(self.views.get())
+                    .saturating_sub(self.keys.get()),
             ),
+            ("keys", self.keys.get()),
             ("charts", self.charts.get()),
             ("exports", self.exports.get()),
             ("write exports", self.write.get()),
@@ -473,26 +478,28 @@ impl<'a> Renderer<'a> {
         page: &Page,
         out: &mut dyn std::io::Write,
     ) -> Result<(), minijinja::Error> {
+        let template = self.env.get_template(page.template)?;
+        template.render_captured_to(self.page_context(page), out)?;
+        Ok(())
+    }
+
+    /// Everything a page's template is given besides the globals.
+    fn page_context(&self, page: &Page) -> Value {
         let depth = page.path.matches('/').count();
         let root = "../".repeat(depth);
-        let template = self.env.get_template(page.template)?;
         let (csv, json) = page.export_paths().unwrap_or_default();
         let vars = self.work.views.time(|| self.vars(&page.view));
-        template.render_captured_to(
-            context! {
-                root => root,
-                page => context! {
-                    kind => page.kind,
-                    title => page.title.clone(),
-                    path => page.path.clone(),
-                    csv => csv,
-                    json => json,
-                },
-                ..vars
+        context! {
+            root => root,
+            page => context! {
+                kind => page.kind,
+                title => page.title.clone(),
+                path => page.path.clone(),
+                csv => csv,
+                json => json,
             },
-            out,
-        )?;
-        Ok(())
+            ..vars
+        }
     }
 
     /// Renders every page in parallel, handing each to `sink` as it is
@@ -506,15 +513,13 @@ impl<'a> Renderer<'a> {
         sink: &dyn Sink,
         advance: &(dyn Fn() + Sync),
     ) -> Result<(), Diagnostic> {
+        let shared = self.shared_key(theme, sources);
         pages.par_iter().try_for_each(|page| {
             // The page's time is the template's: it is written as it is
             // rendered (see `Sink::write_with`).
-            sink.write_with(&page.path, &mut |out| {
-                self.work
-                    .templates
-                    .time(|| self.render_to(page, out))
-                    .map_err(|err| template_diagnostic(&err, theme, sources))
-            })?;
+            self.work
+                .templates
+                .time(|| self.write_page(page, &shared, theme, sources, sink))?;
             advance();
             if let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) {
                 let (csv_bytes, json_bytes) = self.work.exports.time(|| {

@@ -22,11 +22,17 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rustc_hash::FxHashSet;
 
 use crate::diag::{Diagnostic, Msg};
+
+mod manifest;
+
+use manifest::{Entry, Manifest};
+pub(crate) use manifest::{Key, KeyHasher};
 
 /// Where the build (`build::generate`) hands each file (path from the output
 /// root). Any `Fn(&str, &[u8])` is one, given each file whole.
@@ -41,6 +47,21 @@ pub(crate) trait Sink: Sync {
         let mut bytes = Vec::new();
         fill(&mut bytes)?;
         self.write(path, &bytes)
+    }
+
+    /// A file made by `fill`, whose `key` is a hash of everything it is made
+    /// from: a sink that holds the file made from the same key before may
+    /// keep it instead of calling `fill` (an incremental build). By default
+    /// `fill` is always called.
+    fn write_keyed(&self, path: &str, key: Key, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
+        let _ = key;
+        self.write_with(path, fill)
+    }
+
+    /// Whether [`Sink::write_keyed`] uses keys: when not, none is made
+    /// (hashing every page's context is a tenth of a cold build's CPU).
+    fn keyed(&self) -> bool {
+        false
     }
 }
 
@@ -103,7 +124,21 @@ pub(crate) struct Staging {
     /// When the staging folder is the previous build's spare: every file
     /// written, so that the others are removed before the swap.
     reused: Option<Mutex<FxHashSet<PathBuf>>>,
+    /// The manifest this build keeps, when it keeps one (see
+    /// [`Staging::keep_manifest`]).
+    manifest: Option<Kept>,
     committed: bool,
+}
+
+/// What an incremental build knows: the previous output's manifest, and the
+/// pages of this one.
+#[derive(Debug)]
+struct Kept {
+    /// The binary making this build: a manifest made by another is not used.
+    identity: Key,
+    previous: Option<Manifest>,
+    made: Mutex<Vec<(String, Entry)>>,
+    carried: AtomicUsize,
 }
 
 /// An IO failure with the path it concerns.
@@ -230,6 +265,7 @@ impl Staging {
             folders: Mutex::default(),
             spare,
             reused,
+            manifest: None,
             committed: false,
         };
         staging.write(MARKER, b"")?;
@@ -255,6 +291,15 @@ impl Staging {
         rel: &str,
         fill: impl FnOnce(&mut dyn io::Write) -> Result<(), E>,
     ) -> Result<(), Streamed<E>> {
+        self.write_with_meta(rel, fill).map(|_| ())
+    }
+
+    /// [`Staging::write_with`], returning the written file's metadata.
+    fn write_with_meta<E>(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn io::Write) -> Result<(), E>,
+    ) -> Result<fs::Metadata, Streamed<E>> {
         let path = self.path_of(rel);
         self.make_parent(&path).map_err(Streamed::Write)?;
         let file = self
@@ -275,6 +320,7 @@ impl Staging {
             .map_err(|e| Streamed::Write(at(&path)(e.into_error())))?;
         io::Seek::stream_position(&mut file)
             .and_then(|len| self.cut(&file, len))
+            .and_then(|()| file.metadata())
             .map_err(|e| Streamed::Write(at(&path)(e)))
     }
 
@@ -287,6 +333,92 @@ impl Staging {
         io::copy(&mut source, &mut file)
             .and_then(|len| self.cut(&file, len))
             .map_err(at(&path))
+    }
+
+    /// Makes this build keep a manifest of its pages in its marker file, for
+    /// the next build to carry unchanged pages over; `identity` is the binary
+    /// making it. With `carry`, pages of the previous output made by the same
+    /// binary from the same key are carried over into this one (see
+    /// [`Staging::write_keyed`]). A build writing over the spare carries
+    /// nothing: its files are written over.
+    pub(crate) fn keep_manifest(&mut self, identity: Key, carry: bool) {
+        let previous = (carry && self.reused.is_none())
+            .then(|| fs::read_to_string(self.target.join(MARKER)).ok())
+            .flatten()
+            .and_then(|text| Manifest::parse(&text))
+            .filter(|m| m.identity == identity);
+        self.manifest = Some(Kept {
+            identity,
+            previous,
+            made: Mutex::default(),
+            carried: AtomicUsize::new(0),
+        });
+    }
+
+    /// Whether this build keeps a manifest (and so wants the pages' keys).
+    pub(crate) fn keeps_manifest(&self) -> bool {
+        self.manifest.is_some()
+    }
+
+    /// How many pages were carried over from the previous output.
+    pub(crate) fn carried(&self) -> usize {
+        self.manifest
+            .as_ref()
+            .map_or(0, |kept| kept.carried.load(Ordering::Relaxed))
+    }
+
+    /// Writes a page whose inputs hash to `key`: the previous output's page
+    /// when it was made from the same key and is as it was written (same
+    /// size and modification time), linked into the staging folder; else
+    /// the page `fill` makes. Returns whether the page was carried over.
+    pub(crate) fn write_keyed<E>(
+        &self,
+        rel: &str,
+        key: Key,
+        fill: impl FnOnce(&mut dyn io::Write) -> Result<(), E>,
+    ) -> Result<bool, Streamed<E>> {
+        let Some(kept) = &self.manifest else {
+            self.write_with(rel, fill)?;
+            return Ok(false);
+        };
+        if let Some(entry) = self.carry(kept, rel, key).map_err(Streamed::Write)? {
+            locked(&kept.made).push((rel.to_string(), entry));
+            kept.carried.fetch_add(1, Ordering::Relaxed);
+            return Ok(true);
+        }
+        let meta = self.write_with_meta(rel, fill)?;
+        let entry = Entry {
+            key,
+            len: meta.len(),
+            modified: manifest::modified(&meta),
+        };
+        locked(&kept.made).push((rel.to_string(), entry));
+        Ok(false)
+    }
+
+    /// Links the previous output's page `rel` into the staging folder when
+    /// it was made from `key` and is unchanged since; its manifest entry.
+    fn carry(&self, kept: &Kept, rel: &str, key: Key) -> Result<Option<Entry>, WriteError> {
+        let Some(entry) = kept
+            .previous
+            .as_ref()
+            .and_then(|m| m.entries.get(rel))
+            .filter(|e| e.key == key)
+        else {
+            return Ok(None);
+        };
+        let old = path_in(&self.target, rel);
+        let unchanged = fs::symlink_metadata(&old).is_ok_and(|meta| {
+            meta.is_file() && meta.len() == entry.len && manifest::modified(&meta) == entry.modified
+        });
+        if !unchanged {
+            return Ok(None);
+        }
+        let path = self.path_of(rel);
+        self.make_parent(&path)?;
+        // A file system that cannot link (or a page gone meanwhile): the
+        // page is made again.
+        Ok(fs::hard_link(&old, &path).is_ok().then(|| entry.clone()))
     }
 
     /// Opens `path` for writing from its start: a new file in a fresh
@@ -343,14 +475,7 @@ impl Staging {
     }
 
     fn path_of(&self, rel: &str) -> PathBuf {
-        let mut path = self.dir.clone();
-        for part in rel
-            .split('/')
-            .filter(|p| !p.is_empty() && *p != "." && *p != "..")
-        {
-            path.push(part);
-        }
-        path
+        path_in(&self.dir, rel)
     }
 
     /// Puts the staged build in place of the target.
@@ -389,6 +514,12 @@ impl Staging {
         remove: impl FnOnce(&Path) -> io::Result<()>,
     ) -> Result<Option<WriteError>, WriteError> {
         self.prune().map_err(at(&self.dir))?;
+        if let Some(kept) = &self.manifest {
+            let mut made = std::mem::take(&mut *locked(&kept.made));
+            let text = Manifest::text(kept.identity, &mut made);
+            let marker = self.dir.join(MARKER);
+            fs::write(&marker, text).map_err(at(&marker))?;
+        }
         if !self.target.exists() {
             fs::rename(&self.dir, &self.target).map_err(at(&self.target))?;
             self.committed = true;
@@ -410,6 +541,19 @@ impl Drop for Staging {
             remove_created(&self.created);
         }
     }
+}
+
+/// The file `rel` (a `/`-separated path inside the output) of the folder
+/// `dir`: never outside it.
+fn path_in(dir: &Path, rel: &str) -> PathBuf {
+    let mut path = dir.to_path_buf();
+    for part in rel
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+    {
+        path.push(part);
+    }
+    path
 }
 
 /// Where the output `target` keeps its spare: `.<name>.spare` beside it.

@@ -238,6 +238,7 @@ fuzz_target!(|data: &[u8]| {
         today,
         public: false,
         reuse_output: false,
+        fresh: false,
     };
     let built = ketqua::build(&options, &Silent);
     assert_eq!(

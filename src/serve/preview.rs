@@ -5,10 +5,13 @@
 //! Correctness first: what [`Preview`] serves after any sequence of changes
 //! is byte for byte what a fresh `ketqua build` writes (tested in
 //! `tests/it/serve.rs`). Anything other than an edit of existing reports
-//! rebuilds the whole site, in memory.
+//! rebuilds the whole site, in memory, keeping each page whose key (a hash
+//! of everything it is made from, `render/keyed.rs`) is the one of the page
+//! it has: only the pages whose context changed are rendered again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -22,6 +25,7 @@ use crate::render::Renderer;
 use crate::search::{self, FileChange};
 use crate::theme::StaticFile;
 use crate::timings::Timings;
+use crate::write::{Fill, Key, Sink};
 
 /// What is served: the generated files of the last good build, the theme's
 /// static files, and the problems of the last attempt when it failed.
@@ -194,6 +198,9 @@ pub struct Outcome {
     pub ok: bool,
     /// Files written or removed.
     pub files: usize,
+    /// Pages of a full rebuild kept from the previous one: their keys had
+    /// not changed.
+    pub kept: usize,
     pub warnings: usize,
     pub elapsed: Duration,
 }
@@ -212,6 +219,78 @@ pub struct Preview {
     today: jiff::civil::Date,
     live: Option<Live>,
     output: Arc<Output>,
+    /// The key of each page of `output` that a full rebuild made under one.
+    keys: Arc<HashMap<Arc<str>, Key>>,
+}
+
+/// A generated file: its path from the output root, and its bytes.
+type File = (Arc<str>, Arc<[u8]>);
+
+/// The sink of a full rebuild in memory: every file made, and each page's
+/// key; a page whose key is the one of the page the preview has is kept
+/// rather than rendered again.
+struct Memory<'a> {
+    files: Mutex<Vec<File>>,
+    keys: Mutex<Vec<(Arc<str>, Key)>>,
+    previous: &'a Files,
+    previous_keys: &'a HashMap<Arc<str>, Key>,
+    kept: AtomicUsize,
+}
+
+impl Memory<'_> {
+    fn push(&self, path: &str, bytes: Arc<[u8]>) -> Result<(), Diagnostic> {
+        self.files
+            .lock()
+            .map_err(|_| {
+                Diagnostic::error(
+                    Msg::new("render_thread_failed"),
+                    Msg::new("render_thread_failed_hint"),
+                )
+            })?
+            .push((Arc::<str>::from(path), bytes));
+        Ok(())
+    }
+
+    fn push_key(&self, path: &str, key: Key) -> Result<(), Diagnostic> {
+        self.keys
+            .lock()
+            .map_err(|_| {
+                Diagnostic::error(
+                    Msg::new("render_thread_failed"),
+                    Msg::new("render_thread_failed_hint"),
+                )
+            })?
+            .push((Arc::<str>::from(path), key));
+        Ok(())
+    }
+}
+
+impl Sink for Memory<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.push(path, Arc::from(bytes))
+    }
+
+    fn write_keyed(&self, path: &str, key: Key, fill: &mut Fill<'_>) -> Result<(), Diagnostic> {
+        let kept = (self.previous_keys.get(path) == Some(&key))
+            .then(|| self.previous.get(path))
+            .flatten();
+        match kept {
+            Some(bytes) => {
+                self.kept.fetch_add(1, Ordering::Relaxed);
+                self.push(path, bytes)?;
+            }
+            None => {
+                let mut bytes = Vec::new();
+                fill(&mut bytes)?;
+                self.push(path, Arc::from(bytes))?;
+            }
+        }
+        self.push_key(path, key)
+    }
+
+    fn keyed(&self) -> bool {
+        true
+    }
 }
 
 impl Preview {
@@ -222,6 +301,7 @@ impl Preview {
             today,
             live: None,
             output: Arc::new(Output::default()),
+            keys: Arc::default(),
         };
         let outcome = preview.full();
         (preview, outcome)
@@ -267,7 +347,15 @@ impl Preview {
         let started = Instant::now();
         self.live = None;
         let mut checked = build::check(&self.root, self.today, false);
-        let files = Mutex::new(Vec::new());
+        let previous = self.output.files.clone();
+        let previous_keys = Arc::clone(&self.keys);
+        let sink = Memory {
+            files: Mutex::default(),
+            keys: Mutex::default(),
+            previous: &previous,
+            previous_keys: &previous_keys,
+            kept: AtomicUsize::new(0),
+        };
         let generated = if checked.ok(false) {
             let Checked {
                 sources,
@@ -277,18 +365,6 @@ impl Preview {
                 rounds,
                 ..
             } = &mut checked;
-            let sink = |path: &str, bytes: &[u8]| {
-                files
-                    .lock()
-                    .map_err(|_| {
-                        Diagnostic::error(
-                            Msg::new("render_thread_failed"),
-                            Msg::new("render_thread_failed_hint"),
-                        )
-                    })?
-                    .push((Arc::<str>::from(path), Arc::<[u8]>::from(bytes)));
-                Ok(())
-            };
             site.as_ref().and_then(|site| {
                 let input = build::Input {
                     site,
@@ -316,8 +392,14 @@ impl Preview {
                 .map_or(self.output.language, |site| site.config.language);
             return self.failed(&checked.diagnostics, &checked.sources, language, started);
         };
-        let files: HashMap<Arc<str>, Arc<[u8]>> =
-            files.into_inner().unwrap_or_default().into_iter().collect();
+        let kept = sink.kept.into_inner();
+        let keys = sink.keys.into_inner().unwrap_or_default();
+        let files: HashMap<Arc<str>, Arc<[u8]>> = sink
+            .files
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let count = files.len();
         let files = Files::new(files);
         let language = checked
@@ -331,6 +413,7 @@ impl Preview {
             generation: self.output.generation + 1,
             language,
         });
+        self.keys = Arc::new(keys.into_iter().collect());
         self.live = Some(Live {
             checked,
             index,
@@ -340,6 +423,7 @@ impl Preview {
             full: true,
             ok: true,
             files: count,
+            kept,
             warnings,
             elapsed: started.elapsed(),
         }
@@ -360,6 +444,7 @@ impl Preview {
             full: true,
             ok: false,
             files: 0,
+            kept: 0,
             warnings: diagnostics.warnings(),
             elapsed: started.elapsed(),
         }
@@ -420,6 +505,7 @@ impl Preview {
                 full: false,
                 ok: false,
                 files: 0,
+                kept: 0,
                 warnings,
                 elapsed: started.elapsed(),
             };
@@ -429,8 +515,12 @@ impl Preview {
             return self.full();
         };
         let mut changes = Vec::new();
+        // The pages rendered here are made under no key: the next full
+        // rebuild renders them again.
+        let keys = Arc::make_mut(&mut self.keys);
         for &i in &live.stale {
             let page = renderer.unit_page(i);
+            keys.remove(page.path.as_str());
             let Ok(html) = renderer.render(&page) else {
                 // A template that fails on this report's data: the full
                 // build says where.
@@ -452,6 +542,7 @@ impl Preview {
             full: false,
             ok: true,
             files: count,
+            kept: 0,
             warnings,
             elapsed: started.elapsed(),
         }

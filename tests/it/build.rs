@@ -180,7 +180,14 @@ fn a_build_over_the_kept_previous_output_equals_a_fresh_build() {
     assert!(!out.join("units/dang-bo-xa-ban-giang.html").exists());
     let run = ketqua(dir.path(), &["build", "-o", "fresh"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(snapshot(&out), snapshot(&dir.path().join("fresh")));
+    // The marker holds the manifest of the pages, with their modification
+    // times: the site is every other file.
+    let site = |dir: &std::path::Path| {
+        let mut files = snapshot(dir);
+        files.retain(|(path, _)| path != ketqua::MARKER);
+        files
+    };
+    assert_eq!(site(&out), site(&dir.path().join("fresh")));
     // A build without the option keeps no spare, and leaves none behind.
     assert!(spare.exists());
     build_ok(dir.path());

@@ -11,6 +11,7 @@ mod export;
 mod golden;
 mod i18n;
 mod import;
+mod incremental;
 mod init;
 mod layers;
 mod links;

@@ -25,6 +25,7 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         today: today(),
         public: false,
         reuse_output: false,
+        fresh: true,
     };
     if let Err(checked) = ketqua::build(&options, &Silent) {
         panic!(

@@ -1,0 +1,322 @@
+//! The incremental build: after any sequence of edits, a build over the
+//! previous output writes, byte for byte, what a cold build of the same
+//! content writes (every file, and no other); it carries unchanged pages
+//! over (the same file, not a copy); a failed build leaves the output as it
+//! was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ketqua::{BuildOptions, MARKER, Silent};
+
+use crate::support::{copy_tree, example_site, snapshot};
+
+fn options(root: &Path, output: PathBuf, fresh: bool) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        output,
+        deny_warnings: false,
+        today: jiff::civil::date(2023, 9, 1),
+        public: false,
+        reuse_output: false,
+        fresh,
+    }
+}
+
+/// Builds `root` into `output`: the number of pages carried over, or `None`
+/// when the build failed.
+fn build(root: &Path, output: &Path, fresh: bool) -> Option<usize> {
+    ketqua::build(&options(root, output.to_path_buf(), fresh), &Silent)
+        .ok()
+        .map(|summary| summary.carried)
+}
+
+/// Every file of an output but its marker (which holds the manifest).
+fn files(output: &Path) -> BTreeMap<String, Vec<u8>> {
+    snapshot(output)
+        .into_iter()
+        .filter(|(path, _)| path != MARKER)
+        .collect()
+}
+
+/// What a cold build of `root` writes, or `None` when it fails.
+fn cold(root: &Path) -> Option<BTreeMap<String, Vec<u8>>> {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("site");
+    build(root, &output, true)?;
+    Some(files(&output))
+}
+
+/// The paths whose bytes differ between two outputs, or that one lacks.
+fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut paths: Vec<&String> = a.keys().chain(b.keys()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+        .into_iter()
+        .filter(|p| a.get(*p) != b.get(*p))
+        .cloned()
+        .collect()
+}
+
+/// SplitMix64: a small, stable stream of random numbers.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())].clone()
+    }
+}
+
+fn units(root: &Path) -> Vec<String> {
+    let mut ids: Vec<String> = fs::read_dir(root.join("content/units"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn unit_file(root: &Path, id: &str, name: &str) -> PathBuf {
+    root.join("content/units").join(id).join(name)
+}
+
+/// Replaces the first line of `path` starting with `start` by `line`.
+fn set_line(path: &Path, start: &str, line: &str) -> bool {
+    let Ok(text) = fs::read_to_string(path) else {
+        return false;
+    };
+    let mut done = false;
+    let new: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if !done && l.starts_with(start) {
+                done = true;
+                line.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(path, new.join("\n") + "\n").unwrap();
+    done
+}
+
+/// The kinds of edit [`edit`] makes.
+const KINDS: usize = 10;
+
+/// Applies an edit of `kind` (random in what it changes) to the site at
+/// `root`; says what it did.
+fn edit(root: &Path, rng: &mut Rng, step: usize, kind: usize) -> String {
+    let ids = units(root);
+    let id = rng.pick(&ids);
+    match kind {
+        0 | 1 => {
+            let path = unit_file(root, &id, "report.md");
+            let mut text = fs::read_to_string(&path).unwrap_or_default();
+            text.push_str(&format!(
+                "\n\nĐoạn bổ sung {step}: kết nạp {} đảng viên mới.\n",
+                rng.below(90) + 10
+            ));
+            fs::write(&path, text).unwrap();
+            format!("report of {id} edited")
+        }
+        2 => {
+            let value = rng.below(100);
+            set_line(
+                &unit_file(root, &id, "unit.toml"),
+                "actual = ",
+                &format!("actual = {value}"),
+            );
+            format!("a figure of {id} set to {value}")
+        }
+        3 => {
+            let new = format!("chi-bo-moi-{step}");
+            let dir = root.join("content/units").join(&new);
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(
+                dir.join("unit.toml"),
+                format!(
+                    "name = \"Chi bộ mới số {step}\"\nlevel = \"branch\"\nparent = \"dang-bo-khoi\"\nmembers = {}\n",
+                    rng.below(30) + 3
+                ),
+            )
+            .unwrap();
+            fs::write(
+                dir.join("report.md"),
+                "# Báo cáo\n\nChi bộ mới thành lập.\n",
+            )
+            .unwrap();
+            format!("unit {new} added")
+        }
+        4 => {
+            fs::remove_dir_all(root.join("content/units").join(&id)).unwrap();
+            format!("unit {id} removed")
+        }
+        5 => {
+            let parent = rng.pick(&ids);
+            set_line(
+                &unit_file(root, &id, "unit.toml"),
+                "parent = ",
+                &format!("parent = \"{parent}\""),
+            );
+            format!("unit {id} moved under {parent}")
+        }
+        6 => {
+            let base =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html");
+            let dir = root.join("templates");
+            fs::create_dir_all(&dir).unwrap();
+            let text = fs::read_to_string(dir.join("base.html"))
+                .or_else(|_| fs::read_to_string(base))
+                .unwrap();
+            let text = text.replacen("</body>", &format!("<!-- {step} --></body>"), 1);
+            fs::write(dir.join("base.html"), text).unwrap();
+            "a template edited".to_string()
+        }
+        7 => {
+            set_line(
+                &root.join("site.toml"),
+                "title = ",
+                &format!("title = \"Kết quả sơ kết, lần {step}\""),
+            );
+            "site.toml edited".to_string()
+        }
+        8 => {
+            let dir = root.join("static");
+            fs::create_dir_all(&dir).unwrap();
+            fs::write(
+                dir.join(format!("ghi-chu-{}.txt", rng.below(2))),
+                format!("{step}\n"),
+            )
+            .unwrap();
+            "a static file written".to_string()
+        }
+        _ => {
+            let path = root.join("content/highlights/sinh-hoat-chi-bo-mau.md");
+            let mut text = fs::read_to_string(&path).unwrap();
+            text.push_str(&format!("\nThêm một đoạn, lần {step}.\n"));
+            fs::write(&path, text).unwrap();
+            "a highlight edited".to_string()
+        }
+    }
+}
+
+/// Random sequences of edits of the example site, each kind of edit once
+/// in each sequence, in a random order; after each, the build over the
+/// previous output equals a cold build. An edit that breaks the
+/// site must fail the build and leave the output as it was; it is then
+/// undone, so that the sequence goes on.
+#[test]
+fn every_incremental_build_equals_a_cold_build() {
+    for seed in 1..=2u64 {
+        let site = example_site();
+        let root = site.path();
+        let out = tempfile::tempdir().unwrap();
+        let output = out.path().join("public");
+        assert!(
+            build(root, &output, false).is_some(),
+            "the first build failed"
+        );
+        let mut rng = Rng(seed);
+        let mut kinds: Vec<usize> = (0..KINDS).collect();
+        for i in (1..kinds.len()).rev() {
+            kinds.swap(i, rng.below(i + 1));
+        }
+        let mut log = Vec::new();
+        for (step, kind) in kinds.into_iter().enumerate() {
+            let backup = tempfile::tempdir().unwrap();
+            copy_tree(root, backup.path());
+            log.push(edit(root, &mut rng, step, kind));
+            let before = files(&output);
+            let expected = cold(root);
+            let built = build(root, &output, false);
+            match expected {
+                Some(expected) => {
+                    assert!(
+                        built.is_some(),
+                        "seed {seed}: the build failed after {log:?}"
+                    );
+                    let now = files(&output);
+                    let differ = differing(&expected, &now);
+                    assert!(
+                        differ.is_empty(),
+                        "seed {seed}: after {log:?} these files differ from a cold build: {differ:?}"
+                    );
+                }
+                None => {
+                    assert!(
+                        built.is_none(),
+                        "seed {seed}: a broken site built after {log:?}"
+                    );
+                    assert!(
+                        differing(&before, &files(&output)).is_empty(),
+                        "seed {seed}: a failed build changed the output after {log:?}"
+                    );
+                    fs::remove_dir_all(root).unwrap();
+                    fs::create_dir_all(root).unwrap();
+                    copy_tree(backup.path(), root);
+                    log.push("undone".to_string());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).unwrap().ino()
+}
+
+/// A report edit makes its unit's page again and carries the others over:
+/// the same file (inode) as before, not a copy. `--fresh` carries nothing.
+#[cfg(unix)]
+#[test]
+fn unchanged_pages_are_carried_over() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    assert_eq!(build(root, &output, false), Some(0));
+    let untouched = output.join("units/dang-bo-xa-ma-quai.html");
+    let edited = output.join("units/dang-bo-khoi.html");
+    let (untouched_before, edited_before) = (inode(&untouched), inode(&edited));
+    let report = unit_file(root, "dang-bo-khoi", "report.md");
+    let mut text = fs::read_to_string(&report).unwrap();
+    text.push_str("\n\nMột đoạn mới của báo cáo.\n");
+    fs::write(&report, text).unwrap();
+    let carried = build(root, &output, false).unwrap();
+    assert!(carried > 10, "only {carried} pages carried over");
+    assert_eq!(inode(&untouched), untouched_before);
+    assert_ne!(inode(&edited), edited_before);
+    assert!(
+        fs::read_to_string(&edited)
+            .unwrap()
+            .contains("Một đoạn mới của báo cáo.")
+    );
+    // Nothing changed: every page is carried over.
+    let pages = build(root, &output, false).unwrap();
+    assert!(pages > carried);
+    // A page edited by hand in the output is made again.
+    fs::write(&untouched, "edited by hand").unwrap();
+    build(root, &output, false).unwrap();
+    assert_ne!(fs::read_to_string(&untouched).unwrap(), "edited by hand");
+    // `--fresh` makes every page again.
+    let before = inode(&output.join("units/dang-bo-xa-ma-quai.html"));
+    assert_eq!(build(root, &output, true), Some(0));
+    assert_ne!(inode(&output.join("units/dang-bo-xa-ma-quai.html")), before);
+}
