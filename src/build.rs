@@ -250,6 +250,30 @@ fn resolve_round(
     site
 }
 
+/// What the press site renders (`build --public`, `serve --public`): a copy
+/// of the model with everything internal removed, so no page, chart, export
+/// or index can show it; the other rounds' public copies are its archive.
+pub(crate) struct PressCopy {
+    pub site: Site,
+    pub rounds: Option<RoundSites>,
+}
+
+impl PressCopy {
+    pub(crate) fn of(site: &Site, rounds: Option<&RoundSites>, sources: &Sources) -> PressCopy {
+        PressCopy {
+            site: crate::public::public_site(site, sources),
+            rounds: rounds.map(|set| RoundSites {
+                rounds: set.rounds.clone(),
+                sites: set
+                    .sites
+                    .iter()
+                    .map(|s| s.as_ref().map(|s| crate::public::public_site(s, sources)))
+                    .collect(),
+            }),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Summary {
     pub pages: usize,
@@ -311,22 +335,17 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         Some(site) if !blocked => &*site,
         _ => return Err(Box::new(checked)),
     };
-    // The public build renders a copy of the model with everything internal
-    // removed, so no page, chart, export or index can show it.
-    let public_copy;
+    let public_copy = options
+        .public
+        .then(|| PressCopy::of(site, rounds.as_ref(), sources));
     let mut notes = Vec::new();
     let full = site;
-    let site = if options.public {
-        public_copy = crate::public::public_site(site, sources);
-        if public_copy.config.base_url.is_empty() {
-            // Printed as a warning; the build goes on: feeds and sitemaps
-            // need absolute URLs, and so do Open Graph tags.
-            notes.push(Msg::new("no_base_url"));
-        }
-        &public_copy
-    } else {
-        site
-    };
+    let site = public_copy.as_ref().map_or(site, |copy| &copy.site);
+    if options.public && site.config.base_url.is_empty() {
+        // Printed as a warning; the build goes on: feeds and sitemaps need
+        // absolute URLs, and so do Open Graph tags.
+        notes.push(Msg::new("no_base_url"));
+    }
     // From here on the units' files are only quoted by the problems already
     // found: the rest of their texts, the size of the content, go.
     let unit_files = full
@@ -334,21 +353,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         .iter()
         .flat_map(|u| std::iter::once(u.file).chain(u.report_file));
     sources.release(unit_files, diagnostics);
-    // The press site's other rounds are their public copies too: an archive
-    // of their highlights and public facts.
-    let public_rounds;
-    let rounds = if options.public {
-        public_rounds = rounds.as_ref().map(|set| RoundSites {
-            rounds: set.rounds.clone(),
-            sites: set
-                .sites
-                .iter()
-                .map(|s| s.as_ref().map(|s| crate::public::public_site(s, sources)))
-                .collect(),
-        });
-        public_rounds.as_ref()
-    } else {
-        rounds.as_ref()
+    let rounds = match &public_copy {
+        Some(copy) => copy.rounds.as_ref(),
+        None => rounds.as_ref(),
     };
     let input = Input {
         site,

@@ -113,6 +113,9 @@ pub(crate) enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Preview the press site: exactly what `build --public` publishes.
+        #[arg(long)]
+        public: bool,
     },
     /// Create a new, small, working site in DIR.
     ///
@@ -222,12 +225,18 @@ pub fn main() -> ExitCode {
             };
             run_check(&cli.root, today, deny_warnings, printing)
         }
-        Command::Serve { port, bind, open } => {
+        Command::Serve {
+            port,
+            bind,
+            open,
+            public,
+        } => {
             let options = crate::serve::ServeOptions {
                 root: cli.root,
                 bind,
                 port,
                 today,
+                public,
             };
             run_serve(&options, open)
         }

@@ -38,6 +38,8 @@ pub(crate) struct ServeOptions {
     /// `None`: the default port, or the next free one.
     pub port: Option<u16>,
     pub today: jiff::civil::Date,
+    /// Preview the press site, as `build --public` makes it.
+    pub public: bool,
 }
 
 pub(crate) const DEFAULT_PORT: u16 = 8080;
@@ -82,7 +84,7 @@ pub(crate) fn run(
     // Watch before the first build, so that no edit made during it is lost.
     let (events_tx, events) = mpsc::channel();
     let watcher = watch::SiteWatcher::new(&root, events_tx)?;
-    let (preview, first) = Preview::new(&root, options.today);
+    let (preview, first) = Preview::new(&root, options.today, options.public);
     report(&*log, &first, &preview);
     let listener = listen(options)?;
     let addr = listener

@@ -217,6 +217,9 @@ struct Live {
 pub struct Preview {
     root: PathBuf,
     today: jiff::civil::Date,
+    /// The press site (`serve --public`): always rebuilt whole, as
+    /// `build --public` makes it.
+    public: bool,
     live: Option<Live>,
     output: Arc<Output>,
     /// The key of each page of `output` that a full rebuild made under one.
@@ -295,10 +298,11 @@ impl Sink for Memory<'_> {
 
 impl Preview {
     /// Builds the site for the first time.
-    pub fn new(root: &Path, today: jiff::civil::Date) -> (Preview, Outcome) {
+    pub fn new(root: &Path, today: jiff::civil::Date, public: bool) -> (Preview, Outcome) {
         let mut preview = Preview {
             root: root.to_path_buf(),
             today,
+            public,
             live: None,
             output: Arc::new(Output::default()),
             keys: Arc::default(),
@@ -329,7 +333,8 @@ impl Preview {
         let site = live.checked.site.as_ref()?;
         // A site of several rounds is rebuilt whole: a unit's page there
         // shows its other rounds too.
-        if change.other || change.reports.is_empty() || live.checked.rounds.is_some() {
+        if self.public || change.other || change.reports.is_empty() || live.checked.rounds.is_some()
+        {
             return None;
         }
         change
@@ -346,7 +351,7 @@ impl Preview {
     fn full(&mut self) -> Outcome {
         let started = Instant::now();
         self.live = None;
-        let mut checked = build::check(&self.root, self.today, false);
+        let mut checked = build::check(&self.root, self.today, self.public);
         let previous = self.output.files.clone();
         let previous_keys = Arc::clone(&self.keys);
         let sink = Memory {
@@ -366,13 +371,21 @@ impl Preview {
                 ..
             } = &mut checked;
             site.as_ref().and_then(|site| {
+                // `--public`: the copy `build --public` renders.
+                let press = self
+                    .public
+                    .then(|| build::PressCopy::of(site, rounds.as_ref(), sources));
+                let (site, rounds) = match &press {
+                    Some(press) => (&press.site, press.rounds.as_ref()),
+                    None => (site, rounds.as_ref()),
+                };
                 let input = build::Input {
                     site,
                     theme,
                     sources,
                     root: &self.root,
                     keep_index: true,
-                    rounds: rounds.as_ref().map(|set| (set, set.rounds.current, site)),
+                    rounds: rounds.map(|set| (set, set.rounds.current, site)),
                 };
                 build::generate(&input, diagnostics, &Silent, &mut Timings::default(), &sink)
             })

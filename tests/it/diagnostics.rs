@@ -129,7 +129,7 @@ fn the_overlay_shows_the_cause() {
     let unit = dir.path().join("content/units/huyen-a/unit.toml");
     let text = fs::read_to_string(&unit).unwrap();
     fs::write(&unit, text.replace("members = 3322", "members = \"x\"")).unwrap();
-    let (preview, _) = ketqua::Preview::new(dir.path(), jiff::civil::date(2023, 9, 1));
+    let (preview, _) = ketqua::Preview::new(dir.path(), jiff::civil::date(2023, 9, 1), false);
     let problems = preview.output().problems.clone().unwrap_or_default();
     assert!(problems.starts_with("error: invalid type"), "{problems}");
     assert!(problems.contains("1 suppressed"), "{problems}");

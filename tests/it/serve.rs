@@ -17,13 +17,18 @@ fn today() -> jiff::civil::Date {
 /// What a fresh `ketqua build` of `root` writes, by path (without the
 /// marker file).
 fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    fresh_build_of(root, false)
+}
+
+/// What a fresh `ketqua build` (with `--public` or not) of `root` writes.
+fn fresh_build_of(root: &Path, public: bool) -> BTreeMap<String, Vec<u8>> {
     let out = tempfile::tempdir().unwrap();
     let options = BuildOptions {
         root: root.to_path_buf(),
         output: out.path().join("site"),
         deny_warnings: false,
         today: today(),
-        public: false,
+        public,
         reuse_output: false,
         fresh: true,
     };
@@ -286,7 +291,7 @@ fn every_edit_gives_what_a_fresh_build_gives() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     copy_example(root);
-    let (mut preview, first) = Preview::new(root, today());
+    let (mut preview, first) = Preview::new(root, today(), false);
     assert!(first.ok && first.full);
     assert!(differing(&preview.output().all_files(root), &fresh_build(root)).is_empty());
     let mut last_good = preview.output().all_files(root);
@@ -320,6 +325,46 @@ fn every_edit_gives_what_a_fresh_build_gives() {
     }
 }
 
+/// `serve --public` holds what `build --public` writes, after a report
+/// edit too, and none of the fixture's internal canaries, which the internal
+/// preview of the same site shows.
+#[test]
+fn serve_public_holds_exactly_the_press_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_tree(&fixtures().join("public"), root);
+    let has_canary = |files: &BTreeMap<String, Vec<u8>>| {
+        files.iter().any(|(path, bytes)| {
+            path.to_ascii_lowercase().contains("canary")
+                || bytes
+                    .to_ascii_lowercase()
+                    .windows(6)
+                    .any(|w| w == b"canary")
+        })
+    };
+    let (internal, _) = Preview::new(root, today(), false);
+    assert!(has_canary(&internal.output().all_files(root)));
+    let (mut preview, first) = Preview::new(root, today(), true);
+    assert!(first.ok, "{first:?}");
+    let served = preview.output().all_files(root);
+    assert!(!has_canary(&served), "an internal canary is served");
+    let differ = differing(&served, &fresh_build_of(root, true));
+    assert!(differ.is_empty(), "{differ:?} differ from build --public");
+    let unit = root.join("content/units/tinh/unit.toml");
+    let text = fs::read_to_string(&unit).unwrap();
+    fs::write(
+        &unit,
+        text.replace("Tóm tắt công khai", "Bản tóm tắt mới, công khai"),
+    )
+    .unwrap();
+    let outcome = preview.rebuild(&other());
+    assert!(outcome.ok, "{outcome:?}");
+    let now = preview.output().all_files(root);
+    assert_ne!(now, served, "the edit is not served");
+    let differ = differing(&now, &fresh_build_of(root, true));
+    assert!(differ.is_empty(), "{differ:?} differ from build --public");
+}
+
 /// Edits of one report take the incremental path and re-render only what
 /// depends on it: its page and a few search files, not the site.
 #[test]
@@ -327,7 +372,7 @@ fn a_report_edit_rewrites_only_its_page_and_search_files() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     copy_tree(&fixtures().join("minimal"), root);
-    let (mut preview, _) = Preview::new(root, today());
+    let (mut preview, _) = Preview::new(root, today(), false);
     let before = preview.output().all_files(root);
     let id = fs::read_dir(root.join("content/units"))
         .unwrap()
