@@ -251,17 +251,19 @@ pub fn main() -> ExitCode {
         }
         Command::Init { dir } => {
             let dir = within(&cli.root, dir);
+            // The new site's language: the default, Vietnamese.
+            let language = Language::default();
             match crate::init::init(&dir) {
                 Ok(files) => {
-                    println!(
-                        "Created a new site in {} ({files} files). Build it with: ketqua -C {} build",
-                        dir.display(),
-                        dir.display()
-                    );
+                    let line = Msg::new("init_created")
+                        .arg("dir", dir.display())
+                        .arg("n", files);
+                    println!("{}", line.text(language));
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    eprintln!("error: cannot create the site: {err}");
+                    let line = Msg::new("init_failed").arg("err", err);
+                    eprintln!("{}", error_line(&line, language));
                     ExitCode::FAILURE
                 }
             }
@@ -457,31 +459,46 @@ fn clock() -> String {
         .to_string()
 }
 
+/// An error line: the severity word and `message`, in `language`.
+fn error_line(message: &Msg, language: Language) -> String {
+    format!(
+        "{}: {}",
+        Msg::new("severity_error").text(language),
+        message.text(language)
+    )
+}
+
 fn run_serve(options: &crate::serve::ServeOptions, open: bool) -> ExitCode {
+    let language = Language::of_site(&options.root);
     let (stop_tx, stop) = std::sync::mpsc::channel();
     if let Err(err) = ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
     }) {
-        eprintln!("error: cannot catch Ctrl-C: {err}");
+        let line = Msg::new("serve_no_ctrl_c").arg("err", err);
+        eprintln!("{}", error_line(&line, language));
         return ExitCode::FAILURE;
     }
     let listening = |serving: &crate::serve::Serving| {
-        println!(
-            "Serving {} at {} (Ctrl-C to stop)",
-            options.root.display(),
-            serving.url
-        );
+        let line = Msg::new("serve_serving")
+            .arg("dir", options.root.display())
+            .arg("url", &serving.url);
+        println!("{}", line.text(language));
         if open && let Err(err) = opener::open_browser(&serving.url) {
-            eprintln!("warning: cannot open a browser: {err}");
+            let line = Msg::new("serve_no_browser").arg("err", err);
+            eprintln!(
+                "{}: {}",
+                Msg::new("severity_warning").text(language),
+                line.text(language)
+            );
         }
     };
     match crate::serve::run(options, std::sync::Arc::new(Console), listening, &stop) {
         Ok(()) => {
-            println!("stopped");
+            println!("{}", Msg::new("serve_stopped").text(language));
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("{}", error_line(&err, language));
             ExitCode::FAILURE
         }
     }
