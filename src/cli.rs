@@ -272,67 +272,72 @@ pub fn main() -> ExitCode {
 }
 
 fn run_import_report(options: &crate::import::ReportOptions) -> ExitCode {
+    let language = Language::of_site(&options.root);
+    let warning = Msg::new("severity_warning").text(language);
     match crate::import::import_report(options) {
         Ok(outcome) => {
-            for warning in &outcome.warnings {
-                eprintln!("warning: {}: {warning}", options.file.display());
+            for line in &outcome.warnings {
+                let file = options.file.display();
+                eprintln!("{warning}: {file}: {}", line.text(language));
             }
             if outcome.written {
                 for file in &outcome.files {
-                    println!("wrote {}", file.display());
+                    let line = Msg::new("import_wrote").arg("file", file.display());
+                    println!("{}", line.text(language));
                 }
-                println!("imported {}: {}", options.file.display(), outcome.summary);
+                let line = Msg::new("import_imported")
+                    .arg("file", options.file.display())
+                    .arg_msg("summary", outcome.summary);
+                println!("{}", line.text(language));
                 ExitCode::SUCCESS
             } else {
-                eprintln!(
-                    "error: unit `{}` exists; nothing was written. With --force the import would change:",
-                    options.unit
-                );
+                let line = Msg::new("import_unit_exists").arg("unit", &options.unit);
+                eprintln!("{}", error_line(&line, language));
                 for change in &outcome.changes {
-                    eprintln!("  {change}");
+                    eprintln!("  {}", change.text(language));
                 }
                 eprintln!(
-                    "  = help: run again with --force to replace report.md and update unit.toml"
+                    "  = {}: {}",
+                    Msg::new("help").text(language),
+                    Msg::new("import_force_hint").text(language)
                 );
                 ExitCode::FAILURE
             }
         }
         Err(err) => {
-            eprintln!("{err}");
+            eprintln!("{}", err.text(language));
             ExitCode::FAILURE
         }
     }
 }
 
 fn run_import_figures(options: &crate::import::FiguresOptions) -> ExitCode {
+    let language = Language::of_site(&options.root);
     match crate::import::figures::import_figures(options) {
         Ok(outcome) => {
             for change in &outcome.changes {
-                println!("{change}");
+                println!("{}", change.text(language));
             }
             for err in &outcome.errors {
-                eprintln!("{err}");
+                eprintln!("{}", err.text(language));
             }
             for file in &outcome.written {
-                println!("wrote {}", file.display());
+                let line = Msg::new("import_wrote").arg("file", file.display());
+                println!("{}", line.text(language));
             }
             if !outcome.errors.is_empty() {
-                eprintln!(
-                    "import failed: {} problem(s); nothing was written",
-                    outcome.errors.len()
-                );
+                let line = Msg::new("figures_failed").arg("n", outcome.errors.len());
+                eprintln!("{}", line.text(language));
                 return ExitCode::FAILURE;
             }
             if !options.write && !outcome.changes.is_empty() {
-                eprintln!(
-                    "{} change(s); run again with --write to apply them",
-                    outcome.changes.len()
-                );
+                let line = Msg::new("figures_dry_run").arg("n", outcome.changes.len());
+                eprintln!("{}", line.text(language));
             }
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("{err}");
+            eprintln!("{}", err.text(language));
             ExitCode::FAILURE
         }
     }
