@@ -268,17 +268,19 @@ pub fn main() -> ExitCode {
         }
         Command::Init { dir } => {
             let dir = within(&cli.root, dir);
+            // The new site's language: the default, Vietnamese.
+            let language = Language::default();
             match crate::init::init(&dir) {
                 Ok(files) => {
-                    println!(
-                        "Created a new site in {} ({files} files). Build it with: ketqua -C {} build",
-                        dir.display(),
-                        dir.display()
-                    );
+                    let line = Msg::new("init_created")
+                        .arg("dir", dir.display())
+                        .arg("n", files);
+                    println!("{}", line.text(language));
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
-                    eprintln!("error: cannot create the site: {err}");
+                    let line = Msg::new("init_failed").arg("err", err);
+                    eprintln!("{}", error_line(&line, language));
                     ExitCode::FAILURE
                 }
             }
@@ -287,67 +289,72 @@ pub fn main() -> ExitCode {
 }
 
 fn run_import_report(options: &crate::import::ReportOptions) -> ExitCode {
+    let language = Language::of_site(&options.root);
+    let warning = Msg::new("severity_warning").text(language);
     match crate::import::import_report(options) {
         Ok(outcome) => {
-            for warning in &outcome.warnings {
-                eprintln!("warning: {}: {warning}", options.file.display());
+            for line in &outcome.warnings {
+                let file = options.file.display();
+                eprintln!("{warning}: {file}: {}", line.text(language));
             }
             if outcome.written {
                 for file in &outcome.files {
-                    println!("wrote {}", file.display());
+                    let line = Msg::new("import_wrote").arg("file", file.display());
+                    println!("{}", line.text(language));
                 }
-                println!("imported {}: {}", options.file.display(), outcome.summary);
+                let line = Msg::new("import_imported")
+                    .arg("file", options.file.display())
+                    .arg_msg("summary", outcome.summary);
+                println!("{}", line.text(language));
                 ExitCode::SUCCESS
             } else {
-                eprintln!(
-                    "error: unit `{}` exists; nothing was written. With --force the import would change:",
-                    options.unit
-                );
+                let line = Msg::new("import_unit_exists").arg("unit", &options.unit);
+                eprintln!("{}", error_line(&line, language));
                 for change in &outcome.changes {
-                    eprintln!("  {change}");
+                    eprintln!("  {}", change.text(language));
                 }
                 eprintln!(
-                    "  = help: run again with --force to replace report.md and update unit.toml"
+                    "  = {}: {}",
+                    Msg::new("help").text(language),
+                    Msg::new("import_force_hint").text(language)
                 );
                 ExitCode::FAILURE
             }
         }
         Err(err) => {
-            eprintln!("{err}");
+            eprintln!("{}", err.text(language));
             ExitCode::FAILURE
         }
     }
 }
 
 fn run_import_figures(options: &crate::import::FiguresOptions) -> ExitCode {
+    let language = Language::of_site(&options.root);
     match crate::import::figures::import_figures(options) {
         Ok(outcome) => {
             for change in &outcome.changes {
-                println!("{change}");
+                println!("{}", change.text(language));
             }
             for err in &outcome.errors {
-                eprintln!("{err}");
+                eprintln!("{}", err.text(language));
             }
             for file in &outcome.written {
-                println!("wrote {}", file.display());
+                let line = Msg::new("import_wrote").arg("file", file.display());
+                println!("{}", line.text(language));
             }
             if !outcome.errors.is_empty() {
-                eprintln!(
-                    "import failed: {} problem(s); nothing was written",
-                    outcome.errors.len()
-                );
+                let line = Msg::new("figures_failed").arg("n", outcome.errors.len());
+                eprintln!("{}", line.text(language));
                 return ExitCode::FAILURE;
             }
             if !options.write && !outcome.changes.is_empty() {
-                eprintln!(
-                    "{} change(s); run again with --write to apply them",
-                    outcome.changes.len()
-                );
+                let line = Msg::new("figures_dry_run").arg("n", outcome.changes.len());
+                eprintln!("{}", line.text(language));
             }
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("{err}");
+            eprintln!("{}", err.text(language));
             ExitCode::FAILURE
         }
     }
@@ -475,31 +482,46 @@ fn clock() -> String {
         .to_string()
 }
 
+/// An error line: the severity word and `message`, in `language`.
+fn error_line(message: &Msg, language: Language) -> String {
+    format!(
+        "{}: {}",
+        Msg::new("severity_error").text(language),
+        message.text(language)
+    )
+}
+
 fn run_serve(options: &crate::serve::ServeOptions, open: bool) -> ExitCode {
+    let language = Language::of_site(&options.root);
     let (stop_tx, stop) = std::sync::mpsc::channel();
     if let Err(err) = ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
     }) {
-        eprintln!("error: cannot catch Ctrl-C: {err}");
+        let line = Msg::new("serve_no_ctrl_c").arg("err", err);
+        eprintln!("{}", error_line(&line, language));
         return ExitCode::FAILURE;
     }
     let listening = |serving: &crate::serve::Serving| {
-        println!(
-            "Serving {} at {} (Ctrl-C to stop)",
-            options.root.display(),
-            serving.url
-        );
+        let line = Msg::new("serve_serving")
+            .arg("dir", options.root.display())
+            .arg("url", &serving.url);
+        println!("{}", line.text(language));
         if open && let Err(err) = opener::open_browser(&serving.url) {
-            eprintln!("warning: cannot open a browser: {err}");
+            let line = Msg::new("serve_no_browser").arg("err", err);
+            eprintln!(
+                "{}: {}",
+                Msg::new("severity_warning").text(language),
+                line.text(language)
+            );
         }
     };
     match crate::serve::run(options, std::sync::Arc::new(Console), listening, &stop) {
         Ok(()) => {
-            println!("stopped");
+            println!("{}", Msg::new("serve_stopped").text(language));
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("{}", error_line(&err, language));
             ExitCode::FAILURE
         }
     }

@@ -154,8 +154,22 @@ fn status_words(status: Status) -> Msg {
     })
 }
 
+/// Fills `{figures}` of `message` with the figure the status was computed
+/// from: a yes/no figure in the site's language ("có"/"không", "yes"/"no"),
+/// another as [`compared_text`] writes it.
+fn with_figures(message: Msg, ind: &Indicator) -> Msg {
+    match ind.actual {
+        Some(Figure::Bool(b)) => message.arg_msg(
+            "figures",
+            Msg::new(if b { "figure_yes" } else { "figure_no" }),
+        ),
+        _ => message.arg("figures", compared_text(ind)),
+    }
+}
+
 /// The figure the status was computed from, for messages, as the page shows
-/// it: "98%", "57,75% (41/71)", "101,67".
+/// it: "98%", "57,75% (41/71)", "101,67"; empty for a yes/no figure (see
+/// [`with_figures`]) or none.
 fn compared_text(ind: &Indicator) -> String {
     let percent = ind.target.as_ref().is_some_and(|t| t.percent);
     match (&ind.actual, ind.assessment.shown) {
@@ -165,7 +179,6 @@ fn compared_text(ind: &Indicator) -> String {
             vi::format_written(*num),
             vi::format_written(*den)
         ),
-        (Some(Figure::Bool(b)), _) => if *b { "true" } else { "false" }.to_string(),
         (_, Some(x)) if percent => format!("{}%", vi::format_written(x)),
         (_, Some(x)) => vi::format_written(x),
         _ => String::new(),
@@ -222,13 +235,11 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
         .map(Target::to_string)
         .unwrap_or_default();
     if ind.reading.disagrees(computed) {
-        let figures = compared_text(ind);
-        let message = if figures.is_empty() {
+        let yes_no = matches!(ind.actual, Some(Figure::Bool(_)));
+        let message = if compared_text(ind).is_empty() && !yes_no {
             Msg::new("stated_differs_parts")
         } else {
-            Msg::new("stated_differs")
-                .arg("figures", figures)
-                .arg("target", &target_text)
+            with_figures(Msg::new("stated_differs"), ind).arg("target", &target_text)
         };
         diags.push(
             Diagnostic::warning(
@@ -247,12 +258,11 @@ fn stated_result(unit: &Unit, ind: &Indicator, diags: &mut Diagnostics) {
         let shown = m.computed_text();
         diags.push(
             Diagnostic::warning(
-                Msg::new("stated_figure_differs")
+                with_figures(Msg::new("stated_figure_differs"), ind)
                     .arg("id", &ind.id)
                     .arg("stated", &ind.stated)
                     .arg("shown", &shown)
                     .arg_msg("what", m.what_msg())
-                    .arg("figures", compared_text(ind))
                     .arg("target", &target_text),
             )
             .at(unit.file, span)

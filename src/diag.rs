@@ -802,20 +802,13 @@ fn severity_word(severity: Severity, language: Language) -> &'static str {
     crate::i18n::message(language, key)
 }
 
-/// [`did_you_mean`] as a catalogue message, worded in the site's language.
+/// "did you mean `members`?" for a misspelt name, when one candidate is
+/// close: a catalogue message, worded in the site's language.
 pub(crate) fn did_you_mean_msg<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<Msg> {
     closest(word, candidates).map(|name| Msg::new("did_you_mean").arg("name", name))
-}
-
-/// "did you mean `members`?" for a misspelt name, when one candidate is close.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    closest(word, candidates).map(|name| format!("did you mean `{name}`?"))
 }
 
 /// The candidate closest to `word`, when one is close.
@@ -867,6 +860,7 @@ mod tests {
     #[test]
     fn did_you_mean_finds_close_key() {
         let keys = ["members", "name", "organisations"];
+        let did_you_mean = |word, keys| did_you_mean_msg(word, keys).map(|m| m.en());
         assert_eq!(
             did_you_mean("memebrs", keys).as_deref(),
             Some("did you mean `members`?")
@@ -878,6 +872,8 @@ mod tests {
     fn did_you_mean_is_the_same_whatever_the_order() {
         let forward = ["huyen-a", "huyen-b", "huyen-c"];
         let backward = ["huyen-c", "huyen-b", "huyen-a"];
+        let did_you_mean =
+            |word, keys: [&'static str; 3]| did_you_mean_msg(word, keys).map(|m| m.en());
         assert_eq!(
             did_you_mean("huyen-", forward),
             did_you_mean("huyen-", backward)

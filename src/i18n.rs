@@ -23,6 +23,22 @@ impl Language {
     }
 }
 
+impl Language {
+    /// The language of the site in `root`, read from its site.toml for
+    /// the messages of commands that do not load the site (`serve` before
+    /// its first build, `import`): Vietnamese, the default, when the file
+    /// is missing or does not say `language = "en"` (`check` reports a
+    /// file it cannot read).
+    pub fn of_site(root: &std::path::Path) -> Language {
+        let text = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+        let table: toml::Table = text.parse().unwrap_or_default();
+        match table.get("language").and_then(|v| v.as_str()) {
+            Some("en") => Language::En,
+            _ => Language::Vi,
+        }
+    }
+}
+
 const VI: &str = include_str!("i18n/vi.toml");
 const EN: &str = include_str!("i18n/en.toml");
 /// The messages of diagnostics, each in both languages (see `Msg` in the

@@ -26,6 +26,9 @@ use std::path::{Path, PathBuf};
 
 pub(crate) use figures::FiguresOptions;
 
+use crate::diag::Msg;
+use crate::i18n::Language;
+
 /// The most bytes an input file may have.
 const MAX_INPUT: u64 = 256 << 20;
 
@@ -33,49 +36,63 @@ const MAX_INPUT: u64 = 256 << 20;
 const LEVELS: &[&str] = &["province", "district", "grassroots", "branch"];
 
 /// An import that cannot be done: the file, the cause, what to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
     /// The file at fault (the input, or the site's file).
     pub file: PathBuf,
     /// Where in the file, when known ("Sheet1!C7").
     pub at: Option<String>,
-    pub message: String,
-    pub hint: Option<String>,
+    pub message: Msg,
+    /// (Boxed: a `Result` carrying an error stays small.)
+    pub hint: Option<Box<Msg>>,
 }
 
 impl ImportError {
-    pub(crate) fn new(file: &Path, message: impl Into<String>) -> ImportError {
+    pub(crate) fn new(file: &Path, message: Msg) -> ImportError {
         ImportError {
             file: file.to_path_buf(),
             at: None,
-            message: message.into(),
+            message,
             hint: None,
         }
     }
 
-    pub(crate) fn hint(mut self, hint: impl Into<String>) -> ImportError {
-        self.hint = Some(hint.into());
+    pub(crate) fn hint(mut self, hint: Msg) -> ImportError {
+        self.hint = Some(Box::new(hint));
         self
     }
 
     fn io(file: &Path, err: &io::Error) -> ImportError {
-        ImportError::new(file, err.to_string())
+        ImportError::new(file, Msg::new("import_io").arg("err", err))
+    }
+
+    /// "error: FILE[: AT]: message" and an indented "help: hint", as
+    /// `check` writes its diagnostics, in `language`.
+    pub(crate) fn text(&self, language: Language) -> String {
+        let mut text = format!(
+            "{}: {}",
+            Msg::new("severity_error").text(language),
+            self.file.display()
+        );
+        if let Some(at) = &self.at {
+            text.push_str(&format!(": {at}"));
+        }
+        text.push_str(&format!(": {}", self.message.text(language)));
+        if let Some(hint) = &self.hint {
+            text.push_str(&format!(
+                "\n  = {}: {}",
+                Msg::new("help").text(language),
+                hint.text(language)
+            ));
+        }
+        text
     }
 }
 
-/// "error: FILE[: AT]: message" and an indented "help: hint", as `check`
-/// writes its diagnostics.
+/// The error in English (what logs and the fuzz targets read).
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.file.display())?;
-        if let Some(at) = &self.at {
-            write!(f, ": {at}")?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  = help: {hint}")?;
-        }
-        Ok(())
+        f.write_str(&self.text(Language::En))
     }
 }
 
@@ -92,18 +109,18 @@ pub(crate) struct ReportOptions {
 }
 
 /// What `import report` did, or would do.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct ReportOutcome {
     /// Whether the files were written (false: they exist and no --force).
     pub written: bool,
     /// The files written, or that would be.
     pub files: Vec<PathBuf>,
     /// What changes in files that exist.
-    pub changes: Vec<String>,
+    pub changes: Vec<Msg>,
     /// What the document holds that was not read, or read with doubt.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Msg>,
     /// What was read: "49 footnotes, 8 indicators (12 parts)".
-    pub summary: String,
+    pub summary: Msg,
 }
 
 /// Reads an input file whole, with a cap on its size.
@@ -112,19 +129,18 @@ pub(crate) fn read_input(file: &Path) -> Result<Vec<u8>, ImportError> {
     if meta.len() > MAX_INPUT {
         return Err(ImportError::new(
             file,
-            format!(
-                "the file has {} MiB; ketqua reads at most {} MiB",
-                meta.len() >> 20,
-                MAX_INPUT >> 20
-            ),
-        ));
+            Msg::new("import_too_large")
+                .arg("mib", meta.len() >> 20)
+                .arg("max", MAX_INPUT >> 20),
+        )
+        .hint(Msg::new("import_too_large_hint")));
     }
     fs::read(file).map_err(|e| ImportError::io(file, &e))
 }
 
 /// Reads a Word report from its bytes (for `import report` and the fuzz
 /// target): the unit's fields, `report.md` and the indicators.
-pub fn read_report(bytes: Vec<u8>) -> Result<ReadReport, (String, Option<String>)> {
+pub fn read_report(bytes: Vec<u8>) -> Result<ReadReport, (Msg, Msg)> {
     let doc = docx::read(bytes).map_err(|e| (e.message(), e.hint()))?;
     let imported = report::convert(&doc);
     let images = doc.images.into_iter().map(|i| (i.name, i.bytes)).collect();
@@ -134,7 +150,7 @@ pub fn read_report(bytes: Vec<u8>) -> Result<ReadReport, (String, Option<String>
 /// Reads a spreadsheet's sheet from its bytes and finds its figures' cells
 /// (for the fuzz target): the number of figures, or why it cannot be read.
 /// `name` tells a CSV file from a workbook by its extension.
-pub fn read_sheet(name: &str, bytes: Vec<u8>) -> Result<usize, String> {
+pub fn read_sheet(name: &str, bytes: Vec<u8>) -> Result<usize, Msg> {
     let grid = figures::read_grid(name, bytes, None).map_err(|(message, _)| message)?;
     figures::records(&grid)
         .map(|records| records.len())
@@ -183,10 +199,8 @@ pub(crate) fn site_root(root: &Path) -> Result<(), ImportError> {
     if site.is_file() {
         Ok(())
     } else {
-        Err(
-            ImportError::new(&site, "not found: the import writes into a site folder")
-                .hint("run it in the site's folder, or give it with -C SITE"),
-        )
+        Err(ImportError::new(&site, Msg::new("import_no_site"))
+            .hint(Msg::new("import_no_site_hint")))
     }
 }
 
@@ -209,28 +223,24 @@ pub(crate) fn import_report(options: &ReportOptions) -> Result<ReportOutcome, Im
     if !valid_id(&options.unit) {
         return Err(ImportError::new(
             &options.file,
-            format!("`{}` is not a unit id", options.unit),
+            Msg::new("import_bad_unit_id").arg("unit", &options.unit),
         )
-        .hint(
-            "a unit id is its folder's name: ASCII letters, digits, `-` and `_` (`dang-bo-khoi`)",
-        ));
+        .hint(Msg::new("import_bad_unit_id_hint")));
     }
     if let Some(level) = &options.level
         && !LEVELS.contains(&level.as_str())
     {
-        let mut err = ImportError::new(&options.file, format!("unknown level `{level}`"));
-        err.hint = Some(
-            crate::diag::did_you_mean(level, LEVELS.iter().copied())
-                .unwrap_or_else(|| format!("the levels are {}", LEVELS.join(", "))),
-        );
-        return Err(err);
+        let hint = crate::diag::did_you_mean_msg(level, LEVELS.iter().copied())
+            .unwrap_or_else(|| Msg::new("import_levels_hint").arg("levels", LEVELS.join(", ")));
+        return Err(ImportError::new(
+            &options.file,
+            Msg::new("import_unknown_level").arg("level", level),
+        )
+        .hint(hint));
     }
     let bytes = read_input(&options.file)?;
-    let read = read_report(bytes).map_err(|(message, hint)| {
-        let mut err = ImportError::new(&options.file, message);
-        err.hint = hint;
-        err
-    })?;
+    let read = read_report(bytes)
+        .map_err(|(message, hint)| ImportError::new(&options.file, message).hint(hint))?;
     let imported = &read.imported;
 
     let folder = options
@@ -248,9 +258,9 @@ pub(crate) fn import_report(options: &ReportOptions) -> Result<ReportOutcome, Im
     if existing.is_none() && options.level.is_none() {
         return Err(ImportError::new(
             &options.file,
-            format!("`{}` is a new unit and needs a level", options.unit),
+            Msg::new("import_needs_level").arg("unit", &options.unit),
         )
-        .hint(format!("add --level with one of {}", LEVELS.join(", "))));
+        .hint(Msg::new("import_needs_level_hint").arg("levels", LEVELS.join(", "))));
     }
     let file_name = options
         .file
@@ -274,28 +284,28 @@ pub(crate) fn import_report(options: &ReportOptions) -> Result<ReportOutcome, Im
     if let Some(old) = &old_report
         && old != &imported.markdown
     {
-        changes.push(format!(
-            "report.md: {} lines → {} lines",
-            old.lines().count(),
-            imported.markdown.lines().count()
-        ));
+        changes.push(
+            Msg::new("import_report_lines")
+                .arg("old", old.lines().count())
+                .arg("new", imported.markdown.lines().count()),
+        );
     }
     let mut files = vec![unit_path.clone(), report_path.clone()];
     let media = folder.join("media");
     files.extend(read.images.iter().map(|(name, _)| media.join(name)));
 
     let parts: usize = imported.indicators.iter().map(|i| i.parts.len()).sum();
-    let mut summary = format!(
-        "{} footnotes, {} indicators",
-        imported.footnotes,
-        imported.indicators.len()
-    );
-    if parts > 0 {
-        summary.push_str(&format!(" ({parts} parts)"));
-    }
-    if !read.images.is_empty() {
-        summary.push_str(&format!(", {} images", read.images.len()));
-    }
+    let key = match (parts > 0, read.images.is_empty()) {
+        (false, true) => "import_read",
+        (true, true) => "import_read_parts",
+        (false, false) => "import_read_images",
+        (true, false) => "import_read_parts_images",
+    };
+    let summary = Msg::new(key)
+        .arg("footnotes", imported.footnotes)
+        .arg("indicators", imported.indicators.len())
+        .arg("parts", parts)
+        .arg("images", read.images.len());
     let mut outcome = ReportOutcome {
         written: false,
         files,

@@ -68,18 +68,14 @@ pub(crate) fn run(
     log: Arc<dyn Log>,
     listening: impl FnOnce(&Serving),
     stop: &Receiver<()>,
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     let root = options.root.canonicalize().map_err(|err| {
-        format!(
-            "cannot open the site folder {}: {err}",
-            options.root.display()
-        )
+        Msg::new("serve_open_failed")
+            .arg("dir", options.root.display())
+            .arg("err", err)
     })?;
     if !root.join("site.toml").is_file() {
-        return Err(format!(
-            "no site.toml in {}: this folder is not a ketqua site (run `ketqua init DIR` to make one)",
-            options.root.display()
-        ));
+        return Err(Msg::new("serve_no_site_toml").arg("dir", options.root.display()));
     }
     // Watch before the first build, so that no edit made during it is lost.
     let (events_tx, events) = mpsc::channel();
@@ -89,7 +85,7 @@ pub(crate) fn run(
     let listener = listen(options)?;
     let addr = listener
         .local_addr()
-        .map_err(|err| format!("the server has no address: {err}"))?;
+        .map_err(|err| Msg::new("serve_no_address").arg("err", err))?;
     if !addr.ip().is_loopback() {
         let language = preview.output().language;
         log.warn(&warning(
@@ -105,13 +101,14 @@ pub(crate) fn run(
         listener,
         conn::Limits::default(),
         Arc::new(move |request| http::handle(&handler_shared, request)),
-    )?;
+    )
+    .map_err(|err| Msg::new("serve_start_failed").arg("err", err))?;
     let rebuild_shared = Arc::clone(&shared);
     let rebuild_log = Arc::clone(&log);
     std::thread::Builder::new()
         .name("ketqua-rebuild".into())
         .spawn(move || rebuild_loop(preview, watcher, &events, &rebuild_shared, &*rebuild_log))
-        .map_err(|err| format!("cannot start the watcher: {err}"))?;
+        .map_err(|err| Msg::new("watch_start_failed").arg("err", err))?;
     let host = match addr.ip() {
         IpAddr::V6(ip) => format!("[{ip}]"),
         ip => ip.to_string(),
@@ -126,20 +123,24 @@ pub(crate) fn run(
 
 /// Binds the address asked for; without `--port`, the default port or the
 /// next free one.
-fn listen(options: &ServeOptions) -> Result<std::net::TcpListener, String> {
+fn listen(options: &ServeOptions) -> Result<std::net::TcpListener, Msg> {
     let ports: Vec<u16> = match options.port {
         Some(port) => vec![port],
         None => (DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES).collect(),
     };
-    let mut last = String::new();
+    let mut last = Msg::new("serve_cannot_listen");
     for port in ports {
         let addr = SocketAddr::new(options.bind, port);
         match bind(addr) {
             Ok(listener) => return Ok(listener),
-            Err(err) => last = format!("cannot listen on {addr}: {err}"),
+            Err(err) => {
+                last = Msg::new("serve_cannot_listen")
+                    .arg("addr", addr)
+                    .arg("err", err)
+            }
         }
     }
-    Err(format!("{last} (choose another port with --port)"))
+    Err(last)
 }
 
 /// A listening socket with Nagle's algorithm off (the sockets it accepts
@@ -177,7 +178,8 @@ fn rebuild_loop(
         if outcome.full
             && let Err(err) = watcher.watch_folders()
         {
-            log.warn(&warning(&err, preview.output().language));
+            let language = preview.output().language;
+            log.warn(&warning(&err.text(language), language));
         }
     }
 }

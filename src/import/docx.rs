@@ -16,6 +16,8 @@ use std::io::{Cursor, Read};
 
 use roxmltree::{Document, Node, ParsingOptions};
 
+use crate::diag::Msg;
+
 /// The most one XML part may expand to.
 pub(crate) const MAX_PART: u64 = 32 << 20;
 /// The most all the parts read from one package may expand to.
@@ -166,6 +168,7 @@ pub(crate) enum DocxError {
     /// A part that expands past the cap (a zip bomb, or far too large).
     TooLarge { part: String, limit: u64 },
     /// A zip archive without a Word document in it.
+    /// (`found`: the catalogue's words for what it is instead.)
     NotWord { found: Option<&'static str> },
     /// A part whose XML cannot be read.
     Xml { part: String, message: String },
@@ -174,58 +177,42 @@ pub(crate) enum DocxError {
 }
 
 impl DocxError {
-    pub(crate) fn message(&self) -> String {
+    pub(crate) fn message(&self) -> Msg {
         match self {
-            DocxError::Legacy => "this is a Word 97–2003 document (.doc), not a .docx".into(),
-            DocxError::Pdf => "this is a PDF, not a Word document".into(),
-            DocxError::Rtf => "this is an RTF document, not a .docx".into(),
-            DocxError::Encrypted => "the document is protected by a password (encrypted)".into(),
-            DocxError::NotZip => {
-                "not a .docx file: a .docx is a zip archive, this is not one".into()
-            }
-            DocxError::Corrupt(why) => format!("the file is damaged or cut short: {why}"),
-            DocxError::TooLarge { part, limit } => format!(
-                "`{part}` expands past {} MiB: the file is damaged or a zip bomb",
-                limit >> 20
-            ),
+            DocxError::Legacy => Msg::new("docx_legacy"),
+            DocxError::Pdf => Msg::new("docx_pdf"),
+            DocxError::Rtf => Msg::new("docx_rtf"),
+            DocxError::Encrypted => Msg::new("docx_encrypted"),
+            DocxError::NotZip => Msg::new("docx_not_zip"),
+            DocxError::Corrupt(why) => Msg::new("docx_corrupt").arg("why", why),
+            DocxError::TooLarge { part, limit } => Msg::new("docx_too_large")
+                .arg("part", part)
+                .arg("mib", limit >> 20),
             DocxError::NotWord { found: Some(kind) } => {
-                format!("not a Word document: this is {kind} in a .docx file")
+                Msg::new("docx_not_word_kind").arg_msg("kind", Msg::new(kind))
             }
-            DocxError::NotWord { found: None } => {
-                "not a Word document: it holds no word/document.xml".into()
-            }
+            DocxError::NotWord { found: None } => Msg::new("docx_not_word"),
             DocxError::Xml { part, message } => {
-                format!("`{part}` is not well-formed XML: {message}")
+                Msg::new("docx_xml").arg("part", part).arg("err", message)
             }
-            DocxError::NoBody => "the document has no text in its body".into(),
+            DocxError::NoBody => Msg::new("docx_no_body"),
         }
     }
 
-    pub(crate) fn hint(&self) -> Option<String> {
-        const CONVERT: &str = "convert it with `soffice --headless --convert-to docx FILE` (LibreOffice), or open it in Word and save it as .docx";
+    pub(crate) fn hint(&self) -> Msg {
         match self {
-            DocxError::Legacy | DocxError::Rtf => Some(CONVERT.into()),
-            DocxError::Pdf => Some(format!(
-                "ask for the Word file the PDF was made from; a PDF keeps no paragraphs or tables to read (if there is no other, {})",
-                "open it in LibreOffice Writer and save it as .docx, then check the text"
-            )),
-            DocxError::Encrypted => {
-                Some("open it in Word or LibreOffice with its password and save a copy without one".into())
+            DocxError::Legacy | DocxError::Rtf => Msg::new("docx_convert_hint"),
+            DocxError::Pdf => Msg::new("docx_pdf_hint"),
+            DocxError::Encrypted => Msg::new("docx_encrypted_hint"),
+            DocxError::NotZip | DocxError::Corrupt(_) => Msg::new("docx_corrupt_hint"),
+            DocxError::TooLarge { .. } => {
+                Msg::new("docx_too_large_hint").arg("mib", MAX_PART >> 20)
             }
-            DocxError::NotZip | DocxError::Corrupt(_) => {
-                Some("ask for the file again, or open it in Word, which may repair it, and save it anew".into())
-            }
-            DocxError::TooLarge { .. } => Some(format!(
-                "a report's parts are far smaller; ketqua reads at most {} MiB per part",
-                MAX_PART >> 20
-            )),
-            DocxError::NotWord { found: Some(_) } => {
-                Some("give a report as a Word document (.docx); figures in a spreadsheet go to `ketqua import figures`".into())
-            }
+            DocxError::NotWord { found: Some(_) } => Msg::new("docx_not_word_kind_hint"),
             DocxError::NotWord { found: None } | DocxError::Xml { .. } => {
-                Some("open it in Word or LibreOffice and save it as .docx".into())
+                Msg::new("docx_save_as_hint")
             }
-            DocxError::NoBody => Some("is this the right file? An empty template has no body".into()),
+            DocxError::NoBody => Msg::new("docx_no_body_hint"),
         }
     }
 }
@@ -355,11 +342,11 @@ pub(crate) fn read(bytes: Vec<u8>) -> Result<Doc, DocxError> {
     let main = main_part(&mut package)?;
     let Some(main_text) = package.read_text(&main)? else {
         let found = if package.has("xl/workbook.xml") {
-            Some("a spreadsheet (.xlsx)")
+            Some("docx_kind_xlsx")
         } else if package.has("ppt/presentation.xml") {
-            Some("a presentation (.pptx)")
+            Some("docx_kind_pptx")
         } else if package.has("content.xml") {
-            Some("an OpenDocument file (.odt or .ods)")
+            Some("docx_kind_odf")
         } else {
             None
         };

@@ -23,6 +23,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 use super::ImportError;
 use super::unit_file::figure_value;
 use super::words::ReadFigure;
+use crate::diag::Msg;
 use crate::target::{self, Figure};
 use crate::vi::fold;
 
@@ -39,7 +40,7 @@ pub(crate) struct FiguresOptions {
 #[derive(Debug, Default)]
 pub(crate) struct FiguresOutcome {
     /// "dang-bo-khoi  3b  actual: 91.6 → 92"
-    pub changes: Vec<String>,
+    pub changes: Vec<Msg>,
     pub errors: Vec<ImportError>,
     pub written: Vec<PathBuf>,
 }
@@ -67,6 +68,9 @@ impl Value {
 }
 
 /// A sheet: its name (none for CSV) and its rows from A1.
+/// A problem of an input file: the message and what to do.
+pub(crate) type Problem = (Msg, Option<Msg>);
+
 #[derive(Debug, Default)]
 pub(crate) struct Grid {
     pub sheet: Option<String>,
@@ -99,19 +103,15 @@ impl Grid {
 
 /// A spreadsheet's sheet, from the file's bytes (for the command and the
 /// fuzz target). `name` tells CSV from a workbook by its extension.
-pub(crate) fn read_grid(
-    name: &str,
-    bytes: Vec<u8>,
-    sheet: Option<&str>,
-) -> Result<Grid, (String, Option<String>)> {
+pub(crate) fn read_grid(name: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<Grid, Problem> {
     if name.to_ascii_lowercase().ends_with(".csv") {
         return read_csv(&bytes);
     }
     check_package(&bytes)?;
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| {
         (
-            format!("not a spreadsheet that can be read: {err}"),
-            Some("save it from Excel or LibreOffice Calc as .xlsx, .ods or .csv".to_string()),
+            Msg::new("sheet_unreadable").arg("err", err),
+            Some(Msg::new("sheet_unreadable_hint")),
         )
     })?;
     use calamine::Reader as _;
@@ -123,18 +123,23 @@ pub(crate) fn read_grid(
             .cloned()
             .ok_or_else(|| {
                 (
-                    format!("no sheet named `{wanted}`"),
-                    Some(format!("the sheets are {}", names.join(", "))),
+                    Msg::new("sheet_missing").arg("sheet", wanted),
+                    Some(Msg::new("sheet_missing_hint").arg("sheets", names.join(", "))),
                 )
             })?,
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| ("the workbook has no sheet".to_string(), None))?,
+            .ok_or_else(|| (Msg::new("sheet_none"), Some(Msg::new("sheet_none_hint"))))?,
     };
-    let range = book
-        .worksheet_range(&chosen)
-        .map_err(|err| (format!("sheet `{chosen}` cannot be read: {err}"), None))?;
+    let range = book.worksheet_range(&chosen).map_err(|err| {
+        (
+            Msg::new("sheet_read_failed")
+                .arg("sheet", &chosen)
+                .arg("err", err),
+            Some(Msg::new("sheet_unreadable_hint")),
+        )
+    })?;
     let (top, left) = range
         .start()
         .map_or((0, 0), |(r, c)| (r as usize, c as usize));
@@ -153,38 +158,46 @@ pub(crate) fn read_grid(
 /// A zip package's entries all read through the caps of `docx` before
 /// `calamine` opens it: a zip bomb stops here. An OLE2 file is a legacy
 /// .xls (read as it is) or an encrypted workbook.
-fn check_package(bytes: &[u8]) -> Result<(), (String, Option<String>)> {
+fn check_package(bytes: &[u8]) -> Result<(), Problem> {
     if !bytes.starts_with(b"PK") {
         if super::docx::is_encrypted_ole(bytes) {
             return Err((
-                "the workbook is protected by a password (encrypted)".to_string(),
-                Some("open it with its password and save a copy without one".to_string()),
+                Msg::new("sheet_encrypted"),
+                Some(Msg::new("sheet_encrypted_hint")),
             ));
         }
         return Ok(());
     }
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| {
         (
-            format!("the file is damaged or cut short: {err}"),
-            Some("ask for the file again, or open and save it anew".to_string()),
+            Msg::new("sheet_corrupt").arg("err", err),
+            Some(Msg::new("sheet_corrupt_hint")),
         )
     })?;
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let mut file = zip
-            .by_index(i)
-            .map_err(|err| (format!("the file is damaged: {err}"), None))?;
+        let mut file = zip.by_index(i).map_err(|err| {
+            (
+                Msg::new("sheet_corrupt").arg("err", err),
+                Some(Msg::new("sheet_corrupt_hint")),
+            )
+        })?;
         let name = file.name().map(|n| n.into_owned()).unwrap_or_default();
         let limit = super::docx::MAX_PART.min(super::docx::MAX_TOTAL - total);
-        let read = std::io::copy(&mut (&mut file).take(limit + 1), &mut std::io::sink())
-            .map_err(|err| (format!("the file is damaged: {name}: {err}"), None))?;
+        let read = std::io::copy(&mut (&mut file).take(limit + 1), &mut std::io::sink()).map_err(
+            |err| {
+                (
+                    Msg::new("sheet_corrupt").arg("err", format!("{name}: {err}")),
+                    Some(Msg::new("sheet_corrupt_hint")),
+                )
+            },
+        )?;
         if read > limit {
             return Err((
-                format!(
-                    "`{name}` expands past {} MiB: the file is damaged or a zip bomb",
-                    limit >> 20
-                ),
-                None,
+                Msg::new("docx_too_large")
+                    .arg("part", &name)
+                    .arg("mib", limit >> 20),
+                Some(Msg::new("sheet_corrupt_hint")),
             ));
         }
         total += read;
@@ -214,11 +227,11 @@ fn value_of(data: &calamine::Data) -> Value {
     }
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Grid, (String, Option<String>)> {
+fn read_csv(bytes: &[u8]) -> Result<Grid, Problem> {
     let text = std::str::from_utf8(bytes).map_err(|err| {
         (
-            format!("not UTF-8 text (at byte {})", err.valid_up_to()),
-            Some("save it as “CSV UTF-8” from Excel, or as CSV with the UTF-8 character set from LibreOffice".to_string()),
+            Msg::new("csv_not_utf8").arg("byte", err.valid_up_to()),
+            Some(Msg::new("csv_not_utf8_hint")),
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -234,7 +247,12 @@ fn read_csv(bytes: &[u8]) -> Result<Grid, (String, Option<String>)> {
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|err| (format!("the CSV cannot be read: {err}"), None))?;
+        let record = record.map_err(|err| {
+            (
+                Msg::new("csv_unreadable").arg("err", err),
+                Some(Msg::new("sheet_unreadable_hint")),
+            )
+        })?;
         rows.push(
             record
                 .iter()
@@ -291,13 +309,15 @@ pub(crate) struct Record {
 
 /// The records of a grid, long or wide; an error when the header names no
 /// unit column.
-pub(crate) fn records(grid: &Grid) -> Result<Vec<Record>, (String, Option<String>)> {
+pub(crate) fn records(grid: &Grid) -> Result<Vec<Record>, Problem> {
     let header_row = (0..grid.rows.len().min(10))
-        .find(|&r| (0..grid.rows[r].len()).any(|c| head_of(&grid.get(r, c).text()) == Some(Head::Unit)))
+        .find(|&r| {
+            (0..grid.rows[r].len()).any(|c| head_of(&grid.get(r, c).text()) == Some(Head::Unit))
+        })
         .ok_or_else(|| {
             (
-                "no header row with a unit column (“Đơn vị”)".to_string(),
-                Some("put a header row first: “Đơn vị | Chỉ tiêu | Năm | Thực hiện” (long) or “Đơn vị | 1 | 3b | …” (wide)".to_string()),
+                Msg::new("sheet_no_header"),
+                Some(Msg::new("sheet_no_header_hint")),
             )
         })?;
     let width = grid.rows[header_row].len();
@@ -392,7 +412,7 @@ fn keys_of(text: &str) -> Vec<String> {
 fn load_units(root: &Path) -> Result<Vec<Unit>, ImportError> {
     let dir = root.join("content").join("units");
     let mut entries: Vec<PathBuf> = fs::read_dir(&dir)
-        .map_err(|e| ImportError::new(&dir, e.to_string()))?
+        .map_err(|e| ImportError::new(&dir, Msg::new("import_io").arg("err", e)))?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.join("unit.toml").is_file())
@@ -405,10 +425,11 @@ fn load_units(root: &Path) -> Result<Vec<Unit>, ImportError> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let path = folder.join("unit.toml");
-        let text = fs::read_to_string(&path).map_err(|e| ImportError::new(&path, e.to_string()))?;
+        let text = fs::read_to_string(&path)
+            .map_err(|e| ImportError::new(&path, Msg::new("import_io").arg("err", e)))?;
         let doc: DocumentMut = text.parse().map_err(|e| {
-            ImportError::new(&path, format!("not valid TOML: {e}"))
-                .hint("run `ketqua check` and correct it first")
+            ImportError::new(&path, Msg::new("import_unit_unreadable").arg("err", e))
+                .hint(Msg::new("import_unit_unreadable_hint"))
         })?;
         let mut keys = vec![fold(&id)];
         for key in ["name", "short_name"] {
@@ -449,7 +470,7 @@ fn push_indicator(t: &Table, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn find_unit<'a>(units: &'a [Unit], text: &str) -> Result<&'a Unit, String> {
+fn find_unit<'a>(units: &'a [Unit], text: &str) -> Result<&'a Unit, Problem> {
     let query = keys_of(text);
     let found: Vec<&Unit> = units
         .iter()
@@ -470,23 +491,29 @@ fn find_unit<'a>(units: &'a [Unit], text: &str) -> Result<&'a Unit, String> {
                 })
                 .filter(|(score, _)| *score > 0.8)
                 .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
-            Err(format!(
-                "unknown unit `{text}`{}",
-                best.map(|(_, id)| format!("; did you mean `{id}`?"))
-                    .unwrap_or_default()
+            let hint = match best {
+                Some((_, id)) => Msg::new("did_you_mean").arg("name", id),
+                None => Msg::new("figures_unknown_unit_hint"),
+            };
+            Err((
+                Msg::new("figures_unknown_unit").arg("unit", text),
+                Some(hint),
             ))
         }
-        many => Err(format!(
-            "`{text}` names more than one unit: {}",
-            many.iter()
-                .map(|u| u.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        many => Err((
+            Msg::new("figures_unit_ambiguous").arg("unit", text).arg(
+                "units",
+                many.iter()
+                    .map(|u| u.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            Some(Msg::new("figures_unit_ambiguous_hint")),
         )),
     }
 }
 
-fn find_indicator(unit: &Unit, text: &str) -> Result<String, String> {
+fn find_indicator(unit: &Unit, text: &str) -> Result<String, Problem> {
     let t = text.trim().trim_end_matches('.');
     if let Some((id, _)) = unit
         .indicators
@@ -505,16 +532,18 @@ fn find_indicator(unit: &Unit, text: &str) -> Result<String, String> {
     if let [one] = by_text.as_slice() {
         return Ok((*one).clone());
     }
-    let hint = crate::diag::did_you_mean(t, unit.indicators.iter().map(|(id, _)| id.as_str()));
-    Err(format!(
-        "unit `{}` has no indicator `{text}`{}",
-        unit.id,
-        hint.map(|h| format!("; {h}")).unwrap_or_default()
+    let hint = crate::diag::did_you_mean_msg(t, unit.indicators.iter().map(|(id, _)| id.as_str()))
+        .unwrap_or_else(|| Msg::new("figures_no_indicator_hint").arg("unit", &unit.id));
+    Err((
+        Msg::new("figures_no_indicator")
+            .arg("unit", &unit.id)
+            .arg("indicator", text),
+        Some(hint),
     ))
 }
 
 /// A cell's figure: numbers as stored, text as the reports write it.
-fn figure_of(value: &Value) -> Result<ReadFigure, String> {
+fn figure_of(value: &Value) -> Result<ReadFigure, Problem> {
     match value {
         Value::Number(n) => Ok(ReadFigure {
             written: crate::vi::format_written(*n),
@@ -527,24 +556,42 @@ fn figure_of(value: &Value) -> Result<ReadFigure, String> {
             warning: None,
         }),
         Value::Text(t) => {
-            let figure = target::parse_figure(t).map_err(|e| format!("`{}`: {}", t.trim(), e))?;
+            let figure = target::parse_figure(t).map_err(|e| {
+                (
+                    Msg::new("figures_bad_figure")
+                        .arg("text", t.trim())
+                        .arg_msg("err", e.message),
+                    Some(e.hint),
+                )
+            })?;
             Ok(ReadFigure {
                 written: t.trim().trim_end_matches('%').trim().to_string(),
                 figure,
                 warning: None,
             })
         }
-        Value::Date => Err("a date is not a figure".to_string()),
-        Value::Empty => Err("the cell is empty".to_string()),
+        Value::Date => Err((
+            Msg::new("figures_date"),
+            Some(Msg::new("figures_date_hint")),
+        )),
+        Value::Empty => Err((
+            Msg::new("figures_empty"),
+            Some(Msg::new("figures_empty_hint")),
+        )),
     }
 }
 
-fn year_of(value: &Value) -> Result<i64, String> {
+fn year_of(value: &Value) -> Result<i64, Problem> {
     let text = value.text();
     text.parse::<i64>()
         .ok()
         .filter(|y| (1900..=2100).contains(y))
-        .ok_or_else(|| format!("`{text}` is not a year"))
+        .ok_or_else(|| {
+            (
+                Msg::new("figures_not_year").arg("text", &text),
+                Some(Msg::new("figures_not_year_hint")),
+            )
+        })
 }
 
 /// One change to a unit file.
@@ -560,20 +607,17 @@ pub(crate) fn import_figures(options: &FiguresOptions) -> Result<FiguresOutcome,
     super::site_root(&options.root)?;
     let bytes = super::read_input(&options.file)?;
     let name = options.file.to_string_lossy().into_owned();
-    let grid = read_grid(&name, bytes, options.sheet.as_deref()).map_err(|(message, hint)| {
+    let problem = |(message, hint): Problem| {
         let mut err = ImportError::new(&options.file, message);
-        err.hint = hint;
+        err.hint = hint.map(Box::new);
         err
-    })?;
-    let records = records(&grid).map_err(|(message, hint)| {
-        let mut err = ImportError::new(&options.file, message);
-        err.hint = hint;
-        err
-    })?;
+    };
+    let grid = read_grid(&name, bytes, options.sheet.as_deref()).map_err(problem)?;
+    let records = records(&grid).map_err(problem)?;
     let units = load_units(&options.root)?;
     let mut outcome = FiguresOutcome::default();
-    let at = |cell: (usize, usize), message: String| {
-        let mut err = ImportError::new(&options.file, message);
+    let at = |cell: (usize, usize), message: Problem| {
+        let mut err = problem(message);
         err.at = Some(grid.cell_name(cell.0, cell.1));
         err
     };
@@ -648,13 +692,16 @@ pub(crate) fn import_figures(options: &FiguresOptions) -> Result<FiguresOutcome,
         if old.as_deref().map(str::trim) == Some(shown.trim()) {
             continue;
         }
-        outcome.changes.push(format!(
-            "{}  {}  {key}: {} → {}",
-            unit.id,
-            change.indicator,
-            old.as_deref().map_or("(none)", str::trim),
-            shown.trim()
-        ));
+        let line = match &old {
+            Some(old) => Msg::new("figures_change").arg("old", old.trim()),
+            None => Msg::new("figures_change_new"),
+        };
+        outcome.changes.push(
+            line.arg("unit", &unit.id)
+                .arg("indicator", &change.indicator)
+                .arg("key", &key)
+                .arg("new", shown.trim()),
+        );
         set_figure(table, change.year, new);
     }
     if options.write && outcome.errors.is_empty() {
@@ -662,8 +709,9 @@ pub(crate) fn import_figures(options: &FiguresOptions) -> Result<FiguresOutcome,
             let unit = &units[k];
             let text = doc.to_string();
             if text != unit.text {
-                fs::write(&unit.path, text)
-                    .map_err(|e| ImportError::new(&unit.path, e.to_string()))?;
+                fs::write(&unit.path, text).map_err(|e| {
+                    ImportError::new(&unit.path, Msg::new("import_io").arg("err", e))
+                })?;
                 outcome.written.push(unit.path.clone());
             }
         }

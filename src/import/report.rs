@@ -12,6 +12,7 @@ use jiff::civil::Date;
 
 use super::docx::{Block, Cell, Doc, Inline, Merged, Para, Table};
 use super::words::{self, ReadFigure};
+use crate::diag::Msg;
 use crate::target;
 use crate::vi::fold;
 
@@ -55,7 +56,7 @@ pub(crate) struct Imported {
     pub footnotes: usize,
     pub indicators: Vec<Indicator>,
     /// What was read but not understood, for the person importing.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Msg>,
 }
 
 /// Converts a document.
@@ -677,15 +678,12 @@ impl<'a> Writer<'a> {
     }
 
     /// The text, with the footnotes' definitions at the end in order.
-    fn finish(mut self, warnings: &mut Vec<String>) -> String {
+    fn finish(mut self, warnings: &mut Vec<Msg>) -> String {
         let notes = std::mem::take(&mut self.notes);
         for (k, id) in notes.iter().enumerate() {
             let paras = self.doc.footnotes.get(id);
             let Some(paras) = paras else {
-                warnings.push(format!(
-                    "footnote {} is referenced but missing from the document",
-                    k + 1
-                ));
+                warnings.push(Msg::new("import_footnote_missing").arg("n", k + 1));
                 continue;
             };
             let texts: Vec<String> = paras
@@ -703,9 +701,7 @@ impl<'a> Writer<'a> {
         }
         let unused = self.doc.footnotes.len().saturating_sub(notes.len());
         if unused > 0 {
-            warnings.push(format!(
-                "{unused} footnote(s) of the document are never referenced: left out"
-            ));
+            warnings.push(Msg::new("import_footnotes_unused").arg("n", unused));
         }
         let mut text = self.text.trim_end().to_string();
         text.push('\n');
@@ -828,7 +824,7 @@ struct Row {
 
 /// The indicators of an appendix table; `None` when its header names no
 /// target and result columns.
-fn appendix_table(table: &Table, warnings: &mut Vec<String>) -> Option<Vec<Indicator>> {
+fn appendix_table(table: &Table, warnings: &mut Vec<Msg>) -> Option<Vec<Indicator>> {
     let header = table.rows.first()?;
     let mut columns: HashMap<usize, Column> = HashMap::new();
     let mut header_rows = 1;
@@ -966,7 +962,7 @@ fn strip_bullet(text: &str) -> &str {
 /// sub-rows line by line, "- …") or several rows, each a part.
 fn indicator(
     (id, group, rows): (String, Option<String>, Vec<Row>),
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Msg>,
 ) -> Indicator {
     // Sub-rows written as lines of one row: as many result lines as
     // comparison lines, at least two.
@@ -1051,15 +1047,17 @@ fn part(
     actual: &str,
     stated: &str,
     label: Option<String>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Msg>,
 ) -> Indicator {
     let target = words::read_target(target_text);
     let parsed = target.as_deref().and_then(|t| target::parse_target(t).ok());
     let figure = words::read_figure(actual, parsed.as_ref());
     if target.is_none() && !target_text.is_empty() {
-        warnings.push(format!(
-            "indicator {id}: the target “{target_text}” was not read (write it in unit.toml as `>= 95%`, `3-5%/năm`, `100%` or `yes`)"
-        ));
+        warnings.push(
+            Msg::new("import_target_unread")
+                .arg("id", &id)
+                .arg("target", target_text),
+        );
     }
     if figure.is_none()
         && !actual.is_empty()
@@ -1067,12 +1065,19 @@ fn part(
             .as_ref()
             .is_none_or(|t| t.kind != target::TargetKind::Yes)
     {
-        warnings.push(format!(
-            "indicator {id}: no single figure in “{actual}”: kept as the note"
-        ));
+        warnings.push(
+            Msg::new("import_no_figure")
+                .arg("id", &id)
+                .arg("actual", actual),
+        );
     }
     if let Some(w) = figure.as_ref().and_then(|f| f.warning.as_ref()) {
-        warnings.push(format!("indicator {id}: “{actual}”: {w}"));
+        warnings.push(
+            Msg::new("import_figure_warning")
+                .arg("id", &id)
+                .arg("actual", actual)
+                .arg_msg("warning", w.clone()),
+        );
     }
     Indicator {
         id,

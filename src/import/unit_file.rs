@@ -2,6 +2,7 @@
 //! an existing file keeps its comments, its order and every key the import
 //! does not set.
 
+use crate::diag::Msg;
 use rust_decimal::Decimal;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
@@ -45,11 +46,11 @@ pub(crate) struct UnitUpdate<'a> {
 pub(crate) fn update(
     existing: Option<&str>,
     update: &UnitUpdate<'_>,
-) -> Result<(String, Vec<String>), String> {
+) -> Result<(String, Vec<Msg>), Msg> {
     let mut doc = match existing {
         Some(text) => text
             .parse::<DocumentMut>()
-            .map_err(|err| format!("the existing unit.toml cannot be read: {err}"))?,
+            .map_err(|err| Msg::new("import_unit_unreadable").arg("err", err))?,
         None => {
             let mut doc = DocumentMut::new();
             doc.decor_mut().set_prefix(format!("{}\n", update.comment));
@@ -97,8 +98,13 @@ pub(crate) fn update(
         let shown = new.to_string();
         if old.as_deref().map(str::trim) != Some(shown.trim()) {
             changes.push(match &old {
-                Some(old) => format!("{key}: {} → {}", old.trim(), shown.trim()),
-                None => format!("{key}: (none) → {}", shown.trim()),
+                Some(old) => Msg::new("import_change")
+                    .arg("key", key)
+                    .arg("old", old.trim())
+                    .arg("new", shown.trim()),
+                None => Msg::new("import_change_new")
+                    .arg("key", key)
+                    .arg("new", shown.trim()),
             });
         }
         match doc.get_mut(key).and_then(Item::as_value_mut) {
@@ -121,10 +127,11 @@ pub(crate) fn update(
         let before = old.len();
         let merged = merge_all(&old, update.indicators);
         if before != merged.len() || existing.is_some() {
-            changes.push(format!(
-                "indicators: {before} → {} (from the appendix)",
-                merged.len()
-            ));
+            changes.push(
+                Msg::new("import_change_indicators")
+                    .arg("old", before)
+                    .arg("new", merged.len()),
+            );
         }
         if !merged.is_empty() {
             doc.insert("indicators", Item::ArrayOfTables(merged));

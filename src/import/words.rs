@@ -185,7 +185,7 @@ pub(crate) struct ReadFigure {
     /// As [`target::parse_figure`] reads it: "41/71", "91,6", "305".
     pub written: String,
     pub figure: Figure,
-    pub warning: Option<String>,
+    pub warning: Option<crate::diag::Msg>,
 }
 
 /// Reads the figure of a result's text: the one number of the text (after
@@ -247,7 +247,7 @@ pub(crate) fn read_figure(text: &str, target: Option<&Target>) -> Option<ReadFig
 
 /// The warning when a fraction's stated share is not its value at the
 /// precision written: "41/71 = 57,8%".
-fn arithmetic(figure: &Figure, share: &str) -> Option<String> {
+fn arithmetic(figure: &Figure, share: &str) -> Option<crate::diag::Msg> {
     let Figure::Fraction { num, den } = *figure else {
         return None;
     };
@@ -266,12 +266,13 @@ fn arithmetic(figure: &Figure, share: &str) -> Option<String> {
     if rounded == stated || cut == stated {
         return None;
     }
-    Some(format!(
-        "{}/{} is {}%, not {share}%",
-        crate::vi::format_written(num),
-        crate::vi::format_written(den),
-        crate::vi::format_written(rounded)
-    ))
+    Some(
+        crate::diag::Msg::new("import_share_wrong")
+            .arg("num", crate::vi::format_written(num))
+            .arg("den", crate::vi::format_written(den))
+            .arg("share", crate::vi::format_written(rounded))
+            .arg("stated", share),
+    )
 }
 
 #[cfg(test)]
@@ -362,7 +363,10 @@ mod tests {
         let right = read_figure("41/71 = 57,7%", None).and_then(|f| f.warning);
         assert_eq!(right, None);
         let wrong = read_figure("41/71 = 58,7%", None).and_then(|f| f.warning);
-        assert_eq!(wrong.as_deref(), Some("41/71 is 57,7%, not 58,7%"));
+        assert_eq!(
+            wrong.map(|w| w.en()).as_deref(),
+            Some("41/71 is 57,7%, not 58,7%")
+        );
         assert_eq!(
             read_figure("71/71=100%", None).and_then(|f| f.warning),
             None

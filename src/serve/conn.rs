@@ -81,7 +81,7 @@ pub(crate) fn serve(
     listener: TcpListener,
     limits: Limits,
     handle: Arc<dyn Fn(Request) + Send + Sync>,
-) -> Result<(), String> {
+) -> std::io::Result<()> {
     let open = Arc::new(AtomicUsize::new(0));
     let (tx, rx): (SyncSender<(TcpStream, Slot)>, Receiver<_>) =
         mpsc::sync_channel(limits.connections);
@@ -91,8 +91,7 @@ pub(crate) fn serve(
         let handle = Arc::clone(&handle);
         std::thread::Builder::new()
             .name(format!("ketqua-http-{n}"))
-            .spawn(move || work(&rx, limits, &*handle))
-            .map_err(|err| format!("cannot start the server: {err}"))?;
+            .spawn(move || work(&rx, limits, &*handle))?;
     }
     std::thread::Builder::new()
         .name("ketqua-accept".into())
@@ -114,8 +113,7 @@ pub(crate) fn serve(
                     Err(TrySendError::Disconnected(_)) => return,
                 }
             }
-        })
-        .map_err(|err| format!("cannot start the server: {err}"))?;
+        })?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use notify::event::{EventKind, ModifyKind};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 use super::preview::Change;
+use crate::diag::Msg;
 
 /// One file event, as the watcher reports it.
 #[derive(Debug, Clone)]
@@ -131,7 +132,7 @@ pub(crate) struct SiteWatcher {
 
 impl SiteWatcher {
     /// Starts watching `root` (absolute). Errors name what could not be watched.
-    pub(crate) fn new(root: &Path, events: Sender<Vec<FileEvent>>) -> Result<SiteWatcher, String> {
+    pub(crate) fn new(root: &Path, events: Sender<Vec<FileEvent>>) -> Result<SiteWatcher, Msg> {
         let handler = move |result: DebounceEventResult| {
             // Watch errors (a folder gone, too many watches) are not fatal:
             // the next event still comes, and a full rebuild reads the disk.
@@ -147,7 +148,7 @@ impl SiteWatcher {
             }
         };
         let debouncer = new_debouncer(QUIET, Some(QUIET / 4), handler)
-            .map_err(|err| format!("cannot watch the site folder: {err}"))?;
+            .map_err(|err| Msg::new("watch_site_failed").arg("err", err))?;
         let mut watcher = SiteWatcher {
             debouncer,
             root: root.to_path_buf(),
@@ -163,7 +164,7 @@ impl SiteWatcher {
 
     /// Watches the site's folders that exist and are not watched yet (a
     /// `templates/` made while serving).
-    pub(crate) fn watch_folders(&mut self) -> Result<(), String> {
+    pub(crate) fn watch_folders(&mut self) -> Result<(), Msg> {
         for folder in FOLDERS {
             let path = self.root.join(folder);
             if path.is_dir() && !self.watched.contains(&path) {
@@ -177,13 +178,13 @@ impl SiteWatcher {
     }
 }
 
-fn watch_error(path: &Path, err: &notify::Error) -> String {
-    let mut message = format!("cannot watch {}: {err}", path.display());
-    if matches!(err.kind, notify::ErrorKind::MaxFilesWatch) {
-        message
-            .push_str("; raise the limit, e.g. `sudo sysctl fs.inotify.max_user_watches=524288`");
-    }
-    message
+fn watch_error(path: &Path, err: &notify::Error) -> Msg {
+    let key = if matches!(err.kind, notify::ErrorKind::MaxFilesWatch) {
+        "watch_limit"
+    } else {
+        "watch_failed"
+    };
+    Msg::new(key).arg("path", path.display()).arg("err", err)
 }
 
 /// Waits for the next batch of events, then takes the batches that follow

@@ -93,3 +93,27 @@ fn a_second_top_level_unit_is_quiet_once_site_toml_declares_it() {
         check.stderr
     );
 }
+
+/// A yes/no figure is worded in the site's language in messages ("không",
+/// "no"), not as TOML writes it (`false`).
+#[test]
+fn a_yes_no_figure_in_a_message_is_in_the_sites_language() {
+    let dir = site(&[]);
+    let unit = dir.path().join("content/units/huyen-a/unit.toml");
+    let mut text = fs::read_to_string(&unit).unwrap();
+    text.push_str(
+        "\n[[indicators]]\nid = \"9\"\ndescription = \"Có quy chế làm việc\"\n\
+         target = \"yes\"\nactual = false\nstated = \"Đạt\"\n",
+    );
+    fs::write(&unit, text).unwrap();
+    let vi = ketqua(dir.path(), &["check"]);
+    assert!(
+        vi.stderr.contains("“Đạt” nhưng không so với"),
+        "{}",
+        vi.stderr
+    );
+    crate::support::english(dir.path());
+    let en = ketqua(dir.path(), &["check"]);
+    assert!(en.stderr.contains("“Đạt” but no against"), "{}", en.stderr);
+    assert!(!en.stderr.contains("false against"), "{}", en.stderr);
+}

@@ -92,7 +92,7 @@ fn importing_seed_004_gives_the_example_khoi_unit() {
         ],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_has(&run.stdout, "49 footnotes, 8 indicators (10 parts)");
+    assert_has(&run.stdout, "49 chú thích, 8 chỉ tiêu (10 phần)");
 
     // The report: the same text, headings, numbering and 49 footnotes in
     // order, up to whitespace.
@@ -195,10 +195,7 @@ fn an_existing_unit_is_not_overwritten_without_force_and_keeps_its_keys_with_it(
 
     let run = import(root, &fixture("khoi-004.docx"), &["--unit", "dang-bo-khoi"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
-    assert_has(
-        &run.stderr,
-        "unit `dang-bo-khoi` exists; nothing was written",
-    );
+    assert_has(&run.stderr, "lỗi: đơn vị `dang-bo-khoi` đã có; chưa ghi gì");
     assert_has(&run.stderr, "report.md: ");
     assert_eq!(read(&folder.join("unit.toml")), before);
     assert_eq!(read(&folder.join("report.md")), report_before);
@@ -297,6 +294,19 @@ fn bad_files_get_clear_errors() {
     ];
     let site = example_site();
     let root = site.path();
+    // In Vietnamese, the example's language.
+    let file = fixture("bad").join("legacy.doc");
+    let run = import(root, &file, &["--unit", "bad", "--level", "branch"]);
+    assert_has(
+        &run.stderr,
+        &format!(
+            "lỗi: {}: đây là văn bản Word 97–2003 (.doc), không phải .docx",
+            file.display()
+        ),
+    );
+    assert_has(&run.stderr, "= gợi ý: chuyển đổi bằng `soffice");
+    // In English where the site is.
+    crate::support::english(root);
     for (name, message, hint) in cases {
         let file = fixture("bad").join(name);
         let run = import(root, &file, &["--unit", "bad", "--level", "branch"]);
@@ -316,13 +326,13 @@ fn a_new_unit_needs_a_level_and_a_site() {
     let site = example_site();
     let run = import(site.path(), &fixture("khoi-004.docx"), &["--unit", "moi"]);
     assert_eq!(run.code, 1);
-    assert_has(&run.stderr, "`moi` is a new unit and needs a level");
+    assert_has(&run.stderr, "`moi` là đơn vị mới nên cần ghi cấp");
     let run = import(
         site.path(),
         &fixture("khoi-004.docx"),
         &["--unit", "moi", "--level", "huyen"],
     );
-    assert_has(&run.stderr, "unknown level `huyen`");
+    assert_has(&run.stderr, "không có cấp `huyen`");
     let empty = tempfile::tempdir().unwrap();
     let run = import(
         empty.path(),
@@ -330,7 +340,7 @@ fn a_new_unit_needs_a_level_and_a_site() {
         &["--unit", "moi", "--level", "branch"],
     );
     assert_eq!(run.code, 1);
-    assert_has(&run.stderr, "site.toml: not found");
+    assert_has(&run.stderr, "site.toml: không tìm thấy");
 }
 
 #[test]
@@ -361,10 +371,10 @@ fn figures_from_xlsx_ods_and_csv_are_listed_then_written_keeping_the_files_comme
     let khoi = root.join("content/units/dang-bo-khoi/unit.toml");
     let before = read(&khoi);
     let expected = [
-        "dang-bo-khoi  1  actual: 98 → 98.5",
-        "dang-bo-khoi  3b  actual: 91.6 → 92",
-        "dang-bo-khoi  5b  actual: \"41/71\" → \"42/71\"",
-        "chi-bo-phong-ky-thuat  3  actuals.2022: 1 → 3",
+        "dang-bo-khoi  1  actual: từ 98 thành 98.5",
+        "dang-bo-khoi  3b  actual: từ 91.6 thành 92",
+        "dang-bo-khoi  5b  actual: từ \"41/71\" thành \"42/71\"",
+        "chi-bo-phong-ky-thuat  3  actuals.2022: từ 1 thành 3",
     ];
     // The same long sheet, from three kinds of file: listed, not written.
     for name in ["figures.xlsx", "figures.ods", "figures.csv"] {
@@ -372,7 +382,7 @@ fn figures_from_xlsx_ods_and_csv_are_listed_then_written_keeping_the_files_comme
         assert_eq!(run.code, 0, "{name}: {}", run.stderr);
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines, expected, "{name}");
-        assert_has(&run.stderr, "4 change(s); run again with --write");
+        assert_has(&run.stderr, "4 thay đổi; chạy lại với --write");
         assert_eq!(read(&khoi), before);
     }
     // The wide sheet, its header on two rows under a merged "Chỉ tiêu":
@@ -380,7 +390,7 @@ fn figures_from_xlsx_ods_and_csv_are_listed_then_written_keeping_the_files_comme
     let run = figures(root, "figures.xlsx", &["--sheet", "Rộng"]);
     assert_eq!(
         run.stdout.lines().collect::<Vec<_>>(),
-        ["dang-bo-khoi  1  actual: 98 → 98.5"]
+        ["dang-bo-khoi  1  actual: từ 98 thành 98.5"]
     );
 
     let run = figures(root, "figures.ods", &["--write"]);
@@ -407,9 +417,16 @@ fn every_problem_of_a_sheet_names_its_cell_and_nothing_is_written() {
     let before = read(&khoi);
     let run = figures(root, "figures-bad.csv", &["--write"]);
     assert_eq!(run.code, 1);
+    assert_has(&run.stderr, "nhập thất bại: 4 lỗi; chưa ghi gì");
+    // In English where the site is.
+    crate::support::english(root);
+    let run = figures(root, "figures-bad.csv", &["--write"]);
+    assert_eq!(run.code, 1);
     let file = fixture("figures-bad.csv").display().to_string();
     for expected in [
-        format!("error: {file}: A2: unknown unit `Đảng bộ Khôi X`; did you mean `dang-bo-khoi`?"),
+        format!(
+            "error: {file}: A2: unknown unit `Đảng bộ Khôi X`\n  = help: did you mean `dang-bo-khoi`?"
+        ),
         format!("error: {file}: B3: unit `dang-bo-khoi` has no indicator `9`"),
         format!(
             "error: {file}: A4: `Đảng bộ xã Ban Giang` names more than one unit: xa-ban-giang, xa-ban-giang-phong-tho"

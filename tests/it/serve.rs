@@ -924,7 +924,11 @@ fn errors_before_serving() {
     let empty = tempfile::tempdir().unwrap();
     let run = crate::support::ketqua(empty.path(), &["serve", "--port", "0"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("no site.toml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("lỗi: không có site.toml"),
+        "{}",
+        run.stderr
+    );
     // A port that is taken, when asked for.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
@@ -932,11 +936,19 @@ fn errors_before_serving() {
     let run = crate::support::ketqua(site.path(), &["serve", "--port", &port]);
     assert_eq!(run.code, 1);
     assert!(
-        run.stderr.contains("cannot listen on 127.0.0.1:"),
+        run.stderr.contains("lỗi: không nghe được ở 127.0.0.1:"),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("--port"), "{}", run.stderr);
+    // In English where the site is.
+    crate::support::english(site.path());
+    let run = crate::support::ketqua(site.path(), &["serve", "--port", &port]);
+    assert!(
+        run.stderr.contains("error: cannot listen on 127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// A request head of more than 16 KB is refused: 414 for a request line

@@ -38,7 +38,13 @@ pub fn copy_tree(from: &Path, to: &Path) {
 pub fn english(root: &Path) {
     let config = root.join("site.toml");
     let text = fs::read_to_string(&config).unwrap();
-    if !text.contains("language = \"en\"") {
+    if text.contains("language = \"vi\"") {
+        fs::write(
+            &config,
+            text.replace("language = \"vi\"", "language = \"en\""),
+        )
+        .unwrap();
+    } else if !text.contains("language = \"en\"") {
         fs::write(&config, format!("language = \"en\"\n{text}")).unwrap();
     }
 }
