@@ -431,19 +431,20 @@ fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitC
                     eprintln!("{}", line.text(language));
                 }
             } else {
-                println!(
-                    "built {} pages ({} units, {} files) into {} in {} ms{}",
-                    summary.pages,
-                    summary.units,
-                    summary.files,
-                    options.output.display(),
-                    summary.elapsed.as_millis(),
-                    match summary.warnings {
-                        0 => String::new(),
-                        1 => ", 1 warning (see `ketqua check`)".to_string(),
-                        n => format!(", {n} warnings (see `ketqua check`)"),
-                    }
-                );
+                let language = summary.language;
+                let warnings = match summary.warnings {
+                    0 => String::new(),
+                    1 => Msg::new("serve_warning").text(language),
+                    n => Msg::new("serve_warnings").arg("n", n).text(language),
+                };
+                let line = Msg::new("built_site")
+                    .arg("pages", summary.pages)
+                    .arg("units", summary.units)
+                    .arg("files", summary.files)
+                    .arg("output", options.output.display())
+                    .arg("ms", summary.elapsed.as_millis())
+                    .arg("warnings", warnings);
+                println!("{}", line.text(language));
             }
             ExitCode::SUCCESS
         }
@@ -543,8 +544,7 @@ impl Progress for Bar {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
             }
             bar.set_length(total as u64);
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
-            {
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed}") {
                 bar.set_style(style);
             }
         }
