@@ -124,20 +124,14 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
             )
         });
         timings.time("consistency", || {
-            let known = highlight::Known {
-                units: &site.units,
-                catalogue: &site.catalogue,
-                folders: &folders,
-            };
-            site.highlights = highlight::resolve(
+            resolve_highlights(
+                &mut site,
                 &highlights,
-                known,
+                &folders,
                 &sources,
                 &mut diagnostics,
                 today,
-                site.config.language,
             );
-            highlight::check_public(&site, &mut diagnostics);
             consistency::check(&site, &mut diagnostics);
             timeline::check(&site, &mut diagnostics);
         });
@@ -157,20 +151,14 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
                             today,
                             keep_reports,
                         );
-                        let known = highlight::Known {
-                            units: &site.units,
-                            catalogue: &site.catalogue,
-                            folders: &folders,
-                        };
-                        site.highlights = highlight::resolve(
+                        resolve_highlights(
+                            &mut site,
                             &highlights,
-                            known,
+                            &folders,
                             &sources,
                             &mut diagnostics,
                             today,
-                            site.config.language,
                         );
-                        highlight::check_public(&site, &mut diagnostics);
                         Some(site)
                     })
                     .collect();
@@ -201,6 +189,32 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
         timings,
         rounds,
     }
+}
+
+/// Resolves a round's highlights against its units and catalogue, and
+/// warns about public highlights the press build will cut.
+fn resolve_highlights(
+    site: &mut Site,
+    highlights: &[load::HighlightSource],
+    folders: &[String],
+    sources: &Sources,
+    diagnostics: &mut Diagnostics,
+    today: jiff::civil::Date,
+) {
+    let known = highlight::Known {
+        units: &site.units,
+        catalogue: &site.catalogue,
+        folders,
+    };
+    site.highlights = highlight::resolve(
+        highlights,
+        known,
+        sources,
+        diagnostics,
+        today,
+        site.config.language,
+    );
+    highlight::check_public(site, diagnostics);
 }
 
 /// Resolves and checks a round that is not the current one. Only the

@@ -242,30 +242,25 @@ struct Memory<'a> {
 
 impl Memory<'_> {
     fn push(&self, path: &str, bytes: Arc<[u8]>) -> Result<(), Diagnostic> {
-        self.files
-            .lock()
-            .map_err(|_| {
-                Diagnostic::error(
-                    Msg::new("render_thread_failed"),
-                    Msg::new("render_thread_failed_hint"),
-                )
-            })?
-            .push((Arc::<str>::from(path), bytes));
+        locked(&self.files)?.push((Arc::<str>::from(path), bytes));
         Ok(())
     }
 
     fn push_key(&self, path: &str, key: Key) -> Result<(), Diagnostic> {
-        self.keys
-            .lock()
-            .map_err(|_| {
-                Diagnostic::error(
-                    Msg::new("render_thread_failed"),
-                    Msg::new("render_thread_failed_hint"),
-                )
-            })?
-            .push((Arc::<str>::from(path), key));
+        locked(&self.keys)?.push((Arc::<str>::from(path), key));
         Ok(())
     }
+}
+
+/// The list behind `mutex`; an error when a rendering thread panicked
+/// while it held it.
+fn locked<T>(mutex: &Mutex<T>) -> Result<std::sync::MutexGuard<'_, T>, Diagnostic> {
+    mutex.lock().map_err(|_| {
+        Diagnostic::error(
+            Msg::new("render_thread_failed"),
+            Msg::new("render_thread_failed_hint"),
+        )
+    })
 }
 
 impl Sink for Memory<'_> {

@@ -110,7 +110,7 @@ fn warnings_pass_unless_denied() {
     let build = ketqua(dir.path(), &["build"]);
     assert_eq!(build.code, 0);
     // The fixture has one warning of its own (a stated result that disagrees).
-    assert_has(&build.stdout, "2 warnings");
+    assert_has(&build.stdout, "2 cảnh báo");
     let strict = dir.path().join("strict");
     let denied = ketqua(
         dir.path(),

@@ -400,7 +400,7 @@ fn static_files_may_not_replace_generated_pages() {
     assert_eq!(read(&out.join("robots.txt")), "ok");
     let files = snapshot(&out).len() - 1; // less the build marker
     assert!(
-        run.stdout.contains(&format!("{files} files")),
+        run.stdout.contains(&format!("{files} tệp")),
         "{files}: {}",
         run.stdout
     );
