@@ -89,9 +89,16 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
         let folders = source.unit_folders.clone();
         // With rounds, the current round's source takes the place of the
         // site's; the others are resolved after it.
+        // Without site.toml's values (it could not be read) the model takes
+        // defaults; what the dates rules would say of them follows from
+        // that error.
+        let config_failed = source.config.is_none();
         let declared = round::resolve(source.config.as_ref(), &mut diagnostics);
         // Each round's highlights, by the round's index.
-        let belongs = round::highlight_rounds(declared.as_ref(), &highlights, &mut diagnostics);
+        let mut belongs = Vec::new();
+        unless_caused(config_failed, &mut diagnostics, |d| {
+            belongs = round::highlight_rounds(declared.as_ref(), &highlights, d);
+        });
         let count = declared.as_ref().map_or(1, |d| d.list.len());
         let mut by_round: Vec<Vec<load::HighlightSource>> =
             (0..count).map(|_| Vec::new()).collect();
@@ -111,7 +118,9 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
             (declared, others)
         });
         if others.is_none() {
-            round::check_folders(None, &source.round_units, &mut diagnostics);
+            unless_caused(config_failed, &mut diagnostics, |d| {
+                round::check_folders(None, &source.round_units, d);
+            });
         }
         let mut site = timings.time("model", || {
             model::resolve(
@@ -133,7 +142,9 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
                 today,
             );
             consistency::check(&site, &mut diagnostics);
-            timeline::check(&site, &mut diagnostics);
+            unless_caused(config_failed, &mut diagnostics, |d| {
+                timeline::check(&site, d);
+            });
         });
         rounds = others.map(|(declared, others)| {
             timings.time("rounds", || {
@@ -188,6 +199,23 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
         theme,
         timings,
         rounds,
+    }
+}
+
+/// Runs `check` into `diagnostics`, or, when `caused` (an error already
+/// told makes what it would find meaningless), only counts its findings as
+/// suppressed.
+fn unless_caused(
+    caused: bool,
+    diagnostics: &mut Diagnostics,
+    check: impl FnOnce(&mut Diagnostics),
+) {
+    if caused {
+        let mut following = Diagnostics::default();
+        check(&mut following);
+        following.iter().for_each(|_| diagnostics.suppress());
+    } else {
+        check(diagnostics);
     }
 }
 

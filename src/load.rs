@@ -184,6 +184,12 @@ pub(crate) struct RawRound {
     /// The round's figures are invented (an example).
     #[serde(default)]
     pub illustrative: bool,
+    /// The site's description for this round, when it differs.
+    pub description: Option<String>,
+    /// The plan this round's review follows (`[review] plan` for it).
+    pub plan: Option<String>,
+    /// The press site's title and description for this round.
+    pub public: Option<RawPublicProfile>,
 }
 
 /// `[public]` in site.toml: what the press site says about itself where it
@@ -418,6 +424,17 @@ const CONFIG_SCHEMA: Schema = Table(&[
                 ]),
             ),
             ("illustrative", Value),
+            ("description", Value),
+            ("plan", Value),
+            (
+                "public",
+                Table(&[
+                    ("title", Value),
+                    ("subtitle", Value),
+                    ("description", Value),
+                    ("base_url", Value),
+                ]),
+            ),
         ])),
     ),
     ("current_round", Value),

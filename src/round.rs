@@ -295,8 +295,8 @@ pub(crate) fn own_files(source: &SiteSource) -> std::collections::HashSet<FileId
         .collect()
 }
 
-/// A round's dates and title in place of `[review]`'s, `[deadlines]`' and
-/// the site's.
+/// A round's dates, title, description, plan and press profile in place of
+/// `[review]`'s, `[deadlines]`', the site's and `[public]`'s.
 fn apply(config: &mut RawConfig, raw: RawRound) {
     if let Some(cutoff) = raw.cutoff {
         config.review.cutoff = cutoff;
@@ -312,6 +312,18 @@ fn apply(config: &mut RawConfig, raw: RawRound) {
     }
     if let Some(title) = raw.title {
         config.title = Spanned::new(config.title.span(), title);
+    }
+    if let Some(description) = raw.description {
+        config.description = description;
+    }
+    if let Some(plan) = raw.plan {
+        config.review.plan = plan;
+    }
+    if let Some(public) = raw.public {
+        let own = &mut config.public;
+        own.title = public.title.or(own.title.take());
+        own.subtitle = public.subtitle.or(own.subtitle.take());
+        own.description = public.description.or(own.description.take());
     }
 }
 

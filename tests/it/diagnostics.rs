@@ -123,6 +123,23 @@ fn a_catalogue_that_cannot_be_read_is_the_one_error() {
 }
 
 /// The preview's overlay shows the cause, not what follows from it.
+/// A site.toml that cannot be read is the cause: the dates its defaults
+/// would give (a cut-off of 1/1/2000) are not told as problems of the units.
+#[test]
+fn a_site_toml_that_cannot_be_read_hides_what_its_defaults_would_say() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_example(dir.path());
+    let config = dir.path().join("site.toml");
+    let text = fs::read_to_string(&config).unwrap();
+    fs::write(&config, format!("unknown_key = 1\n{text}")).unwrap();
+    let run = ketqua(dir.path(), &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_has(&run.stderr, "site.toml:1:1");
+    // The example's periods end in 2022, after a default cut-off.
+    assert!(!run.stderr.contains("1/1/2000"), "{}", run.stderr);
+    assert_has(&run.stderr, "vấn đề không in: là hệ quả của");
+}
+
 #[test]
 fn the_overlay_shows_the_cause() {
     let dir = clean_site(&[]);
