@@ -530,9 +530,8 @@ pub(crate) fn direction_key(d: Direction) -> &'static str {
 
 /// Every round's figures in one long table for analysts (`rounds.csv`,
 /// `rounds.json`): a row per unit, indicator and round, in the year of the
-/// round's cut-off, with its status; then the yearly figures, one series
-/// across rounds (a later round's figure for a year replaces an earlier
-/// one's), without a status.
+/// round's cut-off, with its status; then each round's own yearly figures,
+/// under that round, without a status.
 pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Table {
     let mut t = Table::labelled(
         strings,
@@ -545,9 +544,9 @@ pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Ta
             ("status", "export_status"),
         ],
     );
-    let mut yearly: std::collections::BTreeMap<(String, String, i32), (String, Decimal)> =
+    let mut yearly: std::collections::BTreeMap<(String, String, usize, i32), (String, Decimal)> =
         std::collections::BTreeMap::new();
-    for (round, site) in rounds {
+    for (order, (round, site)) in rounds.iter().enumerate() {
         let year = i64::from(site.config.cutoff.year());
         for unit in &site.units {
             for ind in crate::round::flatten(&unit.indicators) {
@@ -565,14 +564,14 @@ pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Ta
                 ]);
                 for (y, v) in &ind.actuals {
                     yearly.insert(
-                        (unit.id.clone(), ind.id.to_string(), *y),
+                        (unit.id.clone(), ind.id.to_string(), order, *y),
                         (round.id.clone(), *v),
                     );
                 }
             }
         }
     }
-    for ((unit, indicator, year), (round, value)) in yearly {
+    for ((unit, indicator, _, year), (round, value)) in yearly {
         t.rows.push(vec![
             Cell::text(unit),
             Cell::text(indicator),

@@ -295,6 +295,34 @@ fn the_long_export_has_a_row_per_unit_indicator_and_round() {
     );
 }
 
+/// Each round's yearly figures stay under that round, even when two rounds
+/// give a year the same figure.
+#[test]
+fn each_rounds_yearly_figures_are_listed_under_that_round() {
+    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    let unit = dir.path().join("content/units/huyen-a/unit.toml");
+    let yearly = |t: String| {
+        t.replacen(
+            "stated = \"Vượt\"\n",
+            "stated = \"Vượt\"\n\n[indicators.actuals]\n2021 = 97\n2022 = 98\n",
+            1,
+        )
+    };
+    fs::write(&unit, yearly(read(&unit))).unwrap();
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let out = build_ok(dir.path());
+    let csv = read(&out.join("rounds.csv"));
+    for round in ["so-ket", "tong-ket"] {
+        assert_has(&csv, &format!("huyen-a,1,{round},2021,97,\r\n"));
+        assert_has(&csv, &format!("huyen-a,1,{round},2022,98,\r\n"));
+    }
+    let json = read(&out.join("rounds.json"));
+    assert_has(
+        &json,
+        r#"{"unit":"huyen-a","indicator":"1","round":"so-ket","year":2021,"value":97,"status":null}"#,
+    );
+}
+
 #[test]
 fn the_press_site_has_the_other_rounds_as_an_archive_but_no_comparison() {
     let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
