@@ -89,6 +89,40 @@ fn earlier_round_pages_live_under_rounds_id_with_a_switcher_both_ways() {
     );
 }
 
+/// A unit page's trajectories: each chart captioned with its indicator,
+/// its bars counted and scaled as rounds, the section in the page's
+/// contents.
+#[test]
+fn a_unit_pages_trajectories_name_their_indicator_and_count_rounds() {
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let out = build_ok(dir.path());
+    let page = read(&out.join("units/dang-bo-khoi.html"));
+    assert_has(
+        &page,
+        r##"<li><a href="#qua-cac-dot">Across the review rounds</a></li>"##,
+    );
+    let section = &page[page.find(r#"id="qua-cac-dot""#).unwrap()..];
+    assert_has(
+        section,
+        "<figcaption>1. Trên 95% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ chính trị</figcaption>",
+    );
+    assert_has(section, "Each round on its own scale, from 0");
+    assert!(!section.contains("Each indicator on its own scale"));
+    assert_has(section, "across the rounds: 2 rounds");
+    // The units that reported in one round only have no such entry.
+    for entry in fs::read_dir(out.join("units")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.ends_with("dang-bo-khoi.html") {
+            continue;
+        }
+        assert!(
+            !read(&path).contains(r##"href="#qua-cac-dot""##),
+            "{path:?}"
+        );
+    }
+}
+
 #[test]
 fn a_unit_without_a_folder_for_a_round_has_not_reported_in_it() {
     let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
