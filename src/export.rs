@@ -506,17 +506,26 @@ pub(crate) fn round_changes(after: &Site, changes: &[Change], strings: &Strings)
         let unit = &after.units[c.unit];
         t.rows.push(vec![
             Cell::text(&unit.id),
-            Cell::text(&unit.name),
+            Cell::text(unit.display_name()),
             Cell::text(&c.indicator),
             Cell::text(&c.description),
-            c.before_value.map_or(Cell::Empty, Cell::Decimal),
+            round_value(c.before_value, &c.before_actual),
             Cell::text(c.before.key()),
-            c.after_value.map_or(Cell::Empty, Cell::Decimal),
+            round_value(c.after_value, &c.after_actual),
             Cell::text(c.after.key()),
             Cell::text(c.direction().map_or("", direction_key)),
         ]);
     }
     t
+}
+
+/// An indicator's figure in a round's export: the figure assessed, or the
+/// one reported (a yes/no indicator's true or false).
+fn round_value(shown: Option<Decimal>, actual: &Option<Figure>) -> Cell {
+    match shown {
+        Some(shown) => Cell::Decimal(shown),
+        None => figure(actual),
+    }
 }
 
 /// A [`Direction`]'s stable key.
@@ -550,10 +559,7 @@ pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Ta
         let year = i64::from(site.config.cutoff.year());
         for unit in &site.units {
             for ind in crate::round::flatten(&unit.indicators) {
-                let value = match ind.assessment.shown {
-                    Some(shown) => Cell::Decimal(shown),
-                    None => figure(&ind.actual),
-                };
+                let value = round_value(ind.assessment.shown, &ind.actual);
                 t.rows.push(vec![
                     Cell::text(&unit.id),
                     Cell::text(ind.id.as_str()),

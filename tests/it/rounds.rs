@@ -277,10 +277,17 @@ fn a_problem_in_a_round_file_is_reported_once_at_its_file() {
 #[test]
 fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
     let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    // A yes/no duty, not done at mid-term and done at the end of the term.
+    let unit = dir.path().join("content/units/huyen-a/unit.toml");
+    let duty = "\n[[indicators]]\nid = \"9\"\ndescription = \"Hoàn thành tốt nhiệm vụ\"\n\
+                target = \"yes\"\nactual = false\n";
+    fs::write(&unit, format!("{}{duty}", read(&unit))).unwrap();
     // Indicator 1 falls from exceeded (98 > 95%) to not achieved (93);
     // huyen-a sends late again (deadline 31/5/2025).
     round_folder(dir.path(), "huyen-a", "tong-ket", |t| {
-        end_of_term(t).replace("submitted = 2025-05-30", "submitted = 2025-06-10")
+        end_of_term(t)
+            .replace("submitted = 2025-05-30", "submitted = 2025-06-10")
+            .replace("actual = false", "actual = true")
     });
     let out = build_ok(dir.path());
     let page = read(&out.join("compare.html"));
@@ -295,11 +302,17 @@ fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
         r#"<a href="rounds/tong-ket/units/dang-bo-khoi.html">Đảng bộ Khối</a>"#,
     );
     let csv = read(&out.join("compare.csv"));
+    // The unit by the name its pages give it.
+    assert_has(&csv, "huyen-a,Đảng bộ Khối,1,");
+    assert_has(&csv, ",98,exceeded,93,not-achieved,worsened\r\n");
+    // A yes/no figure as in rounds.csv.
     assert_has(
         &csv,
-        "huyen-a,Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh,1,",
+        "huyen-a,Đảng bộ Khối,9,Hoàn thành tốt nhiệm vụ,false,",
     );
-    assert_has(&csv, ",98,exceeded,93,not-achieved,worsened\r\n");
+    assert_has(&csv, ",true,achieved,improved\r\n");
+    let long = read(&out.join("rounds.csv"));
+    assert_has(&long, "huyen-a,9,so-ket,2023,false,not-achieved\r\n");
     let json = read(&out.join("compare.json"));
     assert_has(
         &json,
