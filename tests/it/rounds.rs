@@ -292,6 +292,11 @@ fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
     let out = build_ok(dir.path());
     let page = read(&out.join("compare.html"));
     assert_has(&page, "Worsened</span></td>");
+    // On a phone each row is a card, its figures labelled.
+    assert_has(
+        &page,
+        r#"<td class="num" data-label="Earlier round: Sơ kết giữa nhiệm kỳ">98 "#,
+    );
     // Rolled up by level: the one change, at the district level.
     let levels = &page[page.find(r#"id="theo-cap""#).unwrap()..];
     let levels = &levels[..levels.find("</table>").unwrap()];
