@@ -407,8 +407,8 @@ pub(crate) fn changes(before: &Site, after: &Site) -> Vec<Change> {
                 after: ind.assessment.status,
                 before_value: old.assessment.shown,
                 after_value: ind.assessment.shown,
-                before_actual: old.actual.clone(),
-                after_actual: ind.actual.clone(),
+                before_actual: old.actual,
+                after_actual: ind.actual,
             });
         }
     }
