@@ -506,17 +506,26 @@ pub(crate) fn round_changes(after: &Site, changes: &[Change], strings: &Strings)
         let unit = &after.units[c.unit];
         t.rows.push(vec![
             Cell::text(&unit.id),
-            Cell::text(&unit.name),
+            Cell::text(unit.display_name()),
             Cell::text(&c.indicator),
             Cell::text(&c.description),
-            c.before_value.map_or(Cell::Empty, Cell::Decimal),
+            round_value(c.before_value, &c.before_actual),
             Cell::text(c.before.key()),
-            c.after_value.map_or(Cell::Empty, Cell::Decimal),
+            round_value(c.after_value, &c.after_actual),
             Cell::text(c.after.key()),
             Cell::text(c.direction().map_or("", direction_key)),
         ]);
     }
     t
+}
+
+/// An indicator's figure in a round's export: the figure assessed, or the
+/// one reported (a yes/no indicator's true or false).
+fn round_value(shown: Option<Decimal>, actual: &Option<Figure>) -> Cell {
+    match shown {
+        Some(shown) => Cell::Decimal(shown),
+        None => figure(actual),
+    }
 }
 
 /// A [`Direction`]'s stable key.
@@ -530,9 +539,8 @@ pub(crate) fn direction_key(d: Direction) -> &'static str {
 
 /// Every round's figures in one long table for analysts (`rounds.csv`,
 /// `rounds.json`): a row per unit, indicator and round, in the year of the
-/// round's cut-off, with its status; then the yearly figures, one series
-/// across rounds (a later round's figure for a year replaces an earlier
-/// one's), without a status.
+/// round's cut-off, with its status; then each round's own yearly figures,
+/// under that round, without a status.
 pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Table {
     let mut t = Table::labelled(
         strings,
@@ -545,16 +553,13 @@ pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Ta
             ("status", "export_status"),
         ],
     );
-    let mut yearly: std::collections::BTreeMap<(String, String, i32), (String, Decimal)> =
+    let mut yearly: std::collections::BTreeMap<(String, String, usize, i32), (String, Decimal)> =
         std::collections::BTreeMap::new();
-    for (round, site) in rounds {
+    for (order, (round, site)) in rounds.iter().enumerate() {
         let year = i64::from(site.config.cutoff.year());
         for unit in &site.units {
             for ind in crate::round::flatten(&unit.indicators) {
-                let value = match ind.assessment.shown {
-                    Some(shown) => Cell::Decimal(shown),
-                    None => figure(&ind.actual),
-                };
+                let value = round_value(ind.assessment.shown, &ind.actual);
                 t.rows.push(vec![
                     Cell::text(&unit.id),
                     Cell::text(ind.id.as_str()),
@@ -565,14 +570,14 @@ pub(crate) fn across_rounds(rounds: &[(&Round, &Site)], strings: &Strings) -> Ta
                 ]);
                 for (y, v) in &ind.actuals {
                     yearly.insert(
-                        (unit.id.clone(), ind.id.to_string(), *y),
+                        (unit.id.clone(), ind.id.to_string(), order, *y),
                         (round.id.clone(), *v),
                     );
                 }
             }
         }
     }
-    for ((unit, indicator, year), (round, value)) in yearly {
+    for ((unit, indicator, _, year), (round, value)) in yearly {
         t.rows.push(vec![
             Cell::text(unit),
             Cell::text(indicator),

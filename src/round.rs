@@ -363,6 +363,10 @@ pub(crate) struct Change {
     pub after: Status,
     pub before_value: Option<rust_decimal::Decimal>,
     pub after_value: Option<rust_decimal::Decimal>,
+    /// The figures as reported, for the export (a yes/no indicator has no
+    /// `*_value`).
+    pub before_actual: Option<crate::target::Figure>,
+    pub after_actual: Option<crate::target::Figure>,
 }
 
 /// Which way a status moved between two rounds.
@@ -415,6 +419,8 @@ pub(crate) fn changes(before: &Site, after: &Site) -> Vec<Change> {
                 after: ind.assessment.status,
                 before_value: old.assessment.shown,
                 after_value: ind.assessment.shown,
+                before_actual: old.actual,
+                after_actual: ind.actual,
             });
         }
     }
@@ -463,6 +469,8 @@ mod tests {
             after,
             before_value: None,
             after_value: None,
+            before_actual: None,
+            after_actual: None,
         }
     }
 

@@ -244,7 +244,7 @@ pub(crate) fn unit_rounds(
         for unit in &other.units {
             let ids = unit.indicators.iter().flat_map(|i| i.components());
             for (ind, mut row) in ids.zip(bullet_rows(unit, places, strings)) {
-                row.label = format!("{} ({})", round.name, vi::format_date(other.config.cutoff));
+                row.label = round_label(&round.name, other.config.cutoff);
                 row.url = None;
                 bars.entry((unit.id.as_str(), ind.id.to_string()))
                     .or_default()
@@ -288,6 +288,17 @@ pub(crate) fn unit_rounds(
         );
     }
     out
+}
+
+/// A round's name with its cut-off date: "Sơ kết giữa nhiệm kỳ (30/6/2023)";
+/// a name that already ends in brackets takes the date inside them,
+/// "Tổng kết nhiệm kỳ (minh họa, 31/3/2025)".
+fn round_label(name: &str, cutoff: jiff::civil::Date) -> String {
+    let date = vi::format_date(cutoff);
+    match name.trim_end().strip_suffix(')') {
+        Some(open) if open.contains('(') => format!("{open}, {date})"),
+        _ => format!("{name} ({date})"),
+    }
 }
 
 /// A change as a table row, its unit linked under `base`.
@@ -360,7 +371,7 @@ pub(crate) fn indicator_rounds(
                     .map(|i| i.assessment.status)
                     .collect();
                 StackedRow {
-                    label: format!("{} ({})", round.name, vi::format_date(other.config.cutoff)),
+                    label: round_label(&round.name, other.config.cutoff),
                     url: None,
                     segments: statuses
                         .iter()
@@ -401,4 +412,22 @@ pub(crate) fn indicator_rounds(
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round_label;
+
+    #[test]
+    fn a_round_label_has_one_pair_of_brackets() {
+        let day = jiff::civil::date(2025, 3, 31);
+        assert_eq!(
+            round_label("Tổng kết nhiệm kỳ (minh họa)", day),
+            "Tổng kết nhiệm kỳ (minh họa, 31/3/2025)"
+        );
+        assert_eq!(
+            round_label("Sơ kết giữa nhiệm kỳ", day),
+            "Sơ kết giữa nhiệm kỳ (31/3/2025)"
+        );
+    }
 }

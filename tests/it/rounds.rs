@@ -89,6 +89,40 @@ fn earlier_round_pages_live_under_rounds_id_with_a_switcher_both_ways() {
     );
 }
 
+/// A unit page's trajectories: each chart captioned with its indicator,
+/// its bars counted and scaled as rounds, the section in the page's
+/// contents.
+#[test]
+fn a_unit_pages_trajectories_name_their_indicator_and_count_rounds() {
+    let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let out = build_ok(dir.path());
+    let page = read(&out.join("units/dang-bo-khoi.html"));
+    assert_has(
+        &page,
+        r##"<li><a href="#qua-cac-dot">Across the review rounds</a></li>"##,
+    );
+    let section = &page[page.find(r#"id="qua-cac-dot""#).unwrap()..];
+    assert_has(
+        section,
+        "<figcaption>1. Trên 95% tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ chính trị</figcaption>",
+    );
+    assert_has(section, "Each round on its own scale, from 0");
+    assert!(!section.contains("Each indicator on its own scale"));
+    assert_has(section, "across the rounds: 2 rounds");
+    // The units that reported in one round only have no such entry.
+    for entry in fs::read_dir(out.join("units")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.ends_with("dang-bo-khoi.html") {
+            continue;
+        }
+        assert!(
+            !read(&path).contains(r##"href="#qua-cac-dot""##),
+            "{path:?}"
+        );
+    }
+}
+
 #[test]
 fn a_unit_without_a_folder_for_a_round_has_not_reported_in_it() {
     let dir = with_rounds(TWO_ROUNDS, Some("tong-ket"));
@@ -243,14 +277,26 @@ fn a_problem_in_a_round_file_is_reported_once_at_its_file() {
 #[test]
 fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
     let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    // A yes/no duty, not done at mid-term and done at the end of the term.
+    let unit = dir.path().join("content/units/huyen-a/unit.toml");
+    let duty = "\n[[indicators]]\nid = \"9\"\ndescription = \"Hoàn thành tốt nhiệm vụ\"\n\
+                target = \"yes\"\nactual = false\n";
+    fs::write(&unit, format!("{}{duty}", read(&unit))).unwrap();
     // Indicator 1 falls from exceeded (98 > 95%) to not achieved (93);
     // huyen-a sends late again (deadline 31/5/2025).
     round_folder(dir.path(), "huyen-a", "tong-ket", |t| {
-        end_of_term(t).replace("submitted = 2025-05-30", "submitted = 2025-06-10")
+        end_of_term(t)
+            .replace("submitted = 2025-05-30", "submitted = 2025-06-10")
+            .replace("actual = false", "actual = true")
     });
     let out = build_ok(dir.path());
     let page = read(&out.join("compare.html"));
     assert_has(&page, "Worsened</span></td>");
+    // On a phone each row is a card, its figures labelled.
+    assert_has(
+        &page,
+        r#"<td class="num" data-label="Earlier round: Sơ kết giữa nhiệm kỳ">98 "#,
+    );
     // Rolled up by level: the one change, at the district level.
     let levels = &page[page.find(r#"id="theo-cap""#).unwrap()..];
     let levels = &levels[..levels.find("</table>").unwrap()];
@@ -261,11 +307,17 @@ fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
         r#"<a href="rounds/tong-ket/units/dang-bo-khoi.html">Đảng bộ Khối</a>"#,
     );
     let csv = read(&out.join("compare.csv"));
+    // The unit by the name its pages give it.
+    assert_has(&csv, "huyen-a,Đảng bộ Khối,1,");
+    assert_has(&csv, ",98,exceeded,93,not-achieved,worsened\r\n");
+    // A yes/no figure as in rounds.csv.
     assert_has(
         &csv,
-        "huyen-a,Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh,1,",
+        "huyen-a,Đảng bộ Khối,9,Hoàn thành tốt nhiệm vụ,false,",
     );
-    assert_has(&csv, ",98,exceeded,93,not-achieved,worsened\r\n");
+    assert_has(&csv, ",true,achieved,improved\r\n");
+    let long = read(&out.join("rounds.csv"));
+    assert_has(&long, "huyen-a,9,so-ket,2023,false,not-achieved\r\n");
     let json = read(&out.join("compare.json"));
     assert_has(
         &json,
@@ -292,6 +344,34 @@ fn the_long_export_has_a_row_per_unit_indicator_and_round() {
     assert_has(
         &json,
         r#"{"unit":"huyen-a","indicator":"1","round":"tong-ket","year":2025,"value":93,"status":"not-achieved"}"#,
+    );
+}
+
+/// Each round's yearly figures stay under that round, even when two rounds
+/// give a year the same figure.
+#[test]
+fn each_rounds_yearly_figures_are_listed_under_that_round() {
+    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    let unit = dir.path().join("content/units/huyen-a/unit.toml");
+    let yearly = |t: String| {
+        t.replacen(
+            "stated = \"Vượt\"\n",
+            "stated = \"Vượt\"\n\n[indicators.actuals]\n2021 = 97\n2022 = 98\n",
+            1,
+        )
+    };
+    fs::write(&unit, yearly(read(&unit))).unwrap();
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let out = build_ok(dir.path());
+    let csv = read(&out.join("rounds.csv"));
+    for round in ["so-ket", "tong-ket"] {
+        assert_has(&csv, &format!("huyen-a,1,{round},2021,97,\r\n"));
+        assert_has(&csv, &format!("huyen-a,1,{round},2022,98,\r\n"));
+    }
+    let json = read(&out.join("rounds.json"));
+    assert_has(
+        &json,
+        r#"{"unit":"huyen-a","indicator":"1","round":"so-ket","year":2021,"value":97,"status":null}"#,
     );
 }
 
