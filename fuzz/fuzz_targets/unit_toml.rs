@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
     // huyen-a has a parent, a child and a report: the model links all three.
     std::fs::write(root.join("content/units/huyen-a/unit.toml"), data).expect("a write");
     // The fixture's site.toml sets `as_of`; this date is only its fallback.
-    let (preview, outcome) = Preview::new(root, jiff::civil::date(2023, 9, 15));
+    let (preview, outcome) = Preview::new(root, jiff::civil::date(2023, 9, 15), false);
     let output = preview.output();
     if !outcome.ok {
         let problems = output.problems.as_deref().unwrap_or_default();

@@ -230,7 +230,7 @@ fuzz_target!(|data: &[u8]| {
     let before = snapshot(&output);
 
     let today = jiff::civil::date(2023, 9, 15);
-    let (_, outcome) = Preview::new(root, today);
+    let (_, outcome) = Preview::new(root, today, false);
     let options = BuildOptions {
         root: root.to_path_buf(),
         output: output.clone(),
