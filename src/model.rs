@@ -180,6 +180,21 @@ pub struct Unit {
     pub public: bool,
     /// What its report states as its overall result (`stated_overall`).
     pub stated_overall: Option<StatedOverall>,
+    /// Hashes of the files the unit is made from, as read: with the
+    /// site's configuration and catalogue, all that a resolved unit
+    /// depends on. Part of the pages' keys (`render/keyed.rs`).
+    pub files_key: FilesKey,
+}
+
+/// [`Unit::files_key`]: unit.toml's hash apart from the report's, since
+/// only the unit's own page shows its report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FilesKey {
+    /// unit.toml, and whether the unit stands in its round by its identity
+    /// alone.
+    pub toml: u128,
+    /// The report, when there is one.
+    pub report: Option<u128>,
 }
 
 /// A unit's fact that `illustrative_fields` can mark as invented, when the
@@ -526,7 +541,8 @@ pub(crate) fn resolve(
             let text = files.report.zip(report.as_deref());
             let unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
                 let level = Level::parse(src.data.level.get_ref());
-                let unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
+                let mut unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
+                unit.files_key = files_key(&toml, text.map(|(_, text)| text), files.identity_only);
                 if let Some((file, text)) = text {
                     check_report(&unit, file, text, &mut local);
                 }
@@ -1070,7 +1086,25 @@ fn resolve_unit(
             text: s.get_ref().trim().to_string(),
             span: s.span(),
         }),
+        files_key: FilesKey::default(),
     })
+}
+
+/// [`Unit::files_key`]: each text with its length before it.
+fn files_key(toml: &str, report: Option<&str>, identity_only: bool) -> FilesKey {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let hash = |flag: u8, text: &str| {
+        let mut h = SipHasher13::new();
+        h.write_u8(flag);
+        h.write_u64(text.len() as u64);
+        h.write(text.as_bytes());
+        h.finish128().as_u128()
+    };
+    FilesKey {
+        toml: hash(u8::from(identity_only), toml),
+        report: report.map(|text| hash(0, text)),
+    }
 }
 
 /// `illustrative_fields`: each name must be a field that can be marked,

@@ -127,6 +127,7 @@ fn public_unit(
             .collect(),
         report,
         report_file: None,
+        files_key: unit.files_key,
         members_span: None,
         organisations_span: None,
         name_span: 0..0,

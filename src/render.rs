@@ -514,26 +514,57 @@ impl<'a> Renderer<'a> {
         advance: &(dyn Fn() + Sync),
     ) -> Result<(), Diagnostic> {
         let shared = self.shared_key(theme, sources);
+        let model_keys = sink
+            .keyed()
+            .then(|| self.work.keys.time(|| self.model_keys(&shared)))
+            .flatten();
         pages.par_iter().try_for_each(|page| {
+            let key = Renderer::model_key(page, model_keys.as_ref());
             // The page's time is the template's: it is written as it is
             // rendered (see `Sink::write_with`).
             self.work
                 .templates
-                .time(|| self.write_page(page, &shared, theme, sources, sink))?;
+                .time(|| self.write_page(page, &shared, key, theme, sources, sink))?;
             advance();
-            if let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) {
-                let (csv_bytes, json_bytes) = self.work.exports.time(|| {
-                    let table = self.export_table(export);
-                    (table.to_csv(), table.to_json())
-                });
-                self.work.write.time(|| sink.write(&csv, &csv_bytes))?;
-                advance();
-                self.work.write.time(|| sink.write(&json, &json_bytes))?;
+            let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) else {
+                return Ok(());
+            };
+            // An export is made from what its page shows: under a model
+            // key, it is carried over with its page.
+            let table = std::sync::OnceLock::new();
+            let bytes = |csv: bool| {
+                let table =
+                    table.get_or_init(|| self.work.exports.time(|| self.export_table(export)));
+                self.work
+                    .exports
+                    .time(|| if csv { table.to_csv() } else { table.to_json() })
+            };
+            for (path, is_csv) in [(&csv, true), (&json, false)] {
+                match key {
+                    Some(key) => self.work.write.time(|| {
+                        sink.write_keyed(path, keyed::export_key(key, path), &mut |out| {
+                            out.write_all(&bytes(is_csv))
+                                .map_err(|e| write_failed(path, &e))
+                        })
+                    })?,
+                    None => {
+                        let made = bytes(is_csv);
+                        self.work.write.time(|| sink.write(path, &made))?;
+                    }
+                }
                 advance();
             }
             Ok(())
         })
     }
+}
+
+/// A file's bytes that could not be handed to the sink's writer.
+fn write_failed(path: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        Msg::new("cannot_write").arg("err", format!("{path}: {err}")),
+        Msg::new("cannot_write_hint"),
+    )
 }
 
 /// Escapes strings for HTML ([`crate::escape::Html`]) like minijinja's

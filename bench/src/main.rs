@@ -38,6 +38,12 @@ struct RunArgs {
     /// builds into fresh folders (0: none).
     #[arg(long, default_value_t = 3)]
     rebuilds: usize,
+    /// Edits timed after the rebuilds (0: none): each edits one unit's
+    /// report, then another unit's `members`, in the ketqua site and in
+    /// both Hugo twins alike, and times ketqua's incremental build over its
+    /// previous output against each twin's rebuild of the same edit.
+    #[arg(long, default_value_t = 0)]
+    edits: usize,
     /// Seed of the generated content.
     #[arg(long, default_value_t = 2023)]
     seed: u64,
@@ -68,7 +74,8 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         hugo_full: Option<PathBuf>,
     },
-    /// Time `ketqua serve`: saving a report to the reload event at the page.
+    /// Time `ketqua serve`: saving a report (or a unit.toml) to the reload
+    /// event at the page.
     Serve {
         #[arg(long, default_value_t = 10_000)]
         units: usize,
@@ -77,6 +84,9 @@ enum Cmd {
         /// Reports saved, one after another.
         #[arg(long, default_value_t = 40)]
         edits: usize,
+        /// Save units' unit.toml (a figure changed) instead of reports.
+        #[arg(long)]
+        unit_toml: bool,
     },
 }
 
@@ -92,7 +102,12 @@ fn main() -> ExitCode {
         }) => generate(Spec { units, seed }, &out, hugo.as_deref()).and_then(|()| {
             hugo_full.map_or(Ok(()), |dir| generate_full(Spec { units, seed }, &dir))
         }),
-        Some(Cmd::Serve { units, seed, edits }) => serve_bench(Spec { units, seed }, edits),
+        Some(Cmd::Serve {
+            units,
+            seed,
+            edits,
+            unit_toml,
+        }) => serve_bench(Spec { units, seed }, edits, unit_toml),
         None => run(&cli.run),
     };
     match result {
@@ -147,7 +162,7 @@ fn generate_full(spec: Spec, dir: &Path) -> Result<(), String> {
 }
 
 /// Generates (once) the site of `spec` and times `ketqua serve` on it.
-fn serve_bench(spec: Spec, edits: usize) -> Result<(), String> {
+fn serve_bench(spec: Spec, edits: usize, unit_toml: bool) -> Result<(), String> {
     let work = repo().join(format!("target/bench/serve-{}-{}", spec.units, spec.seed));
     let site = work.join("site");
     if !work.join("generated").exists() {
@@ -156,7 +171,7 @@ fn serve_bench(spec: Spec, edits: usize) -> Result<(), String> {
         std::fs::write(work.join("generated"), "").map_err(|e| e.to_string())?;
     }
     let ketqua = ketqua_binary()?;
-    serve::run(&ketqua, &site, spec.units, edits)
+    serve::run(&ketqua, &site, spec.units, edits, unit_toml)
 }
 
 /// The workspace root (the benchmark lives in `bench/`).
@@ -489,6 +504,118 @@ fn run(args: &RunArgs) -> Result<(), String> {
         print_table(&rebuilds, spec.units);
     }
 
+    if args.edits > 0 {
+        let twins = [hugo_site.clone(), hugo_full_site.clone()];
+        // The units with a report, in a fixed order.
+        let mut ids: Vec<String> = std::fs::read_dir(site.join("content/units"))
+            .map_err(|e| e.to_string())?
+            .filter_map(Result::ok)
+            .filter(|e| e.path().join("report.md").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        ids.sort();
+        if ids.is_empty() {
+            return Err("the generated site has no report".into());
+        }
+        // Every edited file as it was, put back at the end.
+        let originals = std::cell::RefCell::new(Vec::<(PathBuf, String)>::new());
+        let edited = |kind: Edit, runs: usize| {
+            let kind_name = match kind {
+                Edit::Report => "report",
+                Edit::Members => "members",
+            };
+            let mut k = 0;
+            alternate(runs, &format!("{kind_name} edited"), |run| {
+                k += 1;
+                let id = &ids[k * 7919 % ids.len()];
+                if let Err(e) = edit_unit(&site, &twins, id, kind, run, &mut originals.borrow_mut())
+                {
+                    eprintln!("cannot edit unit {id}: {e}");
+                }
+                let mut cmds = vec![("ketqua", ketqua_into(&rebuilt))];
+                if let Some(hugo) = hugo.as_deref() {
+                    let (out, cache) = (outputs.join("hugo-edited"), outputs.join("hugo-cache-e"));
+                    cmds.push(("hugo", hugo_into(hugo, &out, &cache)));
+                    let out = outputs.join("hugo-full-edited");
+                    let cache = outputs.join("hugo-full-cache-e");
+                    cmds.push(("hugo-full", hugo_of(&hugo_full_site, hugo, &out, &cache)));
+                }
+                cmds
+            })
+        };
+        // One build of each over nothing edited first, so that ketqua's
+        // next build has a manifest and Hugo its folders and caches.
+        edited(Edit::Members, 1)?;
+        let reports = edited(Edit::Report, args.edits)?;
+        let members = edited(Edit::Members, args.edits)?;
+        for (path, text) in originals.take() {
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        for (what, runs) in [("one report", reports), ("one unit's `members`", members)] {
+            println!(
+                "\n{what} edited, then ketqua's incremental build over its previous output \
+                 and each Hugo twin's rebuild, {} each, median\n",
+                args.edits
+            );
+            print_table(&runs, spec.units);
+        }
+    }
+
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    /// A paragraph added at the end of the report.
+    Report,
+    /// The unit's `members` changed.
+    Members,
+}
+
+/// Makes the edit `kind` (numbered `run`) to the unit `id` of the ketqua
+/// site and of each Hugo twin alike; `originals` gains each file's text
+/// as it was before its first edit.
+fn edit_unit(
+    site: &Path,
+    twins: &[PathBuf],
+    id: &str,
+    kind: Edit,
+    run: usize,
+    originals: &mut Vec<(PathBuf, String)>,
+) -> Result<(), String> {
+    let folder = site.join("content/units").join(id);
+    let mut files = vec![match kind {
+        Edit::Report => folder.join("report.md"),
+        Edit::Members => folder.join("unit.toml"),
+    }];
+    files.extend(
+        twins
+            .iter()
+            .map(|t| t.join(format!("content/units/{id}.md"))),
+    );
+    for path in files {
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !originals.iter().any(|(p, _)| *p == path) {
+            originals.push((path.clone(), text.clone()));
+        }
+        let new = match kind {
+            Edit::Report => {
+                format!(
+                    "{text}\nĐoạn bổ sung số {run}: công tác kiểm tra, giám sát được tăng cường.\n"
+                )
+            }
+            Edit::Members => {
+                let at = text
+                    .find("\nmembers = ")
+                    .ok_or_else(|| format!("{}: no members", path.display()))?
+                    + "\nmembers = ".len();
+                let end = at + text[at..].find('\n').unwrap_or(text.len() - at);
+                format!("{}{}{}", &text[..at], 10 + run * 3, &text[end..])
+            }
+        };
+        std::fs::write(&path, new).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     Ok(())
 }
 

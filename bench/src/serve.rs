@@ -103,11 +103,12 @@ impl Events {
     }
 }
 
-fn reports(site: &Path) -> Result<Vec<PathBuf>, String> {
+/// Every unit's file `name` (report.md or unit.toml), sorted.
+fn unit_files(site: &Path, name: &str) -> Result<Vec<PathBuf>, String> {
     let units = site.join("content/units");
     let mut out: Vec<PathBuf> = std::fs::read_dir(&units)
         .map_err(|e| format!("{}: {e}", units.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path().join("report.md")))
+        .filter_map(|e| e.ok().map(|e| e.path().join(name)))
         .filter(|p| p.is_file())
         .collect();
     out.sort();
@@ -131,14 +132,37 @@ fn server_times(server: &Server) -> Vec<f64> {
         .collect()
 }
 
-/// Edits `edits` reports one after another and prints the figures. Every
-/// report is put back as it was at the end.
-pub fn run(ketqua: &Path, site: &Path, units: usize, edits: usize) -> Result<(), String> {
+/// `text` of a report with a paragraph added, or of a unit.toml with its
+/// first figure (`actual = …`) changed; `None` when a unit.toml has none.
+fn edited(text: &str, k: usize, unit_toml: bool) -> Option<String> {
+    if !unit_toml {
+        return Some(format!(
+            "{text}\nĐoạn bổ sung số {k}: công tác kiểm tra, giám sát được tăng cường.\n"
+        ));
+    }
+    let at = text.find("\nactual = ")? + "\nactual = ".len();
+    let end = at + text[at..].find('\n').unwrap_or(text.len() - at);
+    Some(format!("{}{}{}", &text[..at], 40 + k % 50, &text[end..]))
+}
+
+/// Edits `edits` reports (or unit.toml files) one after another and prints
+/// the figures. Every file is put back as it was at the end.
+pub fn run(
+    ketqua: &Path,
+    site: &Path,
+    units: usize,
+    edits: usize,
+    unit_toml: bool,
+) -> Result<(), String> {
     let server = start(ketqua, site)?;
     let mut events = Events::open(server.port)?;
-    let reports = reports(site)?;
+    let name = if unit_toml { "unit.toml" } else { "report.md" };
+    let reports: Vec<PathBuf> = unit_files(site, name)?
+        .into_iter()
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| edited(&t, 0, unit_toml).is_some()))
+        .collect();
     if reports.is_empty() {
-        return Err("the site has no report to edit".into());
+        return Err(format!("the site has no {name} to edit"));
     }
     let mut originals = Vec::new();
     let mut times = Vec::new();
@@ -150,8 +174,7 @@ pub fn run(ketqua: &Path, site: &Path, units: usize, edits: usize) -> Result<(),
         if !originals.iter().any(|(p, _): &(PathBuf, String)| p == path) {
             originals.push((path.clone(), text.clone()));
         }
-        let edited =
-            format!("{text}\nĐoạn bổ sung số {k}: công tác kiểm tra, giám sát được tăng cường.\n");
+        let edited = edited(&text, k, unit_toml).ok_or("nothing to edit")?;
         let started = Instant::now();
         std::fs::write(path, edited).map_err(|e| e.to_string())?;
         events.next()?;
@@ -166,7 +189,7 @@ pub fn run(ketqua: &Path, site: &Path, units: usize, edits: usize) -> Result<(),
     times.sort_by(f64::total_cmp);
     rebuilds.sort_by(f64::total_cmp);
     println!();
-    println!("ketqua serve, {units} units: save a report → reload event at the page");
+    println!("ketqua serve, {units} units: save a {name} → reload event at the page");
     println!("| | median | p90 | min | max | n |");
     println!("|---|--:|--:|--:|--:|--:|");
     println!(

@@ -14,10 +14,10 @@ use std::io::Write as _;
 
 use minijinja::Value;
 
-use super::{Page, Renderer, template_diagnostic};
+use super::{Page, Renderer, View, template_diagnostic};
 use crate::diag::{Diagnostic, Sources};
 use crate::theme::Theme;
-use crate::write::{KeyHasher, Sink};
+use crate::write::{Key, KeyHasher, Sink};
 
 impl Renderer<'_> {
     /// The part of every page's key that pages share: the templates and
@@ -43,37 +43,187 @@ impl Renderer<'_> {
         h
     }
 
-    /// Renders `page` into `sink` under its key (see the module's text).
+    /// Keys made from the model instead of the pages' contexts, so that a
+    /// page carried over costs neither its view nor the hashing of it
+    /// (which together were a third of a build's CPU).
+    ///
+    /// A unit is made of its files (`Unit::files_key`), the configuration,
+    /// the catalogue and the date, and placed by its index (collation
+    /// order), slug and parent. A unit's page shows the unit, its
+    /// ancestors (breadcrumbs, its parent's name), its children and what is
+    /// below them (rows, the roll-up), and the highlights about it: its key
+    /// hashes its own part, its ancestors' and its whole subtree's. The
+    /// pages about many units (indexes, levels, indicators, progress, the
+    /// dashboard) show every unit but no report: their key hashes every
+    /// unit's unit.toml and place and whether it has a report. Both are on
+    /// top of the shared key and the configuration, catalogue and
+    /// highlights (their `Debug` text, which holds the date deadlines are
+    /// judged at). `None` when the hierarchy is not a forest (a build with
+    /// such errors renders nothing anyway): the pages then take their
+    /// context's key.
+    pub(crate) fn model_keys(&self, shared: &KeyHasher) -> Option<ModelKeys> {
+        let site = self.site;
+        let n = site.units.len();
+        let place = |h: &mut KeyHasher, i: usize| {
+            let u = &site.units[i];
+            h.field(&(i as u64).to_le_bytes());
+            h.field(u.slug.as_bytes());
+            h.field(&u.parent.map_or(u64::MAX, |p| p as u64).to_le_bytes());
+            h.field(&u.files_key.toml.to_le_bytes());
+        };
+        let own: Vec<u128> = (0..n)
+            .map(|i| {
+                let mut h = KeyHasher::new();
+                place(&mut h, i);
+                match site.units[i].files_key.report {
+                    Some(report) => h.field(&report.to_le_bytes()),
+                    None => h.field(b"no report"),
+                }
+                h.key().0
+            })
+            .collect();
+        // Parents before children.
+        let mut order = Vec::with_capacity(n);
+        let mut stack: Vec<usize> = site.roots.iter().rev().copied().collect();
+        while let Some(u) = stack.pop() {
+            if order.len() == n {
+                return None;
+            }
+            order.push(u);
+            stack.extend(site.children.get(u)?.iter().rev());
+        }
+        if order.len() != n {
+            return None;
+        }
+        let mut above = vec![0u128; n];
+        for &u in &order {
+            if let Some(p) = site.units[u].parent {
+                let mut h = KeyHasher::new();
+                h.field(&above[p].to_le_bytes());
+                h.field(&own[p].to_le_bytes());
+                above[u] = h.key().0;
+            }
+        }
+        let mut below = vec![0u128; n];
+        for &u in order.iter().rev() {
+            let mut h = KeyHasher::new();
+            h.field(&own[u].to_le_bytes());
+            for &c in &site.children[u] {
+                h.field(&below[c].to_le_bytes());
+            }
+            below[u] = h.key().0;
+        }
+        let mut common = shared.clone();
+        common.field(format!("{:?}", site.config).as_bytes());
+        common.field(format!("{:?}", site.catalogue).as_bytes());
+        common.field(format!("{:?}", site.highlights).as_bytes());
+        common.field(&[u8::from(site.public)]);
+        let units = (0..n)
+            .map(|u| {
+                let mut h = common.clone();
+                h.field(b"unit");
+                h.field(&above[u].to_le_bytes());
+                h.field(&below[u].to_le_bytes());
+                h.key()
+            })
+            .collect();
+        let mut h = common;
+        h.field(b"site");
+        for (i, u) in site.units.iter().enumerate() {
+            place(&mut h, i);
+            h.field(&[u8::from(u.report.is_some())]);
+        }
+        Some(ModelKeys {
+            units,
+            site: h.key(),
+        })
+    }
+
+    /// The key `page` and its exports take from `keys`, if any.
+    pub(crate) fn model_key(page: &Page, keys: Option<&ModelKeys>) -> Option<Key> {
+        let keys = keys?;
+        let key = match page.view {
+            View::Unit(i) => keys.units[i],
+            View::Home
+            | View::Units
+            | View::Progress
+            | View::Level(_)
+            | View::Catalogue
+            | View::Indicator(_) => keys.site,
+            View::Vars(_) => return None,
+        };
+        Some(page_key(key, page))
+    }
+
+    /// Renders `page` into `sink` under its key (see the module's text):
+    /// its model key when it has one (`model_key`), else its context's.
+    /// A page under a model key builds its context only when the sink asks
+    /// for its bytes.
     pub(crate) fn write_page(
         &self,
         page: &Page,
         shared: &KeyHasher,
+        model_key: Option<Key>,
         theme: &Theme,
         sources: &Sources,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
-        let context = self.page_context(page);
         let template = self
             .env
             .get_template(page.template)
             .map_err(|err| template_diagnostic(&err, theme, sources))?;
-        let mut fill = |out: &mut dyn std::io::Write| {
+        let fill_with = |context: Value, out: &mut dyn std::io::Write| {
             template
-                .render_captured_to(context.clone(), &mut *out)
+                .render_captured_to(context, &mut *out)
                 .map(|_| ())
                 .map_err(|err| template_diagnostic(&err, theme, sources))
         };
         if !sink.keyed() {
-            return sink.write_with(&page.path, &mut fill);
+            return sink.write_with(&page.path, &mut |out| {
+                fill_with(self.page_context(page), out)
+            });
         }
+        if let Some(key) = model_key {
+            return sink.write_keyed(&page.path, key, &mut |out| {
+                fill_with(self.page_context(page), out)
+            });
+        }
+        let context = self.page_context(page);
         let key = self.work.keys.time(|| {
             let mut h = shared.clone();
             h.field(page.template.as_bytes());
             hash_value(&mut h, &context);
             h.key()
         });
-        sink.write_keyed(&page.path, key, &mut fill)
+        sink.write_keyed(&page.path, key, &mut |out| fill_with(context.clone(), out))
     }
+}
+
+/// The keys [`Renderer::model_keys`] makes.
+pub(crate) struct ModelKeys {
+    /// Each unit's page's.
+    units: Vec<Key>,
+    /// The pages' about many units.
+    site: Key,
+}
+
+/// The key of `page` made from `key`: the page's path, template, kind and
+/// title added (a model key is shared by many pages).
+fn page_key(key: Key, page: &Page) -> Key {
+    let mut h = KeyHasher::new();
+    h.field(&key.0.to_le_bytes());
+    for part in [page.path.as_str(), page.template, page.kind, &page.title] {
+        h.field(part.as_bytes());
+    }
+    h.key()
+}
+
+/// The key of the export `path` of a page whose key is `key`.
+pub(crate) fn export_key(key: Key, path: &str) -> Key {
+    let mut h = KeyHasher::new();
+    h.field(&key.0.to_le_bytes());
+    h.field(path.as_bytes());
+    h.key()
 }
 
 /// Adds a template value to a key: its JSON, and its kind (a function or

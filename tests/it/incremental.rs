@@ -215,8 +215,29 @@ fn edit(root: &Path, rng: &mut Rng, step: usize, kind: usize) -> String {
     }
 }
 
-/// Random sequences of edits of the example site, each kind of edit once
-/// in each sequence, in a random order; after each, the build over the
+/// The example site without its second round: a site of one round, as
+/// most are, whose unit pages take their keys from the model alone
+/// (`render/keyed.rs`), with nothing of other rounds in the globals.
+fn single_round(root: &Path) {
+    let path = root.join("site.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let cut = text.find("\n[[rounds]]").unwrap();
+    let kept: Vec<&str> = text[..cut]
+        .lines()
+        .filter(|l| !l.starts_with("current_round"))
+        .collect();
+    fs::write(&path, kept.join("\n") + "\n").unwrap();
+    for id in units(root) {
+        let rounds = root.join("content/units").join(id).join("rounds");
+        if rounds.is_dir() {
+            fs::remove_dir_all(rounds).unwrap();
+        }
+    }
+}
+
+/// Random sequences of edits of the example site (with its two rounds for
+/// the first seed, with one for the second), each kind of edit once in
+/// each sequence, in a random order; after each, the build over the
 /// previous output equals a cold build. An edit that breaks the
 /// site must fail the build and leave the output as it was; it is then
 /// undone, so that the sequence goes on.
@@ -225,6 +246,9 @@ fn every_incremental_build_equals_a_cold_build() {
     for seed in 1..=2u64 {
         let site = example_site();
         let root = site.path();
+        if seed == 2 {
+            single_round(root);
+        }
         let out = tempfile::tempdir().unwrap();
         let output = out.path().join("public");
         assert!(
