@@ -529,6 +529,16 @@ fn the_example_marks_its_illustrative_round_on_every_page_that_shows_it() {
     // itself.
     let muong_te = read(&out.join("units/huyen-uy-muong-te.html"));
     assert!(!muong_te.contains(note));
+    // A catalogue indicator's trajectory: figures against the target, or
+    // for a yes/no one the units' statuses.
+    assert_has(
+        &read(&out.join("indicators/ket-nap-dang-vien.html")),
+        r#"<figure class="chart chart-bullet" id="bieu-do-qua-cac-dot">"#,
+    );
+    assert_has(
+        &read(&out.join("indicators/hoan-thanh-tot-nhiem-vu.html")),
+        r#"<figure class="chart chart-stacked" id="bieu-do-qua-cac-dot">"#,
+    );
 }
 
 #[test]
