@@ -404,7 +404,11 @@ impl Change {
 pub(crate) fn changes(before: &Site, after: &Site) -> Vec<Change> {
     let mut out = Vec::new();
     for (u, unit) in after.units.iter().enumerate() {
-        let Some((e, earlier)) = before.units.iter().enumerate().find(|(_, e)| e.id == unit.id)
+        let Some((e, earlier)) = before
+            .units
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.id == unit.id)
         else {
             continue;
         };

@@ -15,14 +15,14 @@ use crate::chart::{BulletRow, Segment, StackedRow, YearPoint};
 use crate::export::{Table, across_rounds, direction_key, round_changes};
 use crate::i18n::Strings;
 use crate::model::{Indicator, Level, Site};
-use crate::round::{self, Direction, Round, RoundSites, Rounds, prefix};
 use crate::rollup;
+use crate::round::{self, Direction, Round, RoundSites, Rounds, prefix};
 use crate::target::{Exact, Status, Target, TargetKind};
-use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use crate::urls::{indicator_url, unit_url};
 use crate::vi;
 use crate::view::{RoundLink, StatusView};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 /// The switcher's links on the pages of round `from`: where each round's
 /// root is from `from`'s root (the current round at the site's root, the
@@ -589,7 +589,9 @@ fn median_row(
     let bounds: Vec<Option<f64>> = if relative {
         vec![Some(100.0)]
     } else {
-        target.map_or_else(Vec::new, |t| t.bounds().iter().map(|b| b.to_f64()).collect())
+        target.map_or_else(Vec::new, |t| {
+            t.bounds().iter().map(|b| b.to_f64()).collect()
+        })
     };
     let mut years: BTreeMap<i32, Vec<Decimal>> = BTreeMap::new();
     if !relative {

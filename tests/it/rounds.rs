@@ -316,7 +316,10 @@ fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
         &page,
         r#"<form class="filters" data-table="bang-so-sanh" data-count-text="Showing {shown} of {total} indicators." hidden>"#,
     );
-    assert_has(&page, r#"<select class="field__select" id="bang-so-sanh-change" name="change">"#);
+    assert_has(
+        &page,
+        r#"<select class="field__select" id="bang-so-sanh-change" name="change">"#,
+    );
     assert_has(
         &page,
         r#"<tr data-level="district" data-change="worsened" data-name="Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh Đảng bộ Khối 1 "#,
@@ -396,7 +399,10 @@ fn each_earlier_round_is_compared_with_the_current_one_at_its_own_address() {
     );
     // Its exports and links from where it lives.
     assert_has(&first, r#"<a href="../compare/so-ket.csv" download>"#);
-    assert_has(&first, r#"<a href="../units/dang-bo-khoi.html">Đảng bộ Khối</a>"#);
+    assert_has(
+        &first,
+        r#"<a href="../units/dang-bo-khoi.html">Đảng bộ Khối</a>"#,
+    );
     assert_has(
         &read(&out.join("compare/so-ket.csv")),
         ",98,exceeded,96,exceeded,unchanged\r\n",
@@ -421,7 +427,10 @@ fn a_theme_without_the_round_templates_uses_the_built_in_ones() {
     fs::write(&config, format!("theme = \"mine\"\n{}", read(&config))).unwrap();
     let out = build_ok(dir.path());
     assert_has(&read(&out.join("compare.html")), r#"id="bang-so-sanh""#);
-    assert_has(&read(&out.join("units/dang-bo-khoi.html")), r#"id="qua-cac-dot""#);
+    assert_has(
+        &read(&out.join("units/dang-bo-khoi.html")),
+        r#"id="qua-cac-dot""#,
+    );
     // The theme's own template wins over the built-in one.
     fs::write(
         theme.join("templates/compare.html"),
@@ -560,7 +569,10 @@ fn a_catalogue_indicator_page_shows_each_round_and_the_moves_since_the_previous(
     assert_has(section, "Tổng kết nhiệm kỳ (31/3/2025)");
     // Its trajectory drawn as a unit page draws one indicator's: the
     // figure of each round (the units' median) against the target.
-    assert_has(section, r#"<figure class="chart chart-bullet" id="bieu-do-qua-cac-dot">"#);
+    assert_has(
+        section,
+        r#"<figure class="chart chart-bullet" id="bieu-do-qua-cac-dot">"#,
+    );
     assert_has(
         section,
         r#"<th scope="row">Sơ kết giữa nhiệm kỳ (30/6/2023)</th><td class="num">≥ 100/year</td>"#,
