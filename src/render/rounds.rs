@@ -417,8 +417,11 @@ fn change_row(
             .map(|i| round_figure(i, site.config.decimals, strings))
             .unwrap_or_default()
     };
-    let mut search = format!("{} {}", unit.name, unit.display_name());
-    search.push_str(&format!(" {} {}", c.indicator, c.description));
+    let mut search = unit.name.clone();
+    if unit.display_name() != unit.name {
+        search = format!("{search} {}", unit.display_name());
+    }
+    let search = format!("{search} {} {}", c.indicator, c.description);
     ChangeRow {
         unit: UnitLinkView {
             name: unit.display_name().to_string(),
