@@ -675,11 +675,14 @@ pub(crate) fn generate(
         let written = made.and_then(|made| {
             made.iter()
                 .try_for_each(|(path, bytes)| sink.write(path, bytes))
-                .map(|()| made.len())
+                .map(|()| {
+                    let pages = made.iter().filter(|(p, _)| p.ends_with(".html")).count();
+                    (pages, made.len())
+                })
         });
         match written {
-            Ok(made) => {
-                generated.pages += 1.min(made);
+            Ok((pages, made)) => {
+                generated.pages += pages;
                 generated.files += made;
             }
             Err(d) => {

@@ -265,35 +265,39 @@ impl<'a> Renderer<'a> {
         self.env.add_global("round_history", val(history));
     }
 
-    /// The comparison page of a site of several rounds and the exports
-    /// across rounds, at the site's root; nothing with fewer than two.
+    /// The comparison pages of a site of several rounds (the current round
+    /// against each other round, see [`rounds::comparisons`]) and the
+    /// exports across rounds, at the site's root; nothing with fewer than two.
     pub(crate) fn round_files(
         &self,
         set: &crate::round::RoundSites,
         theme: &Theme,
         sources: &Sources,
     ) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-        let Some((view, changes, all)) = rounds::compare(set, self.site, &self.strings) else {
+        let Some(all) = rounds::across(set, self.site, &self.strings) else {
             return Ok(Vec::new());
         };
-        let page = Page {
-            path: "compare.html".into(),
-            template: "compare.html",
-            kind: "compare",
-            title: self.strings.get("compare_title").to_string(),
-            view: View::Vars(context! { compare => val(view) }),
-            export: None,
-        };
-        let html = self
-            .render(&page)
-            .map_err(|err| template_diagnostic(&err, theme, sources))?;
-        Ok(vec![
-            ("compare.html".into(), html.into_bytes()),
-            ("compare.csv".into(), changes.to_csv()),
-            ("compare.json".into(), changes.to_json()),
-            ("rounds.csv".into(), all.to_csv()),
-            ("rounds.json".into(), all.to_json()),
-        ])
+        let mut files = Vec::new();
+        for c in rounds::comparisons(set, self.site, &self.strings) {
+            let (csv, json) = (c.view.csv.clone(), c.view.json.clone());
+            let page = Page {
+                path: c.path.clone(),
+                template: "compare.html",
+                kind: "compare",
+                title: self.strings.get("compare_title").to_string(),
+                view: View::Vars(context! { compare => val(c.view) }),
+                export: None,
+            };
+            let html = self
+                .render(&page)
+                .map_err(|err| template_diagnostic(&err, theme, sources))?;
+            files.push((c.path, html.into_bytes()));
+            files.push((csv, c.table.to_csv()));
+            files.push((json, c.table.to_json()));
+        }
+        files.push(("rounds.csv".into(), all.to_csv()));
+        files.push(("rounds.json".into(), all.to_json()));
+        Ok(files)
     }
 
     /// Where the render loop's time went.

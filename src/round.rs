@@ -354,6 +354,8 @@ fn plain_date(value: &Spanned<Datetime>) -> Option<Date> {
 pub(crate) struct Change {
     /// The unit's index in the later round's site.
     pub unit: usize,
+    /// The unit's index in the earlier round's site.
+    pub before_unit: usize,
     /// The indicator's id (a part's own id), the same in both rounds.
     pub indicator: String,
     /// The catalogue id it `ref`s, if any.
@@ -402,7 +404,12 @@ impl Change {
 pub(crate) fn changes(before: &Site, after: &Site) -> Vec<Change> {
     let mut out = Vec::new();
     for (u, unit) in after.units.iter().enumerate() {
-        let Some(earlier) = before.units.iter().find(|e| e.id == unit.id) else {
+        let Some((e, earlier)) = before
+            .units
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.id == unit.id)
+        else {
             continue;
         };
         let then: Vec<&Indicator> = flatten(&earlier.indicators);
@@ -412,6 +419,7 @@ pub(crate) fn changes(before: &Site, after: &Site) -> Vec<Change> {
             };
             out.push(Change {
                 unit: u,
+                before_unit: e,
                 indicator: ind.id.to_string(),
                 catalogue: ind.catalogue.as_ref().map(ToString::to_string),
                 description: ind.description.to_string(),
@@ -462,6 +470,7 @@ mod tests {
     fn change(before: Status, after: Status) -> Change {
         Change {
             unit: 0,
+            before_unit: 0,
             indicator: "1".into(),
             catalogue: None,
             description: String::new(),

@@ -3,7 +3,8 @@
 //!
 //! The default theme is compiled into the binary, so a site made by
 //! `ketqua init` anywhere builds without a copy of it; a `themes/<name>/`
-//! folder in the site wins over the built-in one.
+//! folder in the site wins over the built-in one (the templates of review
+//! rounds it lacks are the built-in ones).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,6 +16,11 @@ use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources};
 use crate::load::read_text_allowing_empty;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Templates newer than the themes a site may have copied from the default
+/// one (those of review rounds): a `themes/<name>/` without them uses the
+/// built-in ones, so that a theme made before them still builds.
+const BUILT_IN_FALLBACK: [&str; 3] = ["compare.html", "unit_rounds.html", "indicator_rounds.html"];
 
 /// A template's name (its path under `templates/`, with `/`) and its source file.
 #[derive(Debug)]
@@ -53,6 +59,7 @@ pub(crate) fn load(
     let mut layers = vec![root.to_path_buf()];
     if theme_dir.is_dir() {
         layers.insert(0, theme_dir);
+        add_fallback(&mut templates, sources);
     } else {
         add_embedded(&DEFAULT_THEME, &mut templates, &mut statics, sources);
     }
@@ -112,6 +119,17 @@ fn add_embedded(
             templates.insert(name.to_string(), id);
         } else if let Some(name) = path.strip_prefix("static/") {
             statics.insert(name.to_string(), StaticFile::Embedded(file.contents()));
+        }
+    }
+}
+
+/// The built-in [`BUILT_IN_FALLBACK`] templates, under a theme's own.
+fn add_fallback(templates: &mut BTreeMap<String, FileId>, sources: &mut Sources) {
+    for name in BUILT_IN_FALLBACK {
+        if let Some(file) = DEFAULT_THEME.get_file(format!("templates/{name}")) {
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            let id = sources.add(format!("themes/default/templates/{name} (built in)"), text);
+            templates.insert(name.to_string(), id);
         }
     }
 }

@@ -59,6 +59,7 @@ fn a_site_without_rounds_has_no_switcher_and_no_round_folder() {
     let dir = site(&[]);
     let out = build_ok(dir.path());
     assert!(!out.join("rounds").exists());
+    assert!(!out.join("compare.html").exists());
     assert!(!read(&out.join("index.html")).contains("round-switcher"));
 }
 
@@ -292,11 +293,41 @@ fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
     let out = build_ok(dir.path());
     let page = read(&out.join("compare.html"));
     assert_has(&page, "Worsened</span></td>");
-    // On a phone each row is a card, its figures labelled.
+    // On a phone each row is a card, its figures labelled; each figure as
+    // the unit page shows it, with its unit, and a yes/no one in words.
     assert_has(
         &page,
-        r#"<td class="num" data-label="Earlier round: Sơ kết giữa nhiệm kỳ">98 "#,
+        r#"<td class="num" data-label="Earlier round: Sơ kết giữa nhiệm kỳ">98% "#,
     );
+    assert_has(
+        &page,
+        r#"<td class="num" data-label="Later round: Tổng kết nhiệm kỳ">93% "#,
+    );
+    assert_has(
+        &page,
+        r#"<td class="num" data-label="Earlier round: Sơ kết giữa nhiệm kỳ">No "#,
+    );
+    assert_has(
+        &page,
+        r#"<td class="num" data-label="Later round: Tổng kết nhiệm kỳ">Yes "#,
+    );
+    // The filters of the other index pages, matched against each row.
+    assert_has(
+        &page,
+        r#"<form class="filters" data-table="bang-so-sanh" data-count-text="Showing {shown} of {total} indicators." hidden>"#,
+    );
+    assert_has(
+        &page,
+        r#"<select class="field__select" id="bang-so-sanh-change" name="change">"#,
+    );
+    assert_has(
+        &page,
+        r#"<tr data-level="district" data-change="worsened" data-name="Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh Đảng bộ Khối 1 "#,
+    );
+    assert_has(&page, r#"<a href="compare.csv" download>"#);
+    // One pair of rounds: nothing to choose.
+    assert!(!page.contains("compare-pairs"));
+    assert!(!out.join("compare").exists());
     // Rolled up by level: the one change, at the district level.
     let levels = &page[page.find(r#"id="theo-cap""#).unwrap()..];
     let levels = &levels[..levels.find("</table>").unwrap()];
@@ -326,6 +357,89 @@ fn the_comparison_page_tells_what_improved_worsened_and_who_was_late_twice() {
     // Late in both: 4/8/2023 after 30/7/2023, and 10/6/2025 after 31/5/2025.
     let late = &page[page.find("muon-ca-hai-dot").unwrap()..];
     assert_has(late, "Đảng bộ Khối</a>");
+}
+
+/// Three rounds, the last one current: `compare.html` compares it with the
+/// round before it, `compare/<id>.html` with the first; each page has a
+/// selector of the pairs and exports of its own.
+#[test]
+fn each_earlier_round_is_compared_with_the_current_one_at_its_own_address() {
+    let three = format!(
+        "{TWO_ROUNDS}\n[[rounds]]\nid = \"nam-2025\"\nname = \"Báo cáo năm 2025\"\n\
+         cutoff = 2025-12-31\nas_of = 2026-01-20\n"
+    );
+    let dir = with_rounds(&three, Some("nam-2025"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    round_folder(dir.path(), "huyen-a", "nam-2025", |t| {
+        t.replace("submitted = 2023-08-04", "submitted = 2026-01-10")
+            .replace("actual = 98\n", "actual = 96\n")
+    });
+    let out = build_ok(dir.path());
+    let latest = read(&out.join("compare.html"));
+    let first = read(&out.join("compare/so-ket.html"));
+    assert!(!out.join("compare/tong-ket.html").exists());
+    assert!(!out.join("compare/nam-2025.html").exists());
+    // 93 (not achieved) → 96 (exceeded); 98 (exceeded) → 96 (exceeded).
+    assert_has(&latest, "Earlier round: Tổng kết nhiệm kỳ\">93% ");
+    assert_has(&latest, r#"data-change="improved""#);
+    assert_has(&first, "Earlier round: Sơ kết giữa nhiệm kỳ\">98% ");
+    assert_has(&first, r#"data-change="unchanged""#);
+    // The selector: this pair marked, the other linked from the page.
+    assert_has(
+        &latest,
+        r#"<span class="round-switcher__current" aria-current="page">Tổng kết nhiệm kỳ → Báo cáo năm 2025</span>"#,
+    );
+    assert_has(
+        &latest,
+        r#"<a href="compare/so-ket.html">Sơ kết giữa nhiệm kỳ → Báo cáo năm 2025</a>"#,
+    );
+    assert_has(
+        &first,
+        r#"<a href="../compare.html">Tổng kết nhiệm kỳ → Báo cáo năm 2025</a>"#,
+    );
+    // Its exports and links from where it lives.
+    assert_has(&first, r#"<a href="../compare/so-ket.csv" download>"#);
+    assert_has(
+        &first,
+        r#"<a href="../units/dang-bo-khoi.html">Đảng bộ Khối</a>"#,
+    );
+    assert_has(
+        &read(&out.join("compare/so-ket.csv")),
+        ",98,exceeded,96,exceeded,unchanged\r\n",
+    );
+    assert!(out.join("compare/so-ket.json").is_file());
+}
+
+/// A theme of the site's own made before rounds existed (no
+/// `compare.html`, `unit_rounds.html`, `indicator_rounds.html`) builds a
+/// site of several rounds with the built-in templates; one it has wins.
+#[test]
+fn a_theme_without_the_round_templates_uses_the_built_in_ones() {
+    let dir = with_rounds(TWO_ROUNDS, Some("so-ket"));
+    round_folder(dir.path(), "huyen-a", "tong-ket", end_of_term);
+    let theme = dir.path().join("themes/mine");
+    let default = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    crate::support::copy_tree(&default, &theme);
+    for name in ["compare.html", "unit_rounds.html", "indicator_rounds.html"] {
+        fs::remove_file(theme.join("templates").join(name)).unwrap();
+    }
+    let config = dir.path().join("site.toml");
+    fs::write(&config, format!("theme = \"mine\"\n{}", read(&config))).unwrap();
+    let out = build_ok(dir.path());
+    assert_has(&read(&out.join("compare.html")), r#"id="bang-so-sanh""#);
+    assert_has(
+        &read(&out.join("units/dang-bo-khoi.html")),
+        r#"id="qua-cac-dot""#,
+    );
+    // The theme's own template wins over the built-in one.
+    fs::write(
+        theme.join("templates/compare.html"),
+        "{% extends \"base.html\" %}{% block content %}mine{% endblock %}",
+    )
+    .unwrap();
+    let out = build_ok(dir.path());
+    let page = read(&out.join("compare.html"));
+    assert!(page.contains("mine") && !page.contains("bang-so-sanh"));
 }
 
 #[test]
@@ -424,6 +538,16 @@ fn the_example_marks_its_illustrative_round_on_every_page_that_shows_it() {
     // itself.
     let muong_te = read(&out.join("units/huyen-uy-muong-te.html"));
     assert!(!muong_te.contains(note));
+    // A catalogue indicator's trajectory: figures against the target, or
+    // for a yes/no one the units' statuses.
+    assert_has(
+        &read(&out.join("indicators/ket-nap-dang-vien.html")),
+        r#"<figure class="chart chart-bullet" id="bieu-do-qua-cac-dot">"#,
+    );
+    assert_has(
+        &read(&out.join("indicators/hoan-thanh-tot-nhiem-vu.html")),
+        r#"<figure class="chart chart-stacked" id="bieu-do-qua-cac-dot">"#,
+    );
 }
 
 #[test]
@@ -443,6 +567,18 @@ fn a_catalogue_indicator_page_shows_each_round_and_the_moves_since_the_previous(
     let section = &section[..section.find("</section>").unwrap()];
     assert_has(section, "Sơ kết giữa nhiệm kỳ (30/6/2023)");
     assert_has(section, "Tổng kết nhiệm kỳ (31/3/2025)");
+    // Its trajectory drawn as a unit page draws one indicator's: the
+    // figure of each round (the units' median) against the target.
+    assert_has(
+        section,
+        r#"<figure class="chart chart-bullet" id="bieu-do-qua-cac-dot">"#,
+    );
+    assert_has(
+        section,
+        r#"<th scope="row">Sơ kết giữa nhiệm kỳ (30/6/2023)</th><td class="num">≥ 100/year</td>"#,
+    );
+    assert_has(section, r#"<td class="num">101,67</td>"#);
+    assert_has(section, r#"<td class="num">83,33</td>"#);
     assert_has(
         section,
         "Change since the round Sơ kết giữa nhiệm kỳ: Improved 0; Worsened 1; Unchanged 0; Not comparable 0.",
