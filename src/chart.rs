@@ -40,7 +40,12 @@
 //! `vector-effect="non-scaling-stroke"` (CSS validators refuse the
 //! property). A row's
 //! label is repeated in its `<title>` tooltip only when the drawn label is
-//! cut.
+//! cut. In a page's bullet chart, what every row draws alike is written
+//! once: the target and baseline ticks are defined once in `<defs>` and
+//! placed by `<use>` (so their styles in `charts.css` are not scoped by
+//! `.chart`: a rule reaches the copy in a `<use>` only by what the copy
+//! is), the rows' tracks are one `<path>`, and a bar has no tooltip
+//! repeating the figure and status drawn beside it.
 //!
 //! # Output
 //!

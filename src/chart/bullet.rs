@@ -23,6 +23,73 @@ struct Marks<'a> {
     bar_h: f64,
     scaling: &'static str,
     pos: &'a dyn Fn(f64) -> f64,
+    /// The chart's id when the ticks are defined once ([`defs`]) and
+    /// placed by `<use>`, and the tracks are drawn together ([`tracks`]);
+    /// `None` writes each mark of the row in full.
+    shared: Option<&'a str>,
+    /// Whether the row's status word is drawn beside the figure: the bar's
+    /// tooltip then says nothing the row does not show.
+    status_drawn: bool,
+}
+
+/// The ticks of a page's chart, the same line on every row that has one,
+/// defined once (with `vector-effect` written once) and placed by `<use>`
+/// at the row's coordinates: the target tick and the baseline tick. A
+/// dozen rows of a unit page thus do not each repeat their geometry.
+/// Nothing when no row draws them, and nothing in a standalone file, which
+/// writes each mark in full (SVG 1.1 viewers know no `href` without
+/// `xlink`).
+fn defs(body: &mut String, rows: &[BulletRow], opts: &ChartOptions, id: &str, track_h: f64) {
+    let marked: Vec<&BulletRow> = rows
+        .iter()
+        .filter(|r| !(r.yes_no && r.actual.is_some_and(f64::is_finite)))
+        .collect();
+    let target = marked
+        .iter()
+        .any(|r| matches!(target_of(r), Target::Single(_)));
+    let baseline = marked
+        .iter()
+        .any(|r| r.baseline.is_some_and(f64::is_finite));
+    if opts.standalone || !(target || baseline) {
+        return;
+    }
+    let scaling = svg::scaling(opts);
+    body.push_str("<defs>");
+    if target {
+        w!(
+            *body,
+            r#"<line id="{id}-target" class="target" y2="{}"{scaling}/>"#,
+            svg::num(track_h + 8.0)
+        );
+    }
+    if baseline {
+        w!(
+            *body,
+            r#"<line id="{id}-baseline" class="baseline" y2="5"{scaling}/>"#
+        );
+    }
+    body.push_str("</defs>");
+}
+
+/// The tracks of a page's chart, all rows' in one `<path>` (a rectangle
+/// `x0`, `w` × `h` at each top `y`), drawn under the rows.
+fn tracks(tops: &[f64], x0: f64, w: f64, h: f64) -> String {
+    if tops.is_empty() {
+        return String::new();
+    }
+    let mut d = String::new();
+    for y in tops {
+        w!(
+            d,
+            "M{} {}h{}v{}H{}z",
+            svg::num(x0),
+            svg::num(*y),
+            svg::num(w),
+            svg::num(h),
+            svg::num(x0)
+        );
+    }
+    format!(r#"<path class="track" d="{d}"/>"#)
 }
 
 /// The track, target, bar, baseline and yearly dots of a row with a figure
@@ -36,17 +103,23 @@ fn marks(body: &mut String, row: &BulletRow, opts: &ChartOptions, m: &Marks<'_>)
         bar_h,
         scaling,
         pos,
+        shared,
+        status_drawn,
     } = *m;
-    // Track, target band and the actual bar: crisp rectangles.
-    w!(
-        *body,
-        r#"<g{}><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
-        svg::own(opts, r#" shape-rendering="crispEdges""#),
-        svg::num(x0),
-        svg::num(cy - track_h / 2.0),
-        svg::num(bar_w),
-        svg::num(track_h)
-    );
+    // Track, target band and the actual bar: crisp rectangles (a group
+    // says so in a standalone file; in a page, `charts.css`, and the
+    // track is drawn with the others').
+    if shared.is_none() {
+        w!(
+            *body,
+            r#"<g{}><rect class="track" x="{}" y="{}" width="{}" height="{}"/>"#,
+            svg::own(opts, r#" shape-rendering="crispEdges""#),
+            svg::num(x0),
+            svg::num(cy - track_h / 2.0),
+            svg::num(bar_w),
+            svg::num(track_h)
+        );
+    }
     let mut taken: Vec<f64> = Vec::new();
     let target = target_of(row);
     if let Target::Range(lo, hi) = target {
@@ -68,30 +141,53 @@ fn marks(body: &mut String, row: &BulletRow, opts: &ChartOptions, m: &Marks<'_>)
         let status = status_class(row);
         w!(
             *body,
-            r#"<rect class="chart-bar{status}" x="{}" y="{}" width="{}" height="{}"><title>{}: {}{}</title></rect>"#,
+            r#"<rect class="chart-bar{status}" x="{}" y="{}" width="{}" height="{}""#,
             svg::num(x0),
             svg::num(cy - bar_h / 2.0),
             svg::num(pos(a) - x0),
-            svg::num(bar_h),
-            Xml(&opts.text.actual),
-            Xml(&figure(row, &row.actual_text, row.actual)),
-            status_suffix(row)
+            svg::num(bar_h)
         );
+        // The figure is drawn at the row's end, and its status under it:
+        // a tooltip only when the status word is not.
+        if status_drawn || row.status_label.trim().is_empty() {
+            body.push_str("/>");
+        } else {
+            w!(
+                *body,
+                "><title>{}: {}{}</title></rect>",
+                Xml(&opts.text.actual),
+                Xml(&figure(row, &row.actual_text, row.actual)),
+                status_suffix(row)
+            );
+        }
     }
-    body.push_str("</g>");
+    if shared.is_none() {
+        body.push_str("</g>");
+    }
 
     if let Some(b) = row.baseline.filter(|v| v.is_finite()) {
         let x = pos(b);
         taken.push(x);
-        w!(
-            *body,
-            r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
-            svg::num(cy + track_h / 2.0),
-            svg::num(cy + track_h / 2.0 + 5.0),
+        let title = format!(
+            "<title>{}: {}</title>",
             Xml(&opts.text.baseline),
-            Xml(&figure(row, &row.baseline_text, row.baseline)),
-            x = svg::num(x)
+            Xml(&figure(row, &row.baseline_text, row.baseline))
         );
+        match shared {
+            Some(id) => w!(
+                *body,
+                r##"<use href="#{id}-baseline" x="{}" y="{}">{title}</use>"##,
+                svg::num(x),
+                svg::num(cy + track_h / 2.0)
+            ),
+            None => w!(
+                *body,
+                r#"<line class="baseline" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}>{title}</line>"#,
+                svg::num(cy + track_h / 2.0),
+                svg::num(cy + track_h / 2.0 + 5.0),
+                x = svg::num(x)
+            ),
+        }
     }
     for year in row.years.iter().filter(|y| y.value.is_finite()) {
         taken.push(pos(year.value));
@@ -107,14 +203,24 @@ fn marks(body: &mut String, row: &BulletRow, opts: &ChartOptions, m: &Marks<'_>)
     if let Target::Single(t) = target {
         taken.push(pos(t));
         let x = svg::num(pos(t));
-        w!(
-            *body,
-            r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}><title>{}: {}</title></line>"#,
-            svg::num(cy - track_h / 2.0 - 4.0),
-            svg::num(cy + track_h / 2.0 + 4.0),
+        let title = format!(
+            "<title>{}: {}</title>",
             Xml(&opts.text.target),
             Xml(&target_display(row))
         );
+        match shared {
+            Some(id) => w!(
+                *body,
+                r##"<use href="#{id}-target" x="{x}" y="{}">{title}</use>"##,
+                svg::num(cy - track_h / 2.0 - 4.0)
+            ),
+            None => w!(
+                *body,
+                r#"<line class="target" x1="{x}" y1="{}" x2="{x}" y2="{}"{scaling}>{title}</line>"#,
+                svg::num(cy - track_h / 2.0 - 4.0),
+                svg::num(cy + track_h / 2.0 + 4.0)
+            ),
+        }
     }
     if actual.is_none() {
         let (x, anchor) = clear_spot(
@@ -174,11 +280,9 @@ fn yes_no_mark(
     };
     w!(
         *body,
-        r#"<circle class="{class}" cx="{}" cy="{}" r="6"><title>{}: {}</title></circle><text class="yes-no-label" x="{}" y="{}">{}</text>"#,
+        r#"<circle class="{class}" cx="{}" cy="{}" r="6"/><text class="yes-no-label" x="{}" y="{}">{}</text>"#,
         svg::num(x0 + 7.0),
         svg::num(cy),
-        Xml(&opts.text.actual),
-        Xml(&figure(row, &row.actual_text, row.actual)),
         svg::num(x0 + 19.0),
         svg::num(cy + FONT_SMALL * 0.35),
         Xml(word)
@@ -272,7 +376,7 @@ fn legend(body: &mut String, rows: &[BulletRow], opts: &ChartOptions, width: f64
         }
         w!(
             *body,
-            r#"<text class="legend-label" x="{}" y="{}">{}</text>"#,
+            r#"<text x="{}" y="{}">{}</text>"#,
             svg::num(x + 22.0),
             svg::num(cy + font * 0.35),
             Xml(word)
@@ -306,6 +410,11 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
 
     let mut body = String::new();
     let top = legend(&mut body, rows, opts, width) + 4.0;
+    let id = svg::id_token(&opts.id);
+    defs(&mut body, rows, opts, &id, track_h);
+    let shared = (!opts.standalone).then_some(id.as_str());
+    let rows_start = body.len();
+    let mut track_tops: Vec<f64> = Vec::new();
     let mut row_top = top;
     for row in rows {
         // The label wraps (up to four lines) instead of being cut; the row
@@ -330,11 +439,15 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         );
 
         let actual = row.actual.filter(|v| v.is_finite());
+        let two_lines = !row.status_label.trim().is_empty() && rh >= 30.0;
         if row.yes_no
             && let Some(a) = actual
         {
             yes_no_mark(&mut body, row, opts, x0, cy, a >= 50.0);
         } else {
+            if shared.is_some() {
+                track_tops.push(cy - track_h / 2.0);
+            }
             marks(
                 &mut body,
                 row,
@@ -347,6 +460,8 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
                     bar_h,
                     scaling,
                     pos: &pos,
+                    shared,
+                    status_drawn: two_lines,
                 },
             );
         }
@@ -354,7 +469,6 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         // The figure at the right, the status word under it.
         let end = svg::own(opts, r#" text-anchor="end""#);
         let value = figure(row, &row.actual_text, row.actual);
-        let two_lines = !row.status_label.trim().is_empty() && rh >= 30.0;
         let value_y = if two_lines {
             cy - 2.0
         } else {
@@ -385,6 +499,7 @@ pub(super) fn render(rows: &[BulletRow], opts: &ChartOptions) -> String {
         body.push_str("</g>");
     }
     let height = row_top + 2.0;
+    body.insert_str(rows_start, &tracks(&track_tops, x0, bar_w, track_h));
 
     let headers = [
         (label_header(opts, &opts.text.indicator), false),

@@ -38,7 +38,7 @@ pub(super) fn render(rows: &[StackedRow], opts: &ChartOptions) -> String {
         }
         w!(
             body,
-            r#"<rect class="swatch seg seg-{}" x="{}" y="{}" width="12" height="12"/><text class="legend-label" x="{}" y="{}">{}</text>"#,
+            r#"<rect class="swatch seg seg-{}" x="{}" y="{}" width="12" height="12"/><text x="{}" y="{}">{}</text>"#,
             key.class,
             svg::num(x),
             svg::num(y + 3.0),

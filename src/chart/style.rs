@@ -72,7 +72,7 @@ pub(super) fn standalone_css() -> String {
     let mut css = format!(
         "text{{fill:{text};font-size:13px}}\
          .tick,.seg-value,.status-label,.no-data,.rule-label,.target-label,.series-label{{font-size:11px}}\
-         .legend-label{{font-size:12px}}\
+         .legend text{{font-size:12px}}\
          .total,.value{{font-weight:600}}\
          .status-label,.no-data,.tick,.empty{{fill:{muted}}}\
          .no-data{{font-style:italic}}\
@@ -114,7 +114,7 @@ pub(super) fn standalone_css() -> String {
          .deadline{{stroke:{text};stroke-width:1.5px;stroke-dasharray:5 4}}\
          .as-of{{stroke:{muted};stroke-width:1.5px;stroke-dasharray:1 3;stroke-linecap:round}}\
          .series-label{{font-weight:600}}\
-         .legend-note,.axis-title{{font-size:11px;fill:{muted}}}\
+         .legend .legend-note,.axis-title{{font-size:11px;fill:{muted}}}\
          .yes-no-label{{font-size:11px}}\
          .yes-no-not-done{{fill:{bg};stroke:{text};stroke-width:1.5px}}\
          .leader{{fill:none;stroke:{muted};stroke-width:1px;stroke-opacity:0.7}}",

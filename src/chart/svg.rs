@@ -221,9 +221,10 @@ pub(super) fn row_start(out: &mut String, label: &str, lines: &[String]) {
     }
 }
 
-/// Lines of text as one `<text>` of `<tspan>`s, the first baseline at `y`,
-/// the next ones `leading` below; `anchor` is the whole attribute
-/// (` text-anchor="end"`) or empty (set by the page's style sheet).
+/// Lines of text as one `<text>`, the first baseline at `y`, each next
+/// line a `<tspan>` `leading` below (the first needs none); `anchor` is the
+/// whole attribute (` text-anchor="end"`) or empty (set by the page's style
+/// sheet).
 pub(super) fn lines_text(
     out: &mut String,
     x: f64,
@@ -241,7 +242,7 @@ pub(super) fn lines_text(
     );
     for (i, line) in lines.iter().enumerate() {
         if i == 0 {
-            w!(*out, "<tspan>{}</tspan>", Xml(line));
+            w!(*out, "{}", Xml(line));
         } else {
             w!(
                 *out,

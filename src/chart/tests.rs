@@ -641,8 +641,8 @@ fn long_labels_wrap_whole_and_only_a_cut_one_is_repeated_in_the_title() {
         .expect("a label");
     // Wrapped on several lines, every word kept.
     let lines: Vec<&str> = label
-        .children()
-        .filter(|n| n.has_tag_name("tspan"))
+        .descendants()
+        .filter(|n| n.is_text())
         .filter_map(|n| n.text())
         .collect();
     assert!(lines.len() > 1, "{lines:?}");
@@ -742,6 +742,66 @@ fn ranked_bars_over_max_are_clamped() {
     assert!(svg_texts(&doc).contains(&"-10%".to_owned()));
 }
 
+/// In a page, what every row of the bullet chart draws alike is written
+/// once: the ticks defined once and placed by `<use>` (so `vector-effect`
+/// is written once a kind), the tracks one path, and no bar tooltip
+/// repeating the figure and status drawn beside it. A standalone file
+/// writes each mark in full; a row whose status is not drawn (rows too low
+/// for a second line) keeps it in the bar's tooltip.
+#[test]
+fn bullet_rows_in_a_page_share_their_repeated_marks() {
+    let html = bullet(&bullet_rows(), &opts("s", "t"));
+    let doc = check(&html, "bullet", "s");
+    let count = |s: &str| html.matches(s).count();
+    assert_eq!(count("vector-effect"), 2, "{html}");
+    assert_eq!(count(r##"<use href="#s-target""##), 4);
+    assert_eq!(count(r##"<use href="#s-baseline""##), 1);
+    for id in ["s-target", "s-baseline"] {
+        let def = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("no {id}"));
+        assert!(def.ancestors().any(|a| a.has_tag_name("defs")));
+    }
+    let tracks: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("track"))
+        .collect();
+    assert_eq!(tracks.len(), 1);
+    assert_eq!(
+        tracks[0].attribute("d").map(|d| d.matches('M').count()),
+        Some(5)
+    );
+    let bars: Vec<_> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.starts_with("chart-bar status-"))
+        })
+        .collect();
+    assert_eq!(bars.len(), 4);
+    assert!(bars.iter().all(|b| !b.has_children()), "{html}");
+    // The tooltips of marks whose figure is not drawn stay.
+    assert!(html.contains("<title>Ban đầu: 90,5%</title>"));
+    assert!(html.contains("<title>Mục tiêu: &gt; 95%</title>"));
+
+    let mut file = opts("s", "t");
+    file.standalone = true;
+    let svg = bullet(&bullet_rows(), &file);
+    assert!(!svg.contains("<use") && !svg.contains("<defs>"), "{svg}");
+    assert_eq!(svg.matches(r#"<rect class="track""#).count(), 5);
+    assert_eq!(svg.matches(r#"<line class="target""#).count(), 4 + 1);
+
+    let mut low = opts("s", "t");
+    low.row_height = 20.0;
+    let html = bullet(&bullet_rows(), &low);
+    assert!(!html.contains(r#"class="status-label""#), "{html}");
+    assert!(
+        html.contains("<title>Thực hiện: 99,2% (Vượt)</title>"),
+        "{html}"
+    );
+}
+
 #[test]
 fn bullet_scales_each_row_and_marks_the_target() {
     let html = bullet(&bullet_rows(), &opts("s", "t"));
@@ -751,21 +811,48 @@ fn bullet_scales_each_row_and_marks_the_target() {
         .filter(|n| n.attribute("class") == Some("row"))
         .collect();
     assert_eq!(rows.len(), 5);
+    let number = |n: roxmltree::Node<'_, '_>, names: &[&str]| -> f64 {
+        names
+            .iter()
+            .find_map(|a| n.attribute(*a))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    // The tracks, one rectangle a row in the chart's `path.track`: their
+    // x and width.
+    let d = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("track"))
+        .and_then(|n| n.attribute("d"))
+        .expect("the tracks");
+    let (x, rest) = d[1..].split_once(' ').expect("M x y");
+    let (_, rest) = rest.split_once('h').expect("h w");
+    let (w, _) = rest.split_once('v').expect("v h");
+    let track_x: f64 = x.parse().expect("x");
+    let track_w: f64 = w.parse().expect("w");
+    // A mark of the row, drawn in full or as a `<use>` of the chart's
+    // definition "s-CLASS": its x (the use's plus the definition's) and width.
     let track = |row: &roxmltree::Node<'_, '_>, class: &str| -> (f64, f64) {
+        if class == "track" {
+            return (track_x, track_w);
+        }
+        let href = format!("#s-{class}");
         let n = row
             .descendants()
-            .find(|n| n.attribute("class").is_some_and(|c| c.starts_with(class)))
+            .find(|n| {
+                n.attribute("class").is_some_and(|c| c.starts_with(class))
+                    || n.attribute("href") == Some(href.as_str())
+            })
             .unwrap_or_else(|| panic!("no {class}"));
-        let x: f64 = n
-            .attribute("x")
-            .or(n.attribute("x1"))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(-1.0);
-        let w: f64 = n
-            .attribute("width")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0);
-        (x, w)
+        if n.has_tag_name("use") {
+            let def = doc
+                .descendants()
+                .find(|d| d.attribute("id") == Some(&href[1..]))
+                .unwrap_or_else(|| panic!("no definition of {class}"));
+            let x = number(n, &["x"]) + number(def, &["x", "x1"]);
+            return (x, number(def, &["width"]));
+        }
+        (number(n, &["x", "x1"]), number(n, &["width"]))
     };
     // Row 1 is a percent row: scale 0–100, so 99,2% fills 99,2% of the track.
     let (tx, tw) = track(&rows[0], "track");

@@ -68,7 +68,7 @@ fn the_khois_invented_dates_are_marked_wherever_they_are_shown() {
     let khoi = read(&out.join("units/dang-bo-khoi.html"));
     let fact = |label: &str| -> String {
         let start = khoi
-            .find(&format!("<dt class=\"summary-list__key\">{label}</dt>"))
+            .find(&format!("<dt>{label}</dt>"))
             .unwrap_or_else(|| panic!("no fact {label}"));
         let end = khoi[start..].find("</div>").unwrap() + start;
         khoi[start..end].to_string()
