@@ -47,9 +47,9 @@ impl Renderer<'_> {
     /// page carried over costs neither its view nor the hashing of it
     /// (which together were a third of a build's CPU).
     ///
-    /// A unit is made of its files (`Unit::files_key`), the configuration,
-    /// the catalogue and the date, and placed by its index (collation
-    /// order), slug and parent. A unit's page shows the unit, its
+    /// A unit is made of its folder's name (its id), its files
+    /// (`Unit::files_key`), the configuration, the catalogue and the date,
+    /// and placed by its index (collation order), slug and parent. A unit's page shows the unit, its
     /// ancestors (breadcrumbs, its parent's name), its children and what is
     /// below them (rows, the roll-up), and the highlights about it: its key
     /// hashes its own part, its ancestors' and its whole subtree's. The
@@ -66,6 +66,8 @@ impl Renderer<'_> {
         let n = site.units.len();
         let place = |h: &mut KeyHasher, i: usize| {
             let u = &site.units[i];
+            // The id is its folder's name, in no file.
+            h.field(u.id.as_bytes());
             h.field(&(i as u64).to_le_bytes());
             h.field(u.slug.as_bytes());
             h.field(&u.parent.map_or(u64::MAX, |p| p as u64).to_le_bytes());

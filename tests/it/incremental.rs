@@ -116,7 +116,7 @@ fn set_line(path: &Path, start: &str, line: &str) -> bool {
 }
 
 /// The kinds of edit [`edit`] makes.
-const KINDS: usize = 10;
+const KINDS: usize = 11;
 
 /// Applies an edit of `kind` (random in what it changes) to the site at
 /// `root`; says what it did.
@@ -204,6 +204,13 @@ fn edit(root: &Path, rng: &mut Rng, step: usize, kind: usize) -> String {
             )
             .unwrap();
             "a static file written".to_string()
+        }
+        10 => {
+            // The id is the folder's name, in none of the unit's files.
+            let new = format!("{id}-{step}");
+            let units = root.join("content/units");
+            fs::rename(units.join(&id), units.join(&new)).unwrap();
+            format!("unit folder {id} renamed {new}")
         }
         _ => {
             let path = root.join("content/highlights/sinh-hoat-chi-bo-mau.md");
