@@ -77,6 +77,17 @@ impl Checked {
 /// texts stay in `sources` only when `keep_reports` (the public build cuts
 /// reports from their source) or when a problem quotes them.
 pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Checked {
+    check_cached(root, today, keep_reports, None)
+}
+
+/// [`check`], the current round's units taken from `cache` where their
+/// inputs are unchanged (`model::UnitCache`, kept by `serve`).
+pub(crate) fn check_cached(
+    root: &Path,
+    today: jiff::civil::Date,
+    keep_reports: bool,
+    cache: Option<&mut model::UnitCache>,
+) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::default();
@@ -123,13 +134,14 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
             });
         }
         let mut site = timings.time("model", || {
-            model::resolve(
+            model::resolve_cached(
                 source,
                 &mut sources,
                 &mut diagnostics,
                 today,
                 keep_reports,
                 &consistency::scan_report,
+                cache,
             )
         });
         timings.time("consistency", || {

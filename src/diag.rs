@@ -388,7 +388,7 @@ impl Diagnostic {
 }
 
 /// The problems found so far.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
     /// Problems not shown because they follow from another.

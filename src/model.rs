@@ -499,6 +499,28 @@ pub(crate) fn resolve(
     keep_reports: bool,
     check_report: &ReportCheck<'_>,
 ) -> Site {
+    resolve_cached(
+        source,
+        sources,
+        diags,
+        today,
+        keep_reports,
+        check_report,
+        None,
+    )
+}
+
+/// [`resolve`], taking the units whose inputs are unchanged from `cache`
+/// and leaving in it the units of this resolution.
+pub(crate) fn resolve_cached(
+    source: SiteSource,
+    sources: &mut Sources,
+    diags: &mut Diagnostics,
+    today: Date,
+    keep_reports: bool,
+    check_report: &ReportCheck<'_>,
+    cache: Option<&mut UnitCache>,
+) -> Site {
     let config = resolve_config(source.config.as_ref(), today, diags);
     let catalogue = source
         .catalogue
@@ -532,6 +554,16 @@ pub(crate) fn resolve(
         })
         .collect();
     let shared: &Sources = sources;
+    let cache_common = cache.is_some().then(|| {
+        use siphasher::sip128::{Hasher128, SipHasher13};
+        use std::hash::Hasher;
+        let mut h = SipHasher13::new();
+        h.write(format!("{config:?}{catalogue:?}").as_bytes());
+        h.write_u8(u8::from(source.catalogue_failed));
+        h.write_u8(u8::from(keep_reports));
+        h.finish128().as_u128()
+    });
+    let previous = cache.as_deref();
     let resolved: Vec<Resolved> = units
         .into_par_iter()
         .map(|(files, held)| {
@@ -539,6 +571,23 @@ pub(crate) fn resolve(
             let toml = shared.text(files.file);
             let report = held.as_ref().map(Held::text);
             let text = files.report.zip(report.as_deref());
+            let key = cache_common.map(|c| UnitCache::key(c, &files, &toml, report.as_deref()));
+            if let Some((unit, link, found)) =
+                key.and_then(|k| previous.and_then(|cache| cache.units.get(&k)))
+            {
+                drop(report);
+                let report = files
+                    .report
+                    .zip(held)
+                    .filter(|(id, _)| keep_reports || found.quotes(*id));
+                return Resolved {
+                    unit: Some((unit.clone(), link.clone())),
+                    diags: found.clone(),
+                    report,
+                    key,
+                    diags_from_cache: true,
+                };
+            }
             let unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
                 let level = Level::parse(src.data.level.get_ref());
                 let mut unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
@@ -558,12 +607,22 @@ pub(crate) fn resolve(
                 unit,
                 diags: local,
                 report,
+                key,
+                diags_from_cache: false,
             }
         })
         .collect();
 
     let mut kept = Vec::with_capacity(resolved.len());
+    let mut next = cache.as_ref().map(|_| UnitCache::default());
+    if let Some(next) = &mut next {
+        next.hits = resolved.iter().filter(|r| r.diags_from_cache).count();
+    }
     for one in resolved {
+        if let (Some(next), Some(key), Some((unit, link))) = (&mut next, one.key, &one.unit) {
+            next.units
+                .insert(key, (unit.clone(), link.clone(), one.diags.clone()));
+        }
         diags.extend(one.diags);
         kept.extend(one.unit);
         if let Some((id, held)) = one.report {
@@ -577,6 +636,9 @@ pub(crate) fn resolve(
     });
     let (mut out, links): (Vec<Unit>, Vec<Link>) = kept.into_iter().unzip();
 
+    if let (Some(cache), Some(next)) = (cache, next) {
+        *cache = next;
+    }
     link_parents(&mut out, &links, &source.unit_folders, diags);
     assign_slugs(&mut out, &links, diags);
     let (children, roots) = hierarchy(&out);
@@ -1630,10 +1692,49 @@ struct Resolved {
     diags: Diagnostics,
     /// The report's text, when it is still needed.
     report: Option<(FileId, Held)>,
+    /// Its key in a [`UnitCache`], when resolving with one.
+    key: Option<u128>,
+    /// Taken from the cache.
+    diags_from_cache: bool,
+}
+
+/// The units of the last resolution of a site, by everything each was
+/// resolved from, for `serve`: a save of one file resolves that unit again
+/// and takes the others as they were (parsing unit.toml, rendering and
+/// scanning the report are most of the model's time). A unit is a function
+/// of its folder's name, its files' ids and texts, whether it stands by its
+/// identity alone, the configuration, the catalogue and whether reports
+/// are kept: the key hashes them all. The one-shot `build` keeps none.
+#[derive(Default)]
+pub(crate) struct UnitCache {
+    units: std::collections::HashMap<u128, (Unit, Link, Diagnostics)>,
+    /// How many units the last resolution took from the cache.
+    hits: usize,
+}
+
+impl UnitCache {
+    /// The key of a unit resolved from `files`, `toml` and `report` under
+    /// the configuration and catalogue hashed in `common`.
+    fn key(common: u128, files: &UnitFiles, toml: &str, report: Option<&str>) -> u128 {
+        use siphasher::sip128::{Hasher128, SipHasher13};
+        use std::hash::Hasher;
+        let mut h = SipHasher13::new();
+        h.write_u128(common);
+        h.write_u64(files.id.len() as u64);
+        h.write(files.id.as_bytes());
+        h.write_u64(files.file as u64);
+        h.write_u64(files.report.map_or(u64::MAX, |r| r as u64));
+        let texts = files_key(toml, report, files.identity_only);
+        h.write_u128(texts.toml);
+        h.write_u128(texts.report.unwrap_or(0));
+        h.write_u8(u8::from(texts.report.is_some()));
+        h.finish128().as_u128()
+    }
 }
 
 /// What linking the hierarchy needs of a unit as written: kept from its
 /// raw values once it is resolved, the rest of them dropped.
+#[derive(Clone)]
 struct Link {
     id: String,
     file: FileId,
@@ -1867,6 +1968,59 @@ mod tests {
             &crate::consistency::scan_report,
         );
         (site, sources, diags)
+    }
+
+    /// A unit resolved again with a cache is taken from it while its files
+    /// are unchanged, and resolved anew once one of them changes: the
+    /// same units either way.
+    #[test]
+    fn a_cache_gives_back_the_units_whose_files_did_not_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("site.toml", SITE_TOML);
+        write("content/units/a/unit.toml", &unit_toml("Huyện A"));
+        write(
+            "content/units/a/report.md",
+            "# A\n\nKết nạp 12 đảng viên.\n",
+        );
+        write("content/units/b/unit.toml", &unit_toml("Huyện B"));
+        let mut cache = UnitCache::default();
+        let resolve_once = |cache: &mut UnitCache| {
+            let mut sources = Sources::default();
+            let mut diags = Diagnostics::default();
+            let source = crate::load::load_site(dir.path(), &mut sources, &mut diags).unwrap();
+            let site = resolve_cached(
+                source,
+                &mut sources,
+                &mut diags,
+                d(2023, 9, 1),
+                false,
+                &crate::consistency::scan_report,
+                Some(cache),
+            );
+            let names: Vec<(String, bool)> = site
+                .units
+                .iter()
+                .map(|u| (u.name.clone(), u.report.is_some()))
+                .collect();
+            (names, cache.hits)
+        };
+        let (first, hits) = resolve_once(&mut cache);
+        assert_eq!(hits, 0);
+        assert_eq!(resolve_once(&mut cache), (first.clone(), 2));
+        write("content/units/b/unit.toml", &unit_toml("Huyện Bê"));
+        let (changed, hits) = resolve_once(&mut cache);
+        assert_eq!(hits, 1);
+        assert_eq!(changed[1].0, "Huyện Bê");
+        write(
+            "content/units/a/report.md",
+            "# A\n\nKết nạp 13 đảng viên.\n",
+        );
+        assert_eq!(resolve_once(&mut cache).1, 1);
     }
 
     #[test]

@@ -224,6 +224,9 @@ pub struct Preview {
     output: Arc<Output>,
     /// The key of each page of `output` that a full rebuild made under one.
     keys: Arc<HashMap<Arc<str>, Key>>,
+    /// The units of the last full rebuild, for the next to take those
+    /// whose files did not change.
+    units: model::UnitCache,
 }
 
 /// A generated file: its path from the output root, and its bytes.
@@ -301,6 +304,7 @@ impl Preview {
             live: None,
             output: Arc::new(Output::default()),
             keys: Arc::default(),
+            units: model::UnitCache::default(),
         };
         let outcome = preview.full();
         (preview, outcome)
@@ -346,7 +350,8 @@ impl Preview {
     fn full(&mut self) -> Outcome {
         let started = Instant::now();
         self.live = None;
-        let mut checked = build::check(&self.root, self.today, self.public);
+        let mut checked =
+            build::check_cached(&self.root, self.today, self.public, Some(&mut self.units));
         let previous = self.output.files.clone();
         let previous_keys = Arc::clone(&self.keys);
         let sink = Memory {
