@@ -9,6 +9,12 @@
 //! pure functions of their arguments, and the code itself is the binary,
 //! which the sink's manifest names. So two pages with one key have the same
 //! bytes: correct by construction, with nothing to keep in step.
+//!
+//! Making every context to hash it costs as much as rendering most pages,
+//! so the pages made from the model alone (a unit's, and those about many
+//! units) are keyed by the parts of the model their views read instead
+//! ([`Renderer::model_keys`]), before any context is made: that list must
+//! grow with the views. `tests/it/incremental.rs` holds it to cold builds.
 
 use std::io::Write as _;
 
@@ -49,7 +55,8 @@ impl Renderer<'_> {
     ///
     /// A unit is made of its folder's name (its id), its files
     /// (`Unit::files_key`), the configuration, the catalogue and the date,
-    /// and placed by its index (collation order), slug and parent. A unit's page shows the unit, its
+    /// and placed by its index (collation order), slug and parent. A
+    /// unit's page shows the unit, its
     /// ancestors (breadcrumbs, its parent's name), its children and what is
     /// below them (rows, the roll-up), and the highlights about it: its key
     /// hashes its own part, its ancestors' and its whole subtree's. The
