@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::cache;
 use crate::consistency;
 use crate::diag::{Diagnostic, Diagnostics, Msg, Sources};
 use crate::highlight;
@@ -80,13 +81,14 @@ pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -
     check_cached(root, today, keep_reports, None)
 }
 
-/// [`check`], the current round's units taken from `cache` where their
-/// inputs are unchanged (`model::UnitCache`, kept by `serve`).
+/// [`check`], the current round's units taken from an earlier resolution
+/// where their inputs are unchanged (`serve`'s last rebuild, or the build
+/// cache).
 pub(crate) fn check_cached(
     root: &Path,
     today: jiff::civil::Date,
     keep_reports: bool,
-    cache: Option<&mut model::UnitCache>,
+    earlier: Option<model::Earlier<'_>>,
 ) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
@@ -141,7 +143,7 @@ pub(crate) fn check_cached(
                 today,
                 keep_reports,
                 &consistency::scan_report,
-                cache,
+                earlier,
             )
         });
         timings.time("consistency", || {
@@ -338,6 +340,8 @@ pub struct Summary {
     pub search_index: Duration,
     /// Pages carried over unchanged from the previous output.
     pub carried: usize,
+    /// Units and search entries taken from the build cache (`cache.rs`).
+    pub from_cache: (usize, usize),
     /// Where the time went, stage by stage.
     pub timings: Timings,
     /// Problems that did not fail the build, for the user to see (a previous
@@ -371,7 +375,27 @@ impl Progress for Silent {
 /// the output folder; the returned `Checked` carries the diagnostics.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Box<Checked>> {
     let started = Instant::now();
-    let mut checked = check(&options.root, options.today, options.public);
+    let mut build_timings = Timings::default();
+    // The press build keeps no manifest and no cache: its folder is
+    // published whole, and it is made seldom.
+    let identity = if options.public {
+        None
+    } else {
+        build_timings.time("identity", identity)
+    };
+    let reader = identity
+        .filter(|_| !options.fresh)
+        .map(|identity| cache::Reader::open(&options.root, identity))
+        .or_else(|| identity.map(|_| cache::Reader::default()));
+    let mut checked = check_cached(
+        &options.root,
+        options.today,
+        options.public,
+        reader
+            .as_ref()
+            .map(|r| model::Earlier::Store(r as &dyn model::UnitStore)),
+    );
+    checked.timings.prepend(build_timings);
     if let Some(problem) = write::output_problem(&options.root, &options.output) {
         checked.diagnostics.push(problem);
         checked.diagnostics.sort(&checked.sources);
@@ -418,8 +442,36 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         root: &options.root,
         keep_index: false,
         rounds: rounds.map(|set| (set, set.rounds.current, site)),
+        cache: None,
     };
-    let result = render_and_write(&input, diagnostics, options, progress, timings);
+    let writer = identity
+        .zip(reader.as_ref())
+        .and_then(|(identity, last)| cache::Writer::create(&options.root, identity, last));
+    let keep = |key: u128, entry: &search::Entry| {
+        if let Some(writer) = &writer {
+            writer.entry(key, entry);
+        }
+    };
+    let input = Input {
+        cache: reader
+            .as_ref()
+            .filter(|_| writer.is_some())
+            .map(|reader| search::EntryCache {
+                store: reader,
+                keep: &keep,
+            }),
+        ..input
+    };
+    let result = render_and_write(&input, diagnostics, options, identity, progress, timings);
+    if result.is_some()
+        && let Some(writer) = writer
+    {
+        // Kept for the next build; a build goes on without it.
+        timings.time("write cache", || {
+            writer.units(full);
+            writer.finish().ok()
+        });
+    }
     match result {
         Some(Written {
             pages,
@@ -432,6 +484,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             files,
             search_index,
             carried,
+            from_cache: reader.as_ref().map_or((0, 0), cache::Reader::hits),
             timings: std::mem::take(timings),
             units: site.units.len(),
             warnings: diagnostics.warnings(),
@@ -509,6 +562,9 @@ pub(crate) struct Input<'a> {
     /// `site` is, and the current round's site. Rendering the current round renders the others under
     /// `rounds/<id>/`.
     pub rounds: Option<(&'a RoundSites, usize, &'a Site)>,
+    /// The build cache's search entries: where they are taken from, and
+    /// what keeps each unit's for the next build (see `cache.rs`).
+    pub cache: Option<search::EntryCache<'a>>,
 }
 
 /// The error of a file that could not be written.
@@ -583,6 +639,7 @@ pub(crate) fn generate(
         root,
         keep_index,
         rounds,
+        cache,
     } = *input;
     if diags.has_errors() {
         return None;
@@ -593,7 +650,7 @@ pub(crate) fn generate(
     }
     let pages = timings.time("pages", || renderer.pages());
     let index_started = Instant::now();
-    let index = timings.time("search index", || renderer.search_index(keep_index));
+    let index = timings.time("search index", || renderer.search_index(keep_index, cache));
     let search_index = index_started.elapsed();
     // The search files first, each written as it is made, so that what the
     // index takes is let go of before the pages are rendered. A static file
@@ -783,6 +840,7 @@ fn render_and_write(
     input: &Input<'_>,
     diags: &mut Diagnostics,
     options: &BuildOptions,
+    identity: Option<write::Key>,
     progress: &dyn Progress,
     timings: &mut Timings,
 ) -> Option<Written> {
@@ -804,10 +862,7 @@ fn render_and_write(
             return None;
         }
     };
-    // The press build keeps no manifest: its folder is published whole.
-    if !options.public
-        && let Some(identity) = timings.time("identity", identity)
-    {
+    if let Some(identity) = identity {
         staging.keep_manifest(identity, !options.fresh);
     }
     let sink = ToStaging(&staging);

@@ -420,6 +420,8 @@ fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitC
             if timings {
                 eprint!("{}", summary.timings.report());
                 eprintln!("pages carried over: {}", summary.carried);
+                let (units, entries) = summary.from_cache;
+                eprintln!("from the build cache: {units} units, {entries} search entries");
             }
             if quiet {
                 // Only a clean build prints nothing.

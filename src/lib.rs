@@ -16,6 +16,7 @@
 #![warn(unreachable_pub)]
 
 mod build;
+mod cache;
 mod chart;
 mod cli;
 mod consistency;

@@ -74,7 +74,7 @@ pub struct Heading {
 }
 
 /// A rendered report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// The safe HTML (raw HTML of the source is escaped), then the plain
     /// text for the search index, held compressed in one block (see
@@ -90,7 +90,9 @@ pub struct Report {
     headings: Packed,
     /// Number of footnotes rendered (referenced ones only).
     pub footnotes: usize,
-    /// Problems found, ordered by position in the source.
+    /// Problems found, ordered by position in the source. Not kept by the
+    /// build cache, which holds only units without problems.
+    #[serde(skip)]
     pub problems: Vec<Problem>,
 }
 

@@ -28,7 +28,9 @@ use crate::target::{self, Assessment, Figure, Observation, Reading, Status, Targ
 use crate::vi;
 
 /// Levels of the party hierarchy, top first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Level {
     Province,
     District,
@@ -126,7 +128,7 @@ impl Config {
 }
 
 /// Whether a unit's report reached the level above in time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Submission {
     OnTime,
     Late {
@@ -138,7 +140,7 @@ pub enum Submission {
     NotDue,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Unit {
     pub id: String,
     pub file: FileId,
@@ -184,11 +186,20 @@ pub struct Unit {
     /// site's configuration and catalogue, all that a resolved unit
     /// depends on. Part of the pages' keys (`render/keyed.rs`).
     pub files_key: FilesKey,
+    /// Its parent and slug as unit.toml writes them, for linking the
+    /// hierarchy: kept with the unit so that a unit taken from a cache
+    /// links as one resolved anew.
+    pub(crate) link: Link,
+    /// Its key in the caches (a hash of all it is made from, see
+    /// [`UnitCache`]) when it was resolved with one and without a problem:
+    /// only such units are kept for the next build.
+    #[serde(skip)]
+    pub(crate) cache_key: Option<u128>,
 }
 
 /// [`Unit::files_key`]: unit.toml's hash apart from the report's, since
 /// only the unit's own page shows its report.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FilesKey {
     /// unit.toml, and whether the unit stands in its round by its identity
     /// alone.
@@ -199,7 +210,7 @@ pub struct FilesKey {
 
 /// A unit's fact that `illustrative_fields` can mark as invented, when the
 /// rest of the unit is real.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum UnitField {
     Members,
     Organisations,
@@ -252,7 +263,7 @@ impl Unit {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Indicator {
     pub id: ArcStr,
     /// Where it is written: its id, else its `ref`, else its table.
@@ -287,7 +298,7 @@ pub struct Indicator {
 
 /// What a fraction's denominator counts, so it can be compared with the
 /// unit's own totals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Denominator {
     Organisations,
     Members,
@@ -303,7 +314,7 @@ impl Denominator {
 }
 
 /// Byte spans of an indicator's values in its unit.toml.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorSpans {
     pub stated: Option<Span>,
     pub baseline: Option<Span>,
@@ -318,7 +329,7 @@ pub struct IndicatorSpans {
 /// A byte range in a unit.toml, in eight bytes rather than sixteen: every
 /// indicator holds six (a million indicators at 60,000 units). Offsets
 /// past 4 GiB, which no unit.toml reaches, are held as 4 GiB.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     start: u32,
     end: u32,
@@ -519,8 +530,13 @@ pub(crate) fn resolve_cached(
     today: Date,
     keep_reports: bool,
     check_report: &ReportCheck<'_>,
-    cache: Option<&mut UnitCache>,
+    earlier: Option<Earlier<'_>>,
 ) -> Site {
+    let (cache, store) = match earlier {
+        Some(Earlier::Memory(cache)) => (Some(cache), None),
+        Some(Earlier::Store(store)) => (None, Some(store)),
+        None => (None, None),
+    };
     let config = resolve_config(source.config.as_ref(), today, diags);
     let catalogue = source
         .catalogue
@@ -554,7 +570,7 @@ pub(crate) fn resolve_cached(
         })
         .collect();
     let shared: &Sources = sources;
-    let cache_common = cache.is_some().then(|| {
+    let cache_common = (cache.is_some() || store.is_some()).then(|| {
         use siphasher::sip128::{Hasher128, SipHasher13};
         use std::hash::Hasher;
         let mut h = SipHasher13::new();
@@ -572,31 +588,51 @@ pub(crate) fn resolve_cached(
             let report = held.as_ref().map(Held::text);
             let text = files.report.zip(report.as_deref());
             let key = cache_common.map(|c| UnitCache::key(c, &files, &toml, report.as_deref()));
-            if let Some((unit, link, found)) =
-                key.and_then(|k| previous.and_then(|cache| cache.units.get(&k)))
-            {
+            // A unit with problems is taken only while its files keep their
+            // ids: the problems point at them.
+            let same_files = |u: &Unit| u.file == files.file && u.report_file == files.report;
+            let kept = key.and_then(|k| {
+                previous
+                    .and_then(|cache| cache.units.get(&k))
+                    .filter(|(u, found)| found.is_empty() || same_files(u))
+                    .cloned()
+                    .or_else(|| {
+                        store
+                            .and_then(|store| store.unit(k))
+                            .map(|u| (u, Diagnostics::default()))
+                    })
+            });
+            if let Some((mut unit, found)) = kept {
                 drop(report);
+                // Its files may have other ids in this build.
+                unit.file = files.file;
+                unit.link.file = files.file;
+                unit.report_file = files.report;
+                unit.cache_key = key.filter(|_| found.is_empty());
                 let report = files
                     .report
                     .zip(held)
                     .filter(|(id, _)| keep_reports || found.quotes(*id));
                 return Resolved {
-                    unit: Some((unit.clone(), link.clone())),
-                    diags: found.clone(),
+                    unit: Some(unit),
+                    diags: found,
                     report,
                     key,
                     diags_from_cache: true,
                 };
             }
-            let unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
+            let mut unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
                 let level = Level::parse(src.data.level.get_ref());
                 let mut unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
                 unit.files_key = files_key(&toml, text.map(|(_, text)| text), files.identity_only);
                 if let Some((file, text)) = text {
                     check_report(&unit, file, text, &mut local);
                 }
-                Some((unit, Link::from(src)))
+                Some(unit)
             });
+            if let Some(unit) = &mut unit {
+                unit.cache_key = key.filter(|_| local.is_empty());
+            }
             // The expanded report goes before its packed text moves on.
             drop(report);
             let report = files
@@ -613,32 +649,30 @@ pub(crate) fn resolve_cached(
         })
         .collect();
 
-    let mut kept = Vec::with_capacity(resolved.len());
+    let mut out = Vec::with_capacity(resolved.len());
     let mut next = cache.as_ref().map(|_| UnitCache::default());
     if let Some(next) = &mut next {
         next.hits = resolved.iter().filter(|r| r.diags_from_cache).count();
     }
     for one in resolved {
-        if let (Some(next), Some(key), Some((unit, link))) = (&mut next, one.key, &one.unit) {
-            next.units
-                .insert(key, (unit.clone(), link.clone(), one.diags.clone()));
+        if let (Some(next), Some(key), Some(unit)) = (&mut next, one.key, &one.unit) {
+            next.units.insert(key, (unit.clone(), one.diags.clone()));
         }
         diags.extend(one.diags);
-        kept.extend(one.unit);
+        out.extend(one.unit);
         if let Some((id, held)) = one.report {
             sources.put(id, held);
         }
     }
-    kept.sort_by(|(a, _), (b, _)| {
+    out.sort_by(|a, b| {
         collator
             .compare(&a.name, &b.name)
             .then_with(|| a.id.cmp(&b.id))
     });
-    let (mut out, links): (Vec<Unit>, Vec<Link>) = kept.into_iter().unzip();
-
     if let (Some(cache), Some(next)) = (cache, next) {
         *cache = next;
     }
+    let links: Vec<Link> = out.iter().map(|u| u.link.clone()).collect();
     link_parents(&mut out, &links, &source.unit_folders, diags);
     assign_slugs(&mut out, &links, diags);
     let (children, roots) = hierarchy(&out);
@@ -1149,6 +1183,13 @@ fn resolve_unit(
             span: s.span(),
         }),
         files_key: FilesKey::default(),
+        link: Link {
+            id: src.id.clone(),
+            file,
+            parent: raw.parent.clone(),
+            slug: raw.slug.clone(),
+        },
+        cache_key: None,
     })
 }
 
@@ -1688,7 +1729,7 @@ fn count_parts(file: FileId, raw: &RawIndicator, top: bool, diags: &mut Diagnost
 /// A unit out of the parallel loop of [`resolve`]: the unit and what
 /// linking needs of it, its problems, and its report's text when it is kept.
 struct Resolved {
-    unit: Option<(Unit, Link)>,
+    unit: Option<Unit>,
     diags: Diagnostics,
     /// The report's text, when it is still needed.
     report: Option<(FileId, Held)>,
@@ -1702,12 +1743,14 @@ struct Resolved {
 /// resolved from, for `serve`: a save of one file resolves that unit again
 /// and takes the others as they were (parsing unit.toml, rendering and
 /// scanning the report are most of the model's time). A unit is a function
-/// of its folder's name, its files' ids and texts, whether it stands by its
+/// of its folder's name, its files' texts, whether it stands by its
 /// identity alone, the configuration, the catalogue and whether reports
-/// are kept: the key hashes them all. The one-shot `build` keeps none.
+/// are kept: the key hashes them all (a unit's file ids are set anew when it
+/// is taken; one with problems is taken only while they are the same).
+/// `build` keeps its units on disk instead (the build cache, `cache.rs`).
 #[derive(Default)]
 pub(crate) struct UnitCache {
-    units: std::collections::HashMap<u128, (Unit, Link, Diagnostics)>,
+    units: std::collections::HashMap<u128, (Unit, Diagnostics)>,
     /// How many units the last resolution took from the cache.
     hits: usize,
 }
@@ -1722,8 +1765,6 @@ impl UnitCache {
         h.write_u128(common);
         h.write_u64(files.id.len() as u64);
         h.write(files.id.as_bytes());
-        h.write_u64(files.file as u64);
-        h.write_u64(files.report.map_or(u64::MAX, |r| r as u64));
         let texts = files_key(toml, report, files.identity_only);
         h.write_u128(texts.toml);
         h.write_u128(texts.report.unwrap_or(0));
@@ -1732,24 +1773,52 @@ impl UnitCache {
     }
 }
 
-/// What linking the hierarchy needs of a unit as written: kept from its
-/// raw values once it is resolved, the rest of them dropped.
-#[derive(Clone)]
-struct Link {
+/// Where [`resolve_cached`] takes the units of an earlier resolution from.
+pub(crate) enum Earlier<'a> {
+    /// `serve`'s last rebuild, which it leaves the new units in.
+    Memory(&'a mut UnitCache),
+    /// The build cache.
+    Store(&'a dyn UnitStore),
+}
+
+/// Units kept by an earlier build (the build cache), by their key in a
+/// [`UnitCache`]: only units resolved without a problem are kept.
+pub(crate) trait UnitStore: Sync {
+    /// The unit kept under `key`, as it was after the build that kept it
+    /// (linked: [`resolve_cached`] links it again).
+    fn unit(&self, key: u128) -> Option<Unit>;
+}
+
+/// What linking the hierarchy needs of a unit as written ([`Unit::link`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Link {
     id: String,
     file: FileId,
+    #[serde(with = "spanned")]
     parent: Option<Spanned<String>>,
+    #[serde(with = "spanned")]
     slug: Option<Spanned<String>>,
 }
 
-impl From<UnitSource> for Link {
-    fn from(src: UnitSource) -> Link {
-        Link {
-            id: src.id,
-            file: src.file,
-            parent: src.data.parent,
-            slug: src.data.slug,
-        }
+/// A spanned text as its text and span (`Spanned` reads back only from
+/// TOML).
+mod spanned {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::ops::Range;
+    use toml::Spanned;
+
+    pub(super) fn serialize<S: Serializer>(
+        value: &Option<Spanned<String>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.as_ref().map(|v| (v.get_ref(), v.span())).serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Spanned<String>>, D::Error> {
+        let value: Option<(String, Range<usize>)> = Deserialize::deserialize(d)?;
+        Ok(value.map(|(text, span)| Spanned::new(span, text)))
     }
 }
 
@@ -2000,7 +2069,7 @@ mod tests {
                 d(2023, 9, 1),
                 false,
                 &crate::consistency::scan_report,
-                Some(cache),
+                Some(Earlier::Memory(cache)),
             );
             let names: Vec<(String, bool)> = site
                 .units

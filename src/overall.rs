@@ -62,7 +62,7 @@ impl CountRule {
 
 /// A unit's `stated_overall`: the report's words, and where they are
 /// written in its unit.toml.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatedOverall {
     pub text: String,
     pub span: Range<usize>,

@@ -5,8 +5,8 @@
 //! some 30 µs a unit one way and a few the other.
 
 /// A text, compressed.
-#[derive(Debug, Clone)]
-pub(crate) struct Packed(Box<[u8]>);
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Packed(#[serde(with = "bytes")] Box<[u8]>);
 
 impl Packed {
     pub(crate) fn new(text: &str) -> Packed {
@@ -32,6 +32,42 @@ impl Packed {
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.0.len()
+    }
+}
+
+/// Bytes as bytes for serde (the build cache), not as a sequence of
+/// numbers read back one by one.
+pub(crate) mod bytes {
+    use serde::Serializer;
+    use serde::de::{Deserializer, Error, Visitor};
+
+    pub(crate) fn serialize<S: Serializer, B: AsRef<[u8]>>(
+        bytes: &B,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(bytes.as_ref())
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, B: From<Vec<u8>>>(
+        d: D,
+    ) -> Result<B, D::Error> {
+        struct Bytes;
+        impl Visitor<'_> for Bytes {
+            type Value = Vec<u8>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+
+            fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Vec<u8>, E> {
+                Ok(v.to_vec())
+            }
+
+            fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Vec<u8>, E> {
+                Ok(v)
+            }
+        }
+        d.deserialize_bytes(Bytes).map(B::from)
     }
 }
 

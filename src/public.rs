@@ -138,6 +138,9 @@ fn public_unit(
         // The report's overall figure counts all its indicators; beside the
         // public ones only, it would seem to disagree.
         stated_overall: None,
+        // Never linked again nor cached: the copy is made after both.
+        link: unit.link.clone(),
+        cache_key: None,
     }
 }
 

@@ -428,8 +428,12 @@ impl<'a> Renderer<'a> {
 
     /// The search index of the site (`search.rs`); see
     /// [`crate::search::site_index`] for `keep_words`.
-    pub(crate) fn search_index(&self, keep_words: bool) -> crate::search::Index {
-        crate::search::site_index(self.site, &self.strings, keep_words)
+    pub(crate) fn search_index(
+        &self,
+        keep_words: bool,
+        cache: Option<crate::search::EntryCache<'_>>,
+    ) -> crate::search::Index {
+        crate::search::site_index(self.site, &self.strings, keep_words, cache)
     }
 
     /// The search document of unit `i`, as [`Renderer::search_index`] has it.

@@ -89,25 +89,47 @@ pub(crate) fn documents(site: &Site, strings: &Strings) -> Vec<Doc> {
 /// `keep_words` each entry's words go once its postings are made: a build,
 /// which replaces nothing, needs only the postings; [`Index::replace`]
 /// must not be called on such an index.
-pub(crate) fn site_index(site: &Site, strings: &Strings, keep_words: bool) -> Index {
+pub(crate) fn site_index(
+    site: &Site,
+    strings: &Strings,
+    keep_words: bool,
+    cache: Option<EntryCache<'_>>,
+) -> Index {
     /// Units per chunk: large enough to keep both cores busy, small enough
     /// that a chunk's words are a small part of the index.
     const CHUNK: usize = 512;
     let mut builder = Builder::new(keep_words);
-    let mut pending: Vec<Entry> = Vec::new();
+    let mut pending: Vec<(Option<u128>, Entry)> = Vec::new();
+    let store = cache.as_ref().map(|c| c.store);
+    let add = |builder: &mut Builder, pending: Vec<(Option<u128>, Entry)>| {
+        if let Some(cache) = &cache {
+            for (key, entry) in &pending {
+                if let Some(key) = key {
+                    (cache.keep)(*key, entry);
+                }
+            }
+        }
+        builder.add(pending.into_iter().map(|(_, entry)| entry).collect());
+    };
     for chunk in site.units.chunks(CHUNK) {
         let (entries, ()) = rayon::join(
             || {
                 chunk
                     .par_iter()
-                    .map(|unit| Entry::new(unit_document(unit, strings)))
+                    .map(|unit| {
+                        let key = store.and_then(|_| entry_key(unit));
+                        let kept = key.and_then(|k| store.and_then(|s| s.entry(k)));
+                        let entry =
+                            kept.unwrap_or_else(|| Entry::new(unit_document(unit, strings)));
+                        (key, entry)
+                    })
                     .collect()
             },
-            || builder.add(std::mem::take(&mut pending)),
+            || add(&mut builder, std::mem::take(&mut pending)),
         );
         pending = entries;
     }
-    builder.add(pending);
+    add(&mut builder, pending);
     builder.add(
         other_documents(site, strings)
             .into_iter()
@@ -115,6 +137,33 @@ pub(crate) fn site_index(site: &Site, strings: &Strings, keep_words: bool) -> In
             .collect(),
     );
     builder.finish()
+}
+
+/// Entries kept by an earlier build (the build cache), by [`entry_key`].
+pub(crate) trait EntryStore: Sync {
+    fn entry(&self, key: u128) -> Option<Entry>;
+}
+
+/// The build cache's part in [`site_index`]: where units' entries are
+/// taken from, and what is given each unit's entry, in order, to keep it for
+/// the next build.
+#[derive(Clone, Copy)]
+pub(crate) struct EntryCache<'a> {
+    pub store: &'a dyn EntryStore,
+    pub keep: &'a (dyn Fn(u128, &Entry) + Sync),
+}
+
+/// The key of a unit's entry in the build cache: its own key (all it is
+/// resolved from, the language among it) and its slug (its address), all
+/// that [`unit_document`] reads. `None` for a unit not kept.
+pub(crate) fn entry_key(unit: &Unit) -> Option<u128> {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let own = unit.cache_key?;
+    let mut h = SipHasher13::new();
+    h.write_u128(own);
+    h.write(unit.slug.as_bytes());
+    Some(h.finish128().as_u128())
 }
 
 /// The documents after the units': each catalogue indicator, then each
@@ -261,7 +310,7 @@ impl Posting {
 
 /// A document as the index keeps it: what a result shows, and its words
 /// with their weights (sorted by word), so that it can be taken out again.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
 pub(crate) struct Entry {
     pub title: String,
     pub level: String,
@@ -275,9 +324,10 @@ pub(crate) struct Entry {
 /// words in one string, each ended by a line break (a folded word has none),
 /// and their weights apart. A few bytes a word, where a `String` each would
 /// take ten times as much on a large site.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, Serialize)]
 pub(crate) struct Words {
     text: String,
+    #[serde(with = "crate::packed::bytes")]
     weights: Vec<u8>,
 }
 

@@ -48,7 +48,9 @@ pub(crate) use stated::{StatedMismatch, stated_figure_mismatch};
 /// Ordered worst to best, so `min()` over parts gives the parent's status:
 /// not achieved < not assessed < achieved < exceeded. Serialized as its
 /// [`key`](Status::key).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// *Không đạt*, *chưa đạt*.
@@ -111,7 +113,7 @@ impl std::error::Error for ParseError {}
 // ---------------------------------------------------------------------------
 
 /// A parsed target expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Target {
     pub kind: TargetKind,
     /// The target is a percentage (`%`); otherwise a count or amount.
@@ -120,7 +122,7 @@ pub struct Target {
     pub per_year: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum TargetKind {
     /// `>= x`, or a bare number: at least x.
     AtLeast(Decimal),
@@ -467,7 +469,7 @@ fn word_hint(src: &str) -> Option<Msg> {
 /// A figure as written in content: a TOML number, a fraction string "41/71", a
 /// decimal string "57,7", or a boolean. Numbers keep their written digits
 /// ("0,001", "57,70").
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Figure {
     Number(Decimal),
     /// "41/71": a share, whose value is a percentage.
@@ -746,7 +748,7 @@ pub struct Observation<'a> {
 /// How far a figure is from its target, as shown: rounded once to the
 /// site's places, never to 0 (or to 100 for a share of the target) unless it
 /// is exactly that.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Margin {
     /// Percentage targets: actual − target, in percentage points.
     Points(Decimal),
@@ -764,7 +766,7 @@ impl Margin {
 }
 
 /// Who judged a status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
     /// The rules, from the target and the figures.
@@ -776,7 +778,7 @@ pub enum Basis {
 }
 
 /// The outcome of [`assess`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Assessment {
     pub status: Status,
     pub basis: Basis,

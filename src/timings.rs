@@ -62,6 +62,18 @@ impl Timings {
         out
     }
 
+    /// Puts the phases of `earlier` before these.
+    pub fn prepend(&mut self, earlier: Timings) {
+        fn before<T>(list: &mut Vec<T>, mut first: Vec<T>) {
+            first.append(list);
+            *list = first;
+        }
+        before(&mut self.phases, earlier.phases);
+        before(&mut self.cpu, earlier.cpu);
+        before(&mut self.work, earlier.work);
+        before(&mut self.memory, earlier.memory);
+    }
+
     /// The report printed by `--timings`.
     pub fn report(&self) -> String {
         let mut out = String::from("timings (wall clock):\n");

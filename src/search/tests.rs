@@ -359,7 +359,7 @@ fn the_site_index_is_the_index_of_the_site_documents() {
     let site = fixture_site(&root);
     assert!(!site.highlights.is_empty() && !site.catalogue.is_empty());
     let strings = Strings::new(site.config.language);
-    let streamed = site_index(&site, &strings, true);
+    let streamed = site_index(&site, &strings, true, None);
     let whole = Index::build(documents(&site, &strings), false);
     assert_eq!(
         streamed.docs.len(),
@@ -367,7 +367,7 @@ fn the_site_index_is_the_index_of_the_site_documents() {
     );
     assert_eq!(file_map(&streamed), file_map(&whole));
     // A build's index, made without the documents' words, has the same files.
-    let wordless = site_index(&site, &strings, false);
+    let wordless = site_index(&site, &strings, false, None);
     assert!(wordless.docs.iter().all(|d| d.words == Words::default()));
     assert_eq!(file_map(&wordless), file_map(&whole));
 }

@@ -350,8 +350,12 @@ impl Preview {
     fn full(&mut self) -> Outcome {
         let started = Instant::now();
         self.live = None;
-        let mut checked =
-            build::check_cached(&self.root, self.today, self.public, Some(&mut self.units));
+        let mut checked = build::check_cached(
+            &self.root,
+            self.today,
+            self.public,
+            Some(model::Earlier::Memory(&mut self.units)),
+        );
         let previous = self.output.files.clone();
         let previous_keys = Arc::clone(&self.keys);
         let sink = Memory {
@@ -386,6 +390,7 @@ impl Preview {
                     root: &self.root,
                     keep_index: true,
                     rounds: rounds.map(|set| (set, set.rounds.current, site)),
+                    cache: None,
                 };
                 build::generate(&input, diagnostics, &Silent, &mut Timings::default(), &sink)
             })

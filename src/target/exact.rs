@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 /// A rational number `num / den` with `den > 0`, in lowest terms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Exact {
     num: i128,
     den: i128,

@@ -31,7 +31,7 @@ use crate::diag::Msg;
 use crate::vi::{self, fold};
 
 /// What a report's words claim about the result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Claim {
     Achieved,
@@ -47,7 +47,7 @@ pub enum Claim {
 }
 
 /// A figure the words give.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Amount {
     /// "Vượt 1,6%" (`points`: "Vượt 1,6 điểm %").
     Over { x: Decimal, points: bool },
@@ -58,7 +58,7 @@ pub enum Amount {
 }
 
 /// How the words were read.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Reading {
     /// No stated result.
     #[default]

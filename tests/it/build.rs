@@ -195,7 +195,8 @@ fn a_build_over_the_kept_previous_output_equals_a_fresh_build() {
 }
 
 /// Without `--reuse-output`, a rebuild removes the output it replaces:
-/// nothing is left beside the new one (no staging folder, no spare).
+/// nothing is left beside the new one (no staging folder, no spare), and
+/// the site folder gains only its build cache (no temporary file of it).
 #[test]
 fn a_rebuild_leaves_only_the_output_beside_the_sites_files() {
     let dir = site(&[]);
@@ -209,6 +210,7 @@ fn a_rebuild_leaves_only_the_output_beside_the_sites_files() {
     };
     let mut expected = names(dir.path());
     expected.push("public".into());
+    expected.push(".ketqua-cache".into());
     expected.sort();
     for _ in 0..3 {
         build_ok(dir.path());

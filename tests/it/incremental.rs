@@ -351,3 +351,55 @@ fn unchanged_pages_are_carried_over() {
     assert_eq!(build(root, &output, true), Some(0));
     assert_ne!(inode(&output.join("units/dang-bo-xa-ma-quai.html")), before);
 }
+
+/// Every unit resolved without a problem, and its search entry, is taken
+/// from the build cache by the next build; a damaged cache is read around,
+/// and the output is still what a cold build writes.
+#[test]
+fn units_come_from_the_build_cache_and_a_damaged_cache_is_read_around() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    let run = |fresh: bool| {
+        ketqua::build(&options(root, output.clone(), fresh), &Silent)
+            .ok()
+            .unwrap()
+            .from_cache
+    };
+    assert_eq!(run(false), (0, 0), "no cache yet");
+    let cache = root.join(".ketqua-cache");
+    assert!(cache.is_file());
+    let (units, entries) = run(false);
+    assert!(units >= 10, "{units} units from the cache");
+    assert_eq!(units, entries);
+    assert_eq!(run(true), (0, 0), "--fresh reads no cache");
+
+    // One unit's report edited: every other unit still comes from it.
+    let report = unit_file(root, "xa-ma-quai", "report.md");
+    let mut text = fs::read_to_string(&report).unwrap();
+    text.push_str("\n\nMột đoạn mới của báo cáo.\n");
+    fs::write(&report, text).unwrap();
+    let (after_edit, _) = run(false);
+    assert_eq!(after_edit, units - 1, "{after_edit} of {units}");
+    assert_eq!(files(&output), cold(root).unwrap());
+
+    // Bytes in the middle of the records changed: the records they fall in
+    // fail their checksums and their units are resolved anew.
+    let mut bytes = fs::read(&cache).unwrap();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    fs::write(&cache, &bytes).unwrap();
+    let (damaged, _) = run(false);
+    assert!(damaged < units, "{damaged} units read from a damaged cache");
+    assert_eq!(files(&output), cold(root).unwrap());
+    // The records that failed were written again.
+    assert_eq!(run(false).0, units);
+
+    // A cache cut short has no index: nothing is read from it.
+    fs::write(&cache, &bytes[..middle]).unwrap();
+    assert_eq!(run(false), (0, 0));
+    assert_eq!(files(&output), cold(root).unwrap());
+}

@@ -39,7 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // Office files into content: above load and the model, used by `cli`
     // only.
     ("import", &["import"]),
-    ("pipeline", &["build", "init", "serve", "cli"]),
+    ("pipeline", &["cache", "build", "init", "serve", "cli"]),
 ];
 
 #[test]

@@ -1,0 +1,399 @@
+//! The build cache: what a build resolved and indexed of each unit, kept
+//! for the next build in the site folder (`.ketqua-cache`; not beside the
+//! output, where it could be published), so that a unit whose files did not change is neither parsed, nor its
+//! report rendered and scanned, nor its text folded into search words again.
+//!
+//! Each record is kept by a key that hashes all it is made from (the
+//! unit's files, the configuration and catalogue: `model::UnitCache`; its
+//! slug besides for its search entry: `search::entry_key`), so a record is
+//! never wrong for the build that finds it, only unused: builds into other
+//! output folders share the one file. Only units resolved
+//! without a problem are kept: a problem points into its file. The file is
+//! made by the binary whose identity it carries, like the manifest: another
+//! binary reads none of it. It is written whole after the output is in place,
+//! into a temporary file renamed over the last one; a build that cannot read
+//! or write it goes on without it. `build --fresh` reads none; `--public`
+//! neither reads nor writes one.
+//!
+//! Layout: the header (`MAGIC`, the binary's identity), the records (each
+//! a unit or an entry in postcard), then the index of the records (kind, key,
+//! offset, length, checksum) in postcard, its length, and `MAGIC` again. A
+//! record is read when its unit asks for it, by its offset, and its checksum
+//! checked before it is decoded.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Site, Unit, UnitStore};
+use crate::search::{Entry, EntryStore};
+use crate::write::Key;
+
+/// Begins and ends the file; the last byte is the format's version.
+const MAGIC: &[u8; 8] = b"KQCACHE\x01";
+
+/// What a record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+enum Kind {
+    Unit,
+    Entry,
+}
+
+/// Where a record is, and its checksum.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Place {
+    offset: u64,
+    len: u32,
+    sum: u64,
+}
+
+/// The cache of the last build, as found beside the output: its index, and
+/// the file its records are read from. Empty when there is none (or it
+/// cannot be read, or another binary made it).
+#[derive(Default)]
+pub(crate) struct Reader {
+    file: Option<File>,
+    units: HashMap<u128, Place>,
+    entries: HashMap<u128, Place>,
+    /// Units and entries read back.
+    hits: (AtomicUsize, AtomicUsize),
+    /// Where its records end (its index begins).
+    end: u64,
+    /// Records that did not read back (not listed again by the next cache).
+    bad: Mutex<Vec<(Kind, u128)>>,
+}
+
+/// The cache of the site folder `root`. A hidden name: `serve` does not
+/// watch it, and the load does not read it.
+fn path_of(root: &Path) -> PathBuf {
+    root.join(".ketqua-cache")
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new();
+    h.write(bytes);
+    h.finish()
+}
+
+impl Reader {
+    /// The cache of the site folder `root`, when the binary `identity` made
+    /// it.
+    pub(crate) fn open(root: &Path, identity: Key) -> Reader {
+        Reader::read(&path_of(root), identity).unwrap_or_default()
+    }
+
+    fn read(path: &Path, identity: Key) -> Option<Reader> {
+        let mut file = File::open(path).ok()?;
+        let mut header = [0u8; 24];
+        file.read_exact(&mut header).ok()?;
+        if &header[..8] != MAGIC || header[8..] != identity.0.to_le_bytes() {
+            return None;
+        }
+        let end = file.seek(SeekFrom::End(-16)).ok()?;
+        let mut trailer = [0u8; 16];
+        file.read_exact(&mut trailer).ok()?;
+        if &trailer[8..] != MAGIC {
+            return None;
+        }
+        let len = u64::from_le_bytes(trailer[..8].try_into().ok()?);
+        let start = end.checked_sub(len)?;
+        file.seek(SeekFrom::Start(start)).ok()?;
+        let mut index = vec![0u8; usize::try_from(len).ok()?];
+        file.read_exact(&mut index).ok()?;
+        let index: Vec<(Kind, u128, Place)> = postcard::from_bytes(&index).ok()?;
+        let mut reader = Reader::default();
+        for (kind, key, place) in index {
+            if place.offset.checked_add(u64::from(place.len))? > start {
+                return None;
+            }
+            match kind {
+                Kind::Unit => reader.units.insert(key, place),
+                Kind::Entry => reader.entries.insert(key, place),
+            };
+        }
+        reader.file = Some(file);
+        reader.end = start;
+        Some(reader)
+    }
+
+    /// Whether most of its file is records still listed: else the next
+    /// cache is written anew rather than after them.
+    fn mostly_live(&self) -> bool {
+        let live: u64 = self
+            .units
+            .values()
+            .chain(self.entries.values())
+            .map(|p| u64::from(p.len))
+            .sum();
+        live * 2 >= self.end.saturating_sub(HEADER)
+    }
+
+    /// How many units and entries were read back.
+    pub(crate) fn hits(&self) -> (usize, usize) {
+        (
+            self.hits.0.load(Ordering::Relaxed),
+            self.hits.1.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The record of `key`, when it reads back whole.
+    fn record<T: serde::de::DeserializeOwned>(&self, kind: Kind, key: u128) -> Option<T> {
+        let map = match kind {
+            Kind::Unit => &self.units,
+            Kind::Entry => &self.entries,
+        };
+        let (file, place) = (self.file.as_ref()?, map.get(&key)?);
+        let mut bytes = vec![0u8; place.len as usize];
+        let read = read_at(file, &mut bytes, place.offset)
+            .ok()
+            .filter(|()| checksum(&bytes) == place.sum)
+            .and_then(|()| postcard::from_bytes(&bytes).ok());
+        if read.is_none() {
+            locked(&self.bad).push((kind, key));
+        }
+        read
+    }
+
+    fn is_bad(&self, kind: Kind, key: u128) -> bool {
+        locked(&self.bad).contains(&(kind, key))
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+/// Elsewhere the cache is not read (a record is read from several threads
+/// at once, by its offset).
+#[cfg(not(unix))]
+fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+impl UnitStore for Reader {
+    fn unit(&self, key: u128) -> Option<Unit> {
+        let mut unit: Unit = self.record(Kind::Unit, key)?;
+        // As it was before the hierarchy was linked.
+        unit.slug.clear();
+        unit.parent = None;
+        self.hits.0.fetch_add(1, Ordering::Relaxed);
+        Some(unit)
+    }
+}
+
+impl EntryStore for Reader {
+    fn entry(&self, key: u128) -> Option<Entry> {
+        let entry = self.record(Kind::Entry, key)?;
+        self.hits.1.fetch_add(1, Ordering::Relaxed);
+        Some(entry)
+    }
+}
+
+/// The next cache, written as the build goes: the units' search entries as
+/// the index takes them, then the units once the output is in place. A
+/// record the last cache holds is listed where it is, not written again: the
+/// new records go after the last cache's, in its file, in place of its
+/// index (a crash before the new index is written leaves a file without
+/// one, which the next build does not read); when most of that file is
+/// records no longer listed, the cache is written anew into a temporary file
+/// renamed over it.
+pub(crate) struct Writer<'a> {
+    /// The cache this build found.
+    last: &'a Reader,
+    /// The temporary file, when the cache is written anew.
+    temp: Option<tempfile::NamedTempFile>,
+    target: PathBuf,
+    state: Mutex<State>,
+}
+
+struct State {
+    out: BufWriter<File>,
+    offset: u64,
+    index: Vec<(Kind, u128, Place)>,
+    /// The last cache's records, when the new ones go after them.
+    kept: HashMap<(Kind, u128), Place>,
+    /// A write failed: the cache is not kept.
+    failed: bool,
+}
+
+impl State {
+    /// Lists the record of `key`: where the last cache has it, or else
+    /// written, from `bytes`.
+    fn push(
+        &mut self,
+        last: &Reader,
+        kind: Kind,
+        key: u128,
+        bytes: impl FnOnce() -> Option<Vec<u8>>,
+    ) {
+        if self.failed {
+            return;
+        }
+        if let Some(&place) = self.kept.get(&(kind, key))
+            && !last.is_bad(kind, key)
+        {
+            self.index.push((kind, key, place));
+            return;
+        }
+        let Some(bytes) = bytes() else { return };
+        let Ok(len) = u32::try_from(bytes.len()) else {
+            return;
+        };
+        if self.out.write_all(&bytes).is_err() {
+            self.failed = true;
+            return;
+        }
+        let place = Place {
+            offset: self.offset,
+            len,
+            sum: checksum(&bytes),
+        };
+        self.index.push((kind, key, place));
+        self.offset += u64::from(len);
+    }
+}
+
+/// The header: `MAGIC` and the binary's identity.
+const HEADER: u64 = 24;
+
+impl<'a> Writer<'a> {
+    /// The next cache of the site folder `root`, made by the binary
+    /// `identity`, after the records of `last` (what this build found);
+    /// `None` when it cannot be written.
+    pub(crate) fn create(root: &Path, identity: Key, last: &'a Reader) -> Option<Writer<'a>> {
+        let path = path_of(root);
+        if let Some(read) = last.file.as_ref().filter(|_| last.mostly_live()) {
+            let mut file = std::fs::OpenOptions::new().write(true).open(&path).ok()?;
+            // Still the file `last` read (no other build replaced it).
+            if !same_file(&file, read) {
+                return None;
+            }
+            file.set_len(last.end).ok()?;
+            file.seek(SeekFrom::Start(last.end)).ok()?;
+            let kept = last
+                .units
+                .iter()
+                .map(|(k, p)| ((Kind::Unit, *k), *p))
+                .chain(last.entries.iter().map(|(k, p)| ((Kind::Entry, *k), *p)))
+                .collect();
+            return Some(Writer {
+                last,
+                temp: None,
+                target: path,
+                state: Mutex::new(State {
+                    out: BufWriter::with_capacity(1 << 20, file),
+                    offset: last.end,
+                    index: Vec::new(),
+                    kept,
+                    failed: false,
+                }),
+            });
+        }
+        let dir = path.parent()?;
+        let temp = tempfile::Builder::new()
+            .prefix(".ketqua-cache")
+            .tempfile_in(dir)
+            .ok()?;
+        let mut out = BufWriter::with_capacity(1 << 20, temp.as_file().try_clone().ok()?);
+        out.write_all(MAGIC).ok()?;
+        out.write_all(&identity.0.to_le_bytes()).ok()?;
+        Some(Writer {
+            last,
+            temp: Some(temp),
+            target: path,
+            state: Mutex::new(State {
+                out,
+                offset: HEADER,
+                index: Vec::new(),
+                kept: HashMap::new(),
+                failed: false,
+            }),
+        })
+    }
+
+    /// Keeps a unit's search entry.
+    pub(crate) fn entry(&self, key: u128, entry: &Entry) {
+        locked(&self.state).push(self.last, Kind::Entry, key, || {
+            postcard::to_stdvec(entry).ok()
+        });
+    }
+
+    /// Keeps each unit of `site` resolved without a problem, encoded in
+    /// parallel a chunk at a time (those the last cache holds are not).
+    pub(crate) fn units(&self, site: &Site) {
+        for chunk in site.units.chunks(256) {
+            let encoded: Vec<(u128, Option<Vec<u8>>)> = {
+                let state = locked(&self.state);
+                let kept = &state.kept;
+                chunk
+                    .par_iter()
+                    .filter_map(|unit| {
+                        let key = unit.cache_key?;
+                        let listed = kept.contains_key(&(Kind::Unit, key))
+                            && !self.last.is_bad(Kind::Unit, key);
+                        let bytes = (!listed).then(|| postcard::to_stdvec(unit).ok()).flatten();
+                        Some((key, bytes))
+                    })
+                    .collect()
+            };
+            let mut state = locked(&self.state);
+            for (key, bytes) in encoded {
+                state.push(self.last, Kind::Unit, key, || bytes);
+            }
+        }
+    }
+
+    /// Writes the index, and puts a new file in place of the last cache.
+    pub(crate) fn finish(self) -> io::Result<()> {
+        let State {
+            mut out,
+            index,
+            failed,
+            ..
+        } = self
+            .state
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if failed {
+            return Err(io::ErrorKind::Other.into());
+        }
+        let index = postcard::to_stdvec(&index).map_err(io::Error::other)?;
+        out.write_all(&index)?;
+        out.write_all(&(index.len() as u64).to_le_bytes())?;
+        out.write_all(MAGIC)?;
+        out.flush()?;
+        drop(out);
+        if let Some(temp) = self.temp {
+            temp.persist(&self.target).map_err(|e| e.error)?;
+        }
+        Ok(())
+    }
+}
+
+/// The value behind `m`; a panic elsewhere leaves it usable.
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether two open files are the same file.
+#[cfg(unix)]
+fn same_file(a: &File, b: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (a.metadata(), b.metadata()) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &File, _: &File) -> bool {
+    false
+}
