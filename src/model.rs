@@ -604,6 +604,11 @@ pub(crate) fn resolve_cached(
             });
             if let Some((mut unit, found)) = kept {
                 drop(report);
+                // Its texts shared with the other units' again (a unit read
+                // back from the build cache has copies of its own).
+                for ind in &mut unit.indicators {
+                    share_texts(ind, common.strings);
+                }
                 // Its files may have other ids in this build.
                 unit.file = files.file;
                 unit.link.file = files.file;
@@ -1770,6 +1775,26 @@ impl UnitCache {
         h.write_u128(texts.report.unwrap_or(0));
         h.write_u8(u8::from(texts.report.is_some()));
         h.finish128().as_u128()
+    }
+}
+
+/// Makes each text of `ind` and its parts the interner's shared copy.
+fn share_texts(ind: &mut Indicator, strings: &Interner) {
+    for text in [
+        &mut ind.id,
+        &mut ind.group,
+        &mut ind.description,
+        &mut ind.unit_of_measure,
+        &mut ind.stated,
+        &mut ind.note,
+    ] {
+        *text = strings.get(text);
+    }
+    if let Some(id) = &mut ind.catalogue {
+        *id = strings.get(id);
+    }
+    for part in &mut ind.parts {
+        share_texts(part, strings);
     }
 }
 
