@@ -26,6 +26,20 @@ pub(crate) type FileId = usize;
 #[derive(Debug, Default)]
 pub struct Sources {
     files: Vec<(String, Text)>,
+    /// Each file's [`text_hash`] as it was read, in step with `files`.
+    hashes: Vec<u128>,
+}
+
+/// A hash of a text (SipHash-1-3, 128 bits, the same in every process),
+/// made when it is read: the model's caches key a unit by its files'
+/// hashes without expanding their texts again.
+pub(crate) fn text_hash(text: &str) -> u128 {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    let mut h = SipHasher13::new();
+    h.write_u64(text.len() as u64);
+    h.write(text.as_bytes());
+    h.finish128().as_u128()
 }
 
 /// A file's text as [`Sources`] holds it.
@@ -58,6 +72,7 @@ impl Text {
 impl Sources {
     /// Registers a file; `name` is the path shown to people (relative to the site).
     pub fn add(&mut self, name: String, text: String) -> FileId {
+        self.hashes.push(text_hash(&text));
         self.files.push((name, Text::Plain(text)));
         self.files.len() - 1
     }
@@ -67,6 +82,7 @@ impl Sources {
     pub fn append(&mut self, other: Sources) -> usize {
         let offset = self.files.len();
         self.files.extend(other.files);
+        self.hashes.extend(other.hashes);
         offset
     }
 
@@ -100,7 +116,13 @@ impl Sources {
 
     /// Replaces the text of a file (an edited file, re-read by `serve`).
     pub fn replace(&mut self, id: FileId, text: String) {
+        self.hashes[id] = text_hash(&text);
         self.files[id].1 = Text::Plain(text);
+    }
+
+    /// The [`text_hash`] of a file as it was read (or last replaced).
+    pub(crate) fn hash(&self, id: FileId) -> u128 {
+        self.hashes[id]
     }
 
     /// Takes the text of a file out of the store, leaving it empty.

@@ -584,10 +584,12 @@ pub(crate) fn resolve_cached(
         .into_par_iter()
         .map(|(files, held)| {
             let mut local = Diagnostics::default();
-            let toml = shared.text(files.file);
-            let report = held.as_ref().map(Held::text);
-            let text = files.report.zip(report.as_deref());
-            let key = cache_common.map(|c| UnitCache::key(c, &files, &toml, report.as_deref()));
+            let hashes = files_key(
+                shared.hash(files.file),
+                files.report.map(|r| shared.hash(r)),
+                files.identity_only,
+            );
+            let key = cache_common.map(|c| UnitCache::key(c, &files, hashes));
             // A unit with problems is taken only while its files keep their
             // ids: the problems point at them.
             let same_files = |u: &Unit| u.file == files.file && u.report_file == files.report;
@@ -603,7 +605,6 @@ pub(crate) fn resolve_cached(
                     })
             });
             if let Some((mut unit, found)) = kept {
-                drop(report);
                 // Its texts shared with the other units' again (a unit read
                 // back from the build cache has copies of its own).
                 for ind in &mut unit.indicators {
@@ -626,10 +627,14 @@ pub(crate) fn resolve_cached(
                     diags_from_cache: true,
                 };
             }
+            // Expanded only now: a unit taken from a cache needs no text.
+            let toml = shared.text(files.file);
+            let report = held.as_ref().map(Held::text);
+            let text = files.report.zip(report.as_deref());
             let mut unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
                 let level = Level::parse(src.data.level.get_ref());
                 let mut unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
-                unit.files_key = files_key(&toml, text.map(|(_, text)| text), files.identity_only);
+                unit.files_key = hashes;
                 if let Some((file, text)) = text {
                     check_report(&unit, file, text, &mut local);
                 }
@@ -1198,20 +1203,16 @@ fn resolve_unit(
     })
 }
 
-/// [`Unit::files_key`]: each text with its length before it.
-fn files_key(toml: &str, report: Option<&str>, identity_only: bool) -> FilesKey {
+/// [`Unit::files_key`], of the files' [`text_hash`](crate::diag::text_hash)es.
+fn files_key(toml: u128, report: Option<u128>, identity_only: bool) -> FilesKey {
     use siphasher::sip128::{Hasher128, SipHasher13};
     use std::hash::Hasher;
-    let hash = |flag: u8, text: &str| {
-        let mut h = SipHasher13::new();
-        h.write_u8(flag);
-        h.write_u64(text.len() as u64);
-        h.write(text.as_bytes());
-        h.finish128().as_u128()
-    };
+    let mut h = SipHasher13::new();
+    h.write_u8(u8::from(identity_only));
+    h.write_u128(toml);
     FilesKey {
-        toml: hash(u8::from(identity_only), toml),
-        report: report.map(|text| hash(0, text)),
+        toml: h.finish128().as_u128(),
+        report,
     }
 }
 
@@ -1763,14 +1764,13 @@ pub(crate) struct UnitCache {
 impl UnitCache {
     /// The key of a unit resolved from `files`, `toml` and `report` under
     /// the configuration and catalogue hashed in `common`.
-    fn key(common: u128, files: &UnitFiles, toml: &str, report: Option<&str>) -> u128 {
+    fn key(common: u128, files: &UnitFiles, texts: FilesKey) -> u128 {
         use siphasher::sip128::{Hasher128, SipHasher13};
         use std::hash::Hasher;
         let mut h = SipHasher13::new();
         h.write_u128(common);
         h.write_u64(files.id.len() as u64);
         h.write(files.id.as_bytes());
-        let texts = files_key(toml, report, files.identity_only);
         h.write_u128(texts.toml);
         h.write_u128(texts.report.unwrap_or(0));
         h.write_u8(u8::from(texts.report.is_some()));
