@@ -588,15 +588,7 @@ pub(crate) fn resolve_cached(
                     diags_from_cache: true,
                 };
             }
-            let unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
-                let level = Level::parse(src.data.level.get_ref());
-                let mut unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
-                unit.files_key = files_key(&toml, text.map(|(_, text)| text), files.identity_only);
-                if let Some((file, text)) = text {
-                    check_report(&unit, file, text, &mut local);
-                }
-                Some((unit, Link::from(src)))
-            });
+            let unit = resolve_files(&files, &toml, text, &common, check_report, &mut local);
             // The expanded report goes before its packed text moves on.
             drop(report);
             let report = files
@@ -651,6 +643,63 @@ pub(crate) fn resolve_cached(
         highlights: Vec::new(),
         public: false,
     }
+}
+
+/// One unit parsed and resolved from its files (before linking: no parent,
+/// no slug), with what linking needs of it; `None` when it cannot be used.
+fn resolve_files(
+    files: &UnitFiles,
+    toml: &str,
+    report: Option<(FileId, &str)>,
+    common: &Common<'_>,
+    check_report: &ReportCheck<'_>,
+    diags: &mut Diagnostics,
+) -> Option<(Unit, Link)> {
+    let src = crate::load::parse_unit(files, toml, diags)?;
+    let level = Level::parse(src.data.level.get_ref());
+    let mut unit = resolve_unit(&src, level, common, toml, report, diags)?;
+    unit.files_key = files_key(toml, report.map(|(_, text)| text), files.identity_only);
+    if let Some((file, text)) = report {
+        check_report(&unit, file, text, diags);
+    }
+    Some((unit, Link::from(src)))
+}
+
+/// A unit of `site` resolved again from its files, as [`resolve`] resolves
+/// each (`serve`, after its unit.toml was saved): the unit before linking
+/// (no parent, no slug), and its parent and slug as written. Only for a
+/// site whose resolution had no error (its catalogue was usable).
+pub(crate) struct Reresolved {
+    pub unit: Unit,
+    pub parent: Option<String>,
+    pub slug: Option<String>,
+}
+
+/// See [`Reresolved`]; `None` when the unit cannot be used (its problems
+/// in `diags`).
+pub(crate) fn resolve_again(
+    site: &Site,
+    files: &UnitFiles,
+    toml: &str,
+    report: Option<(FileId, &str)>,
+    check_report: &ReportCheck<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Reresolved> {
+    let strings = Interner::default();
+    let labels = markdown::Labels::new(&Strings::new(site.config.language));
+    let common = Common {
+        config: &site.config,
+        catalogue: &site.catalogue,
+        catalogue_failed: false,
+        strings: &strings,
+        labels: &labels,
+    };
+    let (unit, link) = resolve_files(files, toml, report, &common, check_report, diags)?;
+    Some(Reresolved {
+        unit,
+        parent: link.parent.map(Spanned::into_inner),
+        slug: link.slug.map(Spanned::into_inner),
+    })
 }
 
 /// Resolves site.toml. Problems are reported and replaced by defaults, so
