@@ -269,15 +269,25 @@ pub(crate) fn handle(shared: &Arc<Shared>, request: Request) {
 /// after a rebuild (the pages about many units, at 60,000 units).
 const PENDING_WAIT: Duration = Duration::from_secs(120);
 
-fn serve_file(shared: &Shared, request: Request, path: &str) {
+/// The output to answer a request for `path` from: the one served now,
+/// or, while `path` is a page left to render after the last rebuild, the
+/// first one that has it rendered (`None` after [`PENDING_WAIT`]).
+fn output_for(shared: &Shared, path: &str) -> Option<Arc<Output>> {
     let mut output = shared.current();
     let asked = Instant::now();
     while output.waits_for(path) {
         if asked.elapsed() > PENDING_WAIT {
-            return send_text(request, 503, "Still rendering\n");
+            return None;
         }
         output = shared.next_after(&output);
     }
+    Some(output)
+}
+
+fn serve_file(shared: &Shared, request: Request, path: &str) {
+    let Some(output) = output_for(shared, path) else {
+        return send_text(request, 503, "Still rendering\n");
+    };
     let (status, path, bytes) = match output.get(&shared.root, path) {
         Lookup::Found(bytes) => (200, path.to_string(), Some(bytes)),
         Lookup::Outside => return send_text(request, 403, "Forbidden\n"),

@@ -136,7 +136,7 @@ pub struct Files {
 const MAX_CHANGES: usize = 2_000;
 
 impl Files {
-    fn new(files: HashMap<Arc<str>, Arc<[u8]>>) -> Files {
+    pub(crate) fn new(files: HashMap<Arc<str>, Arc<[u8]>>) -> Files {
         Files {
             base: Arc::new(files),
             changes: HashMap::new(),

@@ -757,6 +757,29 @@ fn served_site() -> tempfile::TempDir {
 
 const KHOI: &str = "/units/dang-bo-khoi.html";
 
+/// After a unit.toml save on its own path, the pages about many units and
+/// their exports are rendered after the reload: a request for one made as
+/// soon as the reload is told gets the new bytes, never the old ones.
+#[test]
+fn pages_rendered_after_the_reload_are_never_served_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_example(root);
+    crate::incremental::single_round(root);
+    let server = Server::start(root, &[]);
+    let mut events = server.events();
+    let before = server.get("/units.csv").body;
+    // A status changes: the counts of every unit's statuses with it.
+    replace(XA, "actual = \"7/10\"", "actual = \"8/10\"")(root);
+    events.one("a unit.toml save");
+    let served = server.get("/units.csv");
+    let fresh = fresh_build(root);
+    let expected = String::from_utf8(fresh["units.csv"].clone()).unwrap();
+    assert_ne!(before, expected, "the edit must change units.csv");
+    assert_eq!(served.status, 200);
+    assert!(served.body == expected, "units.csv served as it was");
+}
+
 #[test]
 fn serves_pages_with_their_types() {
     let site = served_site();
