@@ -38,34 +38,41 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
     let found: Vec<Diagnostics> = (0..site.units.len())
         .into_par_iter()
         .map(|i| {
-            let unit = &site.units[i];
             let mut local = Diagnostics::default();
-            for ind in &unit.indicators {
-                for one in std::iter::once(ind).chain(&ind.parts) {
-                    stated_result(unit, one, &mut local);
-                    denominators(unit, one, &mut local);
-                    figure_without_target(unit, one, &mut local);
-                    // An exact span holds the note byte for byte.
-                    match &one.spans.note {
-                        Some((span, true)) => {
-                            scan_text(unit, unit.file, &one.note, span.range().start, &mut local)
-                        }
-                        // A note with escapes: its findings point at the whole note.
-                        Some((span, false)) => {
-                            scan_text_at(unit, unit.file, &one.note, span.range(), &mut local)
-                        }
-                        None => {}
-                    }
-                }
-            }
-            children_totals(site, i, &mut local);
-            stated_overall(site, unit, &mut local);
+            check_unit(site, i, &mut local);
             local
         })
         .collect();
     for local in found {
         diags.extend(local);
     }
+}
+
+/// The checks of [`check`] about unit `i`: each is located in its
+/// unit.toml, and reads only the unit and its children (`serve` runs them
+/// again for a unit whose unit.toml was saved, and for its parent).
+pub(crate) fn check_unit(site: &Site, i: usize, diags: &mut Diagnostics) {
+    let unit = &site.units[i];
+    for ind in &unit.indicators {
+        for one in std::iter::once(ind).chain(&ind.parts) {
+            stated_result(unit, one, diags);
+            denominators(unit, one, diags);
+            figure_without_target(unit, one, diags);
+            // An exact span holds the note byte for byte.
+            match &one.spans.note {
+                Some((span, true)) => {
+                    scan_text(unit, unit.file, &one.note, span.range().start, diags)
+                }
+                // A note with escapes: its findings point at the whole note.
+                Some((span, false)) => {
+                    scan_text_at(unit, unit.file, &one.note, span.range(), diags)
+                }
+                None => {}
+            }
+        }
+    }
+    children_totals(site, i, diags);
+    stated_overall(site, unit, diags);
 }
 
 /// A figure with no target to compare it with: the indicator is not

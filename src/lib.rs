@@ -56,7 +56,7 @@ pub use cli::main;
 // The integration tests: a build, the preview held in memory, the output's
 // marker file.
 pub use build::{BuildOptions, Silent, build};
-pub use serve::preview::{Change, Preview};
+pub use serve::preview::{Change, Lookup, Preview};
 pub use write::MARKER;
 
 // The integration tests and the fuzz targets: the readers of office files.

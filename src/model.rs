@@ -594,22 +594,21 @@ pub(crate) fn resolve_cached(
             // ids: the problems point at them.
             let same_files = |u: &Unit| u.file == files.file && u.report_file == files.report;
             let kept = key.and_then(|k| {
-                previous
+                let in_memory = previous
                     .and_then(|cache| cache.units.get(&k))
                     .filter(|(u, found)| found.is_empty() || same_files(u))
-                    .cloned()
-                    .or_else(|| {
-                        store
-                            .and_then(|store| store.unit(k))
-                            .map(|u| (u, Diagnostics::default()))
-                    })
+                    .cloned();
+                in_memory.or_else(|| {
+                    let mut unit = store.and_then(|store| store.unit(k))?;
+                    // Its texts shared with the other units' again (a unit
+                    // read back from the build cache has copies of its own).
+                    for ind in &mut unit.indicators {
+                        share_texts(ind, common.strings);
+                    }
+                    Some((unit, Diagnostics::default()))
+                })
             });
             if let Some((mut unit, found)) = kept {
-                // Its texts shared with the other units' again (a unit read
-                // back from the build cache has copies of its own).
-                for ind in &mut unit.indicators {
-                    share_texts(ind, common.strings);
-                }
                 // Its files may have other ids in this build.
                 unit.file = files.file;
                 unit.link.file = files.file;
@@ -631,15 +630,15 @@ pub(crate) fn resolve_cached(
             let toml = shared.text(files.file);
             let report = held.as_ref().map(Held::text);
             let text = files.report.zip(report.as_deref());
-            let mut unit = crate::load::parse_unit(&files, &toml, &mut local).and_then(|src| {
-                let level = Level::parse(src.data.level.get_ref());
-                let mut unit = resolve_unit(&src, level, &common, &toml, text, &mut local)?;
-                unit.files_key = hashes;
-                if let Some((file, text)) = text {
-                    check_report(&unit, file, text, &mut local);
-                }
-                Some(unit)
-            });
+            let mut unit = resolve_files(
+                &files,
+                &toml,
+                text,
+                hashes,
+                &common,
+                check_report,
+                &mut local,
+            );
             if let Some(unit) = &mut unit {
                 unit.cache_key = key.filter(|_| local.is_empty());
             }
@@ -695,6 +694,70 @@ pub(crate) fn resolve_cached(
         highlights: Vec::new(),
         public: false,
     }
+}
+
+/// One unit parsed and resolved from its files (before linking: no parent,
+/// no slug; what linking needs in [`Unit::link`]), whose hashes are
+/// `hashes`; `None` when it cannot be used.
+fn resolve_files(
+    files: &UnitFiles,
+    toml: &str,
+    report: Option<(FileId, &str)>,
+    hashes: FilesKey,
+    common: &Common<'_>,
+    check_report: &ReportCheck<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Unit> {
+    let src = crate::load::parse_unit(files, toml, diags)?;
+    let level = Level::parse(src.data.level.get_ref());
+    let mut unit = resolve_unit(&src, level, common, toml, report, diags)?;
+    unit.files_key = hashes;
+    if let Some((file, text)) = report {
+        check_report(&unit, file, text, diags);
+    }
+    Some(unit)
+}
+
+/// A unit of `site` resolved again from its files, as [`resolve`] resolves
+/// each (`serve`, after its unit.toml was saved): the unit before linking
+/// (no parent, no slug), and its parent and slug as written. Only for a
+/// site whose resolution had no error (its catalogue was usable).
+pub(crate) struct Reresolved {
+    pub unit: Unit,
+    pub parent: Option<String>,
+    pub slug: Option<String>,
+}
+
+/// See [`Reresolved`]; `None` when the unit cannot be used (its problems
+/// in `diags`).
+pub(crate) fn resolve_again(
+    site: &Site,
+    files: &UnitFiles,
+    toml: &str,
+    report: Option<(FileId, &str)>,
+    check_report: &ReportCheck<'_>,
+    diags: &mut Diagnostics,
+) -> Option<Reresolved> {
+    let strings = Interner::default();
+    let labels = markdown::Labels::new(&Strings::new(site.config.language));
+    let common = Common {
+        config: &site.config,
+        catalogue: &site.catalogue,
+        catalogue_failed: false,
+        strings: &strings,
+        labels: &labels,
+    };
+    let hashes = files_key(
+        crate::diag::text_hash(toml),
+        report.map(|(_, text)| crate::diag::text_hash(text)),
+        files.identity_only,
+    );
+    let unit = resolve_files(files, toml, report, hashes, &common, check_report, diags)?;
+    Some(Reresolved {
+        parent: unit.link.parent.clone().map(Spanned::into_inner),
+        slug: unit.link.slug.clone().map(Spanned::into_inner),
+        unit,
+    })
 }
 
 /// Resolves site.toml. Problems are reported and replaced by defaults, so

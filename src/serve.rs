@@ -18,7 +18,8 @@ pub(crate) mod watch;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 use preview::{Outcome, Preview};
@@ -167,7 +168,30 @@ fn rebuild_loop(
 ) {
     let root = shared.root.clone();
     let output = root.join("public");
-    while let Some(batch) = watch::next_batch(events, SETTLE) {
+    let saved = watcher.saved();
+    loop {
+        // Pages left to render after the last rebuild are rendered a few at
+        // a time while no file changes: a save is never kept waiting for
+        // more than a few pages.
+        // Set by the watcher when it sends a batch; cleared before looking,
+        // so that a save made after stops the pages being rendered.
+        saved.store(false, Ordering::Relaxed);
+        let batch = if preview.has_pending() {
+            match events.try_recv() {
+                Ok(first) => watch::settled(events, first, SETTLE),
+                Err(TryRecvError::Empty) => {
+                    preview.settle_some(rayon::current_num_threads(), &saved);
+                    shared.replace(preview.output());
+                    continue;
+                }
+                Err(TryRecvError::Disconnected) => return,
+            }
+        } else {
+            match watch::next_batch(events, SETTLE) {
+                Some(batch) => batch,
+                None => return,
+            }
+        };
         let change = watch::classify(&root, &output, &batch);
         if change.is_empty() {
             continue;

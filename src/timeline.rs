@@ -36,14 +36,20 @@ pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
         );
     }
     for unit in &site.units {
-        unit_dates(config, unit, diags);
-        for ind in &unit.indicators {
-            for one in std::iter::once(ind).chain(&ind.parts) {
-                period(config, unit, one, diags);
-            }
-        }
+        check_unit(config, unit, diags);
     }
     top_level(site, diags);
+}
+
+/// The checks of [`check`] about one unit's dates and periods, located in
+/// its unit.toml.
+pub(crate) fn check_unit(config: &Config, unit: &Unit, diags: &mut Diagnostics) {
+    unit_dates(config, unit, diags);
+    for ind in &unit.indicators {
+        for one in std::iter::once(ind).chain(&ind.parts) {
+            period(config, unit, one, diags);
+        }
+    }
 }
 
 /// Why a cut-off does not fit the term, if it does not.
@@ -228,7 +234,7 @@ fn period(config: &Config, unit: &Unit, ind: &Indicator, diags: &mut Diagnostics
 /// The units at the top: one, or those site.toml declares in `top_level`.
 /// A declared name must be a unit without a parent; an undeclared unit
 /// without a parent beside another is a warning at its file.
-fn top_level(site: &Site, diags: &mut Diagnostics) {
+pub(crate) fn top_level(site: &Site, diags: &mut Diagnostics) {
     let units = &site.units;
     match (&site.config.top_level, site.config.spans.file) {
         (Some(declared), Some(file)) => {

@@ -87,6 +87,14 @@ enum Cmd {
         /// Save units' unit.toml (a figure changed) instead of reports.
         #[arg(long)]
         unit_toml: bool,
+        /// Time this ketqua binary (another version, to compare) instead
+        /// of the workspace's release build.
+        #[arg(long)]
+        ketqua: Option<PathBuf>,
+        /// Milliseconds between a reload and the next save (the editor
+        /// "thinking").
+        #[arg(long, default_value_t = 250)]
+        think: u64,
     },
 }
 
@@ -107,7 +115,9 @@ fn main() -> ExitCode {
             seed,
             edits,
             unit_toml,
-        }) => serve_bench(Spec { units, seed }, edits, unit_toml),
+            ketqua,
+            think,
+        }) => serve_bench(Spec { units, seed }, edits, unit_toml, ketqua, think),
         None => run(&cli.run),
     };
     match result {
@@ -162,7 +172,13 @@ fn generate_full(spec: Spec, dir: &Path) -> Result<(), String> {
 }
 
 /// Generates (once) the site of `spec` and times `ketqua serve` on it.
-fn serve_bench(spec: Spec, edits: usize, unit_toml: bool) -> Result<(), String> {
+fn serve_bench(
+    spec: Spec,
+    edits: usize,
+    unit_toml: bool,
+    ketqua: Option<PathBuf>,
+    think: u64,
+) -> Result<(), String> {
     let work = repo().join(format!("target/bench/serve-{}-{}", spec.units, spec.seed));
     let site = work.join("site");
     if !work.join("generated").exists() {
@@ -170,8 +186,11 @@ fn serve_bench(spec: Spec, edits: usize, unit_toml: bool) -> Result<(), String> 
         generate(spec, &site, None)?;
         std::fs::write(work.join("generated"), "").map_err(|e| e.to_string())?;
     }
-    let ketqua = ketqua_binary()?;
-    serve::run(&ketqua, &site, spec.units, edits, unit_toml)
+    let ketqua = match ketqua {
+        Some(path) => path,
+        None => ketqua_binary()?,
+    };
+    serve::run(&ketqua, &site, spec.units, edits, unit_toml, think)
 }
 
 /// The workspace root (the benchmark lives in `bench/`).

@@ -139,16 +139,23 @@ fn server_times(server: &Server) -> Vec<f64> {
 }
 
 /// `text` of a report with a paragraph added, or of a unit.toml with its
-/// first figure (`actual = …`) changed; `None` when a unit.toml has none.
+/// first number figure (`actual = 12.5`, not `true` or `"7/10"`, which a
+/// number would make an error) changed; `None` when a unit.toml has none.
 fn edited(text: &str, k: usize, unit_toml: bool) -> Option<String> {
     if !unit_toml {
         return Some(format!(
             "{text}\nĐoạn bổ sung số {k}: công tác kiểm tra, giám sát được tăng cường.\n"
         ));
     }
-    let at = text.find("\nactual = ")? + "\nactual = ".len();
-    let end = at + text[at..].find('\n').unwrap_or(text.len() - at);
-    Some(format!("{}{}{}", &text[..at], 40 + k % 50, &text[end..]))
+    let mut from = 0;
+    loop {
+        let at = from + text[from..].find("\nactual = ")? + "\nactual = ".len();
+        let end = at + text[at..].find('\n').unwrap_or(text.len() - at);
+        if text[at..end].trim().parse::<f64>().is_ok() {
+            return Some(format!("{}{}{}", &text[..at], 40 + k % 50, &text[end..]));
+        }
+        from = end;
+    }
 }
 
 /// Edits `edits` reports (or unit.toml files) one after another and prints
@@ -159,6 +166,7 @@ pub fn run(
     units: usize,
     edits: usize,
     unit_toml: bool,
+    think: u64,
 ) -> Result<(), String> {
     let server = start(ketqua, site)?;
     let mut events = Events::open(server.port)?;
@@ -186,7 +194,7 @@ pub fn run(
         events.next()?;
         times.push(started.elapsed().as_secs_f64() * 1000.0);
         // Let the server print its line, and the editor "think".
-        std::thread::sleep(Duration::from_millis(250));
+        std::thread::sleep(Duration::from_millis(think));
         rebuilds.extend(server_times(&server));
     }
     for (path, text) in &originals {

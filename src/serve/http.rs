@@ -7,8 +7,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use super::conn::{Request, reason};
 
@@ -138,6 +138,9 @@ pub(crate) struct Shared {
     /// The site folder: static files must be inside it.
     pub root: PathBuf,
     listeners: Mutex<Vec<Listener>>,
+    /// Told each time `output` is replaced: a request for a page left to
+    /// render waits on it.
+    replaced: (Mutex<()>, Condvar),
 }
 
 impl Shared {
@@ -146,6 +149,7 @@ impl Shared {
             output: RwLock::new(output),
             root: root.to_path_buf(),
             listeners: Mutex::new(Vec::new()),
+            replaced: (Mutex::new(()), Condvar::new()),
         }
     }
 
@@ -156,13 +160,36 @@ impl Shared {
         }
     }
 
-    /// Serves `output` from now on and tells every listening page.
-    pub(crate) fn publish(&self, output: Arc<Output>) {
-        let generation = output.generation;
+    /// Serves `output` from now on, without telling the pages: the same
+    /// state with more of its pages rendered.
+    pub(crate) fn replace(&self, output: Arc<Output>) {
         match self.output.write() {
             Ok(mut current) => *current = output,
             Err(poisoned) => *poisoned.into_inner() = output,
         }
+        let _guard = self.replaced.0.lock();
+        self.replaced.1.notify_all();
+    }
+
+    /// The output served once `seen` is replaced (or after a while).
+    fn next_after(&self, seen: &Arc<Output>) -> Arc<Output> {
+        if let Ok(guard) = self.replaced.0.lock() {
+            let current = self.current();
+            if !Arc::ptr_eq(&current, seen) {
+                return current;
+            }
+            let _ = self
+                .replaced
+                .1
+                .wait_timeout(guard, Duration::from_millis(200));
+        }
+        self.current()
+    }
+
+    /// Serves `output` from now on and tells every listening page.
+    pub(crate) fn publish(&self, output: Arc<Output>) {
+        let generation = output.generation;
+        self.replace(output);
         if let Ok(mut listeners) = self.listeners.lock() {
             listeners.retain(|l| match l.tx.try_send(generation) {
                 // A page that has not read the last event yet will reload
@@ -238,11 +265,34 @@ pub(crate) fn handle(shared: &Arc<Shared>, request: Request) {
     }
 }
 
+/// How long a request waits for the page it asks for to be rendered
+/// after a rebuild (the pages about many units, at 60,000 units).
+const PENDING_WAIT: Duration = Duration::from_secs(120);
+
+/// The output to answer a request for `path` from: the one served now,
+/// or, while `path` is a page left to render after the last rebuild, the
+/// first one that has it rendered (`None` after [`PENDING_WAIT`]).
+fn output_for(shared: &Shared, path: &str) -> Option<Arc<Output>> {
+    let mut output = shared.current();
+    let asked = Instant::now();
+    while output.waits_for(path) {
+        if asked.elapsed() > PENDING_WAIT {
+            return None;
+        }
+        output = shared.next_after(&output);
+    }
+    Some(output)
+}
+
 fn serve_file(shared: &Shared, request: Request, path: &str) {
-    let output = shared.current();
+    let Some(output) = output_for(shared, path) else {
+        return send_text(request, 503, "Still rendering\n");
+    };
     let (status, path, bytes) = match output.get(&shared.root, path) {
         Lookup::Found(bytes) => (200, path.to_string(), Some(bytes)),
         Lookup::Outside => return send_text(request, 403, "Forbidden\n"),
+        // Not after `waits_for`; told rather than served stale.
+        Lookup::Pending => return send_text(request, 503, "Still rendering\n"),
         Lookup::Missing => {
             let folder = format!("{path}/index.html");
             if matches!(output.get(&shared.root, &folder), Lookup::Found(_)) {

@@ -4,12 +4,14 @@
 //!
 //! Correctness first: what [`Preview`] serves after any sequence of changes
 //! is byte for byte what a fresh `ketqua build` writes (tested in
-//! `tests/it/serve.rs`). Anything other than an edit of existing reports
-//! rebuilds the whole site, in memory, keeping each page whose key (a hash
-//! of everything it is made from, `render/keyed.rs`) is the one of the page
-//! it has: only the pages whose context changed are rendered again.
+//! `tests/it/serve.rs`). A save of existing units' unit.toml files that
+//! leaves them in their place has its own path too (`preview/units.rs`).
+//! Anything else rebuilds the whole site, in memory, keeping each page
+//! whose key (a hash of everything it is made from, `render/keyed.rs`) is
+//! the one of the page it has: only the pages whose context changed are
+//! rendered again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -41,13 +43,31 @@ pub struct Output {
     pub generation: u64,
     /// The interface language of the last good build: the overlay's words.
     pub language: Language,
+    /// Files whose bytes in `files` may be out of date: pages (and their
+    /// exports) that a rebuild of units' unit.toml files left to render
+    /// after the reload ([`Preview::settle_some`]). Never served as they are.
+    pub pending: Arc<HashSet<Arc<str>>>,
 }
 
 impl Output {
+    /// Whether a request for `path` must wait for the pages left to render:
+    /// the file is one of them, or it is missing and the page of a missing
+    /// file is.
+    pub fn waits_for(&self, path: &str) -> bool {
+        !self.pending.is_empty()
+            && (self.pending.contains(path)
+                || (self.files.get(path).is_none()
+                    && !self.statics.contains_key(path)
+                    && self.pending.contains("404.html")))
+    }
+
     /// The bytes of the file at `path` (from the output root): a generated
     /// file, or a static file (read from disk, and only when the file is
     /// inside `root` once links are resolved).
     pub fn get(&self, root: &Path, path: &str) -> Lookup {
+        if self.pending.contains(path) {
+            return Lookup::Pending;
+        }
         if let Some(bytes) = self.files.get(path) {
             return Lookup::Found(bytes);
         }
@@ -87,7 +107,8 @@ impl Output {
         all
     }
 
-    /// The same files with `problems` shown over them.
+    /// The same files with `problems` shown over them (the pages left to
+    /// render are the last good ones, under the problems).
     fn failed(&self, problems: String) -> Arc<Output> {
         Arc::new(Output {
             files: self.files.clone(),
@@ -95,6 +116,7 @@ impl Output {
             problems: Some(problems),
             generation: self.generation + 1,
             language: self.language,
+            pending: Arc::default(),
         })
     }
 }
@@ -114,7 +136,7 @@ pub struct Files {
 const MAX_CHANGES: usize = 2_000;
 
 impl Files {
-    fn new(files: HashMap<Arc<str>, Arc<[u8]>>) -> Files {
+    pub(crate) fn new(files: HashMap<Arc<str>, Arc<[u8]>>) -> Files {
         Files {
             base: Arc::new(files),
             changes: HashMap::new(),
@@ -142,13 +164,20 @@ impl Files {
 
     /// These files with `changes` made.
     fn with(&self, changes: Vec<FileChange>) -> Files {
+        self.with_files(changes.into_iter().map(|change| match change {
+            FileChange::Write(path, bytes) => (Arc::from(path), Some(Arc::from(bytes))),
+            FileChange::Remove(path) => (Arc::from(path), None),
+        }))
+    }
+
+    /// These files with each written (`Some`) or removed (`None`).
+    fn with_files(
+        &self,
+        changes: impl IntoIterator<Item = (Arc<str>, Option<Arc<[u8]>>)>,
+    ) -> Files {
         let mut files = self.clone();
-        for change in changes {
-            let (path, bytes) = match change {
-                FileChange::Write(path, bytes) => (path, Some(Arc::from(bytes))),
-                FileChange::Remove(path) => (path, None),
-            };
-            files.changes.insert(Arc::from(path), bytes);
+        for (path, bytes) in changes {
+            files.changes.insert(path, bytes);
         }
         if files.changes.len() > MAX_CHANGES {
             let mut base = (*files.base).clone();
@@ -168,6 +197,8 @@ impl Files {
 #[derive(Debug)]
 pub enum Lookup {
     Found(Arc<[u8]>),
+    /// A page left to render after the last rebuild ([`Output::pending`]).
+    Pending,
     /// A static file that links to a place outside the site folder.
     Outside,
     Missing,
@@ -179,20 +210,22 @@ pub enum Lookup {
 pub struct Change {
     /// Ids of units whose `report.md` was written, created or removed.
     pub reports: BTreeSet<String>,
+    /// Ids of units whose `unit.toml` was written, created or removed.
+    pub unit_tomls: BTreeSet<String>,
     /// Whether anything else the site is made from changed.
     pub other: bool,
 }
 
 impl Change {
     pub fn is_empty(&self) -> bool {
-        self.reports.is_empty() && !self.other
+        self.reports.is_empty() && self.unit_tomls.is_empty() && !self.other
     }
 }
 
 /// How a rebuild went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// Whether the whole site was rebuilt (else only some reports' pages).
+    /// Whether the whole site was rebuilt (else only some units' pages).
     pub full: bool,
     /// Whether it succeeded (else the problems are in the output).
     pub ok: bool,
@@ -227,6 +260,11 @@ pub struct Preview {
     /// The units of the last full rebuild, for the next to take those
     /// whose files did not change.
     units: model::UnitCache,
+    /// The pages (with their exports) a rebuild of unit.toml files left to
+    /// render: `output` holds their bytes and `keys` their keys from before.
+    pending: BTreeSet<String>,
+    /// Those pages' files and their exports' (`Output::pending`).
+    pending_files: Arc<HashSet<Arc<str>>>,
 }
 
 /// A generated file: its path from the output root, and its bytes.
@@ -305,6 +343,8 @@ impl Preview {
             output: Arc::new(Output::default()),
             keys: Arc::default(),
             units: model::UnitCache::default(),
+            pending: BTreeSet::new(),
+            pending_files: Arc::default(),
         };
         let outcome = preview.full();
         (preview, outcome)
@@ -316,12 +356,19 @@ impl Preview {
     }
 
     /// Updates the site after `change`: the reports' pages alone when only
-    /// reports of known units were edited, else the whole site.
+    /// reports of known units were edited, the units' own path when only
+    /// their unit.toml files were (see `preview/units.rs`), else the whole
+    /// site.
     pub fn rebuild(&mut self, change: &Change) -> Outcome {
-        match self.report_units(change) {
-            Some(units) => self.reports(&units),
-            None => self.full(),
+        if let Some(units) = self.report_units(change) {
+            return self.reports(&units);
         }
+        if let Some(units) = self.toml_units(change)
+            && let Some(outcome) = self.unit_tomls(&units)
+        {
+            return outcome;
+        }
+        self.full()
     }
 
     /// The units whose reports alone changed, when an incremental rebuild
@@ -332,7 +379,11 @@ impl Preview {
         let site = live.checked.site.as_ref()?;
         // A site of several rounds is rebuilt whole: a unit's page there
         // shows its other rounds too.
-        if self.public || change.other || change.reports.is_empty() || live.checked.rounds.is_some()
+        if self.public
+            || change.other
+            || change.reports.is_empty()
+            || !change.unit_tomls.is_empty()
+            || live.checked.rounds.is_some()
         {
             return None;
         }
@@ -350,6 +401,9 @@ impl Preview {
     fn full(&mut self) -> Outcome {
         let started = Instant::now();
         self.live = None;
+        // Rendered again below when their keys changed, like every page.
+        self.pending.clear();
+        self.pending_files = Arc::default();
         let mut checked = build::check_cached(
             &self.root,
             self.today,
@@ -430,6 +484,7 @@ impl Preview {
             problems: None,
             generation: self.output.generation + 1,
             language,
+            pending: Arc::default(),
         });
         self.keys = Arc::new(keys.into_iter().collect());
         self.live = Some(Live {
@@ -555,6 +610,7 @@ impl Preview {
             problems: None,
             generation: self.output.generation + 1,
             language: self.output.language,
+            pending: Arc::clone(&self.pending_files),
         });
         Outcome {
             full: false,
@@ -566,6 +622,8 @@ impl Preview {
         }
     }
 }
+
+mod units;
 
 /// The errors, as `ketqua check` prints them (the warnings are only
 /// counted: they do not stop a build, and `check` lists them).

@@ -9,6 +9,8 @@
 //! never cause a rebuild.
 
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -42,6 +44,9 @@ pub(crate) fn classify(root: &Path, output: &Path, events: &[FileEvent]) -> Chan
                 Some(Touched::Report(id)) => {
                     change.reports.insert(id);
                 }
+                Some(Touched::UnitToml(id)) => {
+                    change.unit_tomls.insert(id);
+                }
                 Some(Touched::Other) => change.other = true,
                 None => {}
             }
@@ -63,6 +68,8 @@ fn matters(kind: &EventKind) -> bool {
 enum Touched {
     /// The report of the unit with this id.
     Report(String),
+    /// The unit.toml of the unit with this id.
+    UnitToml(String),
     Other,
 }
 
@@ -87,6 +94,7 @@ fn touched(root: &Path, output: &Path, path: &Path) -> Option<Touched> {
     match parts.as_slice() {
         ["site.toml"] | ["indicators.toml"] => Some(Touched::Other),
         ["content", "units", id, "report.md"] => Some(Touched::Report(id.to_string())),
+        ["content", "units", id, "unit.toml"] => Some(Touched::UnitToml(id.to_string())),
         [first, ..] if FOLDERS.contains(first) => Some(Touched::Other),
         _ => None,
     }
@@ -128,11 +136,15 @@ pub(crate) struct SiteWatcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
     watched: Vec<PathBuf>,
+    /// Set each time a batch is sent (see [`SiteWatcher::saved`]).
+    saved: Arc<AtomicBool>,
 }
 
 impl SiteWatcher {
     /// Starts watching `root` (absolute). Errors name what could not be watched.
     pub(crate) fn new(root: &Path, events: Sender<Vec<FileEvent>>) -> Result<SiteWatcher, Msg> {
+        let saved = Arc::new(AtomicBool::new(false));
+        let told = Arc::clone(&saved);
         let handler = move |result: DebounceEventResult| {
             // Watch errors (a folder gone, too many watches) are not fatal:
             // the next event still comes, and a full rebuild reads the disk.
@@ -144,6 +156,7 @@ impl SiteWatcher {
                         paths: e.event.paths,
                     })
                     .collect();
+                told.store(true, Ordering::Relaxed);
                 let _ = events.send(batch);
             }
         };
@@ -153,6 +166,7 @@ impl SiteWatcher {
             debouncer,
             root: root.to_path_buf(),
             watched: Vec::new(),
+            saved,
         };
         watcher
             .debouncer
@@ -160,6 +174,13 @@ impl SiteWatcher {
             .map_err(|err| watch_error(root, &err))?;
         watcher.watch_folders()?;
         Ok(watcher)
+    }
+
+    /// A flag set each time the watcher sends a batch of events: whoever
+    /// clears it learns, without waiting on the channel, that a file was
+    /// saved since (the pages rendered after a reload stop for it).
+    pub(crate) fn saved(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.saved)
     }
 
     /// Watches the site's folders that exist and are not watched yet (a
@@ -194,12 +215,21 @@ pub(crate) fn next_batch(
     events: &Receiver<Vec<FileEvent>>,
     settle: Duration,
 ) -> Option<Vec<FileEvent>> {
-    let mut batch = events.recv().ok()?;
+    let batch = events.recv().ok()?;
+    Some(settled(events, batch, settle))
+}
+
+/// `batch` with the batches that follow it within `settle`.
+pub(crate) fn settled(
+    events: &Receiver<Vec<FileEvent>>,
+    mut batch: Vec<FileEvent>,
+    settle: Duration,
+) -> Vec<FileEvent> {
     loop {
         match events.recv_timeout(settle) {
             Ok(more) => batch.extend(more),
-            Err(RecvTimeoutError::Timeout) => return Some(batch),
-            Err(RecvTimeoutError::Disconnected) => return Some(batch),
+            Err(RecvTimeoutError::Timeout) => return batch,
+            Err(RecvTimeoutError::Disconnected) => return batch,
         }
     }
 }

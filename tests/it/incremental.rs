@@ -225,7 +225,7 @@ fn edit(root: &Path, rng: &mut Rng, step: usize, kind: usize) -> String {
 /// The example site without its second round: a site of one round, as
 /// most are, whose unit pages take their keys from the model alone
 /// (`render/keyed.rs`), with nothing of other rounds in the globals.
-fn single_round(root: &Path) {
+pub(crate) fn single_round(root: &Path) {
     let path = root.join("site.toml");
     let text = fs::read_to_string(&path).unwrap();
     let cut = text.find("\n[[rounds]]").unwrap();

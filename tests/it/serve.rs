@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-use ketqua::{BuildOptions, Change, Preview, Silent};
+use ketqua::{BuildOptions, Change, Lookup, Preview, Silent};
 
 use crate::support::{copy_example, copy_tree, fixtures};
 
@@ -22,6 +22,11 @@ fn fresh_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// What a fresh `ketqua build` (with `--public` or not) of `root` writes.
 fn fresh_build_of(root: &Path, public: bool) -> BTreeMap<String, Vec<u8>> {
+    fresh_build_warned(root, public).0
+}
+
+/// [`fresh_build_of`], and the number of warnings the build found.
+fn fresh_build_warned(root: &Path, public: bool) -> (BTreeMap<String, Vec<u8>>, usize) {
     let out = tempfile::tempdir().unwrap();
     let options = BuildOptions {
         root: root.to_path_buf(),
@@ -32,16 +37,18 @@ fn fresh_build_of(root: &Path, public: bool) -> BTreeMap<String, Vec<u8>> {
         reuse_output: false,
         fresh: true,
     };
-    if let Err(checked) = ketqua::build(&options, &Silent) {
-        panic!(
+    let warnings = match ketqua::build(&options, &Silent) {
+        Ok(summary) => summary.warnings,
+        Err(checked) => panic!(
             "the fresh build failed:\n{}",
             checked.diagnostics.render(&checked.sources)
-        );
-    }
-    crate::support::snapshot(&out.path().join("site"))
+        ),
+    };
+    let files = crate::support::snapshot(&out.path().join("site"))
         .into_iter()
         .filter(|(path, _)| path != ".ketqua-build")
-        .collect()
+        .collect();
+    (files, warnings)
 }
 
 /// The paths whose bytes differ between two outputs.
@@ -61,19 +68,28 @@ struct Edit {
     change: Change,
     /// Whether the site still builds after it.
     good: bool,
+    /// Whether it takes a full rebuild, when that is what is tested.
+    full: Option<bool>,
 }
 
 fn reports(ids: &[&str]) -> Change {
     Change {
         reports: ids.iter().map(|s| s.to_string()).collect(),
-        other: false,
+        ..Change::default()
+    }
+}
+
+fn unit_tomls(ids: &[&str]) -> Change {
+    Change {
+        unit_tomls: ids.iter().map(|s| s.to_string()).collect(),
+        ..Change::default()
     }
 }
 
 fn other() -> Change {
     Change {
-        reports: BTreeSet::new(),
         other: true,
+        ..Change::default()
     }
 }
 
@@ -99,8 +115,12 @@ fn replace(path: &'static str, from: &'static str, to: &'static str) -> Box<dyn 
     })
 }
 
+/// A unit.toml of the example site.
+const XA: &str = "content/units/xa-ma-quai/unit.toml";
+
 /// Edits of the example site: reports (the incremental path), with an
-/// error and its fix, then everything that rebuilds the whole site.
+/// error and its fix, units' unit.toml (their path, and what must take the
+/// full one), then everything that rebuilds the whole site.
 fn example_edits() -> Vec<Edit> {
     let khoi = "content/units/dang-bo-khoi/report.md";
     vec![
@@ -112,18 +132,21 @@ fn example_edits() -> Vec<Edit> {
             ),
             change: reports(&["dang-bo-khoi"]),
             good: true,
+            full: None,
         },
         Edit {
             what: "a word changed in a report",
             apply: replace(khoi, "Dân vận khéo", "Dân vận khéo léo"),
             change: reports(&["dang-bo-khoi"]),
             good: true,
+            full: None,
         },
         Edit {
             what: "a reference to a footnote that does not exist",
             apply: append(khoi.into(), "\nMột câu có chú thích sai.[^khong-co]\n"),
             change: reports(&["dang-bo-khoi"]),
             good: false,
+            full: None,
         },
         Edit {
             what: "another report edited while the first is broken",
@@ -133,12 +156,14 @@ fn example_edits() -> Vec<Edit> {
             ),
             change: reports(&["xa-ma-quai"]),
             good: false,
+            full: None,
         },
         Edit {
             what: "the footnote written",
             apply: append(khoi.into(), "\n[^khong-co]: Chú thích đã bổ sung.\n"),
             change: reports(&["dang-bo-khoi"]),
             good: true,
+            full: None,
         },
         Edit {
             what: "a unit's members changed in unit.toml",
@@ -158,8 +183,81 @@ fn example_edits() -> Vec<Edit> {
                     .join("\n");
                 fs::write(&path, new + "\n").unwrap();
             }),
-            change: other(),
+            change: unit_tomls(&["xa-ma-quai"]),
             good: true,
+            full: Some(false),
+        },
+        Edit {
+            what: "a figure changed in unit.toml, and the indicator's status with it",
+            apply: replace(XA, "actual = \"7/10\"", "actual = \"8/10\""),
+            change: unit_tomls(&["xa-ma-quai"]),
+            good: true,
+            full: Some(false),
+        },
+        Edit {
+            what: "a unit's members above its parent's total (the parent's warning)",
+            apply: replace(XA, "members = 321", "members = 99999"),
+            change: unit_tomls(&["xa-ma-quai"]),
+            good: true,
+            full: Some(false),
+        },
+        Edit {
+            what: "two units' unit.toml saved at once, the warning gone",
+            apply: Box::new(|root| {
+                replace(XA, "members = 99999", "members = 321")(root);
+                replace(
+                    "content/units/xa-ban-giang/unit.toml",
+                    "members = 196",
+                    "members = 197",
+                )(root);
+            }),
+            change: unit_tomls(&["xa-ma-quai", "xa-ban-giang"]),
+            good: true,
+            full: Some(false),
+        },
+        Edit {
+            what: "a parent's members changed (its children's pages after the reload)",
+            apply: replace(
+                "content/units/huyen-uy-sin-ho/unit.toml",
+                "members = 4602",
+                "members = 4603",
+            ),
+            change: unit_tomls(&["huyen-uy-sin-ho"]),
+            good: true,
+            full: Some(false),
+        },
+        Edit {
+            what: "a unit renamed in unit.toml (its place in the order)",
+            apply: replace(
+                XA,
+                "name = \"Đảng bộ xã Ma Quai\"",
+                "name = \"Đảng bộ xã Ma Quai A\"",
+            ),
+            change: unit_tomls(&["xa-ma-quai"]),
+            good: true,
+            full: Some(true),
+        },
+        Edit {
+            what: "a unit moved to another parent in unit.toml",
+            apply: replace(
+                XA,
+                "parent = \"huyen-uy-sin-ho\"",
+                "parent = \"huyen-uy-muong-te\"",
+            ),
+            change: unit_tomls(&["xa-ma-quai"]),
+            good: true,
+            full: Some(true),
+        },
+        Edit {
+            what: "a unit with highlights: its members changed",
+            apply: replace(
+                "content/units/dang-bo-khoi/unit.toml",
+                "members = 3322",
+                "members = 3323",
+            ),
+            change: unit_tomls(&["dang-bo-khoi"]),
+            good: true,
+            full: Some(true),
         },
         Edit {
             what: "broken TOML",
@@ -167,14 +265,16 @@ fn example_edits() -> Vec<Edit> {
                 "content/units/xa-ma-quai/unit.toml".into(),
                 "\nthis is = = not toml\n",
             ),
-            change: other(),
+            change: unit_tomls(&["xa-ma-quai"]),
             good: false,
+            full: Some(true),
         },
         Edit {
             what: "a report edited while unit.toml is broken",
             apply: append(khoi.into(), "\nThêm một câu nữa.\n"),
             change: reports(&["dang-bo-khoi"]),
             good: false,
+            full: None,
         },
         Edit {
             what: "the TOML fixed",
@@ -183,8 +283,9 @@ fn example_edits() -> Vec<Edit> {
                 "\nthis is = = not toml\n",
                 "\n",
             ),
-            change: other(),
+            change: unit_tomls(&["xa-ma-quai"]),
             good: true,
+            full: Some(true),
         },
         Edit {
             what: "a new unit",
@@ -204,6 +305,7 @@ fn example_edits() -> Vec<Edit> {
             }),
             change: other(),
             good: true,
+            full: None,
         },
         Edit {
             what: "the new unit's report edited",
@@ -213,6 +315,7 @@ fn example_edits() -> Vec<Edit> {
             ),
             change: reports(&["chi-bo-moi"]),
             good: true,
+            full: None,
         },
         Edit {
             what: "a unit folder renamed",
@@ -225,6 +328,7 @@ fn example_edits() -> Vec<Edit> {
             }),
             change: other(),
             good: true,
+            full: None,
         },
         Edit {
             what: "a report deleted",
@@ -233,6 +337,7 @@ fn example_edits() -> Vec<Edit> {
             }),
             change: reports(&["chi-bo-tong-hop"]),
             good: true,
+            full: None,
         },
         Edit {
             what: "a report created",
@@ -245,6 +350,7 @@ fn example_edits() -> Vec<Edit> {
             }),
             change: reports(&["chi-bo-tong-hop"]),
             good: true,
+            full: None,
         },
         Edit {
             what: "a unit deleted",
@@ -253,6 +359,7 @@ fn example_edits() -> Vec<Edit> {
             }),
             change: other(),
             good: true,
+            full: None,
         },
         Edit {
             what: "a template overridden",
@@ -266,6 +373,7 @@ fn example_edits() -> Vec<Edit> {
             }),
             change: other(),
             good: true,
+            full: None,
         },
         Edit {
             what: "a static file added",
@@ -279,18 +387,30 @@ fn example_edits() -> Vec<Edit> {
             }),
             change: other(),
             good: true,
+            full: None,
         },
     ]
 }
 
 /// After each edit of the example site, what `serve` holds is byte for byte
 /// what a fresh build writes; a broken edit keeps the last good files and
-/// says where the problem is; the next good one clears it.
+/// says where the problem is; the next good one clears it. On the site of
+/// two rounds every edit rebuilds the whole site; on the site of one, edits
+/// of reports and of units' unit.toml take their own paths.
 #[test]
 fn every_edit_gives_what_a_fresh_build_gives() {
+    for single in [true, false] {
+        edits_give_what_a_fresh_build_gives(single);
+    }
+}
+
+fn edits_give_what_a_fresh_build_gives(single: bool) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     copy_example(root);
+    if single {
+        crate::incremental::single_round(root);
+    }
     let (mut preview, first) = Preview::new(root, today(), false);
     assert!(first.ok && first.full);
     assert!(differing(&preview.output().all_files(root), &fresh_build(root)).is_empty());
@@ -298,12 +418,34 @@ fn every_edit_gives_what_a_fresh_build_gives() {
     for edit in example_edits() {
         (edit.apply)(root);
         let outcome = preview.rebuild(&edit.change);
-        let output = preview.output();
         assert_eq!(outcome.ok, edit.good, "{}: {outcome:?}", edit.what);
+        match edit.full {
+            Some(full) if single => assert_eq!(outcome.full, full, "{}: {outcome:?}", edit.what),
+            _ if !single => assert!(outcome.full, "{}: {outcome:?}", edit.what),
+            _ => {}
+        }
+        if !outcome.full && !edit.change.unit_tomls.is_empty() {
+            // The pages about many units are left to render after the
+            // reload: never served as they were.
+            assert!(preview.has_pending(), "{}", edit.what);
+            let output = preview.output();
+            assert!(
+                matches!(output.get(root, "index.html"), Lookup::Pending),
+                "{}: the dashboard is served before it is rendered again",
+                edit.what
+            );
+            assert!(output.waits_for("units.csv"), "{}", edit.what);
+            preview.settle();
+            assert!(!preview.has_pending(), "{}", edit.what);
+        }
+        let output = preview.output();
         if edit.good {
+            // The same files, and as many problems, as a fresh build.
+            let (fresh, warnings) = fresh_build_warned(root, false);
+            assert_eq!(outcome.warnings, warnings, "{}", edit.what);
             assert!(output.problems.is_none(), "{}", edit.what);
             let now = output.all_files(root);
-            let differ = differing(&now, &fresh_build(root));
+            let differ = differing(&now, &fresh);
             assert!(
                 differ.is_empty(),
                 "{}: {differ:?} differ from a fresh build",
@@ -614,6 +756,29 @@ fn served_site() -> tempfile::TempDir {
 }
 
 const KHOI: &str = "/units/dang-bo-khoi.html";
+
+/// After a unit.toml save on its own path, the pages about many units and
+/// their exports are rendered after the reload: a request for one made as
+/// soon as the reload is told gets the new bytes, never the old ones.
+#[test]
+fn pages_rendered_after_the_reload_are_never_served_stale() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    copy_example(root);
+    crate::incremental::single_round(root);
+    let server = Server::start(root, &[]);
+    let mut events = server.events();
+    let before = server.get("/units.csv").body;
+    // A status changes: the counts of every unit's statuses with it.
+    replace(XA, "actual = \"7/10\"", "actual = \"8/10\"")(root);
+    events.one("a unit.toml save");
+    let served = server.get("/units.csv");
+    let fresh = fresh_build(root);
+    let expected = String::from_utf8(fresh["units.csv"].clone()).unwrap();
+    assert_ne!(before, expected, "the edit must change units.csv");
+    assert_eq!(served.status, 200);
+    assert!(served.body == expected, "units.csv served as it was");
+}
 
 #[test]
 fn serves_pages_with_their_types() {

@@ -117,3 +117,44 @@ fn the_reload_script_and_the_overlay() {
     let served = with_live_reload(page, &output);
     assert!(served.contains("The content has errors") && !served.contains("Nội dung"));
 }
+
+/// A request for a page left to render after a rebuild waits for the
+/// output that has it rendered, and is never answered with the bytes held
+/// before; a file that is not waited for is answered at once.
+#[test]
+fn a_page_left_to_render_is_waited_for() {
+    use super::super::preview::Files;
+    use std::collections::{HashMap, HashSet};
+    let files = |bytes: &[u8]| {
+        Files::new(HashMap::from([
+            (Arc::<str>::from("units.csv"), Arc::<[u8]>::from(bytes)),
+            (
+                Arc::<str>::from("index.html"),
+                Arc::<[u8]>::from(&b"home"[..]),
+            ),
+        ]))
+    };
+    let root = Path::new(".");
+    let stale = Output {
+        files: files(b"old"),
+        pending: Arc::new(HashSet::from([Arc::<str>::from("units.csv")])),
+        ..Output::default()
+    };
+    let shared = Arc::new(Shared::new(root, Arc::new(stale)));
+    let now = output_for(&shared, "index.html").expect("served at once");
+    assert!(matches!(now.get(root, "units.csv"), Lookup::Pending));
+    let renderer = Arc::clone(&shared);
+    let rendered = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        renderer.replace(Arc::new(Output {
+            files: files(b"new"),
+            ..Output::default()
+        }));
+    });
+    let output = output_for(&shared, "units.csv").expect("rendered in time");
+    match output.get(root, "units.csv") {
+        Lookup::Found(bytes) => assert_eq!(&*bytes, b"new"),
+        other => panic!("{other:?}"),
+    }
+    rendered.join().unwrap();
+}

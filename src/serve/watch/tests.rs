@@ -68,7 +68,7 @@ fn classify_here(events: &[FileEvent]) -> Change {
 fn report_of(id: &str) -> Change {
     Change {
         reports: BTreeSet::from([id.to_string()]),
-        other: false,
+        ..Change::default()
     }
 }
 
@@ -217,7 +217,6 @@ fn what_rebuilds_everything() {
     let full: Vec<(&str, Vec<FileEvent>)> = vec![
         ("site.toml", vec![write("site.toml")]),
         ("the catalogue", vec![write("indicators.toml")]),
-        ("a unit.toml", vec![write(&format!("{DIR}/unit.toml"))]),
         (
             "a new unit",
             vec![
@@ -252,10 +251,32 @@ fn what_rebuilds_everything() {
         let change = classify_here(&events);
         assert!(change.other, "{what}: {change:?}");
     }
-    // A report and a unit.toml in one batch: the whole site, and the report.
-    let both = classify_here(&[write(REPORT), write(&format!("{DIR}/unit.toml"))]);
-    assert!(both.other);
+}
+
+/// A unit.toml written is told as its unit's, like a report; with its
+/// folder made, removed or renamed it is the whole site's.
+#[test]
+fn a_unit_toml_is_told_as_its_unit() {
+    let toml = format!("{DIR}/unit.toml");
+    let saved = classify_here(&[write(&toml)]);
+    assert_eq!(
+        saved,
+        Change {
+            unit_tomls: BTreeSet::from(["xa-ma-quai".to_string()]),
+            ..Change::default()
+        }
+    );
+    // A report and a unit.toml in one batch: both told.
+    let both = classify_here(&[write(REPORT), write(&toml)]);
+    assert!(!both.other);
     assert_eq!(both.reports.len(), 1);
+    assert_eq!(both.unit_tomls.len(), 1);
+    // Saved through a temporary renamed over it: the same.
+    let renamed = classify_here(&[
+        create(&format!("{DIR}/.unit.toml.tmp")),
+        rename(&format!("{DIR}/.unit.toml.tmp"), &toml),
+    ]);
+    assert_eq!(renamed, saved);
 }
 
 #[test]
