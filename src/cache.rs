@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Site, Unit, UnitStore};
 use crate::search::{Entry, EntryStore};
-use crate::write::Key;
+use crate::write::{Key, locked};
 
 /// Begins and ends the file; the last byte is the format's version.
 const MAGIC: &[u8; 8] = b"KQCACHE\x01";
@@ -376,11 +376,6 @@ impl<'a> Writer<'a> {
         }
         Ok(())
     }
-}
-
-/// The value behind `m`; a panic elsewhere leaves it usable.
-fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Whether two open files are the same file.

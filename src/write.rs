@@ -569,8 +569,9 @@ fn spare_of(target: &Path) -> PathBuf {
 }
 
 /// A lock on `m`. A poisoned lock only means another writer panicked; the
-/// sets behind these locks stay correct (at worst, a folder is made twice).
-fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+/// sets behind these locks stay correct (at worst, a folder is made twice;
+/// the build cache's records stay whole, each written under the lock).
+pub(crate) fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
