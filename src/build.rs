@@ -78,7 +78,7 @@ impl Checked {
 /// texts stay in `sources` only when `keep_reports` (the public build cuts
 /// reports from their source) or when a problem quotes them.
 pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Checked {
-    check_cached(root, today, keep_reports, None)
+    check_cached(root, today, keep_reports, None, None)
 }
 
 /// [`check`], the current round's units taken from an earlier resolution
@@ -89,12 +89,13 @@ pub(crate) fn check_cached(
     today: jiff::civil::Date,
     keep_reports: bool,
     earlier: Option<model::Earlier<'_>>,
+    known: Option<&load::Known>,
 ) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
     let mut timings = Timings::default();
     let source = timings.time("load", || {
-        load::load_site(root, &mut sources, &mut diagnostics)
+        load::load_site(root, known, &mut sources, &mut diagnostics)
     });
     let mut rounds = None;
     let site = source.map(|mut source| {
@@ -206,6 +207,21 @@ pub(crate) fn check_cached(
         None => Theme::default(),
     };
     diagnostics.sort(&sources);
+    // A file not read by the load, its text asked for and no longer the
+    // one the build cache knew: what was built from it is not the content.
+    let changed = sources.changed();
+    if !changed.is_empty() {
+        for id in changed {
+            diagnostics.push(
+                Diagnostic::error(
+                    Msg::new("file_changed_during_build").arg("path", sources.name(id)),
+                    Msg::new("file_changed_during_build_hint"),
+                )
+                .at_path(Path::new(sources.name(id)), 1, 1),
+            );
+        }
+        diagnostics.sort(&sources);
+    }
     Checked {
         sources,
         diagnostics,
@@ -342,6 +358,8 @@ pub struct Summary {
     pub carried: usize,
     /// Units and search entries taken from the build cache (`cache.rs`).
     pub from_cache: (usize, usize),
+    /// The units' files not read, known unchanged by the build cache.
+    pub not_read: usize,
     /// Where the time went, stage by stage.
     pub timings: Timings,
     /// Problems that did not fail the build, for the user to see (a previous
@@ -394,6 +412,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         reader
             .as_ref()
             .map(|r| model::Earlier::Store(r as &dyn model::UnitStore)),
+        reader.as_ref().map(cache::Reader::known),
     );
     checked.timings.prepend(build_timings);
     if let Some(problem) = write::output_problem(&options.root, &options.output) {
@@ -424,6 +443,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         // absolute URLs, and so do Open Graph tags.
         notes.push(Msg::new("no_base_url"));
     }
+    let not_read = sources.unread();
     // From here on the units' files are only quoted by the problems already
     // found: the rest of their texts, the size of the content, go.
     let unit_files = full
@@ -469,6 +489,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         // Kept for the next build; a build goes on without it.
         timings.time("write cache", || {
             writer.units(full);
+            writer.files(sources);
             writer.finish().ok()
         });
     }
@@ -485,6 +506,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             search_index,
             carried,
             from_cache: reader.as_ref().map_or((0, 0), cache::Reader::hits),
+            not_read,
             timings: std::mem::take(timings),
             units: site.units.len(),
             warnings: diagnostics.warnings(),

@@ -31,6 +31,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::diag::{Sources, Stamp};
+use crate::load::Known;
 use crate::model::{Site, Unit, UnitStore};
 use crate::search::{Entry, EntryStore};
 use crate::write::{Key, locked};
@@ -43,6 +45,8 @@ const MAGIC: &[u8; 8] = b"KQCACHE\x01";
 enum Kind {
     Unit,
     Entry,
+    /// The stamps of the units' files (one record, keyed by its bytes).
+    Files,
 }
 
 /// Where a record is, and its checksum.
@@ -61,6 +65,9 @@ pub(crate) struct Reader {
     file: Option<File>,
     units: HashMap<u128, Place>,
     entries: HashMap<u128, Place>,
+    /// The record of the units' files' stamps, and what it holds.
+    files: Option<(u128, Place)>,
+    known: Known,
     /// Units and entries read back.
     hits: (AtomicUsize, AtomicUsize),
     /// Where its records end (its index begins).
@@ -114,13 +121,36 @@ impl Reader {
                 return None;
             }
             match kind {
-                Kind::Unit => reader.units.insert(key, place),
-                Kind::Entry => reader.entries.insert(key, place),
-            };
+                Kind::Unit => {
+                    reader.units.insert(key, place);
+                }
+                Kind::Entry => {
+                    reader.entries.insert(key, place);
+                }
+                Kind::Files => reader.files = Some((key, place)),
+            }
+        }
+        if let Some((_, place)) = reader.files {
+            let mut bytes = vec![0u8; place.len as usize];
+            file.seek(SeekFrom::Start(place.offset)).ok()?;
+            file.read_exact(&mut bytes).ok()?;
+            let files: Vec<(String, Stamp, u128)> = Some(bytes)
+                .filter(|bytes| checksum(bytes) == place.sum)
+                .and_then(|bytes| postcard::from_bytes(&bytes).ok())
+                .unwrap_or_default();
+            reader.known = files
+                .into_iter()
+                .map(|(name, stamp, hash)| (name, (stamp, hash)))
+                .collect();
         }
         reader.file = Some(file);
         reader.end = start;
         Some(reader)
+    }
+
+    /// The units' files as the last build read them (see `load::Known`).
+    pub(crate) fn known(&self) -> &Known {
+        &self.known
     }
 
     /// Whether most of its file is records still listed: else the next
@@ -130,6 +160,7 @@ impl Reader {
             .units
             .values()
             .chain(self.entries.values())
+            .chain(self.files.iter().map(|(_, p)| p))
             .map(|p| u64::from(p.len))
             .sum();
         live * 2 >= self.end.saturating_sub(HEADER)
@@ -148,6 +179,7 @@ impl Reader {
         let map = match kind {
             Kind::Unit => &self.units,
             Kind::Entry => &self.entries,
+            Kind::Files => return None,
         };
         let (file, place) = (self.file.as_ref()?, map.get(&key)?);
         let mut bytes = vec![0u8; place.len as usize];
@@ -283,6 +315,7 @@ impl<'a> Writer<'a> {
                 .iter()
                 .map(|(k, p)| ((Kind::Unit, *k), *p))
                 .chain(last.entries.iter().map(|(k, p)| ((Kind::Entry, *k), *p)))
+                .chain(last.files.iter().map(|(k, p)| ((Kind::Files, *k), *p)))
                 .collect();
             return Some(Writer {
                 last,
@@ -349,6 +382,16 @@ impl<'a> Writer<'a> {
                 state.push(self.last, Kind::Unit, key, || bytes);
             }
         }
+    }
+
+    /// Keeps the stamps of the units' files in `sources` (see `load::Known`).
+    pub(crate) fn files(&self, sources: &Sources) {
+        let files: Vec<(&str, Stamp, u128)> = sources.stamps().collect();
+        let Ok(bytes) = postcard::to_stdvec(&files) else {
+            return;
+        };
+        let key = u128::from(checksum(&bytes)) << 64 | bytes.len() as u128;
+        locked(&self.state).push(self.last, Kind::Files, key, || Some(bytes));
     }
 
     /// Writes the index, and puts a new file in place of the last cache.

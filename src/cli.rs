@@ -422,6 +422,7 @@ fn run_build(options: &BuildOptions, printing: Printing, timings: bool) -> ExitC
                 eprintln!("pages carried over: {}", summary.carried);
                 let (units, entries) = summary.from_cache;
                 eprintln!("from the build cache: {units} units, {entries} search entries");
+                eprintln!("units' files not read again: {}", summary.not_read);
             }
             if quiet {
                 // Only a clean build prints nothing.

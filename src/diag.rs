@@ -28,7 +28,30 @@ pub struct Sources {
     files: Vec<(String, Text)>,
     /// Each file's [`text_hash`] as it was read, in step with `files`.
     hashes: Vec<u128>,
+    /// What each file was on disk when it was read, in step with `files`,
+    /// when the build cache keeps it (see [`Stamp`]).
+    stamps: Vec<Option<Stamp>>,
+    /// How many files were registered unread.
+    unread: usize,
 }
+
+/// What a file was on disk (size, times, inode) when it was read: a build
+/// that finds a file of the same stamp in the build cache takes its hash
+/// from there and does not read it ([`Sources::add_unread`]). Like git's
+/// index, only a stamp older than the read by a margin is kept (see
+/// `load`), so a file written again within its clock tick is never taken
+/// for unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Stamp {
+    pub len: u64,
+    pub modified: (i64, i64),
+    pub changed: (i64, i64),
+    pub inode: u64,
+}
+
+/// Reads again a file not read when its unit was loaded: its text as the
+/// load would have kept it, `None` when it cannot be read as text.
+pub(crate) type Reread = fn(&Path) -> Option<String>;
 
 /// A hash of a text (SipHash-1-3, 128 bits, the same in every process),
 /// made when it is read: the model's caches key a unit by its files'
@@ -48,6 +71,27 @@ enum Text {
     Plain(String),
     /// The units' files, compressed as they are read (see [`Sources::pack`]).
     Packed(Packed),
+    /// A file the build cache knows unchanged, read only when asked for.
+    Unread(Box<Unread>),
+}
+
+/// A file not read by the load ([`Sources::add_unread`]).
+#[derive(Debug, Clone)]
+struct Unread {
+    path: PathBuf,
+    reread: Reread,
+    hash: u128,
+    /// The text once asked for: `None` when it is no longer the text of
+    /// `hash` (the file changed during the build).
+    text: std::sync::OnceLock<Option<String>>,
+}
+
+impl Unread {
+    fn text(&self) -> Option<&str> {
+        self.text
+            .get_or_init(|| (self.reread)(&self.path).filter(|t| text_hash(t) == self.hash))
+            .as_deref()
+    }
 }
 
 /// A file's text taken out of [`Sources`], as it was held there.
@@ -65,6 +109,7 @@ impl Text {
         match self {
             Text::Plain(text) => Cow::Borrowed(text),
             Text::Packed(packed) => Cow::Owned(packed.text()),
+            Text::Unread(unread) => Cow::Borrowed(unread.text().unwrap_or_default()),
         }
     }
 }
@@ -73,8 +118,64 @@ impl Sources {
     /// Registers a file; `name` is the path shown to people (relative to the site).
     pub fn add(&mut self, name: String, text: String) -> FileId {
         self.hashes.push(text_hash(&text));
+        self.stamps.push(None);
         self.files.push((name, Text::Plain(text)));
         self.files.len() - 1
+    }
+
+    /// Registers a file as not read: the build cache knows its `stamp`
+    /// and its text's `hash`. Its text is read by `reread` from `path` when
+    /// asked for, and checked against `hash` ([`Sources::changed`]).
+    pub(crate) fn add_unread(
+        &mut self,
+        name: String,
+        path: PathBuf,
+        reread: Reread,
+        (stamp, hash): (Stamp, u128),
+    ) -> FileId {
+        self.hashes.push(hash);
+        self.stamps.push(Some(stamp));
+        self.unread += 1;
+        let unread = Unread {
+            path,
+            reread,
+            hash,
+            text: std::sync::OnceLock::new(),
+        };
+        self.files.push((name, Text::Unread(Box::new(unread))));
+        self.files.len() - 1
+    }
+
+    /// Keeps what file `id` was on disk when it was read.
+    pub(crate) fn set_stamp(&mut self, id: FileId, stamp: Stamp) {
+        self.stamps[id] = Some(stamp);
+    }
+
+    /// Each file with a stamp: its name, stamp and hash.
+    pub(crate) fn stamps(&self) -> impl Iterator<Item = (&str, Stamp, u128)> {
+        self.files
+            .iter()
+            .zip(&self.stamps)
+            .zip(&self.hashes)
+            .filter_map(|(((name, _), stamp), hash)| Some((name.as_str(), (*stamp)?, *hash)))
+    }
+
+    /// How many files the load did not read ([`Sources::add_unread`]).
+    pub(crate) fn unread(&self) -> usize {
+        self.unread
+    }
+
+    /// The files not read by the load whose text, once asked for, was no
+    /// longer the one the build cache knew: they changed during the build.
+    pub(crate) fn changed(&self) -> Vec<FileId> {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, text))| {
+                matches!(text, Text::Unread(u) if matches!(u.text.get(), Some(None)))
+            })
+            .map(|(id, _)| id)
+            .collect()
     }
 
     /// Moves every file of `other` to the end of this store; returns the
@@ -83,6 +184,8 @@ impl Sources {
         let offset = self.files.len();
         self.files.extend(other.files);
         self.hashes.extend(other.hashes);
+        self.stamps.extend(other.stamps);
+        self.unread += other.unread;
         offset
     }
 
@@ -117,6 +220,7 @@ impl Sources {
     /// Replaces the text of a file (an edited file, re-read by `serve`).
     pub fn replace(&mut self, id: FileId, text: String) {
         self.hashes[id] = text_hash(&text);
+        self.stamps[id] = None;
         self.files[id].1 = Text::Plain(text);
     }
 

@@ -6,9 +6,10 @@
 //! This is the only stage that reads content files. Nothing here interprets
 //! the data beyond its TOML shape: that is the model's job.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -16,7 +17,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::Datetime;
 
-use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources, did_you_mean_msg};
+use crate::diag::{Diagnostic, Diagnostics, FileId, Msg, Sources, Stamp, did_you_mean_msg};
 
 /// Everything read from a site folder, still in its written form.
 #[derive(Debug)]
@@ -512,10 +513,20 @@ const CATALOGUE_SCHEMA: Schema = Table(&[(
     ])),
 )]);
 
+/// The units' files the build cache knows, by the name shown in messages:
+/// what each was on disk when a build read it, and its text's hash.
+pub(crate) type Known = HashMap<String, (Stamp, u128)>;
+
 /// Reads a whole site. Returns `None` when `site.toml` itself is unusable;
 /// otherwise every readable unit, with problems pushed into `diags`.
+///
+/// With `known` (a build that keeps a build cache), a unit's file whose
+/// stamp `known` holds is not read (its text is read only if it is asked
+/// for; see [`Sources::add_unread`]), and every unit's file read has its
+/// stamp kept in `sources` for the next cache.
 pub(crate) fn load_site(
     root: &Path,
+    known: Option<&Known>,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Option<SiteSource> {
@@ -540,7 +551,12 @@ pub(crate) fn load_site(
         None
     };
 
-    let (units, unit_folders, round_units) = load_units(root, sources, diags);
+    let reading = Reading {
+        root,
+        known,
+        trusted_before: SystemTime::now() - STAMP_MARGIN,
+    };
+    let (units, unit_folders, round_units) = load_units(&reading, sources, diags);
     let highlights = load_highlights(root, sources, diags);
     Some(SiteSource {
         config,
@@ -599,10 +615,11 @@ struct LoadedUnit {
 }
 
 fn load_units(
-    root: &Path,
+    reading: &Reading<'_>,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> (Vec<UnitFiles>, Vec<String>, Vec<RoundFiles>) {
+    let root = reading.root;
     let units_dir = root.join("content").join("units");
     if let Some(problem) = folder_problem(root, &units_dir) {
         diags.push(problem);
@@ -622,7 +639,7 @@ fn load_units(
     };
     let loaded: Vec<LoadedUnit> = dirs
         .par_iter()
-        .map(|(id, dir)| load_unit(root, id, dir))
+        .map(|(id, dir)| load_unit(reading, id, dir))
         .collect();
 
     let folders = dirs.iter().map(|(id, _)| id.clone()).collect();
@@ -659,11 +676,12 @@ fn load_units(
 /// report.md read into `sources`. A round folder without unit.toml is an
 /// error: the unit has not reported in that round until it has one.
 fn load_round_folders(
-    root: &Path,
+    reading: &Reading<'_>,
     dir: &Path,
     sources: &mut Sources,
     diags: &mut Diagnostics,
 ) -> Vec<(String, PathBuf, Option<FileId>, Option<FileId>)> {
+    let root = reading.root;
     let rounds_dir = dir.join("rounds");
     if fs::symlink_metadata(&rounds_dir).is_err() {
         return Vec::new();
@@ -687,8 +705,8 @@ fn load_round_folders(
     let mut rounds = Vec::new();
     for (id, folder) in folders {
         let toml_path = folder.join("unit.toml");
-        let toml = if fs::symlink_metadata(&toml_path).is_ok() {
-            read_text(root, &toml_path, sources, diags)
+        let toml = if let Ok(meta) = fs::symlink_metadata(&toml_path) {
+            reading.unit_file(&toml_path, &meta, sources, diags)
         } else {
             diags.push(
                 Diagnostic::error(
@@ -700,8 +718,8 @@ fn load_round_folders(
             None
         };
         let report_path = folder.join("report.md");
-        let report = if fs::symlink_metadata(&report_path).is_ok() {
-            read_text(root, &report_path, sources, diags)
+        let report = if let Ok(meta) = fs::symlink_metadata(&report_path) {
+            reading.unit_file(&report_path, &meta, sources, diags)
         } else {
             None
         };
@@ -743,7 +761,8 @@ fn list_unit_dirs(
     Ok(dirs)
 }
 
-fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
+fn load_unit(reading: &Reading<'_>, id: &str, dir: &Path) -> LoadedUnit {
+    let root = reading.root;
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     if id.is_empty()
@@ -763,9 +782,8 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
     let toml_path = dir.join("unit.toml");
     // An entry that exists but cannot be read (a folder, a broken link) is
     // reported by `read_text`, not taken for a missing file.
-    let present = |path: &Path| fs::symlink_metadata(path).is_ok();
-    let toml = if present(&toml_path) {
-        read_text(root, &toml_path, &mut sources, &mut diags)
+    let toml = if let Ok(meta) = fs::symlink_metadata(&toml_path) {
+        reading.unit_file(&toml_path, &meta, &mut sources, &mut diags)
     } else {
         diags.push(
             Diagnostic::error(
@@ -777,12 +795,12 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         None
     };
     let report_path = dir.join("report.md");
-    let report = if present(&report_path) {
-        read_text(root, &report_path, &mut sources, &mut diags)
+    let report = if let Ok(meta) = fs::symlink_metadata(&report_path) {
+        reading.unit_file(&report_path, &meta, &mut sources, &mut diags)
     } else {
         None
     };
-    let rounds = load_round_folders(root, dir, &mut sources, &mut diags);
+    let rounds = load_round_folders(reading, dir, &mut sources, &mut diags);
     // Held packed until the model reads them, a unit at a time: the units'
     // files are the bulk of a site (740 MB at 60,000 units).
     sources.pack();
@@ -794,6 +812,81 @@ fn load_unit(root: &Path, id: &str, dir: &Path) -> LoadedUnit {
         report,
         rounds,
     }
+}
+
+/// How the units' files are read (see [`load_site`]).
+struct Reading<'a> {
+    root: &'a Path,
+    known: Option<&'a Known>,
+    /// A file modified or changed since is read, and its stamp not kept.
+    trusted_before: SystemTime,
+}
+
+/// How old a file's times must be for its stamp to be kept: a file
+/// written again within the same tick of the file system's clock (two
+/// seconds on FAT) keeps its times, so only a stamp older than that says
+/// the file is the one read.
+const STAMP_MARGIN: Duration = Duration::from_secs(2);
+
+impl Reading<'_> {
+    /// Reads a unit's file (`meta`, its own metadata, not a link's target),
+    /// or registers it unread when `known` has its stamp.
+    fn unit_file(
+        &self,
+        path: &Path,
+        meta: &fs::Metadata,
+        sources: &mut Sources,
+        diags: &mut Diagnostics,
+    ) -> Option<FileId> {
+        let Some(known) = self.known else {
+            return read_text(self.root, path, sources, diags);
+        };
+        let stamp = stamp_of(meta, self.trusted_before);
+        let name = display_path(self.root, path);
+        if let Some(stamp) = stamp
+            && let Some(&(was, hash)) = known.get(&name)
+            && was == stamp
+        {
+            return Some(sources.add_unread(name, path.to_path_buf(), reread, (stamp, hash)));
+        }
+        let id = read_text(self.root, path, sources, diags)?;
+        if let Some(stamp) = stamp {
+            sources.set_stamp(id, stamp);
+        }
+        Some(id)
+    }
+}
+
+/// The stamp of a plain file (not a link) whose times are older than
+/// `before`.
+#[cfg(unix)]
+fn stamp_of(meta: &fs::Metadata, before: SystemTime) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let before = i128::try_from(before.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()?;
+    let nanos = |(secs, nanos): (i64, i64)| i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+    let modified = (meta.mtime(), meta.mtime_nsec());
+    let changed = (meta.ctime(), meta.ctime_nsec());
+    (meta.file_type().is_file() && nanos(modified) < before && nanos(changed) < before).then(|| {
+        Stamp {
+            len: meta.len(),
+            modified,
+            changed,
+            inode: meta.ino(),
+        }
+    })
+}
+
+/// Elsewhere every file is read.
+#[cfg(not(unix))]
+fn stamp_of(_: &fs::Metadata, _: SystemTime) -> Option<Stamp> {
+    None
+}
+
+/// A unit's file not read by the load, read when its text is asked for:
+/// as [`read_text`] would keep it, `None` if it could not keep it.
+fn reread(path: &Path) -> Option<String> {
+    let bytes = fs::read(path).ok()?;
+    simdutf8::basic::from_utf8(&bytes).ok().map(lone_cr_to_lf)
 }
 
 /// Reads a file as UTF-8 text without a byte-order mark, registering it in
@@ -1300,6 +1393,72 @@ fn display_path(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_the_build_cache_knows_unchanged_is_not_read_and_one_that_changed_is_told() {
+        use crate::diag::text_hash;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let (a, b) = (root.join("a.md"), root.join("b.md"));
+        fs::write(&a, "Dòng một.\rDòng hai.\n").unwrap();
+        fs::write(&b, "Báo cáo B.\n").unwrap();
+        let meta = |p: &Path| fs::symlink_metadata(p).unwrap();
+        // Files written just now are too recent for their stamps to be kept.
+        assert_eq!(stamp_of(&meta(&a), SystemTime::now() - STAMP_MARGIN), None);
+        let later = SystemTime::now() + Duration::from_secs(3600);
+        let stamp = |p: &Path| stamp_of(&meta(p), later).unwrap();
+        let known: Known = [
+            (
+                "a.md".to_string(),
+                (stamp(&a), text_hash("Dòng một.\nDòng hai.\n")),
+            ),
+            (
+                "b.md".to_string(),
+                (stamp(&b), text_hash("Một văn bản cũ.\n")),
+            ),
+        ]
+        .into();
+        let reading = Reading {
+            root,
+            known: Some(&known),
+            trusted_before: later,
+        };
+        let mut sources = Sources::default();
+        let mut diags = Diagnostics::default();
+        let read = |p: &Path, sources: &mut Sources, diags: &mut Diagnostics| {
+            reading.unit_file(p, &meta(p), sources, diags).unwrap()
+        };
+        let ia = read(&a, &mut sources, &mut diags);
+        let ib = read(&b, &mut sources, &mut diags);
+        assert_eq!(sources.unread(), 2);
+        assert_eq!(sources.hash(ib), text_hash("Một văn bản cũ.\n"));
+        // Read when asked for, as the load keeps it (a lone CR ends a line).
+        assert_eq!(sources.text(ia), "Dòng một.\nDòng hai.\n");
+        assert!(sources.changed().is_empty());
+        // A file of a changed stamp is read, and its new stamp kept.
+        fs::write(&a, "Báo cáo A, đã sửa.\n").unwrap();
+        let again = read(&a, &mut sources, &mut diags);
+        assert!(diags.is_empty());
+        assert_eq!(sources.unread(), 2);
+        // Its text is no longer the one the cache knew: told, never used.
+        assert_eq!(sources.text(ib), "");
+        assert_eq!(sources.changed(), vec![ib]);
+        assert_eq!(sources.text(again), "Báo cáo A, đã sửa.\n");
+        let stamps: Vec<_> = sources
+            .stamps()
+            .map(|(name, s, h)| (name.to_string(), s, h))
+            .collect();
+        assert_eq!(stamps.len(), 3);
+        assert_eq!(
+            stamps[2],
+            (
+                "a.md".to_string(),
+                stamp(&a),
+                text_hash("Báo cáo A, đã sửa.\n")
+            )
+        );
+        assert_ne!(stamps[2].1, stamps[0].1);
+    }
 
     fn keys_of(schema: &Schema) -> Vec<&'static str> {
         match schema {

@@ -2115,7 +2115,7 @@ mod tests {
         }
         let mut sources = Sources::default();
         let mut diags = Diagnostics::default();
-        let source = crate::load::load_site(dir.path(), &mut sources, &mut diags).unwrap();
+        let source = crate::load::load_site(dir.path(), None, &mut sources, &mut diags).unwrap();
         let site = resolve(
             source,
             &mut sources,
@@ -2149,7 +2149,8 @@ mod tests {
         let resolve_once = |cache: &mut UnitCache| {
             let mut sources = Sources::default();
             let mut diags = Diagnostics::default();
-            let source = crate::load::load_site(dir.path(), &mut sources, &mut diags).unwrap();
+            let source =
+                crate::load::load_site(dir.path(), None, &mut sources, &mut diags).unwrap();
             let site = resolve_cached(
                 source,
                 &mut sources,

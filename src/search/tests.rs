@@ -188,7 +188,7 @@ fn fixture_site(root: &Path) -> Site {
     let mut sources = crate::diag::Sources::default();
     let mut diags = crate::diag::Diagnostics::default();
     let mut source =
-        crate::load::load_site(root, &mut sources, &mut diags).expect("the fixture loads");
+        crate::load::load_site(root, None, &mut sources, &mut diags).expect("the fixture loads");
     let highlights = std::mem::take(&mut source.highlights);
     let no_check = |_: &crate::model::Unit, _, _: &str, _: &mut crate::diag::Diagnostics| {};
     let mut site = crate::model::resolve(source, &mut sources, &mut diags, today, false, &no_check);

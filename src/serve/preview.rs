@@ -409,6 +409,7 @@ impl Preview {
             self.today,
             self.public,
             Some(model::Earlier::Memory(&mut self.units)),
+            None,
         );
         let previous = self.output.files.clone();
         let previous_keys = Arc::clone(&self.keys);

@@ -403,3 +403,72 @@ fn units_come_from_the_build_cache_and_a_damaged_cache_is_read_around() {
     assert_eq!(run(false), (0, 0));
     assert_eq!(files(&output), cold(root).unwrap());
 }
+
+/// A unit's file that the build cache knows unchanged (of the same size,
+/// times and inode as when a build read it, long enough before) is not
+/// read again; one edited is, and so is one rewritten with its old time of
+/// modification put back (its inode's time of change still tells).
+#[test]
+fn unchanged_files_are_not_read_again() {
+    let site = example_site();
+    let root = site.path();
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    let run = || {
+        ketqua::build(&options(root, output.clone(), false), &Silent)
+            .ok()
+            .unwrap()
+            .not_read
+    };
+    // Every unit.toml and report.md, also those of the units' later rounds.
+    let total = snapshot(&root.join("content/units"))
+        .iter()
+        .filter(|(path, _)| path.ends_with("/unit.toml") || path.ends_with("/report.md"))
+        .count();
+    assert!(total > 40, "{total} files");
+    // Older than the margin: a file written again within the clock's tick
+    // would keep its times.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(run(), 0, "no cache yet");
+    assert_eq!(run(), total);
+    // Each cold build of a copy: a build here would keep stamps of its own.
+    let cold = || {
+        let copy = tempfile::tempdir().unwrap();
+        copy_tree(root, copy.path());
+        cold(copy.path()).unwrap()
+    };
+    assert_eq!(files(&output), cold());
+
+    // One report edited: only it is read.
+    let report = unit_file(root, "xa-ma-quai", "report.md");
+    let mut text = fs::read_to_string(&report).unwrap();
+    text.push_str("\n\nMột đoạn mới của báo cáo.\n");
+    fs::write(&report, text).unwrap();
+    assert_eq!(run(), total - 1);
+    assert_eq!(files(&output), cold());
+
+    // A unit.toml written again, of the same size, its time of
+    // modification put back.
+    let toml = unit_file(root, "xa-ma-quai", "unit.toml");
+    let modified = fs::metadata(&toml).unwrap().modified().unwrap();
+    let before = fs::read_to_string(&toml).unwrap();
+    let after = before.replacen("members = 121", "members = 212", 1);
+    assert_ne!(before, after);
+    assert_eq!(before.len(), after.len());
+    fs::write(&toml, after).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&toml)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(fs::metadata(&toml).unwrap().modified().unwrap(), modified);
+    // Read: the page shows its figure. (The report edited before is read
+    // too, unless that build began more than the margin after the edit.)
+    let not_read = run();
+    assert!((total - 2..total).contains(&not_read), "{not_read}");
+    let built = files(&output);
+    assert_eq!(built, cold());
+    let page = String::from_utf8_lossy(&built["units/dang-bo-xa-ma-quai.html"]).into_owned();
+    assert!(page.contains("212"), "the page shows the new figure");
+}
