@@ -156,7 +156,10 @@ pub(crate) fn check_cached(
                 &mut diagnostics,
                 today,
             );
-            consistency::check(&site, &mut diagnostics);
+            let clean = consistency::check(&site, &mut diagnostics);
+            for (unit, clean) in site.units.iter_mut().zip(clean) {
+                unit.checked_clean = clean;
+            }
             unless_caused(config_failed, &mut diagnostics, |d| {
                 timeline::check(&site, d);
             });

@@ -33,26 +33,43 @@ use crate::vi;
 
 /// Runs every consistency check over a resolved site. Units are checked in
 /// parallel (scanning reports is the costly part); the warnings keep the
-/// order of the units.
-pub(crate) fn check(site: &Site, diags: &mut Diagnostics) {
-    let found: Vec<Diagnostics> = (0..site.units.len())
+/// order of the units. Returns, for each unit, whether its own checks
+/// ([`check_own`]) found nothing (`Unit::checked_clean`); a unit that comes
+/// with it set from the build cache is not checked again.
+pub(crate) fn check(site: &Site, diags: &mut Diagnostics) -> Vec<bool> {
+    let found: Vec<(Diagnostics, bool)> = (0..site.units.len())
         .into_par_iter()
         .map(|i| {
+            let unit = &site.units[i];
             let mut local = Diagnostics::default();
-            check_unit(site, i, &mut local);
-            local
+            if !unit.checked_clean {
+                check_own(site, unit, &mut local);
+            }
+            let clean = local.is_empty();
+            children_totals(site, i, &mut local);
+            (local, clean)
         })
         .collect();
-    for local in found {
-        diags.extend(local);
-    }
+    found
+        .into_iter()
+        .map(|(local, clean)| {
+            diags.extend(local);
+            clean
+        })
+        .collect()
 }
 
 /// The checks of [`check`] about unit `i`: each is located in its
 /// unit.toml, and reads only the unit and its children (`serve` runs them
 /// again for a unit whose unit.toml was saved, and for its parent).
 pub(crate) fn check_unit(site: &Site, i: usize, diags: &mut Diagnostics) {
-    let unit = &site.units[i];
+    check_own(site, &site.units[i], diags);
+    children_totals(site, i, diags);
+}
+
+/// The checks of a unit that read the unit alone (and the site's rules,
+/// which the build cache's keys hold).
+fn check_own(site: &Site, unit: &Unit, diags: &mut Diagnostics) {
     for ind in &unit.indicators {
         for one in std::iter::once(ind).chain(&ind.parts) {
             stated_result(unit, one, diags);
@@ -71,7 +88,6 @@ pub(crate) fn check_unit(site: &Site, i: usize, diags: &mut Diagnostics) {
             }
         }
     }
-    children_totals(site, i, diags);
     stated_overall(site, unit, diags);
 }
 

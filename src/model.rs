@@ -195,6 +195,10 @@ pub struct Unit {
     /// only such units are kept for the next build.
     #[serde(skip)]
     pub(crate) cache_key: Option<u128>,
+    /// Its own consistency checks (those that read the unit alone) found
+    /// nothing: set by the build after them, so a unit taken from the
+    /// build cache with it is not checked again (`consistency::check`).
+    pub(crate) checked_clean: bool,
 }
 
 /// [`Unit::files_key`]: unit.toml's hash apart from the report's, since
@@ -1263,6 +1267,7 @@ fn resolve_unit(
             slug: raw.slug.clone(),
         },
         cache_key: None,
+        checked_clean: false,
     })
 }
 

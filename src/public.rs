@@ -141,6 +141,7 @@ fn public_unit(
         // Never linked again nor cached: the copy is made after both.
         link: unit.link.clone(),
         cache_key: None,
+        checked_clean: false,
     }
 }
 

@@ -367,12 +367,29 @@ fn units_come_from_the_build_cache_and_a_damaged_cache_is_read_around() {
             .unwrap()
             .from_cache
     };
+    let warnings = || {
+        let summary = ketqua::build(&options(root, output.clone(), false), &Silent)
+            .ok()
+            .unwrap();
+        assert!(summary.from_cache.0 > 0);
+        summary.diagnostics.render(&summary.sources)
+    };
     assert_eq!(run(false), (0, 0), "no cache yet");
     let cache = root.join(".ketqua-cache");
     assert!(cache.is_file());
     let (units, entries) = run(false);
     assert!(units >= 10, "{units} units from the cache");
     assert_eq!(units, entries);
+    // The units taken from the cache are checked as before (those whose
+    // own checks found nothing are not checked again): the same warnings.
+    let cold_warnings = {
+        let summary = ketqua::build(&options(root, output.clone(), true), &Silent)
+            .ok()
+            .unwrap();
+        summary.diagnostics.render(&summary.sources)
+    };
+    assert!(cold_warnings.contains("warning"), "{cold_warnings}");
+    assert_eq!(warnings(), cold_warnings);
     assert_eq!(run(true), (0, 0), "--fresh reads no cache");
 
     // One unit's report edited: every other unit still comes from it.
