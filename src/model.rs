@@ -145,25 +145,33 @@ pub struct Unit {
     pub id: String,
     pub file: FileId,
     pub slug: String,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub name: String,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub short_name: String,
     pub level: Level,
     pub parent: Option<usize>,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub kind: String,
     pub members: Option<i64>,
     pub organisations: Option<i64>,
     pub conference_date: Option<Date>,
     pub submitted: Option<Date>,
     pub submission: Submission,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub document_number: String,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub signer: String,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub signer_title: String,
     pub illustrative: bool,
     /// The fields marked invented (`illustrative_fields`), when only some are.
     pub illustrative_fields: Vec<UnitField>,
     /// Inline HTML.
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub summary: String,
     /// The summary's plain text, for the search index.
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub summary_text: String,
     pub indicators: Vec<Indicator>,
     pub report: Option<markdown::Report>,
@@ -272,8 +280,11 @@ pub struct Indicator {
     pub id: ArcStr,
     /// Where it is written: its id, else its `ref`, else its table.
     pub span: Span,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub group: ArcStr,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub description: ArcStr,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub unit_of_measure: ArcStr,
     pub target: Option<Target>,
     pub baseline: Option<Figure>,
@@ -281,9 +292,11 @@ pub struct Indicator {
     pub period: Option<(i32, i32)>,
     pub actuals: BTreeMap<i32, Decimal>,
     pub estimate: Option<Figure>,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub stated: ArcStr,
     /// How the stated words were read (see `target::parse_stated`).
     pub reading: Reading,
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub note: ArcStr,
     /// The catalogue id, when the indicator comes from the catalogue.
     pub catalogue: Option<ArcStr>,

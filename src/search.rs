@@ -312,10 +312,12 @@ impl Posting {
 /// with their weights (sorted by word), so that it can be taken out again.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, Serialize)]
 pub(crate) struct Entry {
+    #[serde(deserialize_with = "crate::packed::text::deserialize")]
     pub title: String,
     pub level: String,
     pub url: String,
     /// The passages shown as its excerpt (see [`EXCERPT_BYTES`]).
+    #[serde(deserialize_with = "crate::packed::text::list")]
     pub excerpt: Vec<String>,
     pub words: Words,
 }
