@@ -28,7 +28,6 @@
 //! [`vi::fold`], so "Đảng bộ" and "dang bo" are the same words.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -604,7 +603,7 @@ impl Index {
             text.push_str(&String::from_utf8_lossy(&json(w)));
             text.push(':');
             if postings.len() > COMMON_BYTES {
-                text.push_str(&p.len().to_string());
+                text.push_str(itoa::Buffer::new().format(p.len()));
                 if only.is_none_or(|words| words.contains(w)) {
                     files.push((
                         format!("search/w/{}.json", key_file(w)),
@@ -839,13 +838,15 @@ fn decimal_len(mut n: u64) -> usize {
 fn encode_postings(postings: &[Posting]) -> String {
     let mut out = String::new();
     let mut last = 0;
+    // Millions of numbers on a large site: `itoa`, not `write!`, which
+    // took 5% of an incremental build at 10,000 units.
+    let mut number = itoa::Buffer::new();
     for (i, p) in postings.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         let delta = u64::from(p.doc() - last);
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{}", delta * 8 + u64::from(p.weight()));
+        out.push_str(number.format(delta * 8 + u64::from(p.weight())));
         last = p.doc();
     }
     out
