@@ -20,15 +20,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
-use std::time::Duration;
 
 use preview::{Outcome, Preview};
 
 use crate::diag::Msg;
 use crate::i18n::Language;
 
-/// Batches of events closer than this are one rebuild (see [`watch::next_batch`]).
-const SETTLE: Duration = Duration::from_millis(10);
 /// Ports tried after the default one when it is taken.
 const PORT_TRIES: u16 = 10;
 
@@ -44,6 +41,8 @@ pub(crate) struct ServeOptions {
 }
 
 pub(crate) const DEFAULT_PORT: u16 = 8080;
+/// The output folder, inside the site folder: its files never rebuild.
+const OUTPUT: &str = "public";
 
 /// What the server tells the person running it (printed by `cli`).
 pub(crate) trait Log: Send + Sync {
@@ -80,7 +79,7 @@ pub(crate) fn run(
     }
     // Watch before the first build, so that no edit made during it is lost.
     let (events_tx, events) = mpsc::channel();
-    let watcher = watch::SiteWatcher::new(&root, events_tx)?;
+    let watcher = watch::SiteWatcher::new(&root, &root.join(OUTPUT), events_tx)?;
     let (preview, first) = Preview::new(&root, options.today, options.public);
     report(&*log, &first, &preview);
     let listener = listen(options)?;
@@ -162,23 +161,23 @@ fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
 fn rebuild_loop(
     mut preview: Preview,
     mut watcher: watch::SiteWatcher,
-    events: &Receiver<Vec<watch::FileEvent>>,
+    events: &Receiver<watch::FileEvent>,
     shared: &http::Shared,
     log: &dyn Log,
 ) {
     let root = shared.root.clone();
-    let output = root.join("public");
+    let output = root.join(OUTPUT);
     let saved = watcher.saved();
     loop {
         // Pages left to render after the last rebuild are rendered a few at
         // a time while no file changes: a save is never kept waiting for
         // more than a few pages.
-        // Set by the watcher when it sends a batch; cleared before looking,
+        // Set by the watcher when it sends an event; cleared before looking,
         // so that a save made after stops the pages being rendered.
         saved.store(false, Ordering::Relaxed);
         let batch = if preview.has_pending() {
             match events.try_recv() {
-                Ok(first) => watch::settled(events, first, SETTLE),
+                Ok(first) => watch::settled(events, first, &root, &output),
                 Err(TryRecvError::Empty) => {
                     preview.settle_some(rayon::current_num_threads(), &saved);
                     shared.replace(preview.output());
@@ -187,7 +186,7 @@ fn rebuild_loop(
                 Err(TryRecvError::Disconnected) => return,
             }
         } else {
-            match watch::next_batch(events, SETTLE) {
+            match watch::next_batch(events, &root, &output) {
                 Some(batch) => batch,
                 None => return,
             }
