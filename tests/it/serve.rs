@@ -1210,7 +1210,15 @@ fn open_connections_and_threads_are_bounded() {
         })
         .count();
     assert!(refused >= 300 - 256, "{refused} refused");
-    assert_eq!(server.get("/").status, 200);
+    // The idle connections are closed now; the server serves again once it
+    // has seen them go (a moment on a busy machine: asked until then).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut status = server.get("/").status;
+    while status == 503 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+        status = server.get("/").status;
+    }
+    assert_eq!(status, 200);
 }
 
 /// The soak test: 64 connections for SOAK_SECS seconds (60 by default): page
