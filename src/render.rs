@@ -94,6 +94,8 @@ pub(crate) struct Renderer<'a> {
     site: &'a Site,
     strings: Strings,
     work: Work,
+    /// See [`Renderer::uses`].
+    uses: std::sync::OnceLock<Vec<Vec<(usize, &'a Indicator)>>>,
 }
 
 /// Time spent in the parts of the render loop, summed over threads (see
@@ -227,6 +229,7 @@ impl<'a> Renderer<'a> {
             site,
             strings,
             work,
+            uses: std::sync::OnceLock::new(),
         })
     }
 
@@ -418,11 +421,7 @@ impl<'a> Renderer<'a> {
             Export::Units(members) => crate::export::units(site, members, &self.strings),
             Export::Indicators(i) => crate::export::indicators(&site.units[*i], &self.strings),
             Export::Catalogue => crate::export::catalogue(site, &self.strings),
-            Export::Uses(c) => {
-                let all: Vec<usize> = (0..site.units.len()).collect();
-                let uses = rollup::uses(site, &all, &site.catalogue[*c].id);
-                crate::export::indicator_uses(site, &uses, &self.strings)
-            }
+            Export::Uses(c) => crate::export::indicator_uses(site, &self.uses()[*c], &self.strings),
         }
     }
 
@@ -439,6 +438,17 @@ impl<'a> Renderer<'a> {
     /// The search document of unit `i`, as [`Renderer::search_index`] has it.
     pub(crate) fn unit_document(&self, i: usize) -> crate::search::Doc {
         crate::search::unit_document(&self.site.units[i], &self.strings)
+    }
+
+    /// Every catalogue entry's uses by every unit, in catalogue order
+    /// (`rollup::uses_by_entry`): made once, by the first page about them
+    /// to need it, for the catalogue, the indicators' pages and their
+    /// exports, instead of a pass over every unit's indicators for each.
+    fn uses(&self) -> &[Vec<(usize, &'a Indicator)>] {
+        self.uses.get_or_init(|| {
+            let all: Vec<usize> = (0..self.site.units.len()).collect();
+            rollup::uses_by_entry(self.site, &all)
+        })
     }
 
     /// The variables of a page (`View`), built on demand.
@@ -460,8 +470,10 @@ impl<'a> Renderer<'a> {
                 let lv = level_view(*level, &self.strings);
                 context! { index => val(index_page(&ctx, lv.label.clone(), Some(lv), &members)) }
             }
-            View::Catalogue => context! { catalogue => val(catalogue_page(&ctx)) },
-            View::Indicator(c) => context! { indicator => val(indicator_page(&ctx, *c)) },
+            View::Catalogue => context! { catalogue => val(catalogue_page(&ctx, self.uses())) },
+            View::Indicator(c) => {
+                context! { indicator => val(indicator_page(&ctx, *c, &self.uses()[*c])) }
+            }
             View::Unit(i) => context! {
                 unit => val(unit_page(&ctx, *i)),
                 highlights => val(press::unit_highlights(&ctx, *i)),
