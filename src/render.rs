@@ -22,7 +22,7 @@ use crate::timings::Counter;
 use crate::urls::{indicator_url, level_url, unit_url};
 use crate::vi;
 use crate::view::*;
-use crate::write::Sink;
+use crate::write::{Key, Sink};
 
 mod keyed;
 mod press;
@@ -94,6 +94,8 @@ pub(crate) struct Renderer<'a> {
     site: &'a Site,
     strings: Strings,
     work: Work,
+    /// See [`Renderer::uses`].
+    uses: std::sync::OnceLock<Vec<Vec<(usize, &'a Indicator)>>>,
 }
 
 /// Time spent in the parts of the render loop, summed over threads (see
@@ -227,6 +229,7 @@ impl<'a> Renderer<'a> {
             site,
             strings,
             work,
+            uses: std::sync::OnceLock::new(),
         })
     }
 
@@ -418,11 +421,7 @@ impl<'a> Renderer<'a> {
             Export::Units(members) => crate::export::units(site, members, &self.strings),
             Export::Indicators(i) => crate::export::indicators(&site.units[*i], &self.strings),
             Export::Catalogue => crate::export::catalogue(site, &self.strings),
-            Export::Uses(c) => {
-                let all: Vec<usize> = (0..site.units.len()).collect();
-                let uses = rollup::uses(site, &all, &site.catalogue[*c].id);
-                crate::export::indicator_uses(site, &uses, &self.strings)
-            }
+            Export::Uses(c) => crate::export::indicator_uses(site, &self.uses()[*c], &self.strings),
         }
     }
 
@@ -439,6 +438,17 @@ impl<'a> Renderer<'a> {
     /// The search document of unit `i`, as [`Renderer::search_index`] has it.
     pub(crate) fn unit_document(&self, i: usize) -> crate::search::Doc {
         crate::search::unit_document(&self.site.units[i], &self.strings)
+    }
+
+    /// Every catalogue entry's uses by every unit, in catalogue order
+    /// (`rollup::uses_by_entry`): made once, by the first page about them
+    /// to need it, for the catalogue, the indicators' pages and their
+    /// exports, instead of a pass over every unit's indicators for each.
+    fn uses(&self) -> &[Vec<(usize, &'a Indicator)>] {
+        self.uses.get_or_init(|| {
+            let all: Vec<usize> = (0..self.site.units.len()).collect();
+            rollup::uses_by_entry(self.site, &all)
+        })
     }
 
     /// The variables of a page (`View`), built on demand.
@@ -460,8 +470,10 @@ impl<'a> Renderer<'a> {
                 let lv = level_view(*level, &self.strings);
                 context! { index => val(index_page(&ctx, lv.label.clone(), Some(lv), &members)) }
             }
-            View::Catalogue => context! { catalogue => val(catalogue_page(&ctx)) },
-            View::Indicator(c) => context! { indicator => val(indicator_page(&ctx, *c)) },
+            View::Catalogue => context! { catalogue => val(catalogue_page(&ctx, self.uses())) },
+            View::Indicator(c) => {
+                context! { indicator => val(indicator_page(&ctx, *c, &self.uses()[*c])) }
+            }
             View::Unit(i) => context! {
                 unit => val(unit_page(&ctx, *i)),
                 highlights => val(press::unit_highlights(&ctx, *i)),
@@ -526,44 +538,68 @@ impl<'a> Renderer<'a> {
             .keyed()
             .then(|| self.work.keys.time(|| self.model_keys(&shared)))
             .flatten();
-        pages.par_iter().try_for_each(|page| {
+        // One page at a time, not in runs: the pages about many units are
+        // at the front of `pages` and cost as much as thousands of unit
+        // pages carried over, so a run holding them would be made on one
+        // thread while the others idle. A page and its exports are made
+        // side by side for the same reason.
+        pages.par_iter().with_max_len(1).try_for_each(|page| {
             let key = Renderer::model_key(page, model_keys.as_ref());
-            // The page's time is the template's: it is written as it is
-            // rendered (see `Sink::write_with`).
-            self.work
-                .templates
-                .time(|| self.write_page(page, &shared, key, theme, sources, sink))?;
-            advance();
-            let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) else {
-                return Ok(());
-            };
-            // An export is made from what its page shows: under a model
-            // key, it is carried over with its page.
-            let table = std::sync::OnceLock::new();
-            let bytes = |csv: bool| {
-                let table =
-                    table.get_or_init(|| self.work.exports.time(|| self.export_table(export)));
-                self.work
-                    .exports
-                    .time(|| if csv { table.to_csv() } else { table.to_json() })
-            };
-            for (path, is_csv) in [(&csv, true), (&json, false)] {
-                match key {
-                    Some(key) => self.work.write.time(|| {
-                        sink.write_keyed(path, keyed::export_key(key, path), &mut |out| {
-                            out.write_all(&bytes(is_csv))
-                                .map_err(|e| write_failed(path, &e))
-                        })
-                    })?,
-                    None => {
-                        let made = bytes(is_csv);
-                        self.work.write.time(|| sink.write(path, &made))?;
-                    }
-                }
-                advance();
-            }
-            Ok(())
+            let (written, exported) = rayon::join(
+                || {
+                    // The page's time is the template's: it is written as
+                    // it is rendered (see `Sink::write_with`).
+                    self.work
+                        .templates
+                        .time(|| self.write_page(page, &shared, key, theme, sources, sink))?;
+                    advance();
+                    Ok(())
+                },
+                || self.write_exports(page, key, sink, advance),
+            );
+            written.and(exported)
         })
+    }
+
+    /// Writes the CSV and JSON of `page`, if it exports a table, side by
+    /// side; under a model key they are carried over with their page.
+    fn write_exports(
+        &self,
+        page: &Page,
+        key: Option<Key>,
+        sink: &dyn Sink,
+        advance: &(dyn Fn() + Sync),
+    ) -> Result<(), Diagnostic> {
+        let (Some(export), Some((csv, json))) = (&page.export, page.export_paths()) else {
+            return Ok(());
+        };
+        // Made once for both files, by whichever needs it first (making it
+        // runs no parallel work, so the other waits on nothing but it).
+        let table = std::sync::OnceLock::new();
+        let bytes = |csv: bool| {
+            let table = table.get_or_init(|| self.work.exports.time(|| self.export_table(export)));
+            self.work
+                .exports
+                .time(|| if csv { table.to_csv() } else { table.to_json() })
+        };
+        let write = |path: &String, is_csv: bool| {
+            match key {
+                Some(key) => self.work.write.time(|| {
+                    sink.write_keyed(path, keyed::export_key(key, path), &mut |out| {
+                        out.write_all(&bytes(is_csv))
+                            .map_err(|e| write_failed(path, &e))
+                    })
+                })?,
+                None => {
+                    let made = bytes(is_csv);
+                    self.work.write.time(|| sink.write(path, &made))?;
+                }
+            }
+            advance();
+            Ok(())
+        };
+        let (csv, json) = rayon::join(|| write(&csv, true), || write(&json, false));
+        csv.and(json)
     }
 }
 

@@ -213,20 +213,9 @@ fn catalogue_refs<'a>(
     })
 }
 
-/// Each catalogue indicator used by `units`: every unit's indicators and
-/// parts that refer to it.
-pub(crate) fn uses<'a>(
-    site: &'a Site,
-    units: &[usize],
-    catalogue_id: &str,
-) -> Vec<(usize, &'a Indicator)> {
-    catalogue_refs(site, units)
-        .filter(|(_, one)| one.catalogue.as_deref() == Some(catalogue_id))
-        .collect()
-}
-
-/// [`uses`] of every catalogue indicator at once, by catalogue position:
-/// one pass over the units' indicators instead of one per entry.
+/// Each catalogue indicator's uses by `units` (every unit's indicators and
+/// parts that refer to it), by catalogue position: one pass over the
+/// units' indicators for every entry.
 pub(crate) fn uses_by_entry<'a>(
     site: &'a Site,
     units: &[usize],
@@ -265,7 +254,7 @@ pub(crate) fn shared(site: &Site, units: &[usize]) -> Vec<Shared> {
 }
 
 /// The distribution of catalogue indicator `c` over its `uses` (from
-/// [`uses`]); all counts 0 when there are none.
+/// [`uses_by_entry`]); all counts 0 when there are none.
 pub(crate) fn summarise(site: &Site, c: usize, used: &[(usize, &Indicator)]) -> Shared {
     let entry = &site.catalogue[c];
     let relative = used.iter().any(|(_, ind)| ind.target != entry.target);
@@ -468,7 +457,10 @@ mod tests {
             let all = uses_by_entry(&site, &units);
             assert_eq!(all.len(), site.catalogue.len());
             for (entry, found) in site.catalogue.iter().zip(&all) {
-                let one = uses(&site, &units, &entry.id);
+                // A pass per entry, as the indicators' pages once made.
+                let one: Vec<_> = catalogue_refs(&site, &units)
+                    .filter(|(_, one)| one.catalogue.as_deref() == Some(entry.id.as_str()))
+                    .collect();
                 let key = |v: &[(usize, &Indicator)]| -> Vec<(usize, String)> {
                     v.iter().map(|(u, i)| (*u, i.id.to_string())).collect()
                 };

@@ -831,26 +831,36 @@ pub(super) fn rollup_view(ctx: &ViewContext<'_>, i: usize) -> Option<RollupView>
     })
 }
 
-pub(super) fn catalogue_page(ctx: &ViewContext<'_>) -> CataloguePage {
+/// The catalogue's page; `uses` is every entry's uses by every unit
+/// (`rollup::uses_by_entry`).
+pub(super) fn catalogue_page(
+    ctx: &ViewContext<'_>,
+    uses: &[Vec<(usize, &Indicator)>],
+) -> CataloguePage {
     let site = ctx.site;
-    let all: Vec<usize> = (0..site.units.len()).collect();
     let illustrative = illustrative_entries(site);
-    let rows = rollup::summarise_all(site, &all)
+    let rows = uses
         .iter()
+        .enumerate()
+        .map(|(c, used)| rollup::summarise(site, c, used))
         .map(|s| SharedView {
             illustrative: illustrative[s.catalogue],
-            ..shared_view(ctx, s)
+            ..shared_view(ctx, &s)
         })
         .collect();
     CataloguePage { rows }
 }
 
-pub(super) fn indicator_page(ctx: &ViewContext<'_>, c: usize) -> IndicatorPage {
+/// The page of catalogue entry `c`; `uses` is its uses by every unit
+/// (its row of `rollup::uses_by_entry`).
+pub(super) fn indicator_page(
+    ctx: &ViewContext<'_>,
+    c: usize,
+    uses: &[(usize, &Indicator)],
+) -> IndicatorPage {
     let site = ctx.site;
-    let all: Vec<usize> = (0..site.units.len()).collect();
     let entry = &site.catalogue[c];
-    let uses = rollup::uses(site, &all, &entry.id);
-    let summary = rollup::summarise(site, c, &uses);
+    let summary = rollup::summarise(site, c, uses);
     let rows = uses
         .iter()
         .map(|&(u, ind)| {
