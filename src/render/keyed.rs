@@ -22,6 +22,7 @@ use minijinja::Value;
 
 use super::{Page, Renderer, View, template_diagnostic};
 use crate::diag::{Diagnostic, Sources};
+use crate::model::{Indicator, IndicatorSpans, Span};
 use crate::theme::Theme;
 use crate::write::{Key, KeyHasher, Sink};
 
@@ -60,9 +61,13 @@ impl Renderer<'_> {
     /// ancestors (breadcrumbs, its parent's name), its children and what is
     /// below them (rows, the roll-up), and the highlights about it: its key
     /// hashes its own part, its ancestors' and its whole subtree's. The
-    /// pages about many units (indexes, levels, indicators, progress, the
-    /// dashboard) show every unit but no report: their key hashes every
-    /// unit's unit.toml and place and whether it has a report. Both are on
+    /// pages about many units (indexes, levels, progress, the dashboard)
+    /// show every unit but no report: their key hashes every unit's
+    /// unit.toml and place and whether it has a report. The catalogue's
+    /// pages (the catalogue, each indicator's) show of a unit who it is
+    /// (id, place, slug, names, level, whether illustrative) and its
+    /// indicators that use the catalogue: their keys hash those, each
+    /// indicator whole but for where it is written. All are on
     /// top of the shared key and the configuration, catalogue and
     /// highlights (their `Debug` text, which holds the date deadlines are
     /// judged at). `None` when the hierarchy is not a forest (a build with
@@ -136,15 +141,56 @@ impl Renderer<'_> {
                 h.key()
             })
             .collect();
-        let mut h = common;
+        let mut h = common.clone();
         h.field(b"site");
         for (i, u) in site.units.iter().enumerate() {
             place(&mut h, i);
             h.field(&[u8::from(u.report.is_some())]);
         }
+        // The catalogue's pages show of a unit only who it is and its uses
+        // of the catalogue: a `members` edit leaves them as they are, a
+        // figure edit remakes one indicator's page and the catalogue's.
+        let mut who = common;
+        who.field(b"catalogue");
+        for (i, u) in site.units.iter().enumerate() {
+            who.field(u.id.as_bytes());
+            who.field(&(i as u64).to_le_bytes());
+            who.field(u.slug.as_bytes());
+            who.field(&u.parent.map_or(u64::MAX, |p| p as u64).to_le_bytes());
+            who.field(u.name.as_bytes());
+            who.field(u.short_name.as_bytes());
+            who.field(u.level.key().as_bytes());
+            who.field(&[u8::from(u.illustrative)]);
+        }
+        let entries: Vec<Key> = self
+            .uses()
+            .iter()
+            .map(|uses| {
+                let mut h = KeyHasher::new();
+                for &(u, ind) in uses {
+                    h.field(&(u as u64).to_le_bytes());
+                    hash_indicator(&mut h, ind);
+                }
+                h.key()
+            })
+            .collect();
+        let mut catalogue = who.clone();
+        for entry in &entries {
+            catalogue.field(&entry.0.to_le_bytes());
+        }
+        let entries = entries
+            .iter()
+            .map(|entry| {
+                let mut h = who.clone();
+                h.field(&entry.0.to_le_bytes());
+                h.key()
+            })
+            .collect();
         Some(ModelKeys {
             units,
             site: h.key(),
+            catalogue: catalogue.key(),
+            entries,
         })
     }
 
@@ -153,12 +199,9 @@ impl Renderer<'_> {
         let keys = keys?;
         let key = match page.view {
             View::Unit(i) => keys.units[i],
-            View::Home
-            | View::Units
-            | View::Progress
-            | View::Level(_)
-            | View::Catalogue
-            | View::Indicator(_) => keys.site,
+            View::Home | View::Units | View::Progress | View::Level(_) => keys.site,
+            View::Catalogue => keys.catalogue,
+            View::Indicator(c) => *keys.entries.get(c)?,
             View::Vars(_) => return None,
         };
         Some(page_key(key, page))
@@ -212,8 +255,28 @@ impl Renderer<'_> {
 pub(crate) struct ModelKeys {
     /// Each unit's page's.
     units: Vec<Key>,
-    /// The pages' about many units.
+    /// The pages' about many units, but the catalogue's.
     site: Key,
+    /// The catalogue page's.
+    catalogue: Key,
+    /// Each catalogue entry's page's, in catalogue order.
+    entries: Vec<Key>,
+}
+
+/// Adds to `h` what an indicator shows: all of it but where unit.toml
+/// writes it (its spans move with any edit above it).
+fn hash_indicator(h: &mut KeyHasher, ind: &Indicator) {
+    fn shown(ind: &Indicator) -> Indicator {
+        Indicator {
+            span: Span::default(),
+            spans: IndicatorSpans::default(),
+            parts: ind.parts.iter().map(shown).collect(),
+            ..ind.clone()
+        }
+    }
+    // Written into the hasher as it is serialized; a hasher never fails.
+    let _ = postcard::to_io(&shown(ind), &mut *h);
+    h.field(b"indicator");
 }
 
 /// The key of `page` made from `key`: the page's path, template, kind and

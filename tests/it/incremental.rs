@@ -116,7 +116,7 @@ fn set_line(path: &Path, start: &str, line: &str) -> bool {
 }
 
 /// The kinds of edit [`edit`] makes.
-const KINDS: usize = 11;
+const KINDS: usize = 14;
 
 /// Applies an edit of `kind` (random in what it changes) to the site at
 /// `root`; says what it did.
@@ -204,6 +204,40 @@ fn edit(root: &Path, rng: &mut Rng, step: usize, kind: usize) -> String {
             )
             .unwrap();
             "a static file written".to_string()
+        }
+        9 => {
+            let value = rng.below(400) + 1;
+            set_line(
+                &unit_file(root, &id, "unit.toml"),
+                "members = ",
+                &format!("members = {value}"),
+            );
+            format!("members of {id} set to {value}")
+        }
+        11 => {
+            // A unit on the catalogue's pages, its name lengthened: its
+            // place in the order of names stays.
+            let on_catalogue: Vec<String> = ids
+                .into_iter()
+                .filter(|id| {
+                    fs::read_to_string(unit_file(root, id, "unit.toml"))
+                        .is_ok_and(|t| t.contains("\nref = "))
+                })
+                .collect();
+            let id = rng.pick(&on_catalogue);
+            let path = unit_file(root, &id, "unit.toml");
+            let text = fs::read_to_string(&path).unwrap();
+            let text = text.replacen("\"\nlevel = ", &format!(" (tên mới {step})\"\nlevel = "), 1);
+            fs::write(&path, text).unwrap();
+            format!("{id} renamed")
+        }
+        12 => {
+            set_line(
+                &unit_file(root, &id, "unit.toml"),
+                "description = ",
+                &format!("description = \"Chỉ tiêu ghi lại lần {step}\""),
+            );
+            format!("an indicator of {id} described anew")
         }
         10 => {
             // The id is the folder's name, in none of the unit's files.
