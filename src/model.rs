@@ -311,6 +311,10 @@ pub struct Indicator {
     /// `count_parts = false`: counted once, with its own status, where the
     /// site counts components (the report numbers it as one row).
     pub count_parts: bool,
+    /// A hash of all the indicator shows, made when it is resolved (see
+    /// `shown_key`): the catalogue's pages are keyed by their indicators'
+    /// (`render/keyed.rs`), made once, not every build.
+    pub shown: u128,
 }
 
 /// What a fraction's denominator counts, so it can be compared with the
@@ -1658,7 +1662,7 @@ fn resolve_indicator(
         );
     }
     let strings = ctx.strings;
-    Some(Indicator {
+    let mut indicator = Indicator {
         id,
         span: span.into(),
         group: strings.get(
@@ -1707,7 +1711,41 @@ fn resolve_indicator(
         assessment,
         public: public_flag(file, raw, top, diags),
         count_parts: count_parts(file, raw, top, diags),
-    })
+        shown: 0,
+    };
+    indicator.shown = shown_key(&indicator);
+    Some(indicator)
+}
+
+/// [`Indicator::shown`]: a hash of the indicator as resolved (its parts
+/// with it), all but where unit.toml writes it: its spans move with any
+/// edit above it, and no page shows them.
+fn shown_key(ind: &Indicator) -> u128 {
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    fn shown(ind: &Indicator) -> Indicator {
+        Indicator {
+            span: Span::default(),
+            spans: IndicatorSpans::default(),
+            parts: ind.parts.iter().map(shown).collect(),
+            shown: 0,
+            ..ind.clone()
+        }
+    }
+    struct Hashing(SipHasher13);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(SipHasher13::new());
+    // A hasher never fails to take bytes: nothing is lost by `ok()`.
+    postcard::to_io(&shown(ind), &mut h).ok();
+    h.0.finish128().as_u128()
 }
 
 /// An indicator's `measure`: whether its percentages are shares (0–100, the

@@ -22,7 +22,6 @@ use minijinja::Value;
 
 use super::{Page, Renderer, View, template_diagnostic};
 use crate::diag::{Diagnostic, Sources};
-use crate::model::{Indicator, IndicatorSpans, Span};
 use crate::theme::Theme;
 use crate::write::{Key, KeyHasher, Sink};
 
@@ -60,7 +59,9 @@ impl Renderer<'_> {
     /// unit's page shows the unit, its
     /// ancestors (breadcrumbs, its parent's name), its children and what is
     /// below them (rows, the roll-up), and the highlights about it: its key
-    /// hashes its own part, its ancestors' and its whole subtree's. The
+    /// hashes its own part, its ancestors' and its whole subtree's, and its
+    /// report (of the others' reports, no page shows more than whether
+    /// there is one: a report edit makes one unit page again). The
     /// pages about many units (indexes, levels, progress, the dashboard)
     /// show every unit but no report: their key hashes every unit's
     /// unit.toml and place and whether it has a report. The catalogue's
@@ -85,14 +86,13 @@ impl Renderer<'_> {
             h.field(&u.parent.map_or(u64::MAX, |p| p as u64).to_le_bytes());
             h.field(&u.files_key.toml.to_le_bytes());
         };
+        // What the pages of a unit's ancestors and descendants show of it:
+        // all but its report, of which only whether there is one.
         let own: Vec<u128> = (0..n)
             .map(|i| {
                 let mut h = KeyHasher::new();
                 place(&mut h, i);
-                match site.units[i].files_key.report {
-                    Some(report) => h.field(&report.to_le_bytes()),
-                    None => h.field(b"no report"),
-                }
+                h.field(&[u8::from(site.units[i].files_key.report.is_some())]);
                 h.key().0
             })
             .collect();
@@ -138,6 +138,10 @@ impl Renderer<'_> {
                 h.field(b"unit");
                 h.field(&above[u].to_le_bytes());
                 h.field(&below[u].to_le_bytes());
+                match site.units[u].files_key.report {
+                    Some(report) => h.field(&report.to_le_bytes()),
+                    None => h.field(b"no report"),
+                }
                 h.key()
             })
             .collect();
@@ -166,11 +170,14 @@ impl Renderer<'_> {
             .uses()
             .iter()
             .map(|uses| {
-                let mut h = KeyHasher::new();
+                // Hashed in one piece: SipHash is slow on small pieces.
+                let mut bytes = Vec::with_capacity(uses.len() * 24);
                 for &(u, ind) in uses {
-                    h.field(&(u as u64).to_le_bytes());
-                    hash_indicator(&mut h, ind);
+                    bytes.extend_from_slice(&(u as u64).to_le_bytes());
+                    bytes.extend_from_slice(&ind.shown.to_le_bytes());
                 }
+                let mut h = KeyHasher::new();
+                h.field(&bytes);
                 h.key()
             })
             .collect();
@@ -261,22 +268,6 @@ pub(crate) struct ModelKeys {
     catalogue: Key,
     /// Each catalogue entry's page's, in catalogue order.
     entries: Vec<Key>,
-}
-
-/// Adds to `h` what an indicator shows: all of it but where unit.toml
-/// writes it (its spans move with any edit above it).
-fn hash_indicator(h: &mut KeyHasher, ind: &Indicator) {
-    fn shown(ind: &Indicator) -> Indicator {
-        Indicator {
-            span: Span::default(),
-            spans: IndicatorSpans::default(),
-            parts: ind.parts.iter().map(shown).collect(),
-            ..ind.clone()
-        }
-    }
-    // Written into the hasher as it is serialized; a hasher never fails.
-    let _ = postcard::to_io(&shown(ind), &mut *h);
-    h.field(b"indicator");
 }
 
 /// The key of `page` made from `key`: the page's path, template, kind and
