@@ -194,6 +194,12 @@ pub struct Unit {
     /// site's configuration and catalogue, all that a resolved unit
     /// depends on. Part of the pages' keys (`render/keyed.rs`).
     pub files_key: FilesKey,
+    /// Its indicators and parts on the catalogue, in order: each one's
+    /// position in the catalogue and a hash of all it shows, for the keys
+    /// of the catalogue's pages (`render/keyed.rs`). Made when the unit is
+    /// resolved and kept with it: a few bytes a unit, read in one pass
+    /// where its indicators are some five hundred bytes each.
+    pub catalogue_uses: Vec<(u32, u128)>,
     /// Its parent and slug as unit.toml writes them, for linking the
     /// hierarchy: kept with the unit so that a unit taken from a cache
     /// links as one resolved anew.
@@ -311,10 +317,6 @@ pub struct Indicator {
     /// `count_parts = false`: counted once, with its own status, where the
     /// site counts components (the report numbers it as one row).
     pub count_parts: bool,
-    /// A hash of all the indicator shows, made when it is resolved (see
-    /// `shown_key`): the catalogue's pages are keyed by their indicators'
-    /// (`render/keyed.rs`), made once, not every build.
-    pub shown: u128,
 }
 
 /// What a fraction's denominator counts, so it can be compared with the
@@ -1241,6 +1243,7 @@ fn resolve_unit(
     let illustrative_fields = illustrative_fields(file, raw, diags);
     let report = report.map(|(file, text)| render_report_text(file, text, labels, diags));
     let (summary, summary_text) = markdown::render_inline_with_text(&raw.summary);
+    let catalogue_uses = catalogue_uses(&indicators, catalogue);
     Some(Unit {
         id: src.id.clone(),
         file,
@@ -1277,6 +1280,7 @@ fn resolve_unit(
             span: s.span(),
         }),
         files_key: FilesKey::default(),
+        catalogue_uses,
         link: Link {
             id: src.id.clone(),
             file,
@@ -1662,7 +1666,7 @@ fn resolve_indicator(
         );
     }
     let strings = ctx.strings;
-    let mut indicator = Indicator {
+    let indicator = Indicator {
         id,
         span: span.into(),
         group: strings.get(
@@ -1711,15 +1715,27 @@ fn resolve_indicator(
         assessment,
         public: public_flag(file, raw, top, diags),
         count_parts: count_parts(file, raw, top, diags),
-        shown: 0,
     };
-    indicator.shown = shown_key(&indicator);
     Some(indicator)
 }
 
-/// [`Indicator::shown`]: a hash of the indicator as resolved (its parts
-/// with it), all but where unit.toml writes it: its spans move with any
-/// edit above it, and no page shows them.
+/// [`Unit::catalogue_uses`]: each indicator and part of `indicators` on
+/// the catalogue, in the order `rollup::uses_by_entry` lists them.
+fn catalogue_uses(indicators: &[Indicator], catalogue: &[CatalogueEntry]) -> Vec<(u32, u128)> {
+    indicators
+        .iter()
+        .flat_map(|ind| std::iter::once(ind).chain(&ind.parts))
+        .filter_map(|one| {
+            let id = one.catalogue.as_deref()?;
+            let c = catalogue.iter().position(|e| e.id == id)?;
+            Some((u32::try_from(c).ok()?, shown_key(one)))
+        })
+        .collect()
+}
+
+/// A hash of an indicator as resolved (its parts with it), all but where
+/// unit.toml writes it: its spans move with any edit above it, and no
+/// page shows them.
 fn shown_key(ind: &Indicator) -> u128 {
     use siphasher::sip128::{Hasher128, SipHasher13};
     use std::hash::Hasher;
@@ -1728,7 +1744,6 @@ fn shown_key(ind: &Indicator) -> u128 {
             span: Span::default(),
             spans: IndicatorSpans::default(),
             parts: ind.parts.iter().map(shown).collect(),
-            shown: 0,
             ..ind.clone()
         }
     }

@@ -128,6 +128,8 @@ fn public_unit(
         report,
         report_file: None,
         files_key: unit.files_key,
+        // A public indicator is on no catalogue (`strip`).
+        catalogue_uses: Vec::new(),
         members_span: None,
         organisations_span: None,
         name_span: 0..0,

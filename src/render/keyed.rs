@@ -68,7 +68,8 @@ impl Renderer<'_> {
     /// pages (the catalogue, each indicator's) show of a unit who it is
     /// (id, place, slug, names, level, whether illustrative) and its
     /// indicators that use the catalogue: their keys hash those, each
-    /// indicator whole but for where it is written. All are on
+    /// indicator whole but for where it is written (`Unit::catalogue_uses`).
+    /// All are on
     /// top of the shared key and the configuration, catalogue and
     /// highlights (their `Debug` text, which holds the date deadlines are
     /// judged at). `None` when the hierarchy is not a forest (a build with
@@ -166,18 +167,21 @@ impl Renderer<'_> {
             who.field(u.level.key().as_bytes());
             who.field(&[u8::from(u.illustrative)]);
         }
-        let entries: Vec<Key> = self
-            .uses()
+        // Each entry's uses as `rollup::uses_by_entry` lists them, hashed
+        // in one piece (SipHash is slow on small pieces).
+        let mut uses = vec![Vec::new(); site.catalogue.len()];
+        for (i, u) in site.units.iter().enumerate() {
+            for &(c, shown) in &u.catalogue_uses {
+                let bytes: &mut Vec<u8> = uses.get_mut(c as usize)?;
+                bytes.extend_from_slice(&(i as u64).to_le_bytes());
+                bytes.extend_from_slice(&shown.to_le_bytes());
+            }
+        }
+        let entries: Vec<Key> = uses
             .iter()
-            .map(|uses| {
-                // Hashed in one piece: SipHash is slow on small pieces.
-                let mut bytes = Vec::with_capacity(uses.len() * 24);
-                for &(u, ind) in uses {
-                    bytes.extend_from_slice(&(u as u64).to_le_bytes());
-                    bytes.extend_from_slice(&ind.shown.to_le_bytes());
-                }
+            .map(|bytes| {
                 let mut h = KeyHasher::new();
-                h.field(&bytes);
+                h.field(bytes);
                 h.key()
             })
             .collect();
