@@ -22,9 +22,10 @@ use crate::timings::Counter;
 use crate::urls::{indicator_url, level_url, unit_url};
 use crate::vi;
 use crate::view::*;
-use crate::write::{Key, Sink};
+use crate::write::{Key, KeyHasher, Sink};
 
 mod keyed;
+use keyed::ModelKeys;
 mod press;
 pub(crate) mod rounds;
 mod views;
@@ -538,20 +539,44 @@ impl<'a> Renderer<'a> {
             .keyed()
             .then(|| self.work.keys.time(|| self.model_keys(&shared)))
             .flatten();
+        self.render_keyed(
+            pages,
+            theme,
+            sources,
+            sink,
+            advance,
+            &shared,
+            model_keys.as_ref(),
+        )
+    }
+
+    /// [`Renderer::render_all`] with the keys already made (`shared_key`,
+    /// `model_keys`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn render_keyed(
+        &self,
+        pages: &[Page],
+        theme: &Theme,
+        sources: &Sources,
+        sink: &dyn Sink,
+        advance: &(dyn Fn() + Sync),
+        shared: &KeyHasher,
+        model_keys: Option<&ModelKeys>,
+    ) -> Result<(), Diagnostic> {
         // One page at a time, not in runs: the pages about many units are
         // at the front of `pages` and cost as much as thousands of unit
         // pages carried over, so a run holding them would be made on one
         // thread while the others idle. A page and its exports are made
         // side by side for the same reason.
         pages.par_iter().with_max_len(1).try_for_each(|page| {
-            let key = Renderer::model_key(page, model_keys.as_ref());
+            let key = Renderer::model_key(page, model_keys);
             let (written, exported) = rayon::join(
                 || {
                     // The page's time is the template's: it is written as
                     // it is rendered (see `Sink::write_with`).
                     self.work
                         .templates
-                        .time(|| self.write_page(page, &shared, key, theme, sources, sink))?;
+                        .time(|| self.write_page(page, shared, key, theme, sources, sink))?;
                     advance();
                     Ok(())
                 },

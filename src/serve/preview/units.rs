@@ -162,7 +162,15 @@ impl Preview {
             kept: AtomicUsize::new(0),
         };
         renderer
-            .render_all(&now, theme, sources, &memory, &|| {})
+            .render_keyed(
+                &now,
+                theme,
+                sources,
+                &memory,
+                &|| {},
+                &shared,
+                Some(&model_keys),
+            )
             .ok()?;
         let kept = memory.kept.into_inner();
         let made = memory.files.into_inner().ok()?;
