@@ -78,14 +78,18 @@ impl Renderer<'_> {
     pub(crate) fn model_keys(&self, shared: &KeyHasher) -> Option<ModelKeys> {
         let site = self.site;
         let n = site.units.len();
-        let place = |h: &mut KeyHasher, i: usize| {
+        // Where a unit is: its id (its folder's name, in no file), index,
+        // slug and parent.
+        let placed = |h: &mut KeyHasher, i: usize| {
             let u = &site.units[i];
-            // The id is its folder's name, in no file.
             h.field(u.id.as_bytes());
             h.field(&(i as u64).to_le_bytes());
             h.field(u.slug.as_bytes());
             h.field(&u.parent.map_or(u64::MAX, |p| p as u64).to_le_bytes());
-            h.field(&u.files_key.toml.to_le_bytes());
+        };
+        let place = |h: &mut KeyHasher, i: usize| {
+            placed(h, i);
+            h.field(&site.units[i].files_key.toml.to_le_bytes());
         };
         // What the pages of a unit's ancestors and descendants show of it:
         // all but its report, of which only whether there is one.
@@ -158,10 +162,7 @@ impl Renderer<'_> {
         let mut who = common;
         who.field(b"catalogue");
         for (i, u) in site.units.iter().enumerate() {
-            who.field(u.id.as_bytes());
-            who.field(&(i as u64).to_le_bytes());
-            who.field(u.slug.as_bytes());
-            who.field(&u.parent.map_or(u64::MAX, |p| p as u64).to_le_bytes());
+            placed(&mut who, i);
             who.field(u.name.as_bytes());
             who.field(u.short_name.as_bytes());
             who.field(u.level.key().as_bytes());
