@@ -1666,7 +1666,7 @@ fn resolve_indicator(
         );
     }
     let strings = ctx.strings;
-    let indicator = Indicator {
+    Some(Indicator {
         id,
         span: span.into(),
         group: strings.get(
@@ -1715,8 +1715,7 @@ fn resolve_indicator(
         assessment,
         public: public_flag(file, raw, top, diags),
         count_parts: count_parts(file, raw, top, diags),
-    };
-    Some(indicator)
+    })
 }
 
 /// [`Unit::catalogue_uses`]: each indicator and part of `indicators` on
@@ -1737,8 +1736,6 @@ fn catalogue_uses(indicators: &[Indicator], catalogue: &[CatalogueEntry]) -> Vec
 /// unit.toml writes it: its spans move with any edit above it, and no
 /// page shows them.
 fn shown_key(ind: &Indicator) -> u128 {
-    use siphasher::sip128::{Hasher128, SipHasher13};
-    use std::hash::Hasher;
     fn shown(ind: &Indicator) -> Indicator {
         Indicator {
             span: Span::default(),
@@ -1747,20 +1744,10 @@ fn shown_key(ind: &Indicator) -> u128 {
             ..ind.clone()
         }
     }
-    struct Hashing(SipHasher13);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.write(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut h = Hashing(SipHasher13::new());
+    let mut h = crate::write::KeyHasher::new();
     // A hasher never fails to take bytes: nothing is lost by `ok()`.
     postcard::to_io(&shown(ind), &mut h).ok();
-    h.0.finish128().as_u128()
+    h.key().0
 }
 
 /// An indicator's `measure`: whether its percentages are shares (0–100, the
