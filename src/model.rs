@@ -1744,10 +1744,16 @@ fn shown_key(ind: &Indicator) -> u128 {
             ..ind.clone()
         }
     }
-    let mut h = crate::write::KeyHasher::new();
-    // A hasher never fails to take bytes: nothing is lost by `ok()`.
-    postcard::to_io(&shown(ind), &mut h).ok();
-    h.key().0
+    use siphasher::sip128::{Hasher128, SipHasher13};
+    use std::hash::Hasher;
+    // postcard fails only on what an indicator does not hold (sequences of
+    // unknown length); its `Debug` text would do, spans and all (a key
+    // that changes more often than it must is never wrong).
+    let bytes =
+        postcard::to_allocvec(&shown(ind)).unwrap_or_else(|_| format!("{ind:?}").into_bytes());
+    let mut h = SipHasher13::new();
+    h.write(&bytes);
+    h.finish128().as_u128()
 }
 
 /// An indicator's `measure`: whether its percentages are shares (0–100, the
