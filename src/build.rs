@@ -2,6 +2,7 @@
 //! after the model; `build` goes on only when there are no errors.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cache;
@@ -10,6 +11,7 @@ use crate::diag::{Diagnostic, Diagnostics, Msg, Sources};
 use crate::highlight;
 use crate::load;
 use crate::model::{self, Site};
+use crate::packed::{Spill, SpillFile};
 use crate::render::Renderer;
 use crate::round::{self, RoundSites};
 use crate::search;
@@ -78,7 +80,7 @@ impl Checked {
 /// texts stay in `sources` only when `keep_reports` (the public build cuts
 /// reports from their source) or when a problem quotes them.
 pub(crate) fn check(root: &Path, today: jiff::civil::Date, keep_reports: bool) -> Checked {
-    check_cached(root, today, keep_reports, None, None)
+    check_cached(root, today, keep_reports, None, None, None)
 }
 
 /// [`check`], the current round's units taken from an earlier resolution
@@ -90,6 +92,7 @@ pub(crate) fn check_cached(
     keep_reports: bool,
     earlier: Option<model::Earlier<'_>>,
     known: Option<&load::Known>,
+    spill: Option<&Arc<dyn Spill>>,
 ) -> Checked {
     let mut sources = Sources::default();
     let mut diagnostics = Diagnostics::default();
@@ -145,6 +148,7 @@ pub(crate) fn check_cached(
                 keep_reports,
                 &consistency::scan_report,
                 earlier,
+                spill,
             )
         });
         timings.time("consistency", || {
@@ -408,6 +412,10 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         .filter(|_| !options.fresh)
         .map(|identity| cache::Reader::open(&options.root, identity))
         .or_else(|| identity.map(|_| cache::Reader::default()));
+    // The reports' HTML and text, set aside as the units are resolved and
+    // read back when their pages are made (see `packed`): beside the build
+    // cache, on the same disk.
+    let spill = SpillFile::new_in(&options.root);
     let mut checked = check_cached(
         &options.root,
         options.today,
@@ -416,6 +424,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             .as_ref()
             .map(|r| model::Earlier::Store(r as &dyn model::UnitStore)),
         reader.as_ref().map(cache::Reader::known),
+        spill.as_ref(),
     );
     checked.timings.prepend(build_timings);
     if let Some(problem) = write::output_problem(&options.root, &options.output) {

@@ -124,6 +124,13 @@ impl Report {
         }
     }
 
+    /// Sets the report's HTML, text and headings aside in `spill` (see
+    /// [`crate::packed`]) until they are read.
+    pub(crate) fn spill(&mut self, spill: &std::sync::Arc<dyn crate::packed::Spill>) {
+        self.body.spill(spill);
+        self.headings.spill(spill);
+    }
+
     /// Every heading of the report body, in order. Headings inside footnotes
     /// get ids but are not listed.
     pub fn headings(&self) -> Vec<Heading> {

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use arcstr::ArcStr;
 use jiff::civil::Date;
@@ -24,6 +25,7 @@ use crate::load::{
 };
 use crate::markdown;
 use crate::overall::{CountRule, StatedOverall};
+use crate::packed::Spill;
 use crate::target::{self, Assessment, Figure, Observation, Reading, Status, Target};
 use crate::vi;
 
@@ -541,11 +543,15 @@ pub(crate) fn resolve(
         keep_reports,
         check_report,
         None,
+        None,
     )
 }
 
 /// [`resolve`], taking the units whose inputs are unchanged from `cache`
-/// and leaving in it the units of this resolution.
+/// and leaving in it the units of this resolution. With `spill`, the report
+/// of each unit resolved here is set aside in it (see [`crate::packed`]):
+/// the model never holds every report's HTML at once.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn resolve_cached(
     source: SiteSource,
     sources: &mut Sources,
@@ -554,6 +560,7 @@ pub(crate) fn resolve_cached(
     keep_reports: bool,
     check_report: &ReportCheck<'_>,
     earlier: Option<Earlier<'_>>,
+    spill: Option<&Arc<dyn Spill>>,
 ) -> Site {
     let (cache, store) = match earlier {
         Some(Earlier::Memory(cache)) => (Some(cache), None),
@@ -664,6 +671,10 @@ pub(crate) fn resolve_cached(
             );
             if let Some(unit) = &mut unit {
                 unit.cache_key = key.filter(|_| local.is_empty());
+                // Its report is not read again until its page is made.
+                if let (Some(spill), Some(report)) = (spill, &mut unit.report) {
+                    report.spill(spill);
+                }
             }
             // The expanded report goes before its packed text moves on.
             drop(report);
@@ -2223,6 +2234,7 @@ mod tests {
                 false,
                 &crate::consistency::scan_report,
                 Some(Earlier::Memory(cache)),
+                None,
             );
             let names: Vec<(String, bool)> = site
                 .units

@@ -3,18 +3,67 @@
 //! the model until their pages are rendered. At 60,000 units these are
 //! 740 MB of unit files and 740 MB of HTML; both compress about twice, for
 //! some 30 µs a unit one way and a few the other.
+//!
+//! A build sets the reports' compressed bytes aside in a [`Spill`] as each
+//! unit is resolved, and reads them back when the unit's page and search
+//! entry are made: at 60,000 units they are 475 MB, a third of what the
+//! build would otherwise hold (docs/performance.md, "Reports set aside").
+
+use std::borrow::Cow;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// A text, compressed.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Packed(#[serde(with = "bytes")] Box<[u8]>);
+#[derive(Debug, Clone)]
+pub(crate) struct Packed(Bytes);
+
+/// Where a [`Packed`] text's bytes are.
+#[derive(Debug, Clone)]
+enum Bytes {
+    Held(Box<[u8]>),
+    /// In a spill, at `at`, `len` bytes long.
+    Spilled {
+        spill: Arc<dyn Spill>,
+        at: u64,
+        len: usize,
+    },
+}
 
 impl Packed {
     pub(crate) fn new(text: &str) -> Packed {
         // Copied out of the buffer it was compressed in, which is as large
         // as the text (an allocator may shrink a block in place).
-        Packed(Box::from(
+        Packed(Bytes::Held(Box::from(
             lz4_flex::compress_prepend_size(text.as_bytes()).as_slice(),
-        ))
+        )))
+    }
+
+    /// Sets the bytes aside in `spill`; they stay held when it cannot
+    /// take them.
+    pub(crate) fn spill(&mut self, spill: &Arc<dyn Spill>) {
+        if let Bytes::Held(bytes) = &self.0
+            && let Some(at) = spill.put(bytes)
+        {
+            self.0 = Bytes::Spilled {
+                spill: Arc::clone(spill),
+                at,
+                len: bytes.len(),
+            };
+        }
+    }
+
+    /// The compressed bytes, read back from the spill when set aside.
+    fn bytes(&self) -> Cow<'_, [u8]> {
+        match &self.0 {
+            Bytes::Held(bytes) => Cow::Borrowed(bytes),
+            // Bytes this process wrote to a file it holds open: reading
+            // them back fails only with the disk, and no page could then be
+            // made right.
+            Bytes::Spilled { spill, at, len } => {
+                Cow::Owned(spill.get(*at, *len).expect("a spilled text reads back"))
+            }
+        }
     }
 
     /// The text again.
@@ -22,7 +71,7 @@ impl Packed {
         // The bytes are only ever those `new` made from a string. Checked
         // with SIMD (the standard check took four fifths of the time here).
         let bytes =
-            lz4_flex::decompress_size_prepended(&self.0).expect("compressed by Packed::new");
+            lz4_flex::decompress_size_prepended(&self.bytes()).expect("compressed by Packed::new");
         simdutf8::basic::from_utf8(&bytes)
             .expect("compressed from a string")
             .to_owned()
@@ -31,7 +80,70 @@ impl Packed {
     /// The compressed size, in bytes.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.0.len()
+        self.bytes().len()
+    }
+}
+
+/// The build cache keeps a text's compressed bytes, wherever they are.
+impl serde::Serialize for Packed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        bytes::serialize(&self.bytes(), s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Packed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Packed, D::Error> {
+        bytes::deserialize(d).map(|bytes: Box<[u8]>| Packed(Bytes::Held(bytes)))
+    }
+}
+
+/// Where compressed texts are set aside while a build does not need them.
+pub(crate) trait Spill: Send + Sync + std::fmt::Debug {
+    /// Keeps `bytes`; where they are, `None` when they could not be kept.
+    fn put(&self, bytes: &[u8]) -> Option<u64>;
+    /// The `len` bytes kept at `at`.
+    fn get(&self, at: u64, len: usize) -> Option<Vec<u8>>;
+}
+
+/// A [`Spill`] in a file without a name (removed when the build lets it
+/// go), in the folder the build cache is written in.
+#[derive(Debug)]
+pub(crate) struct SpillFile {
+    /// The file, and where its bytes end. Reads and writes move the one
+    /// file offset, so both go under the lock.
+    file: Mutex<(std::fs::File, u64)>,
+}
+
+impl SpillFile {
+    /// A spill in `dir`; `None` when no file can be made there (the
+    /// build then holds its reports).
+    pub(crate) fn new_in(dir: &Path) -> Option<Arc<dyn Spill>> {
+        let file = tempfile::tempfile_in(dir).ok()?;
+        Some(Arc::new(SpillFile {
+            file: Mutex::new((file, 0)),
+        }))
+    }
+}
+
+impl Spill for SpillFile {
+    fn put(&self, bytes: &[u8]) -> Option<u64> {
+        let mut guard = self.file.lock().ok()?;
+        let (file, end) = &mut *guard;
+        let at = *end;
+        file.seek(SeekFrom::Start(at)).ok()?;
+        // A write that fails part way is written over by the next one.
+        file.write_all(bytes).ok()?;
+        *end = at + bytes.len() as u64;
+        Some(at)
+    }
+
+    fn get(&self, at: u64, len: usize) -> Option<Vec<u8>> {
+        let mut guard = self.file.lock().ok()?;
+        let (file, _) = &mut *guard;
+        file.seek(SeekFrom::Start(at)).ok()?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes).ok()?;
+        Some(bytes)
     }
 }
 
@@ -140,5 +252,29 @@ mod tests {
         }
         let long = "Chi bộ thôn Bản Chang. ".repeat(200);
         assert!(Packed::new(&long).len() < long.len() / 4);
+    }
+
+    #[test]
+    fn a_spilled_text_reads_back_and_is_kept_by_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = super::SpillFile::new_in(dir.path()).unwrap();
+        let texts = ["Báo cáo sơ kết.", "", &"Đảng bộ xã Tân Lập. ".repeat(300)];
+        let mut packed: Vec<Packed> = texts.iter().map(|t| Packed::new(t)).collect();
+        let bytes: Vec<Vec<u8>> = packed
+            .iter()
+            .map(|p| postcard::to_allocvec(p).unwrap())
+            .collect();
+        for p in &mut packed {
+            p.spill(&spill);
+            assert!(matches!(p.0, super::Bytes::Spilled { .. }));
+        }
+        // Read back in another order than written.
+        for (i, p) in packed.iter().enumerate().rev() {
+            assert_eq!(p.text(), texts[i]);
+            // The cache gets the same bytes as from a text held.
+            assert_eq!(postcard::to_allocvec(p).unwrap(), bytes[i]);
+            let again: Packed = postcard::from_bytes(&bytes[i]).unwrap();
+            assert_eq!(again.text(), texts[i]);
+        }
     }
 }

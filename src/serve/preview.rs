@@ -410,6 +410,7 @@ impl Preview {
             self.public,
             Some(model::Earlier::Memory(&mut self.units)),
             None,
+            None,
         );
         let previous = self.output.files.clone();
         let previous_keys = Arc::clone(&self.keys);
