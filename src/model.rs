@@ -548,9 +548,9 @@ pub(crate) fn resolve(
 }
 
 /// [`resolve`], taking the units whose inputs are unchanged from `cache`
-/// and leaving in it the units of this resolution. With `spill`, the report
-/// of each unit resolved here is set aside in it (see [`crate::packed`]):
-/// the model never holds every report's HTML at once.
+/// and leaving in it the units of this resolution. With `spill`, each
+/// unit's report, resolved or taken, is set aside in it (see
+/// [`crate::packed`]): the model never holds every report's HTML at once.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn resolve_cached(
     source: SiteSource,
@@ -644,6 +644,10 @@ pub(crate) fn resolve_cached(
                 unit.link.file = files.file;
                 unit.report_file = files.report;
                 unit.cache_key = key.filter(|_| found.is_empty());
+                // Its report too is read again only for its page.
+                if let (Some(spill), Some(report)) = (spill, &mut unit.report) {
+                    report.spill(spill);
+                }
                 let report = files
                     .report
                     .zip(held)

@@ -5,7 +5,7 @@
 //! some 30 µs a unit one way and a few the other.
 //!
 //! A build sets the reports' compressed bytes aside in a [`Spill`] as each
-//! unit is resolved, and reads them back when the unit's page and search
+//! unit is resolved or taken from the build cache, and reads them back when the unit's page and search
 //! entry are made: at 60,000 units they are 475 MB, a third of what the
 //! build would otherwise hold (docs/performance.md, "Reports set aside").
 
