@@ -5,9 +5,10 @@
 //! some 30 µs a unit one way and a few the other.
 //!
 //! A build sets the reports' compressed bytes aside in a [`Spill`] as each
-//! unit is resolved or taken from the build cache, and reads them back when the unit's page and search
-//! entry are made: at 60,000 units they are 475 MB, a third of what the
-//! build would otherwise hold (docs/performance.md, "Reports set aside").
+//! unit is resolved or taken from the build cache, and reads them back
+//! when the unit's page and search entry are made: at 60,000 units they are
+//! 475 MB, a third of what the build would otherwise hold
+//! (docs/performance.md, "Reports set aside").
 
 use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -99,7 +100,7 @@ impl<'de> serde::Deserialize<'de> for Packed {
 
 /// Where compressed texts are set aside while a build does not need them.
 pub(crate) trait Spill: Send + Sync + std::fmt::Debug {
-    /// Keeps `bytes`; where they are, `None` when they could not be kept.
+    /// Keeps `bytes` and tells where they are (`None` when it could not).
     fn put(&self, bytes: &[u8]) -> Option<u64>;
     /// The `len` bytes kept at `at`.
     fn get(&self, at: u64, len: usize) -> Option<Vec<u8>>;
