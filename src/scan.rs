@@ -45,8 +45,9 @@
 //!
 //! [`message`], [`hint`] and [`count_problem`] word the findings for people.
 
-use std::collections::HashMap;
 use std::ops::Range;
+
+use rustc_hash::FxHashMap;
 
 use crate::diag::Msg;
 use crate::vi::{fold, format_decimal, format_fixed, format_int, group_thousands};
@@ -253,40 +254,43 @@ pub(crate) fn count_problem(
 /// folded byte.
 struct Folded {
     text: String,
-    /// For each byte of `text`: the original byte range of the char it came from.
-    origin: Vec<Range<usize>>,
+    /// For each byte of `text`: the original byte range of the char it
+    /// came from, as `u32`s (half the memory of a `Range<usize>`, for every
+    /// byte of every report).
+    origin: Vec<(u32, u32)>,
 }
 
 impl Folded {
     fn new(src: &str) -> Folded {
         let mut text = String::with_capacity(src.len());
-        let mut origin: Vec<Range<usize>> = Vec::with_capacity(src.len());
+        let mut origin: Vec<(u32, u32)> = Vec::with_capacity(src.len());
         // Folding a char is slow; a text has few distinct ones.
-        let mut cache: HashMap<char, String> = HashMap::new();
+        let mut cache: FxHashMap<char, String> = FxHashMap::default();
+        // Offsets past `u32::MAX` (a text of 4 GiB) are clamped: no report
+        // comes near, and a range found there is then only less precise.
+        let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
         for (i, c) in src.char_indices() {
-            let end = i + c.len_utf8();
+            let (start, end) = (at(i), at(i + c.len_utf8()));
             if c.is_whitespace() {
                 if text.ends_with(' ') {
                     if let Some(last) = origin.last_mut() {
-                        last.end = end;
+                        last.1 = end;
                     }
                 } else {
                     text.push(' ');
-                    origin.push(i..end);
+                    origin.push((start, end));
                 }
                 continue;
             }
             if c.is_ascii() {
                 text.push(c.to_ascii_lowercase());
-                origin.push(i..end);
+                origin.push((start, end));
                 continue;
             }
             let piece = cache
                 .entry(c)
                 .or_insert_with(|| fold(c.encode_utf8(&mut [0; 4])));
-            for _ in 0..piece.len() {
-                origin.push(i..end);
-            }
+            origin.extend(std::iter::repeat_n((start, end), piece.len()));
             text.push_str(piece);
         }
         Folded { text, origin }
@@ -297,9 +301,9 @@ impl Folded {
         if span.start >= span.end {
             return None;
         }
-        let start = self.origin.get(span.start)?.start;
-        let end = self.origin.get(span.end - 1)?.end;
-        Some(start..end)
+        let start = self.origin.get(span.start)?.0;
+        let end = self.origin.get(span.end - 1)?.1;
+        Some(start as usize..end as usize)
     }
 }
 

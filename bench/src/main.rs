@@ -473,7 +473,11 @@ fn run(args: &RunArgs) -> Result<(), String> {
     let out_h = |run: usize| outputs.join(format!("hugo-{run}"));
     let out_f = |run: usize| outputs.join(format!("hugo-full-{run}"));
     let runs = alternate(args.runs, "run", |run| {
-        let mut cmds = vec![("ketqua", ketqua_into(&out_k(run)))];
+        // Cold: `--fresh`, or the runs after the first would take their
+        // units from the build cache the first left in the site folder.
+        let mut cold = ketqua_into(&out_k(run));
+        cold.arg("--fresh");
+        let mut cmds = vec![("ketqua", cold)];
         if let Some(hugo) = hugo.as_deref() {
             let cache = outputs.join(format!("hugo-cache-{run}"));
             cmds.push(("hugo", hugo_into(hugo, &out_h(run), &cache)));

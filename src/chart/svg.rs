@@ -156,23 +156,30 @@ pub(super) fn wrap(text: &str, max_chars: usize, max_lines: usize) -> Vec<String
     let len = |t: &str| t.chars().filter(|c| !vi::is_combining_mark(*c)).count();
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    // The length of `line`, kept as it grows rather than counted again for
+    // every word.
+    let mut line_len = 0;
     for word in text.split_whitespace() {
         let mut word = word.to_owned();
         loop {
             let room = if line.is_empty() {
                 max_chars
             } else {
-                max_chars.saturating_sub(len(&line) + 1)
+                max_chars.saturating_sub(line_len + 1)
             };
-            if len(&word) <= room {
+            let word_len = len(&word);
+            if word_len <= room {
                 if !line.is_empty() {
                     line.push(' ');
+                    line_len += 1;
                 }
                 line.push_str(&word);
+                line_len += word_len;
                 break;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
+                line_len = 0;
                 continue;
             }
             // A word longer than a whole line: cut it.

@@ -791,3 +791,48 @@ fn decode(text: &str) -> String {
         .replace("&nbsp;", " ")
         .replace("&amp;", "&")
 }
+
+/// A line read whole by `push_text` is the one its words joined by single
+/// spaces give, whatever whitespace (every `char::is_whitespace`, beside
+/// the Vietnamese letters and punctuation whose UTF-8 begins with the
+/// same bytes) it holds and wherever.
+#[test]
+fn a_line_taken_whole_is_its_words_single_spaced() {
+    let spaces: Vec<char> = (0..=0x3000u32)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_whitespace())
+        .collect();
+    assert!(spaces.len() > 20, "{spaces:?}");
+    let near = [
+        'ạ', 'ệ', '“', '”', '–', '…', '°', 'Đ', 'ư', '\u{1681}', '\u{2030}', '\u{3001}',
+    ];
+    let mut lines = Vec::new();
+    for &s in &spaces {
+        for &n in &near {
+            lines.push(format!("Đảng{s}bộ {n}x"));
+            lines.push(format!("{s}Đảng bộ{n}"));
+            lines.push(format!("{n}Đảng bộ{s}"));
+            lines.push(format!("a{n}{s}{s}b"));
+        }
+    }
+    lines.extend(["a b", "a  b", " a", "a ", "Đạt 96,16% “tốt”", "x"].map(String::from));
+    for line in &lines {
+        let mut got = Vec::new();
+        push_text(&mut got, line);
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let want: Vec<String> = if words.is_empty() {
+            vec![]
+        } else {
+            vec![words.join(" ")]
+        };
+        // `lines` splits at line breaks: compare only single lines.
+        if line.lines().count() == 1 {
+            assert_eq!(got, want, "{line:?}");
+        }
+        assert_eq!(
+            single_spaced(line),
+            !line.is_empty() && want.first() == Some(line),
+            "{line:?}"
+        );
+    }
+}
