@@ -193,6 +193,17 @@ impl Sources {
         self.files.len()
     }
 
+    /// The bytes of the texts held as they are (not packed, not unread).
+    pub fn plain_bytes(&self) -> usize {
+        self.files
+            .iter()
+            .map(|(_, text)| match text {
+                Text::Plain(plain) => plain.len(),
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Compresses every text held (see [`crate::packed`]): a unit's files
     /// are read whole but, until the build lets them go, only ever read
     /// again one unit at a time, and they are the size of the content.

@@ -2194,7 +2194,7 @@ mod tests {
         }
         let mut sources = Sources::default();
         let mut diags = Diagnostics::default();
-        let source = crate::load::load_site(dir.path(), None, &mut sources, &mut diags).unwrap();
+        let source = crate::load::load_site(dir.path(), None, 0, &mut sources, &mut diags).unwrap();
         let site = resolve(
             source,
             &mut sources,
@@ -2229,7 +2229,7 @@ mod tests {
             let mut sources = Sources::default();
             let mut diags = Diagnostics::default();
             let source =
-                crate::load::load_site(dir.path(), None, &mut sources, &mut diags).unwrap();
+                crate::load::load_site(dir.path(), None, 0, &mut sources, &mut diags).unwrap();
             let site = resolve_cached(
                 source,
                 &mut sources,

@@ -52,11 +52,18 @@ impl std::fmt::Display for Num {
         let y = x * 10.0;
         if y.abs() < 1e9 && ((y - y.trunc()).abs() - 0.5).abs() > 1e-6 {
             let r = y.round() as i64;
-            let (sign, a) = if r < 0 { ("-", -r) } else { ("", r) };
-            let sign = if r == 0 { "" } else { sign };
+            if r < 0 {
+                f.write_str("-")?;
+            }
+            let a = r.unsigned_abs();
+            // Written piece by piece: a chart has thousands of coordinates.
+            f.write_str(itoa::Buffer::new().format(a / 10))?;
             return match a % 10 {
-                0 => write!(f, "{sign}{}", a / 10),
-                d => write!(f, "{sign}{}.{d}", a / 10),
+                0 => Ok(()),
+                d => {
+                    std::fmt::Write::write_char(f, '.')?;
+                    std::fmt::Write::write_char(f, char::from(b'0' + d as u8))
+                }
             };
         }
         f.write_str(&num_slow(x))

@@ -188,7 +188,7 @@ fn fixture_site(root: &Path) -> Site {
     let mut sources = crate::diag::Sources::default();
     let mut diags = crate::diag::Diagnostics::default();
     let mut source =
-        crate::load::load_site(root, None, &mut sources, &mut diags).expect("the fixture loads");
+        crate::load::load_site(root, None, 0, &mut sources, &mut diags).expect("the fixture loads");
     let highlights = std::mem::take(&mut source.highlights);
     let no_check = |_: &crate::model::Unit, _, _: &str, _: &mut crate::diag::Diagnostics| {};
     let mut site = crate::model::resolve(source, &mut sources, &mut diags, today, false, &no_check);
@@ -642,10 +642,14 @@ const TRICKY_REPORTS: &[&str] = &[
     "\u{00A0}đầu\u{2003}giữa\tcuối\r\ndòng CRLF\r\n\r\n* a\r\n",
 ];
 
+/// The passages of `text`, each single-spaced (past the excerpt's bytes
+/// `push_text` keeps them as written).
 fn passages(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     push_text(&mut out, text);
-    out
+    out.iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 #[test]
@@ -792,47 +796,24 @@ fn decode(text: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// A line read whole by `push_text` is the one its words joined by single
-/// spaces give, whatever whitespace (every `char::is_whitespace`, beside
-/// the Vietnamese letters and punctuation whose UTF-8 begins with the
-/// same bytes) it holds and wherever.
+/// The passages an excerpt can reach are single-spaced; those after it are
+/// the lines as written, and the index has the same words either way.
 #[test]
-fn a_line_taken_whole_is_its_words_single_spaced() {
-    let spaces: Vec<char> = (0..=0x3000u32)
-        .filter_map(char::from_u32)
-        .filter(|c| c.is_whitespace())
-        .collect();
-    assert!(spaces.len() > 20, "{spaces:?}");
-    let near = [
-        'ạ', 'ệ', '“', '”', '–', '…', '°', 'Đ', 'ư', '\u{1681}', '\u{2030}', '\u{3001}',
-    ];
-    let mut lines = Vec::new();
-    for &s in &spaces {
-        for &n in &near {
-            lines.push(format!("Đảng{s}bộ {n}x"));
-            lines.push(format!("{s}Đảng bộ{n}"));
-            lines.push(format!("{n}Đảng bộ{s}"));
-            lines.push(format!("a{n}{s}{s}b"));
-        }
-    }
-    lines.extend(["a b", "a  b", " a", "a ", "Đạt 96,16% “tốt”", "x"].map(String::from));
-    for line in &lines {
-        let mut got = Vec::new();
-        push_text(&mut got, line);
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let want: Vec<String> = if words.is_empty() {
-            vec![]
-        } else {
-            vec![words.join(" ")]
-        };
-        // `lines` splits at line breaks: compare only single lines.
-        if line.lines().count() == 1 {
-            assert_eq!(got, want, "{line:?}");
-        }
-        assert_eq!(
-            single_spaced(line),
-            !line.is_empty() && want.first() == Some(line),
-            "{line:?}"
-        );
-    }
+fn passages_are_single_spaced_where_the_excerpt_reaches() {
+    let long = "Đảng bộ  Khối\t có   71 tổ chức cơ sở đảng. ".repeat(20);
+    let text = format!("  Mở  đầu \n\n{long}\n{long}\n \u{a0}\n{long}\n");
+    let mut passages = Vec::new();
+    push_text(&mut passages, &text);
+    let single = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(passages[0], "Mở đầu");
+    assert_eq!(passages[1], single(&long));
+    assert_eq!(passages[2], long, "past the excerpt's bytes: as written");
+    assert_eq!(passages.len(), 4, "blank lines dropped: {passages:?}");
+    let excerpt = excerpt_passages(&passages).concat();
+    assert!(!excerpt.contains("  "), "{excerpt:?}");
+    let mut pushed = doc("Đảng bộ", "");
+    pushed.passages = passages.clone();
+    let mut normal = doc("Đảng bộ", "");
+    normal.passages = text.lines().map(single).filter(|p| !p.is_empty()).collect();
+    assert_eq!(Entry::new(pushed).words, Entry::new(normal).words);
 }

@@ -411,6 +411,8 @@ impl Preview {
             Some(model::Earlier::Memory(&mut self.units)),
             None,
             None,
+            // The preview keeps the units' files for the session: packed.
+            0,
         );
         let previous = self.output.files.clone();
         let previous_keys = Arc::clone(&self.keys);
