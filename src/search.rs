@@ -64,7 +64,8 @@ pub(crate) struct Doc {
     /// document is public until the model knows non-public content; the
     /// index of a public build is made with `public_only`.
     pub public: bool,
-    /// Paragraphs of text other than the title, in order, plain text.
+    /// Paragraphs of text other than the title, in order, plain text:
+    /// single-spaced as far as an excerpt reaches (see `push_text`).
     pub passages: Vec<String>,
 }
 

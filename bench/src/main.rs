@@ -1,7 +1,8 @@
 //! The benchmark runner: generates a site of N units and its Hugo twin,
-//! builds both alternately (cold: a fresh output folder each run), and
-//! prints the median wall time, CPU time (user + system of the child) and
-//! peak RSS of each, their ratios, and where ketqua's time went.
+//! builds both alternately (cold: a fresh output folder each run, ketqua
+//! with `--fresh`), and prints the median wall time, CPU time (user +
+//! system of the child) and peak RSS of each, their ratios, and where
+//! ketqua's time went.
 //!
 //! `cargo run --release -p ketqua-bench -- --units 10000` (see README,
 //! "Benchmark"); `… -- generate --units N --out DIR` only writes a site;
