@@ -528,8 +528,9 @@ pub(crate) type Known = HashMap<String, (Stamp, u128)>;
 ///
 /// The units' files are held packed (see [`crate::packed`]) but for the
 /// first `unpacked` bytes of them: packing them and unpacking them again
-/// for the model cost a build 2% of its time at 10,000 units, where they
-/// are 123 MB (docs/performance.md, "Unit files held as they are").
+/// for the model cost a build 3% of its CPU at 10,000 units, where they
+/// are 123 MB (docs/performance.md, "CPU of a cold build on a quiet
+/// machine").
 pub(crate) fn load_site(
     root: &Path,
     known: Option<&Known>,

@@ -2184,6 +2184,63 @@ mod tests {
         )
     }
 
+    /// The units' files are held as read up to the load's budget, and
+    /// packed past it; the model resolves the same units either way.
+    #[test]
+    fn unit_files_are_held_unpacked_up_to_the_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = vec![("site.toml".to_string(), SITE_TOML.to_string())];
+        for id in ["a", "b", "c"] {
+            files.push((
+                format!("content/units/{id}/unit.toml"),
+                unit_toml(&format!("Huyện {id}")),
+            ));
+            files.push((
+                format!("content/units/{id}/report.md"),
+                format!("# Báo cáo {id}\n\nKết nạp 12 đảng viên.\n"),
+            ));
+        }
+        for (path, text) in &files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let unit_bytes: Vec<usize> = files[1..]
+            .chunks(2)
+            .map(|unit| unit.iter().map(|(_, text)| text.len()).sum())
+            .collect();
+        let load = |budget: usize| {
+            let mut sources = Sources::default();
+            let mut diags = Diagnostics::default();
+            let source =
+                crate::load::load_site(dir.path(), None, budget, &mut sources, &mut diags).unwrap();
+            let held = sources.plain_bytes();
+            let site = resolve(
+                source,
+                &mut sources,
+                &mut diags,
+                d(2023, 9, 1),
+                false,
+                &crate::consistency::scan_report,
+            );
+            let names: Vec<String> = site.units.iter().map(|u| u.name.clone()).collect();
+            (held, names)
+        };
+        let (packed, names) = load(0);
+        let (all, names_all) = load(usize::MAX);
+        assert_eq!(all - packed, unit_bytes.iter().sum::<usize>());
+        // A budget of one unit's files (the largest) holds one unit's.
+        let one = *unit_bytes.iter().max().unwrap();
+        let (some, names_some) = load(one);
+        assert!(
+            unit_bytes.contains(&(some - packed)),
+            "{some} - {packed} held of {unit_bytes:?}"
+        );
+        assert_eq!(names, names_all);
+        assert_eq!(names, names_some);
+        assert_eq!(names.len(), 3);
+    }
+
     /// Loads and resolves a site made of `files` (path, text).
     fn resolve_files(files: &[(&str, String)], keep_reports: bool) -> (Site, Sources, Diagnostics) {
         let dir = tempfile::tempdir().unwrap();
