@@ -406,7 +406,43 @@ impl Progress for Silent {
 
 /// Checks, renders and writes the site. On any error nothing is written to
 /// the output folder; the returned `Checked` carries the diagnostics.
+///
+/// A report's text that the build cache names and that does not read back
+/// whole is found only when a page is made of it: that build stops short
+/// of putting its output in place, and the site is built again without the
+/// cache, which is removed (and written anew).
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Box<Checked>> {
+    match build_once(options, progress) {
+        Err(Stopped::Lost(_)) if !options.fresh => {
+            cache::remove(&options.root);
+            let again = BuildOptions {
+                fresh: true,
+                ..options.clone()
+            };
+            let mut summary = build_once(&again, progress).map_err(Stopped::checked)?;
+            summary.notes.push(Msg::new("build_cache_damaged"));
+            Ok(summary)
+        }
+        other => other.map_err(Stopped::checked),
+    }
+}
+
+/// Why [`build_once`] stopped.
+enum Stopped {
+    Checked(Box<Checked>),
+    /// Texts set aside did not read back whole.
+    Lost(Box<Checked>),
+}
+
+impl Stopped {
+    fn checked(self) -> Box<Checked> {
+        match self {
+            Stopped::Checked(checked) | Stopped::Lost(checked) => checked,
+        }
+    }
+}
+
+fn build_once(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Stopped> {
     let started = Instant::now();
     let mut build_timings = Timings::default();
     // The press build keeps no manifest and no cache: its folder is
@@ -424,6 +460,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     // read back when their pages are made (see `packed`): beside the build
     // cache, on the same disk.
     let spill = SpillFile::new_in(&options.root);
+    let spilled = spill.clone().map(|spill| spill as Arc<dyn Spill>);
     let mut checked = check_cached(
         &options.root,
         options.today,
@@ -432,7 +469,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             .as_ref()
             .map(|r| model::Earlier::Store(r as &dyn model::UnitStore)),
         reader.as_ref().map(cache::Reader::known),
-        spill.as_ref(),
+        spilled.as_ref(),
         UNPACKED,
     );
     checked.timings.prepend(build_timings);
@@ -451,7 +488,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     } = &mut checked;
     let site = match site {
         Some(site) if !blocked => &*site,
-        _ => return Err(Box::new(checked)),
+        _ => return Err(Stopped::Checked(Box::new(checked))),
     };
     let public_copy = options
         .public
@@ -503,12 +540,27 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             }),
         ..input
     };
-    let result = render_and_write(&input, diagnostics, options, identity, progress, timings);
+    let intact = || {
+        reader.as_ref().is_none_or(cache::Reader::intact)
+            && spilled.as_ref().is_none_or(|spill| spill.intact())
+    };
+    let result = render_and_write(
+        &input,
+        diagnostics,
+        options,
+        identity,
+        progress,
+        timings,
+        &intact,
+    );
     if result.is_some()
         && let Some(writer) = writer
     {
         // Kept for the next build; a build goes on without it.
         timings.time("write cache", || {
+            if let Some(spill) = &spill {
+                writer.texts(spill);
+            }
             writer.units(full);
             writer.files(sources);
             writer.finish().ok()
@@ -537,9 +589,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             sources: std::mem::take(sources),
             elapsed: started.elapsed(),
         }),
+        None if !intact() => {
+            diagnostics.sort(sources);
+            Err(Stopped::Lost(Box::new(checked)))
+        }
         None => {
             diagnostics.sort(sources);
-            Err(Box::new(checked))
+            Err(Stopped::Checked(Box::new(checked)))
         }
     }
 }
@@ -886,6 +942,7 @@ fn render_and_write(
     identity: Option<write::Key>,
     progress: &dyn Progress,
     timings: &mut Timings,
+    intact: &dyn Fn() -> bool,
 ) -> Option<Written> {
     if diags.has_errors() {
         return None;
@@ -926,6 +983,14 @@ fn render_and_write(
     progress.finish();
     timings.record("write rest", started);
     let carried = staging.carried();
+    // A page made of a text that did not read back is not put in place.
+    if !intact() {
+        diags.push(Diagnostic::error(
+            Msg::new("texts_lost"),
+            Msg::new("texts_lost_hint"),
+        ));
+        return None;
+    }
     let started = Timings::mark();
     let committed = staging.commit();
     timings.record("commit", started);

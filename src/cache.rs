@@ -19,10 +19,21 @@
 //! reads none; `--public` neither reads nor writes one.
 //!
 //! Layout: the header (`MAGIC`, the binary's identity), the records (each
-//! a unit, an entry or the files' stamps, in postcard), then the index of
-//! the records (kind, key, offset, length, checksum) in postcard, its
-//! length, and `MAGIC` again. A record is read when its unit asks for it,
-//! by its offset, and its checksum checked before it is decoded.
+//! a unit, an entry or the files' stamps, in postcard) and the reports'
+//! texts, then the index of the records (kind, key, offset, length,
+//! checksum, bytes of texts named) in postcard, its length, and `MAGIC`
+//! again. A record is read when its unit asks for it, by its offset, and
+//! its checksum checked before it is decoded.
+//!
+//! A unit's record names where its report's texts are in the file (and
+//! their checksum) rather than holding them: the build's spill (see
+//! `packed`) is copied into the file whole, so a unit taken from the cache
+//! reads its report from the cache itself, and only if its page is made
+//! again. At 60,000 units this spares an incremental build reading back,
+//! and setting aside again, 475 MB (docs/performance.md). A text found
+//! damaged then is found late, when a page is being made of it: the build
+//! stops before its output is put in place and starts again without the
+//! cache (`build::build`).
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -34,14 +45,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use crate::diag::{Sources, Stamp};
 use crate::load::Known;
 use crate::model::{Site, Unit, UnitStore};
+use crate::packed::{Spill, SpillFile, checksum};
 use crate::search::{Entry, EntryStore};
 use crate::write::{Key, locked};
 
 /// Begins and ends the file; the last byte is the format's version.
-const MAGIC: &[u8; 8] = b"KQCACHE\x01";
+const MAGIC: &[u8; 8] = b"KQCACHE\x02";
 
 /// What a record holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -52,12 +67,14 @@ enum Kind {
     Files,
 }
 
-/// Where a record is, and its checksum.
+/// Where a record is, and its checksum; and how many bytes of texts it
+/// names elsewhere in the file (which stay there while it is listed).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Place {
     offset: u64,
     len: u32,
     sum: u64,
+    texts: u64,
 }
 
 /// The cache of the last build, as found beside the output: its index, and
@@ -75,8 +92,47 @@ pub(crate) struct Reader {
     hits: (AtomicUsize, AtomicUsize),
     /// Where its records end (its index begins).
     end: u64,
-    /// Records that did not read back (not listed again by the next cache).
+    /// Records not listed again by the next cache, but written anew: those
+    /// that did not read back, and those holding texts the cache now keeps
+    /// apart.
     bad: Mutex<Vec<(Kind, u128)>>,
+    /// The reports' texts its records name (see [`Texts`]).
+    texts: Option<Arc<Texts>>,
+}
+
+/// The reports' texts in the cache's file, read when a page is made of
+/// them: a [`Spill`] that takes no more bytes.
+#[derive(Debug)]
+struct Texts {
+    file: File,
+    /// The next cache is written after the records of this one, in the
+    /// same file: its records name the texts where they are.
+    stays: AtomicBool,
+    lost: AtomicBool,
+}
+
+impl Spill for Texts {
+    fn put(&self, _: &[u8]) -> Option<u64> {
+        None
+    }
+
+    fn get(&self, at: u64, len: usize) -> Option<Vec<u8>> {
+        let mut bytes = vec![0; len];
+        read_at(&self.file, &mut bytes, at).ok()?;
+        Some(bytes)
+    }
+
+    fn in_cache(&self, at: u64) -> Option<u64> {
+        self.stays.load(Ordering::Relaxed).then_some(at)
+    }
+
+    fn lost(&self) {
+        self.lost.store(true, Ordering::Relaxed);
+    }
+
+    fn intact(&self) -> bool {
+        !self.lost.load(Ordering::Relaxed)
+    }
 }
 
 /// The cache of the site folder `root`. A hidden name: `serve` does not
@@ -85,11 +141,9 @@ fn path_of(root: &Path) -> PathBuf {
     root.join(".ketqua-cache")
 }
 
-/// A record's checksum: XXH3, made to find damaged bytes (not a hash an
-/// adversary cannot collide), and some ten times faster than SipHash on
-/// the 150 MB of records a build at 10,000 units reads back.
-fn checksum(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
+/// Removes the cache of the site folder `root` (found damaged).
+pub(crate) fn remove(root: &Path) {
+    let _ = std::fs::remove_file(path_of(root));
 }
 
 impl Reader {
@@ -146,6 +200,13 @@ impl Reader {
                 .map(|(name, stamp, hash)| (name, (stamp, hash)))
                 .collect();
         }
+        reader.texts = file.try_clone().ok().map(|file| {
+            Arc::new(Texts {
+                file,
+                stays: AtomicBool::new(false),
+                lost: AtomicBool::new(false),
+            })
+        });
         reader.file = Some(file);
         reader.end = start;
         Some(reader)
@@ -164,9 +225,14 @@ impl Reader {
             .values()
             .chain(self.entries.values())
             .chain(self.files.iter().map(|(_, p)| p))
-            .map(|p| u64::from(p.len))
+            .map(|p| u64::from(p.len) + p.texts)
             .sum();
         live * 2 >= self.end.saturating_sub(HEADER)
+    }
+
+    /// Whether every text read from it read back whole.
+    pub(crate) fn intact(&self) -> bool {
+        self.texts.as_ref().is_none_or(|texts| texts.intact())
     }
 
     /// How many units and entries were read back.
@@ -216,6 +282,19 @@ fn read_at(_: &File, _: &mut [u8], _: u64) -> io::Result<()> {
 impl UnitStore for Reader {
     fn unit(&self, key: u128) -> Option<Unit> {
         let mut unit: Unit = self.record(Kind::Unit, key)?;
+        if let Some(report) = &mut unit.report {
+            let texts: Arc<dyn Spill> = Arc::clone(self.texts.as_ref()?) as _;
+            match report.attach(&texts, self.end) {
+                Ok(true) => {}
+                // Its texts in the record (a cache written anew): the
+                // next cache keeps them apart.
+                Ok(false) => locked(&self.bad).push((Kind::Unit, key)),
+                Err(()) => {
+                    locked(&self.bad).push((Kind::Unit, key));
+                    return None;
+                }
+            }
+        }
         // As it was before the hierarchy was linked.
         unit.slug.clear();
         unit.parent = None;
@@ -261,13 +340,13 @@ struct State {
 
 impl State {
     /// Lists the record of `key`: where the last cache has it, or else
-    /// written, from `bytes`.
+    /// written, from `bytes` (which name `texts` bytes of texts apart).
     fn push(
         &mut self,
         last: &Reader,
         kind: Kind,
         key: u128,
-        bytes: impl FnOnce() -> Option<Vec<u8>>,
+        bytes: impl FnOnce() -> Option<Encoded>,
     ) {
         if self.failed {
             return;
@@ -278,7 +357,9 @@ impl State {
             self.index.push((kind, key, place));
             return;
         }
-        let Some(bytes) = bytes() else { return };
+        let Some((bytes, texts)) = bytes() else {
+            return;
+        };
         let Ok(len) = u32::try_from(bytes.len()) else {
             return;
         };
@@ -290,11 +371,15 @@ impl State {
             offset: self.offset,
             len,
             sum: checksum(&bytes),
+            texts,
         };
         self.index.push((kind, key, place));
         self.offset += u64::from(len);
     }
 }
+
+/// A record's bytes, and how many bytes of texts it names apart.
+type Encoded = (Vec<u8>, u64);
 
 /// The header: `MAGIC` and the binary's identity.
 const HEADER: u64 = 24;
@@ -313,6 +398,10 @@ impl<'a> Writer<'a> {
             }
             file.set_len(last.end).ok()?;
             file.seek(SeekFrom::Start(last.end)).ok()?;
+            // The units kept name their texts where they are.
+            if let Some(texts) = &last.texts {
+                texts.stays.store(true, Ordering::Relaxed);
+            }
             let kept = last
                 .units
                 .iter()
@@ -358,15 +447,32 @@ impl<'a> Writer<'a> {
     /// Keeps a unit's search entry.
     pub(crate) fn entry(&self, key: u128, entry: &Entry) {
         locked(&self.state).push(self.last, Kind::Entry, key, || {
-            postcard::to_stdvec(entry).ok()
+            postcard::to_stdvec(entry).ok().map(|bytes| (bytes, 0))
         });
+    }
+
+    /// Keeps the texts `spill` holds (the reports of the units this build
+    /// resolved), copied whole: the units' records then name them.
+    pub(crate) fn texts(&self, spill: &SpillFile) {
+        let state = &mut *locked(&self.state);
+        if state.failed {
+            return;
+        }
+        let copied = state.out.flush().and_then(|()| {
+            let offset = state.offset;
+            spill.copy_into(state.out.get_mut(), offset)
+        });
+        match copied {
+            Ok(len) => state.offset += len,
+            Err(_) => state.failed = true,
+        }
     }
 
     /// Keeps each unit of `site` resolved without a problem, encoded in
     /// parallel a chunk at a time (those the last cache holds are not).
     pub(crate) fn units(&self, site: &Site) {
         for chunk in site.units.chunks(256) {
-            let encoded: Vec<(u128, Option<Vec<u8>>)> = {
+            let encoded: Vec<(u128, Option<Encoded>)> = {
                 let state = locked(&self.state);
                 let kept = &state.kept;
                 chunk
@@ -375,7 +481,12 @@ impl<'a> Writer<'a> {
                         let key = unit.cache_key?;
                         let listed = kept.contains_key(&(Kind::Unit, key))
                             && !self.last.is_bad(Kind::Unit, key);
-                        let bytes = (!listed).then(|| postcard::to_stdvec(unit).ok()).flatten();
+                        let bytes = (!listed)
+                            .then(|| {
+                                let texts = unit.report.as_ref().map_or(0, |r| r.in_cache());
+                                postcard::to_stdvec(unit).ok().map(|b| (b, texts))
+                            })
+                            .flatten();
                         Some((key, bytes))
                     })
                     .collect()
@@ -394,7 +505,7 @@ impl<'a> Writer<'a> {
             return;
         };
         let key = u128::from(checksum(&bytes)) << 64 | bytes.len() as u128;
-        locked(&self.state).push(self.last, Kind::Files, key, || Some(bytes));
+        locked(&self.state).push(self.last, Kind::Files, key, || Some((bytes, 0)));
     }
 
     /// Writes the index, and puts a new file in place of the last cache.

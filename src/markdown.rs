@@ -131,6 +131,24 @@ impl Report {
         self.headings.spill(spill);
     }
 
+    /// Where the texts a build cache record names are read from (see
+    /// [`Packed::attach`]): `Ok(false)` when the record held them.
+    pub(crate) fn attach(
+        &mut self,
+        texts: &std::sync::Arc<dyn crate::packed::Spill>,
+        end: u64,
+    ) -> Result<bool, ()> {
+        let body = self.body.attach(texts, end)?;
+        let headings = self.headings.attach(texts, end)?;
+        Ok(body && headings)
+    }
+
+    /// How many bytes of its texts the build cache being written holds
+    /// apart from its unit's record.
+    pub(crate) fn in_cache(&self) -> u64 {
+        self.body.in_cache() + self.headings.in_cache()
+    }
+
     /// Every heading of the report body, in order. Headings inside footnotes
     /// get ids but are not listed.
     pub fn headings(&self) -> Vec<Heading> {

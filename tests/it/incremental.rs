@@ -362,7 +362,7 @@ fn unchanged_pages_are_carried_over() {
     let (untouched_before, edited_before) = (inode(&untouched), inode(&edited));
     let report = unit_file(root, "dang-bo-khoi", "report.md");
     let mut text = fs::read_to_string(&report).unwrap();
-    text.push_str("\n\nMột đoạn mới của báo cáo.\n");
+    text.push_str("\n\nMột đoạn mới của báo cáo, mã QZX-4471.\n");
     fs::write(&report, text).unwrap();
     let carried = build(root, &output, false).unwrap();
     assert!(carried > 10, "only {carried} pages carried over");
@@ -429,26 +429,67 @@ fn units_come_from_the_build_cache_and_a_damaged_cache_is_read_around() {
     // One unit's report edited: every other unit still comes from it.
     let report = unit_file(root, "xa-ma-quai", "report.md");
     let mut text = fs::read_to_string(&report).unwrap();
-    text.push_str("\n\nMột đoạn mới của báo cáo.\n");
+    text.push_str("\n\nMột đoạn mới của báo cáo, mã QZX-4471.\n");
     fs::write(&report, text).unwrap();
     let (after_edit, _) = run(false);
     assert_eq!(after_edit, units - 1, "{after_edit} of {units}");
     assert_eq!(files(&output), cold(root).unwrap());
 
-    // Bytes in the middle of the records changed: the records they fall in
-    // fail their checksums and their units are resolved anew.
+    // A byte of a unit's record changed (the last place its name is
+    // written: the record after the edit's): the record fails its checksum
+    // and its unit is resolved anew.
+    let last = |bytes: &[u8], what: &str| {
+        bytes
+            .windows(what.len())
+            .rposition(|w| w == what.as_bytes())
+            .unwrap_or_else(|| panic!("{what} is in the cache"))
+    };
     let mut bytes = fs::read(&cache).unwrap();
-    let middle = bytes.len() / 2;
-    for b in &mut bytes[middle..middle + 64] {
-        *b ^= 0x5a;
-    }
+    let at = last(&bytes, "Đảng bộ xã Ma Quai");
+    bytes[at + 3] ^= 0x5a;
     fs::write(&cache, &bytes).unwrap();
     let (damaged, _) = run(false);
-    assert!(damaged < units, "{damaged} units read from a damaged cache");
+    assert_eq!(
+        damaged,
+        units - 1,
+        "{damaged} units read from a damaged cache"
+    );
     assert_eq!(files(&output), cold(root).unwrap());
-    // The records that failed were written again.
+    // The record that failed was written again.
     assert_eq!(run(false).0, units);
 
+    // A byte of the edited report's texts changed (the last place the new
+    // words are written: the texts, which the unit's record names). Its
+    // page, carried over, reads nothing; a build into another folder, which
+    // makes every page, finds the damage and builds again without the cache.
+    // (A cold build writes the cache anew: made before the damage.)
+    let expected = cold(root).unwrap();
+    let mut bytes = fs::read(&cache).unwrap();
+    let at = last(&bytes, "QZX-4471");
+    bytes[at + 1] ^= 0x5a;
+    fs::write(&cache, &bytes).unwrap();
+    assert_eq!(run(false).0, units, "a text is read only for its page");
+    assert_eq!(files(&output), expected);
+    let elsewhere = out.path().join("elsewhere");
+    let summary = ketqua::build(&options(root, elsewhere.clone(), false), &Silent)
+        .ok()
+        .unwrap();
+    assert_eq!(summary.from_cache, (0, 0), "built again without the cache");
+    let notes: Vec<String> = summary
+        .notes
+        .iter()
+        .map(|n| n.text(summary.language))
+        .collect();
+    assert!(
+        notes.iter().any(|n| n.contains(".ketqua-cache")),
+        "{notes:?}"
+    );
+    assert_eq!(files(&elsewhere), expected);
+    assert_eq!(run(false).0, units, "the cache written anew");
+
+    // A cache cut short has no index: nothing is read from it.
+    let bytes = fs::read(&cache).unwrap();
+    let middle = bytes.len() / 2;
     // A cache cut short has no index: nothing is read from it.
     fs::write(&cache, &bytes[..middle]).unwrap();
     assert_eq!(run(false), (0, 0));
@@ -493,7 +534,7 @@ fn unchanged_files_are_not_read_again() {
     // One report edited: only it is read.
     let report = unit_file(root, "xa-ma-quai", "report.md");
     let mut text = fs::read_to_string(&report).unwrap();
-    text.push_str("\n\nMột đoạn mới của báo cáo.\n");
+    text.push_str("\n\nMột đoạn mới của báo cáo, mã QZX-4471.\n");
     fs::write(&report, text).unwrap();
     assert_eq!(run(), total - 1);
     assert_eq!(files(&output), cold());
