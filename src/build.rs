@@ -412,19 +412,35 @@ impl Progress for Silent {
 /// of putting its output in place, and the site is built again without the
 /// cache, which is removed (and written anew).
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Box<Checked>> {
-    match build_once(options, progress) {
+    let mut damaged = false;
+    let built = match build_once(options, progress) {
         Err(Stopped::Lost(_)) if !options.fresh => {
             cache::remove(&options.root);
+            damaged = true;
             let again = BuildOptions {
                 fresh: true,
                 ..options.clone()
             };
-            let mut summary = build_once(&again, progress).map_err(Stopped::checked)?;
-            summary.notes.push(Msg::new("build_cache_damaged"));
-            Ok(summary)
+            build_once(&again, progress)
         }
-        other => other.map_err(Stopped::checked),
+        other => other,
+    };
+    let (mut summary, removal) = built.map_err(Stopped::checked)?;
+    if damaged {
+        summary.notes.push(Msg::new("build_cache_damaged"));
     }
+    // The previous output was being removed while the build wrote its
+    // cache and let go of what it held.
+    let (mark, started) = (Timings::mark(), Instant::now());
+    let left = removal.wait();
+    summary.timings.record("remove old", mark);
+    summary.elapsed += started.elapsed();
+    if let Some(left) = left {
+        summary
+            .notes
+            .push(Msg::new("previous_build_left").arg("path", left));
+    }
+    Ok(summary)
 }
 
 /// Why [`build_once`] stopped.
@@ -442,7 +458,10 @@ impl Stopped {
     }
 }
 
-fn build_once(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Stopped> {
+fn build_once(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<(Summary, write::Removal), Stopped> {
     let started = Instant::now();
     let mut build_timings = Timings::default();
     // The press build keeps no manifest and no cache: its folder is
@@ -570,25 +589,28 @@ fn build_once(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary
         Some(Written {
             pages,
             files,
-            notes: written_notes,
             search_index,
             carried,
-        }) => Ok(Summary {
-            pages,
-            files,
-            search_index,
-            carried,
-            from_cache: reader.as_ref().map_or((0, 0), cache::Reader::hits),
-            not_read,
-            timings: std::mem::take(timings),
-            units: site.units.len(),
-            warnings: diagnostics.warnings(),
-            notes: notes.into_iter().chain(written_notes).collect(),
-            diagnostics: std::mem::take(diagnostics),
-            language: full.config.language,
-            sources: std::mem::take(sources),
-            elapsed: started.elapsed(),
-        }),
+            removal,
+        }) => Ok((
+            Summary {
+                pages,
+                files,
+                search_index,
+                carried,
+                from_cache: reader.as_ref().map_or((0, 0), cache::Reader::hits),
+                not_read,
+                timings: std::mem::take(timings),
+                units: site.units.len(),
+                warnings: diagnostics.warnings(),
+                notes,
+                diagnostics: std::mem::take(diagnostics),
+                language: full.config.language,
+                sources: std::mem::take(sources),
+                elapsed: started.elapsed(),
+            },
+            removal,
+        )),
         None if !intact() => {
             diagnostics.sort(sources);
             Err(Stopped::Lost(Box::new(checked)))
@@ -604,9 +626,10 @@ fn build_once(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary
 struct Written {
     pages: usize,
     files: usize,
-    notes: Vec<Msg>,
     search_index: Duration,
     carried: usize,
+    /// The previous output, being removed.
+    removal: write::Removal,
 }
 
 /// Static files that would replace a generated page or file (or stand where
@@ -992,11 +1015,10 @@ fn render_and_write(
         return None;
     }
     let started = Timings::mark();
-    let committed = staging.commit();
+    let committed = staging.commit_leaving();
     timings.record("commit", started);
-    let notes = match committed {
-        Ok(None) => Vec::new(),
-        Ok(Some(leftover)) => vec![Msg::new("previous_build_left").arg("path", leftover)],
+    let removal = match committed {
+        Ok(removal) => removal,
         Err(err) => {
             diags.push(Diagnostic::error(
                 Msg::new("cannot_commit_build").arg("err", err),
@@ -1008,8 +1030,8 @@ fn render_and_write(
     Some(Written {
         pages: generated.pages,
         files: generated.files + input.theme.statics.len(),
-        notes,
         search_index: generated.search_index,
         carried,
+        removal,
     })
 }
