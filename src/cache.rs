@@ -35,7 +35,7 @@
 //! stops before its output is put in place and starts again without the
 //! cache (`build::build`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -95,7 +95,7 @@ pub(crate) struct Reader {
     /// Records not listed again by the next cache, but written anew: those
     /// that did not read back, and those holding texts the cache now keeps
     /// apart.
-    bad: Mutex<Vec<(Kind, u128)>>,
+    bad: Mutex<HashSet<(Kind, u128)>>,
     /// The reports' texts its records name (see [`Texts`]).
     texts: Option<Arc<Texts>>,
 }
@@ -257,7 +257,7 @@ impl Reader {
             .filter(|()| checksum(&bytes) == place.sum)
             .and_then(|()| postcard::from_bytes(&bytes).ok());
         if read.is_none() {
-            locked(&self.bad).push((kind, key));
+            locked(&self.bad).insert((kind, key));
         }
         read
     }
@@ -288,9 +288,11 @@ impl UnitStore for Reader {
                 Ok(true) => {}
                 // Its texts in the record (a cache written anew): the
                 // next cache keeps them apart.
-                Ok(false) => locked(&self.bad).push((Kind::Unit, key)),
+                Ok(false) => {
+                    locked(&self.bad).insert((Kind::Unit, key));
+                }
                 Err(()) => {
-                    locked(&self.bad).push((Kind::Unit, key));
+                    locked(&self.bad).insert((Kind::Unit, key));
                     return None;
                 }
             }
@@ -332,13 +334,27 @@ struct State {
     out: BufWriter<File>,
     offset: u64,
     index: Vec<(Kind, u128, Place)>,
-    /// The last cache's records, when the new ones go after them.
-    kept: HashMap<(Kind, u128), Place>,
+    /// The new records go after the last cache's, which are listed where
+    /// they are.
+    after: bool,
     /// A write failed: the cache is not kept.
     failed: bool,
 }
 
 impl State {
+    /// Where the last cache has the record of `key`, when this one lists
+    /// it there.
+    fn kept(&self, last: &Reader, kind: Kind, key: u128) -> Option<Place> {
+        if !self.after || last.is_bad(kind, key) {
+            return None;
+        }
+        match kind {
+            Kind::Unit => last.units.get(&key).copied(),
+            Kind::Entry => last.entries.get(&key).copied(),
+            Kind::Files => last.files.filter(|(k, _)| *k == key).map(|(_, p)| p),
+        }
+    }
+
     /// Lists the record of `key`: where the last cache has it, or else
     /// written, from `bytes` (which name `texts` bytes of texts apart).
     fn push(
@@ -351,9 +367,7 @@ impl State {
         if self.failed {
             return;
         }
-        if let Some(&place) = self.kept.get(&(kind, key))
-            && !last.is_bad(kind, key)
-        {
+        if let Some(place) = self.kept(last, kind, key) {
             self.index.push((kind, key, place));
             return;
         }
@@ -402,13 +416,6 @@ impl<'a> Writer<'a> {
             if let Some(texts) = &last.texts {
                 texts.stays.store(true, Ordering::Relaxed);
             }
-            let kept = last
-                .units
-                .iter()
-                .map(|(k, p)| ((Kind::Unit, *k), *p))
-                .chain(last.entries.iter().map(|(k, p)| ((Kind::Entry, *k), *p)))
-                .chain(last.files.iter().map(|(k, p)| ((Kind::Files, *k), *p)))
-                .collect();
             return Some(Writer {
                 last,
                 temp: None,
@@ -417,7 +424,7 @@ impl<'a> Writer<'a> {
                     out: BufWriter::with_capacity(1 << 20, file),
                     offset: last.end,
                     index: Vec::new(),
-                    kept,
+                    after: true,
                     failed: false,
                 }),
             });
@@ -438,7 +445,7 @@ impl<'a> Writer<'a> {
                 out,
                 offset: HEADER,
                 index: Vec::new(),
-                kept: HashMap::new(),
+                after: false,
                 failed: false,
             }),
         })
@@ -474,13 +481,11 @@ impl<'a> Writer<'a> {
         for chunk in site.units.chunks(256) {
             let encoded: Vec<(u128, Option<Encoded>)> = {
                 let state = locked(&self.state);
-                let kept = &state.kept;
                 chunk
                     .par_iter()
                     .filter_map(|unit| {
                         let key = unit.cache_key?;
-                        let listed = kept.contains_key(&(Kind::Unit, key))
-                            && !self.last.is_bad(Kind::Unit, key);
+                        let listed = state.kept(self.last, Kind::Unit, key).is_some();
                         let bytes = (!listed)
                             .then(|| {
                                 let texts = unit.report.as_ref().map_or(0, |r| r.in_cache());

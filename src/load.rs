@@ -755,13 +755,16 @@ fn list_unit_dirs(
         // A linked unit folder counts when it leads to a folder of the
         // site; a link outside, to nothing or in a loop is an error, not a
         // unit that silently disappears.
-        if entry.file_type()?.is_symlink()
+        let kind = entry.file_type()?;
+        if kind.is_symlink()
             && let Some(problem) = link_problem(root, &entry.path())
         {
             diags.push(problem);
             continue;
         }
-        if !entry.path().is_dir() {
+        // The folder's own listing tells a folder (no look at each, which
+        // at 60,000 units took a tenth of a second); a link is followed.
+        if !(kind.is_dir() || kind.is_symlink() && entry.path().is_dir()) {
             continue;
         }
         dirs.push((name, entry.path()));
