@@ -130,6 +130,8 @@ pub(crate) struct Staging {
     /// Folders pages are carried over between (see [`Staging::link_old`]).
     #[cfg(target_os = "linux")]
     opened: Mutex<std::collections::HashMap<String, Option<std::sync::Arc<Folders>>>>,
+    /// The manifest of the spare this build stages into, as it found it.
+    spare_marker: Option<String>,
     committed: bool,
 }
 
@@ -149,6 +151,9 @@ struct Kept {
     /// The binary making this build: a manifest made by another is not used.
     identity: Key,
     previous: Option<Manifest>,
+    /// The manifest of the spare this build stages into: the pages it
+    /// holds that this build would make the same are left where they are.
+    spare: Option<Manifest>,
     made: Mutex<Vec<(String, Entry)>>,
     carried: AtomicUsize,
 }
@@ -280,8 +285,13 @@ impl Staging {
             manifest: None,
             #[cfg(target_os = "linux")]
             opened: Mutex::default(),
+            spare_marker: None,
             committed: false,
         };
+        let mut staging = staging;
+        if staging.reused.is_some() {
+            staging.spare_marker = fs::read_to_string(staging.dir.join(MARKER)).ok();
+        }
         staging.write(MARKER, b"")?;
         Ok(staging)
     }
@@ -353,17 +363,23 @@ impl Staging {
     /// the next build to carry unchanged pages over; `identity` is the binary
     /// making it. With `carry`, pages of the previous output made by the same
     /// binary from the same key are carried over into this one (see
-    /// [`Staging::write_keyed`]). A build writing over the spare carries
-    /// nothing: its files are written over.
+    /// [`Staging::write_keyed`]); a build staging into the spare leaves
+    /// there the pages it holds that it would make the same.
     pub(crate) fn keep_manifest(&mut self, identity: Key, carry: bool) {
-        let previous = (carry && self.reused.is_none())
-            .then(|| fs::read_to_string(self.target.join(MARKER)).ok())
-            .flatten()
-            .and_then(|text| Manifest::parse(&text))
-            .filter(|m| m.identity == identity);
+        let read = |text: Option<String>| {
+            text.and_then(|text| Manifest::parse(&text))
+                .filter(|m| m.identity == identity)
+        };
+        let previous = read(
+            carry
+                .then(|| fs::read_to_string(self.target.join(MARKER)).ok())
+                .flatten(),
+        );
+        let spare = read(self.spare_marker.take().filter(|_| carry));
         self.manifest = Some(Kept {
             identity,
             previous,
+            spare,
             made: Mutex::default(),
             carried: AtomicUsize::new(0),
         });
@@ -395,7 +411,14 @@ impl Staging {
             self.write_with(rel, fill)?;
             return Ok(false);
         };
-        if let Some(entry) = self.carry(kept, rel, key).map_err(Streamed::Write)? {
+        let carried = match self
+            .left_in_spare(kept, rel, key)
+            .map_err(Streamed::Write)?
+        {
+            Some(entry) => Some(entry),
+            None => self.carry(kept, rel, key).map_err(Streamed::Write)?,
+        };
+        if let Some(entry) = carried {
             locked(&kept.made).push((rel.to_string(), entry));
             kept.carried.fetch_add(1, Ordering::Relaxed);
             return Ok(true);
@@ -425,7 +448,52 @@ impl Staging {
         self.make_parent(&path)?;
         // A file system that cannot link (or a page gone meanwhile): the
         // page is made again.
-        Ok(self.link_old(rel, entry, &path).then(|| entry.clone()))
+        if !self.link_old(rel, entry, &path) {
+            return Ok(None);
+        }
+        if let Some(written) = &self.reused {
+            locked(written).insert(path);
+        }
+        Ok(Some(entry.clone()))
+    }
+
+    /// The spare's page `rel`, left where it is when the spare's build made
+    /// it from `key` and it is unchanged since; its manifest entry.
+    fn left_in_spare(&self, kept: &Kept, rel: &str, key: Key) -> Result<Option<Entry>, WriteError> {
+        let (Some(written), Some(spare)) = (&self.reused, &kept.spare) else {
+            return Ok(None);
+        };
+        let Some(entry) = spare.entries.get(rel).filter(|e| e.key == key) else {
+            return Ok(None);
+        };
+        let path = self.path_of(rel);
+        self.make_parent(&path)?;
+        if !self.as_written(rel, entry, &path) {
+            return Ok(None);
+        }
+        locked(written).insert(path);
+        Ok(Some(entry.clone()))
+    }
+
+    /// Whether the staging folder's file `rel`, at `path`, is as `entry`
+    /// says it was written.
+    #[cfg(not(target_os = "linux"))]
+    fn as_written(&self, _: &str, entry: &Entry, path: &Path) -> bool {
+        fs::symlink_metadata(path).is_ok_and(|meta| {
+            meta.is_file() && meta.len() == entry.len && manifest::modified(&meta) == entry.modified
+        })
+    }
+
+    #[cfg(target_os = "linux")]
+    fn as_written(&self, rel: &str, entry: &Entry, path: &Path) -> bool {
+        match self.folders_of(rel) {
+            Some((folders, name)) => unchanged_at(&folders.new, name, entry),
+            None => fs::symlink_metadata(path).is_ok_and(|meta| {
+                meta.is_file()
+                    && meta.len() == entry.len
+                    && manifest::modified(&meta) == entry.modified
+            }),
+        }
     }
 
     /// Links the previous output's file `rel` to `path` when it is as
@@ -435,6 +503,9 @@ impl Staging {
         let unchanged = fs::symlink_metadata(&old).is_ok_and(|meta| {
             meta.is_file() && meta.len() == entry.len && manifest::modified(&meta) == entry.modified
         });
+        if unchanged && self.reused.is_some() {
+            let _ = fs::remove_file(path);
+        }
         unchanged && fs::hard_link(&old, path).is_ok()
     }
 
@@ -450,34 +521,32 @@ impl Staging {
     /// docs/performance.md).
     #[cfg(target_os = "linux")]
     fn link_old(&self, rel: &str, entry: &Entry, path: &Path) -> bool {
-        use rustix::fs::{AtFlags, FileType, StatxFlags, linkat, statx};
-        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-        let plain = |part: &str| !part.is_empty() && part != "." && part != "..";
-        let folders = (plain(name) && (folder.is_empty() || folder.split('/').all(plain)))
-            .then(|| self.opened(folder))
-            .flatten();
-        let Some(folders) = folders else {
+        use rustix::fs::{AtFlags, linkat, unlinkat};
+        let Some((folders, name)) = self.folders_of(rel) else {
             return self.link_old_by_path(rel, entry, path);
         };
-        let Ok(meta) = statx(
-            &folders.old,
-            name,
-            AtFlags::SYMLINK_NOFOLLOW,
-            StatxFlags::TYPE | StatxFlags::SIZE | StatxFlags::MTIME,
-        ) else {
+        if !unchanged_at(&folders.old, name, entry) {
             return false;
-        };
-        // As `manifest::modified` counts it (0 before the epoch).
-        let modified = match meta.stx_mtime.tv_sec {
-            secs if secs >= 0 => {
-                i128::from(secs) * 1_000_000_000 + i128::from(meta.stx_mtime.tv_nsec)
-            }
-            _ => 0,
-        };
-        FileType::from_raw_mode(u32::from(meta.stx_mode)) == FileType::RegularFile
-            && meta.stx_size == entry.len
-            && modified == entry.modified
-            && linkat(&folders.old, name, &folders.new, name, AtFlags::empty()).is_ok()
+        }
+        // The spare's older page of that name goes first (a folder there
+        // stays, and the link fails: the page is then made).
+        if self.reused.is_some() {
+            let _ = unlinkat(&folders.new, name, AtFlags::empty());
+        }
+        linkat(&folders.old, name, &folders.new, name, AtFlags::empty()).is_ok()
+    }
+
+    /// The folders of each output holding the file `rel`, opened, and its
+    /// name in them; `None` for a name that is not plain.
+    #[cfg(target_os = "linux")]
+    fn folders_of<'r>(&self, rel: &'r str) -> Option<(std::sync::Arc<Folders>, &'r str)> {
+        let (folder, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let plain = |part: &str| !part.is_empty() && part != "." && part != "..";
+        let plain = plain(name) && (folder.is_empty() || folder.split('/').all(plain));
+        plain
+            .then(|| self.opened(folder))
+            .flatten()
+            .map(|f| (f, name))
     }
 
     /// The folder `folder` (a `/`-separated path inside the output) of the
@@ -638,6 +707,29 @@ impl Staging {
             .err()
             .map(|error| WriteError { path: old, error }))
     }
+}
+
+/// Whether the file `name` of the folder `dir` is as `entry` says it was
+/// written (a file of the same size and modification time).
+#[cfg(target_os = "linux")]
+fn unchanged_at(dir: &rustix::fd::OwnedFd, name: &str, entry: &Entry) -> bool {
+    use rustix::fs::{AtFlags, FileType, StatxFlags, statx};
+    let Ok(meta) = statx(
+        dir,
+        name,
+        AtFlags::SYMLINK_NOFOLLOW,
+        StatxFlags::TYPE | StatxFlags::SIZE | StatxFlags::MTIME,
+    ) else {
+        return false;
+    };
+    // As `manifest::modified` counts it (0 before the epoch).
+    let modified = match meta.stx_mtime.tv_sec {
+        secs if secs >= 0 => i128::from(secs) * 1_000_000_000 + i128::from(meta.stx_mtime.tv_nsec),
+        _ => 0,
+    };
+    FileType::from_raw_mode(u32::from(meta.stx_mode)) == FileType::RegularFile
+        && meta.stx_size == entry.len
+        && modified == entry.modified
 }
 
 /// Removes the folder `root` and all it holds. On Linux its files are
@@ -1152,6 +1244,69 @@ mod tests {
         for rel in ["index.html", "page.html", "units/a.html", "folder.html"] {
             assert_eq!(fs::read(out.join(rel)).unwrap(), b"new", "{rel}");
         }
+    }
+
+    /// A build staging into the spare leaves there each page the spare's
+    /// build made from the same key and that is unchanged since; else it
+    /// links the page of the output it replaces, as a build without a spare
+    /// does; else it makes the page.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_build_into_the_spare_leaves_there_the_pages_it_would_make_the_same() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Builds the pages `(path, key, text)`: the paths of those made.
+        let build = |pages: &[(&str, u128, &str)]| {
+            let mut s = Staging::create(&out, Previous::Keep).unwrap();
+            s.keep_manifest(Key(7), true);
+            let mut made = Vec::new();
+            for (rel, key, text) in pages {
+                let carried = s
+                    .write_keyed(rel, Key(*key), |w| w.write_all(text.as_bytes()))
+                    .map_err(|_| "write")
+                    .unwrap();
+                if !carried {
+                    made.push(rel.to_string());
+                }
+            }
+            s.commit().unwrap();
+            made
+        };
+        let read = |rel: &str| fs::read_to_string(out.join(rel)).unwrap();
+        assert_eq!(
+            build(&[("a.html", 1, "A1"), ("u/b.html", 2, "B1")]).len(),
+            2
+        );
+        // No spare yet: `a` linked from the output, `b` made.
+        assert_eq!(
+            build(&[("a.html", 1, "A1"), ("u/b.html", 3, "B2")]),
+            ["u/b.html"]
+        );
+        // The output's `a` replaced by hand (a new file): the spare's, made
+        // from key 1 by the first build, is left; `b` is linked.
+        fs::remove_file(out.join("a.html")).unwrap();
+        fs::write(out.join("a.html"), "by hand").unwrap();
+        let none: [&str; 0] = [];
+        assert_eq!(build(&[("a.html", 1, "A1"), ("u/b.html", 3, "B2")]), none);
+        assert_eq!(
+            (read("a.html").as_str(), read("u/b.html").as_str()),
+            ("A1", "B2")
+        );
+        // The spare's `a` is now the one changed by hand: the output's is
+        // linked.
+        assert_eq!(build(&[("a.html", 1, "A1"), ("u/b.html", 3, "B2")]), none);
+        assert_eq!(read("a.html"), "A1");
+        // Changed in place, the one file both hold: `a` is made again.
+        fs::write(out.join("a.html"), "in place").unwrap();
+        assert_eq!(
+            build(&[("a.html", 1, "A1"), ("u/b.html", 3, "B2")]),
+            ["a.html"]
+        );
+        assert_eq!(read("a.html"), "A1");
+        // A page the build does not make is not left behind.
+        assert_eq!(build(&[("a.html", 1, "A1")]), none);
+        assert!(!out.join("u/b.html").exists());
+        assert!(!out.join("u").exists());
     }
 
     #[cfg(target_os = "linux")]

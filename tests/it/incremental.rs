@@ -27,7 +27,16 @@ fn options(root: &Path, output: PathBuf, fresh: bool) -> BuildOptions {
 /// Builds `root` into `output`: the number of pages carried over, or `None`
 /// when the build failed.
 fn build(root: &Path, output: &Path, fresh: bool) -> Option<usize> {
-    ketqua::build(&options(root, output.to_path_buf(), fresh), &Silent)
+    build_reusing(root, output, fresh, false)
+}
+
+/// [`build`], staging into the spare with `reuse` (`--reuse-output`).
+fn build_reusing(root: &Path, output: &Path, fresh: bool, reuse: bool) -> Option<usize> {
+    let options = BuildOptions {
+        reuse_output: reuse,
+        ..options(root, output.to_path_buf(), fresh)
+    };
+    ketqua::build(&options, &Silent)
         .ok()
         .map(|summary| summary.carried)
 }
@@ -277,9 +286,10 @@ pub(crate) fn single_round(root: &Path) {
 }
 
 /// Random sequences of edits of the example site (with its two rounds for
-/// the first seed, with one for the second), each kind of edit once in
-/// each sequence, in a random order; after each, the build over the
-/// previous output equals a cold build. An edit that breaks the
+/// the first seed, with one for the second, whose builds stage into the
+/// spare: `--reuse-output`), each kind of edit once in each sequence, in a
+/// random order; after each, the build over the previous output equals a
+/// cold build. An edit that breaks the
 /// site must fail the build and leave the output as it was; it is then
 /// undone, so that the sequence goes on.
 #[test]
@@ -290,8 +300,14 @@ fn every_incremental_build_equals_a_cold_build() {
         if seed == 2 {
             single_round(root);
         }
+        // The second staging into the spare, inside the site folder.
+        let reuse = seed == 2;
         let out = tempfile::tempdir().unwrap();
-        let output = out.path().join("public");
+        let output = match reuse {
+            true => root.join("public"),
+            false => out.path().join("public"),
+        };
+        let build = |root: &Path, output: &Path, fresh| build_reusing(root, output, fresh, reuse);
         assert!(
             build(root, &output, false).is_some(),
             "the first build failed"
