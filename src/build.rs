@@ -36,7 +36,8 @@ pub struct BuildOptions {
     /// (see `public.rs`).
     pub public: bool,
     /// Keep the output a build replaces as the spare, for the next build to
-    /// write over (`build --reuse-output`; see `write::Previous`).
+    /// stage into (what `build` does unless `--no-spare`; see
+    /// `write::Previous`).
     pub reuse_output: bool,
     /// Make every page again, carrying none over from the previous output
     /// (`build --fresh`; see `write::Staging::keep_manifest`).

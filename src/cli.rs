@@ -70,14 +70,15 @@ pub(crate) enum Command {
         /// [default output: press].
         #[arg(long)]
         public: bool,
-        /// Keep the output this build replaces, hidden beside it
-        /// (.public.spare), and write over its files in the next build made
-        /// with this option instead of making new ones. Only on Linux, for
-        /// an output inside the site folder. Faster rebuilds on ext4 without
-        /// a journal; elsewhere little gain (docs/performance.md). The spare
-        /// may be deleted at any time.
+        /// Remove the output this build replaces. By default, on Linux, an
+        /// output inside the site folder is kept hidden beside the new one
+        /// (.public.spare), and the next build stages into it: the pages it
+        /// would make the same are left there, not linked or written again,
+        /// and nothing is removed (at 60,000 units on an ext4 disk, a report
+        /// edited rebuilds in 2.7 s instead of 7.4 s: docs/performance.md).
+        /// The spare may be deleted at any time; this option removes it.
         #[arg(long)]
-        reuse_output: bool,
+        no_spare: bool,
         /// Make every page again. Without it, a build carries the pages
         /// whose inputs did not change over from the previous output (hard
         /// links, never written in place); the result is the same, byte for
@@ -198,7 +199,7 @@ pub fn main() -> ExitCode {
             deny_warnings,
             quiet,
             public,
-            reuse_output,
+            no_spare,
             fresh,
             timings,
         } => {
@@ -209,7 +210,9 @@ pub fn main() -> ExitCode {
                 deny_warnings,
                 today,
                 public,
-                reuse_output,
+                // The press build, made seldom and published whole, keeps
+                // no manifest: a spare would only be written over.
+                reuse_output: !no_spare && !public,
                 fresh,
             };
             let printing = Printing {

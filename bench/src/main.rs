@@ -506,13 +506,11 @@ fn run(args: &RunArgs) -> Result<(), String> {
 
     if args.rebuilds > 0 {
         // Two builds before the first counted one: the second keeps the
-        // first's output as ketqua's spare (`--reuse-output`, off by default).
+        // first's output as ketqua's spare (the default for `public/`).
         let hugo_rebuilt = outputs.join("hugo-rebuilt");
         let hugo_cache = outputs.join("hugo-cache-rebuilt");
         let rebuild = || {
-            let mut k = ketqua_into(&rebuilt);
-            k.arg("--reuse-output");
-            let mut cmds = vec![("ketqua", k)];
+            let mut cmds = vec![("ketqua", ketqua_into(&rebuilt))];
             if let Some(hugo) = hugo.as_deref() {
                 cmds.push(("hugo", hugo_into(hugo, &hugo_rebuilt, &hugo_cache)));
             }
@@ -521,7 +519,7 @@ fn run(args: &RunArgs) -> Result<(), String> {
         alternate(2, "warm-up", |_| rebuild())?;
         let rebuilds = alternate(args.rebuilds, "rebuild", |_| rebuild())?;
         println!(
-            "\nRebuilds over the previous output, {} each, median (ketqua --reuse-output over its spare, \
+            "\nRebuilds over the previous output, {} each, median (ketqua over its spare, \
              Hugo over its folder)\n",
             args.rebuilds
         );

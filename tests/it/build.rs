@@ -159,15 +159,15 @@ fn a_deleted_unit_leaves_no_stale_page() {
     assert!(!out.join("units/dang-bo-xa-ban-giang.html").exists());
 }
 
-/// With `--reuse-output`, the third build stages into the output the second
-/// replaced (kept as `.public.spare`), writing over its files: what it
-/// leaves must be exactly what a build into a new folder makes.
+/// The third build stages into the output the second replaced (kept as
+/// `.public.spare`), writing over its files: what it leaves must be
+/// exactly what a build into a new folder makes.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_build_over_the_kept_previous_output_equals_a_fresh_build() {
     let dir = site(&[]);
     let reuse = |dir: &std::path::Path| {
-        let run = ketqua(dir, &["build", "--reuse-output"]);
+        let run = ketqua(dir, &["build"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         dir.join("public")
     };
@@ -188,15 +188,16 @@ fn a_build_over_the_kept_previous_output_equals_a_fresh_build() {
         files
     };
     assert_eq!(site(&out), site(&dir.path().join("fresh")));
-    // A build without the option keeps no spare, and leaves none behind.
+    // A build with `--no-spare` keeps none, and leaves none behind.
     assert!(spare.exists());
-    build_ok(dir.path());
+    let run = ketqua(dir.path(), &["build", "--no-spare"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!spare.exists(), "a stale spare is left beside the output");
 }
 
-/// Without `--reuse-output`, a rebuild removes the output it replaces:
-/// nothing is left beside the new one (no staging folder, no spare), and
-/// the site folder gains only its build cache (no temporary file of it).
+/// A rebuild leaves beside the site's files only its output, the output it
+/// replaced as the spare (on Linux; with `--no-spare`, nothing) and its
+/// build cache: no staging folder, no temporary file of the cache.
 #[test]
 fn a_rebuild_leaves_only_the_output_beside_the_sites_files() {
     let dir = site(&[]);
@@ -212,9 +213,24 @@ fn a_rebuild_leaves_only_the_output_beside_the_sites_files() {
     expected.push("public".into());
     expected.push(".ketqua-cache".into());
     expected.sort();
-    for _ in 0..3 {
-        build_ok(dir.path());
-        assert_eq!(names(dir.path()), expected);
+    let mut spared = expected.clone();
+    if cfg!(target_os = "linux") {
+        spared.push(".public.spare".into());
+        spared.sort();
+    }
+    for no_spare in [false, true] {
+        for i in 0..3 {
+            let run = match no_spare {
+                false => ketqua(dir.path(), &["build"]),
+                true => ketqua(dir.path(), &["build", "--no-spare"]),
+            };
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            let now = names(dir.path());
+            match no_spare || i == 0 {
+                true => assert_eq!(now, expected),
+                false => assert_eq!(now, spared),
+            }
+        }
     }
 }
 
