@@ -5,10 +5,15 @@
 //! some 30 µs a unit one way and a few the other.
 //!
 //! A build sets the reports' compressed bytes aside in a [`Spill`] as each
-//! unit is resolved or taken from the build cache, and reads them back
-//! when the unit's page and search entry are made: at 60,000 units they are
-//! 475 MB, a third of what the build would otherwise hold
-//! (docs/performance.md, "Reports set aside").
+//! unit is resolved, and reads them back when the unit's page and search
+//! entry are made: at 60,000 units they are 475 MB, a third of what the
+//! build would otherwise hold (docs/performance.md, "Reports set aside").
+//! The build cache then copies the spill into its file whole, and names
+//! each text there; a unit taken from the cache has its texts read from
+//! the cache's file, which is its spill (docs/performance.md, "An edited
+//! report at 60,000 units"). Bytes set aside carry their checksum: those
+//! that do not read back whole give an empty text, and the spill is told,
+//! so that the build stops before its output is put in place.
 
 use std::borrow::Cow;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -34,7 +39,8 @@ enum Bytes {
         sum: u64,
     },
     /// In the build cache's file, as a record read from it names them,
-    /// until the cache's reader is attached (see [`Packed::attach`]).
+    /// until the cache's reader is attached (see [`Packed::attach`]; the
+    /// reader attaches every record it decodes, so none is ever read so).
     Stored {
         at: u64,
         len: usize,
