@@ -413,38 +413,47 @@ impl Default for Collator {
 /// đảng" together). Only ranges holding a break opportunity (a space, a
 /// dash or a slash) are returned, in order, without overlap.
 pub(crate) fn figure_spans(text: &str) -> Vec<std::ops::Range<usize>> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    // Byte offsets throughout: the digits and the marks that join a figure
+    // are ASCII but for "–", so characters are decoded only around digits.
+    let at = |b: usize| text.get(b..).and_then(|s| s.chars().next());
+    let after = |b: usize| b + at(b).map_or(1, char::len_utf8);
     let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || is_combining_mark(c));
-    // A number from `i`: digits, with "." and "," between digits.
-    let number = |mut i: usize| -> usize {
-        while let Some(c) = at(i) {
-            let inner = (c == '.' || c == ',') && at(i + 1).is_some_and(|d| d.is_ascii_digit());
-            if c.is_ascii_digit() || (inner && i > 0) {
-                i += 1;
+    // A number from `b`: digits, with "." and "," between digits.
+    let number = |mut b: usize| -> usize {
+        while let Some(c) = at(b) {
+            let inner = (c == '.' || c == ',') && at(b + 1).is_some_and(|d| d.is_ascii_digit());
+            if c.is_ascii_digit() || (inner && b > 0) {
+                b += 1;
             } else {
                 break;
             }
         }
-        i
+        b
+    };
+    // The word after a figure, or after its "/".
+    let word = |mut b: usize| -> usize {
+        while is_word(at(b)) {
+            b = after(b);
+        }
+        b
     };
     let mut spans = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let starts = at(i).is_some_and(|c| c.is_ascii_digit()) && (i == 0 || !is_word(at(i - 1)));
-        if !starts {
-            i += 1;
+    let bytes = text.as_bytes();
+    let mut b = 0;
+    while b < bytes.len() {
+        if !bytes[b].is_ascii_digit() || is_word(text[..b].chars().next_back()) {
+            b += 1;
             continue;
         }
-        let begin = i;
-        let mut end = number(i);
+        let begin = b;
+        let mut end = number(b);
         // A range: "3-5", "3 – 5".
         let mut j = end;
         if at(j) == Some(' ') {
             j += 1;
         }
         if matches!(at(j), Some('-' | '–')) {
-            let mut k = j + 1;
+            let mut k = after(j);
             if at(k) == Some(' ') {
                 k += 1;
             }
@@ -457,25 +466,16 @@ pub(crate) fn figure_spans(text: &str) -> Vec<std::ops::Range<usize>> {
         }
         // A per-unit: "/năm".
         if at(end) == Some('/') && at(end + 1).is_some_and(char::is_alphabetic) {
-            end += 1;
-            while is_word(at(end)) {
-                end += 1;
-            }
+            end = word(end + 1);
         }
         // The word after the figure.
         if at(end) == Some(' ') && at(end + 1).is_some_and(char::is_alphabetic) {
-            end += 1;
-            while is_word(at(end)) {
-                end += 1;
-            }
+            end = word(end + 1);
         }
-        let start_byte = chars[begin].0;
-        let end_byte = chars.get(end).map_or(text.len(), |&(b, _)| b);
-        let piece = &text[start_byte..end_byte];
-        if piece.contains([' ', '-', '–', '/']) {
-            spans.push(start_byte..end_byte);
+        if text[begin..end].contains([' ', '-', '–', '/']) {
+            spans.push(begin..end);
         }
-        i = end.max(i + 1);
+        b = end.max(b + 1);
     }
     spans
 }
