@@ -30,7 +30,8 @@ fn build(root: &Path, output: &Path, fresh: bool) -> Option<usize> {
     build_reusing(root, output, fresh, false)
 }
 
-/// [`build`], staging into the spare with `reuse` (`--reuse-output`).
+/// [`build`], staging into the spare with `reuse` (the default of
+/// `ketqua build` for `public/`; `--no-spare` turns it off).
 fn build_reusing(root: &Path, output: &Path, fresh: bool, reuse: bool) -> Option<usize> {
     let options = BuildOptions {
         reuse_output: reuse,
@@ -287,11 +288,11 @@ pub(crate) fn single_round(root: &Path) {
 
 /// Random sequences of edits of the example site (with its two rounds for
 /// the first seed, with one for the second, whose builds stage into the
-/// spare: `--reuse-output`), each kind of edit once in each sequence, in a
-/// random order; after each, the build over the previous output equals a
-/// cold build. An edit that breaks the
-/// site must fail the build and leave the output as it was; it is then
-/// undone, so that the sequence goes on.
+/// spare, as `ketqua build` does for `public/`), each kind of edit once in
+/// each sequence, in a random order; after each, the build over the
+/// previous output equals a cold build. An edit that breaks the site must
+/// fail the build and leave the output as it was; it is then undone, so
+/// that the sequence goes on.
 #[test]
 fn every_incremental_build_equals_a_cold_build() {
     for seed in 1..=2u64 {
